@@ -1,0 +1,174 @@
+/**
+ * Failover: one execution of a FailoverPlan (ARCHITECTURE §3). People create it with kubectl
+ * and the automatic trigger creates it too, so every failover leaves the same audit object.
+ * Its spec is a request and never changes; its status is the step journal the controller resumes from.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
+import { celRule, listMap, transitionRule, withRules } from '../schema/x-kubernetes.js';
+import {
+  awsRegion,
+  conditions,
+  GROUP,
+  label,
+  objectName,
+  observedGeneration,
+  text,
+  timestamp,
+  VERSION,
+} from './common.js';
+import { ageColumn, defineCustomResource, type ResourceInputOf, type ResourceOf } from './define.js';
+import type { FailoverPlanSpec } from './failover-plan.js';
+
+export const failoverTypes = ['Switchover', 'Failover'] as const;
+
+const approval = z
+  .strictObject({
+    approvedBy: z.string().min(1).max(253).describe('Who approved (user or group name).'),
+    approvedAt: timestamp().describe('When it was approved.'),
+  })
+  .describe('Approval for a failover whose plan or observed lag requires one.');
+
+export const failoverSpec = withRules(
+  z
+    .strictObject({
+      planRef: z
+        .strictObject({ name: objectName().describe('Name of the FailoverPlan in this namespace.') })
+        .describe('The plan to execute.'),
+      type: z
+        .enum(failoverTypes)
+        .describe(
+          'Switchover: planned, waits for zero lag (RPO 0). Failover: unplanned, promotes the standby even if the primary region is gone.',
+        ),
+      targetRegion: awsRegion().describe(
+        "Region to become primary; must be one of the plan's regions (reported in the TargetRegionValid condition).",
+      ),
+      allowDataLoss: z
+        .boolean()
+        .default(false)
+        .describe('Acknowledges that writes not yet replicated are lost (type Failover only).'),
+      dryRun: z
+        .boolean()
+        .default(false)
+        .describe('Run the read-only preflight steps and stop before acting.'),
+      approval: approval.optional(),
+      reason: text().optional().describe('Why this failover was requested; kept for the audit trail.'),
+    })
+    .describe('The requested failover. Immutable: to change it, create a new Failover.'),
+  [
+    transitionRule({
+      rule: 'self == oldSelf',
+      message: 'spec is immutable once the Failover is created; create a new Failover instead',
+      check: (self, oldSelf) => isDeepStrictEqual(self, oldSelf),
+    }),
+    celRule({
+      rule: "!self.allowDataLoss || self.type == 'Failover'",
+      message: 'allowDataLoss is only allowed with type Failover; a Switchover never loses data',
+      fieldPath: '.allowDataLoss',
+      check: (self) => !self.allowDataLoss || self.type === 'Failover',
+    }),
+    celRule({
+      rule: '!self.dryRun || !has(self.approval)',
+      message: 'a dry run changes nothing and takes no approval',
+      fieldPath: '.approval',
+      check: (self) => !self.dryRun || self.approval === undefined,
+    }),
+  ],
+);
+
+export const failoverPhases = ['Pending', 'AwaitingApproval', 'Running', 'Succeeded', 'Failed'] as const;
+export const stepStates = ['Pending', 'Running', 'Succeeded', 'Failed', 'Skipped'] as const;
+
+const journalEntry = z.strictObject({
+  name: label().describe('Step name, e.g. preflight, fence, scale-up, promote, verify.'),
+  state: z.enum(stepStates),
+  region: awsRegion().optional().describe('Region whose endpoint the step called.'),
+  attempts: z.int32().min(0).max(1000).default(0),
+  startedAt: timestamp().optional(),
+  finishedAt: timestamp().optional(),
+  message: text().optional(),
+});
+
+export const failoverStatus = withRules(
+  z
+    .strictObject({
+      observedGeneration: observedGeneration().optional(),
+      phase: z.enum(failoverPhases).optional(),
+      currentStep: label().optional().describe('The step being executed or waited on.'),
+      journal: listMap(journalEntry, ['name'], { maxItems: 32 })
+        .optional()
+        .describe('One entry per step, in execution order; the controller resumes from it after a restart.'),
+      conditions: conditions().optional(),
+      observedLag: z
+        .strictObject({
+          replicationLagMilliseconds: z
+            .int()
+            .min(0)
+            .describe('Aurora global replication lag at the decision.'),
+          rpoSeconds: z
+            .int32()
+            .min(0)
+            .optional()
+            .describe('Data-loss window actually taken (unplanned only).'),
+          observedAt: timestamp(),
+        })
+        .optional()
+        .describe('Replication lag / RPO observed before promoting.'),
+      recoveryTimeSeconds: z
+        .int32()
+        .min(0)
+        .optional()
+        .describe('Measured from startedAt to verified writer.'),
+      startedAt: timestamp().optional(),
+      completedAt: timestamp().optional(),
+    })
+    .describe('Progress of the failover, written by the controller.'),
+  [
+    celRule({
+      rule: '!has(self.completedAt) || has(self.startedAt)',
+      message: 'completedAt requires startedAt',
+      fieldPath: '.completedAt',
+      check: (self) => self.completedAt === undefined || self.startedAt !== undefined,
+    }),
+  ],
+);
+
+export const FailoverResource = defineCustomResource({
+  group: GROUP,
+  version: VERSION,
+  kind: 'Failover',
+  plural: 'failovers',
+  shortNames: ['fo'],
+  description:
+    'One execution of a FailoverPlan: a planned Switchover or an unplanned Failover, with its step journal.',
+  printerColumns: [
+    { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
+    { name: 'Step', type: 'string', jsonPath: '.status.currentStep' },
+    { name: 'Target', type: 'string', jsonPath: '.spec.targetRegion' },
+    { name: 'Type', type: 'string', jsonPath: '.spec.type', priority: 1 },
+    { name: 'Plan', type: 'string', jsonPath: '.spec.planRef.name', priority: 1 },
+    { name: 'Dry-Run', type: 'boolean', jsonPath: '.spec.dryRun', priority: 1 },
+    ageColumn,
+  ],
+  spec: failoverSpec,
+  status: failoverStatus,
+});
+
+export type Failover = ResourceOf<typeof failoverSpec, typeof failoverStatus>;
+export type FailoverInput = ResourceInputOf<typeof failoverSpec, typeof failoverStatus>;
+export type FailoverSpec = z.output<typeof failoverSpec>;
+export type FailoverStatus = z.output<typeof failoverStatus>;
+
+/** Condition type the controller sets from {@link checkTargetRegion}. */
+export const TARGET_REGION_CONDITION = 'TargetRegionValid';
+
+/**
+ * The cross-object rule a CRD cannot express (CEL sees one object): the target must be one of the
+ * plan's regions. Returns the problem, or undefined when the target is valid; the controller
+ * reports it as condition TargetRegionValid=False and does not start.
+ */
+export function checkTargetRegion(spec: FailoverSpec, plan: FailoverPlanSpec): string | undefined {
+  const { primary, standby } = plan.regions;
+  if (spec.targetRegion === primary || spec.targetRegion === standby) return undefined;
+  return `targetRegion ${spec.targetRegion} is not a region of plan ${spec.planRef.name} (${primary}, ${standby})`;
+}
