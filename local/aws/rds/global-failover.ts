@@ -1,0 +1,229 @@
+import type { SimClock } from '../core/clock.js';
+import type { Faults } from '../core/faults.js';
+import { emitEvent } from './events.js';
+import { type DbCluster, type GlobalCluster, type GlobalMember, snapshotArn } from './model.js';
+import type { RdsStore } from './store.js';
+
+/** Simulated durations of the Aurora global failover steps (scaled by the clock's timeScale). */
+export interface AuroraTimings {
+  /** `pending`: Aurora verifies the clusters before it starts. */
+  pendingMs: number;
+  /** `failing-over`: promotion of the target secondary in a managed (unplanned) failover. */
+  failoverMs: number;
+  /** Promotion step of a switchover, after the secondaries caught up. */
+  switchoverMs: number;
+  /** How long a switchover waits for the old primary before it cancels. */
+  switchoverTimeoutMs: number;
+  /** `cancelling`: clusters return to their previous roles. */
+  cancelMs: number;
+  /** From promotion to RDS-EVENT-0397 (global writer endpoint DNS changed). */
+  writerDnsMs: number;
+  /** Rebuilding the old primary as a secondary once its region is back. */
+  resyncMs: number;
+}
+
+export const DEFAULT_AURORA_TIMINGS: AuroraTimings = {
+  pendingMs: 5_000,
+  failoverMs: 60_000,
+  switchoverMs: 30_000,
+  switchoverTimeoutMs: 300_000,
+  cancelMs: 10_000,
+  writerDnsMs: 15_000,
+  resyncMs: 120_000,
+};
+
+/**
+ * Drives FailoverState through its states for one global cluster at a time. Callers validate the
+ * request first (operations.ts); everything here runs after the API has already answered.
+ */
+export class GlobalFailoverEngine {
+  /** Old primaries demoted by an unplanned failover, waiting for their region to come back. */
+  private readonly awaitingResync = new Set<string>();
+
+  constructor(
+    private readonly store: RdsStore,
+    private readonly clock: SimClock,
+    private readonly faults: Faults,
+    private readonly timings: AuroraTimings,
+  ) {
+    faults.onChange(() => this.resumeResyncs());
+  }
+
+  /** FailoverGlobalCluster with AllowDataLoss: promote without waiting for the old primary. */
+  startFailover(global: GlobalCluster, target: DbCluster): void {
+    const writer = this.writerOf(global);
+    global.failover = {
+      status: 'pending',
+      fromArn: writer.clusterArn,
+      toArn: target.arn,
+      dataLossAllowed: true,
+    };
+    void this.runFailover(global, target, writer);
+  }
+
+  /** SwitchoverGlobalCluster, or FailoverGlobalCluster without AllowDataLoss. */
+  startSwitchover(global: GlobalCluster, target: DbCluster): void {
+    const writer = this.writerOf(global);
+    global.failover = {
+      status: 'pending',
+      fromArn: writer.clusterArn,
+      toArn: target.arn,
+      dataLossAllowed: false,
+    };
+    void this.runSwitchover(global, target, writer);
+  }
+
+  private writerOf(global: GlobalCluster): GlobalMember {
+    const writer = global.members.find((m) => m.isWriter);
+    if (!writer) throw new Error(`global cluster ${global.id} has no writer`);
+    return writer;
+  }
+
+  private async runFailover(
+    global: GlobalCluster,
+    target: DbCluster,
+    oldWriter: GlobalMember,
+  ): Promise<void> {
+    await this.clock.sleep(this.timings.pendingMs);
+    this.setState(global, 'failing-over');
+    await this.clock.sleep(this.timings.failoverMs);
+    if (this.faults.isRegionDown(target.region)) {
+      // The promoted region itself went dark: Aurora reports the failover as failed and rolls back.
+      emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0239', target);
+      await this.cancel(global);
+      return;
+    }
+    this.promote(global, target);
+    oldWriter.sync = 'pending-resync';
+    global.failover = undefined;
+    global.status = 'available';
+    emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0238', target);
+    this.scheduleWriterDns(target);
+    this.awaitingResync.add(oldWriter.clusterArn);
+    this.resumeResyncs();
+  }
+
+  private async runSwitchover(
+    global: GlobalCluster,
+    target: DbCluster,
+    oldWriter: GlobalMember,
+  ): Promise<void> {
+    const oldPrimary = this.store.clusterByArn(oldWriter.clusterArn);
+    await this.clock.sleep(this.timings.pendingMs);
+    this.setState(global, 'switching-over');
+    emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0181', target);
+
+    // A switchover needs the old primary: it is shut down and drained before the target is promoted.
+    // With the primary unreachable it waits, then gives up, which is the trap of calling
+    // FailoverGlobalCluster without AllowDataLoss during a regional outage.
+    const reachable = () =>
+      oldPrimary !== undefined && !this.faults.cannotReach(target.region, oldPrimary.region);
+    const deadline = this.clock.now() + this.timings.switchoverTimeoutMs;
+    while (!reachable() && this.clock.now() < deadline) {
+      await this.clock.sleep(Math.min(1_000, this.timings.switchoverTimeoutMs));
+    }
+    if (!oldPrimary || !reachable()) {
+      emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0187', target);
+      await this.cancel(global);
+      return;
+    }
+    emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0182', oldPrimary);
+    const lagMs = this.faults.lagMs;
+    if (lagMs > 0) {
+      emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0183', target, lagMs);
+      // "The larger the lag value, the longer the switchover will take": catching up takes the lag.
+      await this.clock.sleep(lagMs);
+    }
+    await this.clock.sleep(this.timings.switchoverMs);
+    if (!reachable()) {
+      emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0187', target);
+      await this.cancel(global);
+      return;
+    }
+    this.promote(global, target);
+    oldWriter.sync = 'connected';
+    global.failover = undefined;
+    global.status = 'available';
+    emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0184', target);
+    emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0185', target);
+    this.scheduleWriterDns(target);
+  }
+
+  private setState(global: GlobalCluster, status: 'failing-over' | 'switching-over'): void {
+    if (global.failover) global.failover.status = status;
+    global.status = status;
+  }
+
+  private async cancel(global: GlobalCluster): Promise<void> {
+    if (global.failover) global.failover.status = 'cancelling';
+    await this.clock.sleep(this.timings.cancelMs);
+    const target = global.failover ? this.store.clusterByArn(global.failover.toArn) : undefined;
+    if (target && !global.failover?.dataLossAllowed) {
+      emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0186', target);
+    }
+    global.failover = undefined;
+    global.status = 'available';
+  }
+
+  private promote(global: GlobalCluster, target: DbCluster): void {
+    for (const member of global.members) member.isWriter = member.clusterArn === target.arn;
+    const promoted = global.members.find((m) => m.clusterArn === target.arn);
+    if (promoted) promoted.sync = 'connected';
+  }
+
+  private scheduleWriterDns(target: DbCluster): void {
+    this.clock.after(this.timings.writerDnsMs, () => {
+      emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0397', target);
+    });
+  }
+
+  /**
+   * The old primary rejoins as a secondary once its region is reachable again: Aurora snapshots the
+   * old volume (`rds:unplanned-global-failover-…`), gives the cluster a new one and resynchronises.
+   */
+  private resumeResyncs(): void {
+    for (const arn of [...this.awaitingResync]) {
+      const cluster = this.store.clusterByArn(arn);
+      const global = cluster?.globalClusterId
+        ? this.store.globalClusters.get(cluster.globalClusterId)
+        : undefined;
+      const writer = global?.members.find((m) => m.isWriter);
+      const writerCluster = writer ? this.store.clusterByArn(writer.clusterArn) : undefined;
+      if (!cluster || !global || !writerCluster) {
+        this.awaitingResync.delete(arn);
+        continue;
+      }
+      if (this.faults.cannotReach(writerCluster.region, cluster.region)) continue;
+      this.awaitingResync.delete(arn);
+      this.snapshotOldVolume(cluster);
+      cluster.volumeGeneration += 1;
+      emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0240', cluster);
+      this.clock.after(this.timings.resyncMs, () => {
+        const member = global.members.find((m) => m.clusterArn === arn);
+        if (!member) return;
+        member.sync = 'connected';
+        emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0241', cluster);
+      });
+    }
+  }
+
+  private snapshotOldVolume(cluster: DbCluster): void {
+    const stamp = this.clock
+      .date()
+      .toISOString()
+      .replace(/[:T]/g, '-')
+      .replace(/\.\d+Z$/, '');
+    const id = `rds:unplanned-global-failover-${cluster.id}-${stamp}`;
+    this.store.region(cluster.region).snapshots.set(id, {
+      id,
+      arn: snapshotArn(cluster.region, id),
+      region: cluster.region,
+      clusterId: cluster.id,
+      engine: cluster.engine,
+      engineVersion: cluster.engineVersion,
+      createdAt: this.clock.date(),
+      clusterCreatedAt: cluster.createdAt,
+      type: 'automated',
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import type { SimClock } from '../core/clock.js';
+import { AwsError } from '../core/errors.js';
+import type { Faults } from '../core/faults.js';
+import type { ServiceReply, ServiceRequest, SimService } from '../core/request.js';
+import { QueryParams, queryError, queryReply } from '../protocols/query.js';
+import { type AuroraTimings, DEFAULT_AURORA_TIMINGS, GlobalFailoverEngine } from './global-failover.js';
+import { rdsOperations } from './operations.js';
+import { RdsStore } from './store.js';
+
+const NAMESPACE = 'http://rds.amazonaws.com/doc/2014-10-31/';
+
+/** RDS over awsQuery: one store for every region, the region taken from each call's signature. */
+export class RdsService implements SimService {
+  readonly signingName = 'rds';
+  readonly store = new RdsStore();
+  readonly engine: GlobalFailoverEngine;
+
+  constructor(
+    private readonly clock: SimClock,
+    faults: Faults,
+    timings: Partial<AuroraTimings> = {},
+  ) {
+    this.engine = new GlobalFailoverEngine(this.store, clock, faults, {
+      ...DEFAULT_AURORA_TIMINGS,
+      ...timings,
+    });
+  }
+
+  operationOf(request: ServiceRequest): string {
+    return QueryParams.fromBody(request.body, request.query).string('Action') ?? 'Unknown';
+  }
+
+  async handle(request: ServiceRequest, operation: string): Promise<ServiceReply> {
+    const handler = rdsOperations[operation];
+    if (!handler) {
+      throw new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`);
+    }
+    const params = QueryParams.fromBody(request.body, request.query);
+    const result = handler({
+      store: this.store,
+      engine: this.engine,
+      clock: this.clock,
+      region: request.region,
+      params,
+    });
+    return queryReply(operation, NAMESPACE, request.requestId, result);
+  }
+
+  renderError(error: AwsError, request: ServiceRequest): ServiceReply {
+    return queryError(error, NAMESPACE, request.requestId);
+  }
+}

@@ -1,0 +1,51 @@
+import { RDSClient } from '@aws-sdk/client-rds';
+import { type AwsSimulator, type AwsSimulatorOptions, startAwsSimulator } from '../../local/aws/index.js';
+
+export const credentials = { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'simulator-secret' };
+
+/** Settings every SDK client in these tests shares: no retries, so faults show on the first call. */
+export function clientConfig(sim: AwsSimulator, region: string) {
+  return { endpoint: sim.url, region, credentials, maxAttempts: 1 };
+}
+
+export function rdsClient(sim: AwsSimulator, region: string): RDSClient {
+  return new RDSClient(clientConfig(sim, region));
+}
+
+/** A simulator where a simulated minute lasts 6 real milliseconds. */
+export function fastSimulator(options: AwsSimulatorOptions = {}): Promise<AwsSimulator> {
+  return startAwsSimulator({ timeScale: 0.0001, ...options });
+}
+
+/** Polls `probe` until it returns a value other than undefined/false; fails after `timeoutMs`. */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 3_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Runs `call` and returns the error it rejects with; fails the test if it resolves. */
+export async function rejectionOf(call: Promise<unknown>): Promise<Error> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw new Error(`rejected with a non-Error: ${String(error)}`);
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
