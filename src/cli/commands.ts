@@ -1,7 +1,9 @@
 import type { Command, CommandIo } from './io.js';
 
 /** Loaded lazily so `switchyard validate` does not pay for the modules of other commands. */
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  generate: async () => (await import('./generate.js')).command,
+};
 
 function usage(): string {
   const lines = ['usage: switchyard <command> [args]', '', 'commands:'];

@@ -1,0 +1,23 @@
+/**
+ * The cdk8s app behind `npm run synth` (cdk8s.yaml: `app: npx tsx src/synth.ts`).
+ *
+ * cdk8s-cli deletes its output folder (`dist/`, git-ignored) before every run, so the committed
+ * files cannot live there: the app synthesizes to dist/ as cdk8s expects and also writes the
+ * committed copies (charts/switchyard/crds/…) itself, only touching files whose content changed.
+ */
+import { fileURLToPath } from 'node:url';
+import { App } from 'cdk8s';
+import { addGeneratedCharts, renderGeneratedFiles, writeGeneratedFiles } from './generate/generated-files.js';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+const app = new App({ outdir: process.env.CDK8S_OUTDIR ?? 'dist' });
+const charts = addGeneratedCharts(app);
+app.synth();
+
+const report = writeGeneratedFiles(projectRoot, renderGeneratedFiles(charts));
+for (const path of report.written) process.stderr.write(`wrote ${path}\n`);
+for (const path of report.removed) process.stderr.write(`removed ${path}\n`);
+if (!report.written.length && !report.removed.length) {
+  process.stderr.write(`${report.unchanged.length} generated files already up to date\n`);
+}
