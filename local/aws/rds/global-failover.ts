@@ -120,7 +120,7 @@ export class GlobalFailoverEngine {
       oldPrimary !== undefined && !this.faults.cannotReach(target.region, oldPrimary.region);
     const deadline = this.clock.now() + this.timings.switchoverTimeoutMs;
     while (!reachable() && this.clock.now() < deadline) {
-      await this.clock.sleep(Math.min(1_000, this.timings.switchoverTimeoutMs));
+      await this.clock.sleep(this.timings.switchoverTimeoutMs / 20);
     }
     if (!oldPrimary || !reachable()) {
       emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0187', target);
