@@ -3,6 +3,7 @@ import type { Command, CommandIo } from './io.js';
 /** Loaded lazily so `switchyard validate` does not pay for the modules of other commands. */
 const commands: Record<string, () => Promise<Command>> = {
   generate: async () => (await import('./generate.js')).command,
+  validate: async () => (await import('./validate.js')).command,
 };
 
 function usage(): string {
