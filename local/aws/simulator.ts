@@ -8,6 +8,8 @@ import { Journal } from './core/journal.js';
 import { DEFAULT_REGIONS } from './core/regions.js';
 import type { AuroraTimings } from './rds/global-failover.js';
 import { RdsService } from './rds/service.js';
+import { regionInHost, s3Address } from './s3/addressing.js';
+import { S3Service } from './s3/service.js';
 
 export interface AwsSimulatorOptions {
   /** Port of the AWS endpoint; 0 (default) picks a free one. */
@@ -20,6 +22,8 @@ export interface AwsSimulatorOptions {
   aurora?: Partial<AuroraTimings>;
   /** Initial Aurora replication lag in ms (the `lag` fault changes it). */
   lagMs?: number;
+  /** Simulated delay before S3 replication copies an object (default 2 s). */
+  s3ReplicationDelayMs?: number;
 }
 
 export interface AwsSimulator {
@@ -30,6 +34,7 @@ export interface AwsSimulator {
   faults: Faults;
   journal: Journal;
   rds: RdsService;
+  s3: S3Service;
   close(): Promise<void>;
 }
 
@@ -39,8 +44,16 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
   const faults = new Faults(() => clock.now(), options.lagMs);
   const journal = new Journal();
   const rds = new RdsService(clock, faults, options.aurora);
-  const frontDoor = new FrontDoor(clock, faults, journal, () => undefined);
+  const s3 = new S3Service(clock, faults, options.s3ReplicationDelayMs ?? 2_000);
+  // Unsigned requests are anonymous S3 object reads (Route 53 checkers probing gate objects);
+  // they belong to the bucket's region, so a region-down takes the gate object down with it.
+  const frontDoor = new FrontDoor(clock, faults, journal, (host, path) => {
+    const { bucket } = s3Address(host, path);
+    if (!bucket) return undefined;
+    return { service: s3, region: s3.regionOfBucket(bucket) ?? regionInHost(host) ?? 'us-east-1' };
+  });
   frontDoor.register(rds);
+  frontDoor.register(s3);
   const views: AdminViews = {
     'rds/events': () => rds.store.allEvents(),
   };
@@ -64,6 +77,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     faults,
     journal,
     rds,
+    s3,
     async close() {
       clock.stop();
       frontDoor.releaseAll();

@@ -1,4 +1,6 @@
+import { request } from 'node:http';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { S3Client } from '@aws-sdk/client-s3';
 import { type AwsSimulator, type AwsSimulatorOptions, startAwsSimulator } from '../../local/aws/index.js';
 
 export const credentials = { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'simulator-secret' };
@@ -10,6 +12,10 @@ export function clientConfig(sim: AwsSimulator, region: string) {
 
 export function rdsClient(sim: AwsSimulator, region: string): RDSClient {
   return new RDSClient(clientConfig(sim, region));
+}
+
+export function s3Client(sim: AwsSimulator, region: string): S3Client {
+  return new S3Client({ ...clientConfig(sim, region), forcePathStyle: true });
 }
 
 /** A simulator where a simulated minute lasts 6 real milliseconds. */
@@ -48,4 +54,16 @@ export async function rejectionOf(call: Promise<unknown>): Promise<Error> {
     throw new Error(`rejected with a non-Error: ${String(error)}`);
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** A plain GET with a chosen Host header (fetch does not let a caller set Host). */
+export function httpGet(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
