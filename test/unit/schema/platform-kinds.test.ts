@@ -18,10 +18,19 @@ const application = {
   metadata: { name: 'estate-us-east-1', namespace: 'argocd' },
   spec: {
     project: 'switchyard',
-    source: { repoURL: 'https://git.example.com/environments.git', path: 'us-east-1', targetRevision: 'main' },
+    source: {
+      repoURL: 'https://git.example.com/environments.git',
+      path: 'us-east-1',
+      targetRevision: 'main',
+    },
     destination: { server: 'https://kubernetes.default.svc', namespace: 'platform' },
-    syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['RespectIgnoreDifferences=true'] },
-    ignoreDifferences: [{ group: 'rds.aws.m.upbound.io', kind: 'Cluster', managedFieldsManagers: ['switchyard'] }],
+    syncPolicy: {
+      automated: { prune: true, selfHeal: true },
+      syncOptions: ['RespectIgnoreDifferences=true'],
+    },
+    ignoreDifferences: [
+      { group: 'rds.aws.m.upbound.io', kind: 'Cluster', managedFieldsManagers: ['switchyard'] },
+    ],
   },
 };
 
@@ -108,7 +117,10 @@ const providerPackage = {
   apiVersion: 'pkg.crossplane.io/v1',
   kind: 'Provider',
   metadata: { name: 'provider-aws-ec2' },
-  spec: { package: 'xpkg.crossplane.io/crossplane-contrib/provider-aws-ec2:v2.6.0', revisionActivationPolicy: 'Automatic' },
+  spec: {
+    package: 'xpkg.crossplane.io/crossplane-contrib/provider-aws-ec2:v2.6.0',
+    revisionActivationPolicy: 'Automatic',
+  },
 };
 
 /** Returns a deep copy with `mutate` applied, so each case starts from the valid object. */
@@ -121,21 +133,29 @@ function mutated<T>(object: T, mutate: (copy: T) => void): T {
 describe('argoproj.io Application', () => {
   it('accepts a typical Application', () => expect(validate(application)).toEqual([]));
   it('refuses a missing destination', () => {
-    const problems = validate(mutated(application, (copy) => Reflect.deleteProperty(copy.spec, 'destination')));
+    const problems = validate(
+      mutated(application, (copy) => Reflect.deleteProperty(copy.spec, 'destination')),
+    );
     expect(problems).toEqual([{ path: 'spec.destination', message: 'Required value' }]);
   });
   it('refuses an unknown field (a typo)', () => {
-    const problems = validate(mutated(application, (copy) => Object.assign(copy.spec.syncPolicy, { automatic: {} })));
+    const problems = validate(
+      mutated(application, (copy) => Object.assign(copy.spec.syncPolicy, { automatic: {} })),
+    );
     expect(problems).toEqual([{ path: 'spec.syncPolicy.automatic', message: 'unknown field "automatic"' }]);
   });
   it('refuses a wrong type', () => {
-    const problems = validate(mutated(application, (copy) => Object.assign(copy.spec.syncPolicy.automated, { prune: 'yes' })));
+    const problems = validate(
+      mutated(application, (copy) => Object.assign(copy.spec.syncPolicy.automated, { prune: 'yes' })),
+    );
     expect(problems).toEqual([
       { path: 'spec.syncPolicy.automated.prune', message: 'Invalid value: "yes": must be of type boolean' },
     ]);
   });
   it('refuses a namespace that is not a DNS label', () => {
-    const problems = validate(mutated(application, (copy) => Object.assign(copy.metadata, { namespace: 'Argo_CD' })));
+    const problems = validate(
+      mutated(application, (copy) => Object.assign(copy.metadata, { namespace: 'Argo_CD' })),
+    );
     expect(paths(problems)).toEqual(['metadata.namespace']);
   });
 });
@@ -143,7 +163,9 @@ describe('argoproj.io Application', () => {
 describe('argoproj.io AppProject', () => {
   it('accepts a typical AppProject', () => expect(validate(appProject)).toEqual([]));
   it('refuses a destination field of the wrong type', () => {
-    const problems = validate(mutated(appProject, (copy) => Object.assign(copy.spec, { destinations: { server: 'x' } })));
+    const problems = validate(
+      mutated(appProject, (copy) => Object.assign(copy.spec, { destinations: { server: 'x' } })),
+    );
     expect(paths(problems)).toEqual(['spec.destinations']);
   });
   it('refuses an unknown field', () => {
@@ -151,7 +173,11 @@ describe('argoproj.io AppProject', () => {
     expect(problems).toEqual([{ path: 'spec.sourceRepo', message: 'unknown field "sourceRepo"' }]);
   });
   it('refuses a missing group in a whitelist entry', () => {
-    const problems = validate(mutated(appProject, (copy) => Reflect.deleteProperty(copy.spec.clusterResourceWhitelist[0] ?? {}, 'group')));
+    const problems = validate(
+      mutated(appProject, (copy) =>
+        Reflect.deleteProperty(copy.spec.clusterResourceWhitelist[0] ?? {}, 'group'),
+      ),
+    );
     expect(problems).toEqual([{ path: 'spec.clusterResourceWhitelist[0].group', message: 'Required value' }]);
   });
 });
@@ -161,20 +187,28 @@ describe('apiextensions.crossplane.io/v2 CompositeResourceDefinition', () => {
   it('refuses a scope outside the enum', () => {
     const problems = validate(mutated(xrd, (copy) => Object.assign(copy.spec, { scope: 'Global' })));
     expect(paths(problems)).toEqual(['spec.scope']);
-    expect(problems[0]?.message).toBe('Unsupported value: "Global": supported values: "Namespaced", "Cluster"');
+    expect(problems[0]?.message).toBe(
+      'Unsupported value: "Global": supported values: "Namespaced", "Cluster"',
+    );
   });
   it('refuses a plural that is not lower case (CEL lowerAscii rule)', () => {
-    const problems = validate(mutated(xrd, (copy) => Object.assign(copy.spec.names, { plural: 'RegionalNetworks' })));
+    const problems = validate(
+      mutated(xrd, (copy) => Object.assign(copy.spec.names, { plural: 'RegionalNetworks' })),
+    );
     expect(problems).toEqual([{ path: 'spec.names', message: 'Plural name must be lowercase' }]);
   });
   it('refuses claims on a v2 XRD (CEL rule)', () => {
     const problems = validate(
-      mutated(xrd, (copy) => Object.assign(copy.spec, { claimNames: { kind: 'Network', plural: 'networks' } })),
+      mutated(xrd, (copy) =>
+        Object.assign(copy.spec, { claimNames: { kind: 'Network', plural: 'networks' } }),
+      ),
     );
     expect(paths(problems)).toEqual(['spec']);
   });
   it('refuses an unknown field', () => {
-    const problems = validate(mutated(xrd, (copy) => Object.assign(copy.spec, { defaultCompositionRef: 'x' })));
+    const problems = validate(
+      mutated(xrd, (copy) => Object.assign(copy.spec, { defaultCompositionRef: 'x' })),
+    );
     expect(paths(problems)).toEqual(['spec.defaultCompositionRef']);
   });
   it('reports the deprecated v1 apiVersion', () => {
@@ -190,17 +224,26 @@ describe('apiextensions.crossplane.io/v2 CompositeResourceDefinition', () => {
 });
 
 describe('apiextensions.crossplane.io Composition', () => {
-  it('accepts a Pipeline composition with a patch-and-transform step', () => expect(validate(composition)).toEqual([]));
+  it('accepts a Pipeline composition with a patch-and-transform step', () =>
+    expect(validate(composition)).toEqual([]));
   it('refuses a mode outside the enum', () => {
-    const problems = validate(mutated(composition, (copy) => Object.assign(copy.spec, { mode: 'Resources' })));
+    const problems = validate(
+      mutated(composition, (copy) => Object.assign(copy.spec, { mode: 'Resources' })),
+    );
     expect(paths(problems)).toContain('spec.mode');
   });
   it('refuses a pipeline step without functionRef', () => {
-    const problems = validate(mutated(composition, (copy) => Reflect.deleteProperty(copy.spec.pipeline[0] ?? {}, 'functionRef')));
+    const problems = validate(
+      mutated(composition, (copy) => Reflect.deleteProperty(copy.spec.pipeline[0] ?? {}, 'functionRef')),
+    );
     expect(problems).toEqual([{ path: 'spec.pipeline[0].functionRef', message: 'Required value' }]);
   });
   it('refuses a step input without apiVersion (an embedded resource)', () => {
-    const problems = validate(mutated(composition, (copy) => Reflect.deleteProperty(copy.spec.pipeline[0]?.input ?? {}, 'apiVersion')));
+    const problems = validate(
+      mutated(composition, (copy) =>
+        Reflect.deleteProperty(copy.spec.pipeline[0]?.input ?? {}, 'apiVersion'),
+      ),
+    );
     expect(problems).toEqual([{ path: 'spec.pipeline[0].input.apiVersion', message: 'Required value' }]);
   });
   it('refuses an unknown field', () => {
@@ -212,15 +255,21 @@ describe('apiextensions.crossplane.io Composition', () => {
 describe('apiextensions.crossplane.io ManagedResourceActivationPolicy', () => {
   it('accepts a list of MRDs', () => expect(validate(activationPolicy)).toEqual([]));
   it('refuses a missing activate list', () => {
-    const problems = validate(mutated(activationPolicy, (copy) => Reflect.deleteProperty(copy.spec, 'activate')));
+    const problems = validate(
+      mutated(activationPolicy, (copy) => Reflect.deleteProperty(copy.spec, 'activate')),
+    );
     expect(problems).toEqual([{ path: 'spec.activate', message: 'Required value' }]);
   });
   it('refuses a wrong type and an unknown field', () => {
-    const problems = validate(mutated(activationPolicy, (copy) => Object.assign(copy.spec, { activate: 'all', deactivate: [] })));
+    const problems = validate(
+      mutated(activationPolicy, (copy) => Object.assign(copy.spec, { activate: 'all', deactivate: [] })),
+    );
     expect(paths(problems).sort()).toEqual(['spec.activate', 'spec.deactivate']);
   });
   it('refuses a namespace on this cluster-scoped kind', () => {
-    const problems = validate(mutated(activationPolicy, (copy) => Object.assign(copy.metadata, { namespace: 'platform' })));
+    const problems = validate(
+      mutated(activationPolicy, (copy) => Object.assign(copy.metadata, { namespace: 'platform' })),
+    );
     expect(problems).toEqual([
       {
         path: 'metadata.namespace',
@@ -236,13 +285,17 @@ describe.each([
 ])('pkg.crossplane.io %s', (_kind, object) => {
   it('accepts a fully qualified package', () => expect(validate(object)).toEqual([]));
   it('refuses a package that is not fully qualified (CEL matches rule)', () => {
-    const problems = validate(mutated(object, (copy) => Object.assign(copy.spec, { package: 'function-x:v1' })));
+    const problems = validate(
+      mutated(object, (copy) => Object.assign(copy.spec, { package: 'function-x:v1' })),
+    );
     expect(paths(problems)).toEqual(['spec.package']);
     expect(problems[0]?.message).toMatch(/fully qualified/i);
   });
   // These kinds declare no enum in spec; a wrong type stands in for it.
   it('refuses a revision history limit that is not an integer', () => {
-    const problems = validate(mutated(object, (copy) => Object.assign(copy.spec, { revisionHistoryLimit: 'many' })));
+    const problems = validate(
+      mutated(object, (copy) => Object.assign(copy.spec, { revisionHistoryLimit: 'many' })),
+    );
     expect(problems).toEqual([
       { path: 'spec.revisionHistoryLimit', message: 'Invalid value: "many": must be of type integer' },
     ]);
