@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Builds/installs the real reference platform used by `npm run test:real` into an ignored cache
+# folder (default .cache/real, override with SWITCHYARD_REAL_CACHE). Idempotent: each component has
+# a stamp keyed on its inputs (sources, go.sum, pinned versions, toolchain version) and is skipped
+# when the stamp matches. Needs only the machine's go, python3 and network access to the Go module
+# proxy and PyPI.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cache=${SWITCHYARD_REAL_CACHE:-$root/.cache/real}
+bin=$cache/bin
+stamps=$cache/stamps
+mkdir -p "$bin" "$stamps"
+
+# Pinned upstream versions (docs/adr/0003-real-apiserver.md explains the choices).
+CRANK=github.com/crossplane/crossplane/v2/cmd/crank@v2.2.4
+FUNCTION_PT=github.com/crossplane-contrib/function-patch-and-transform@v0.10.8
+FUNCTION_AUTO_READY=github.com/crossplane/function-auto-ready@v0.7.0
+ARGOCD=github.com/argoproj/argo-cd/v3@v3.5.1
+# /version must report the Kubernetes release the apiserver library comes from: kubectl and
+# Google's kubectl dispatcher read it. Keep in step with k8s.io/apiextensions-apiserver in go.mod.
+KUBE_VERSION=v1.36.6
+
+export GOFLAGS=-buildvcs=false
+go_version=$(go env GOVERSION)
+python_version=$(python3 -c 'import sys; print(sys.version.split()[0])')
+total_start=$(date +%s)
+
+# component NAME KEY OUTPUT COMMAND...: runs COMMAND unless OUTPUT exists and NAME's stamp equals KEY.
+component() {
+  local name=$1 key=$2 output=$3
+  shift 3
+  local stamp="$stamps/$name"
+  if [[ -e $output && -f $stamp && $(cat "$stamp") == "$key" ]]; then
+    printf '  %-30s up to date\n' "$name"
+    return
+  fi
+  local start
+  start=$(date +%s)
+  printf '  %-30s building...\n' "$name"
+  rm -f "$stamp"
+  "$@"
+  echo "$key" >"$stamp"
+  printf '  %-30s done in %ss\n' "$name" "$(($(date +%s) - start))"
+}
+
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+build_own_tools() {
+  local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION"
+  ldflags+=" -X k8s.io/component-base/version.gitMajor=$(echo "$KUBE_VERSION" | cut -d. -f1 | tr -d v)"
+  ldflags+=" -X k8s.io/component-base/version.gitMinor=$(echo "$KUBE_VERSION" | cut -d. -f2)"
+  ldflags+=" -X k8s.io/component-base/version.gitTreeState=clean"
+  (cd "$here" && go build -ldflags "$ldflags" -o "$bin/" ./cmd/...)
+}
+
+install_go() { GOBIN=$bin go install "$1"; }
+
+install_moto() {
+  rm -rf "$cache/venv"
+  python3 -m venv "$cache/venv"
+  "$cache/venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$here/requirements.txt"
+  "$cache/venv/bin/pip" check --disable-pip-version-check >/dev/null
+}
+
+# Argo CD's own health scripts, taken from the released module (downloaded, not built).
+copy_argocd_scripts() {
+  local dir
+  dir=$(go mod download -json "$ARGOCD" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  rm -rf "$cache/argocd"
+  mkdir -p "$cache/argocd"
+  cp -R "$dir/resource_customizations" "$cache/argocd/resource_customizations"
+  chmod -R u+w "$cache/argocd"
+  echo "$ARGOCD" >"$cache/argocd/VERSION"
+}
+
+echo "real:setup into $cache (go $go_version, python $python_version)"
+# moto only needs the network and pip; let it run while Go compiles.
+moto_key="$(hash_of "$here/requirements.txt")-$python_version"
+moto_log=$cache/moto-install.log
+component moto "$moto_key" "$cache/venv/bin/moto_server" install_moto >"$moto_log" 2>&1 &
+moto_pid=$!
+
+own_sources=$(cd "$here" && find go.mod go.sum cmd -type f | sort)
+own_key="$(cd "$here" && hash_of $own_sources)-$go_version-$KUBE_VERSION"
+component own-tools "$own_key" "$bin/kube-apiserver-lite" build_own_tools
+component crank "$CRANK-$go_version" "$bin/crank" install_go "$CRANK"
+component function-patch-and-transform "$FUNCTION_PT-$go_version" "$bin/function-patch-and-transform" install_go "$FUNCTION_PT"
+component function-auto-ready "$FUNCTION_AUTO_READY-$go_version" "$bin/function-auto-ready" install_go "$FUNCTION_AUTO_READY"
+component argocd-scripts "$ARGOCD" "$cache/argocd/resource_customizations" copy_argocd_scripts
+
+if ! wait "$moto_pid"; then
+  cat "$moto_log" >&2
+  echo "real:setup: moto install failed" >&2
+  exit 1
+fi
+cat "$moto_log"
+printf 'real:setup finished in %ss (cache: %s)\n' "$(($(date +%s) - total_start))" "$(du -sh "$cache" | cut -f1)"
