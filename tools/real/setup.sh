@@ -13,10 +13,14 @@ bin=$cache/bin
 stamps=$cache/stamps
 mkdir -p "$bin" "$stamps"
 
-# Pinned upstream versions (docs/adr/0003-real-apiserver.md explains the choices).
-CRANK=github.com/crossplane/crossplane/v2/cmd/crank@v2.2.4
-FUNCTION_PT=github.com/crossplane-contrib/function-patch-and-transform@v0.10.8
-FUNCTION_AUTO_READY=github.com/crossplane/function-auto-ready@v0.7.0
+# Pinned upstream versions (docs/adr/0003-real-apiserver.md explains the choices). The Go module proxy
+# this machine kind reaches answers 403 "not available" for crossplane v2.2.2-v2.2.4,
+# function-patch-and-transform v0.10.8 and github.com/crossplane/function-auto-ready (any version),
+# so these are the nearest versions it serves. function-auto-ready v0.7.0 is fetched by its old
+# repository path, crossplane-contrib/, whose go.mod still declares the crossplane/ path.
+CRANK_MODULE=github.com/crossplane/crossplane/v2@v2.2.1
+FUNCTION_PT_MODULE=github.com/crossplane-contrib/function-patch-and-transform@v0.10.7
+FUNCTION_AUTO_READY_MODULE=github.com/crossplane-contrib/function-auto-ready@v0.7.0
 ARGOCD=github.com/argoproj/argo-cd/v3@v3.5.1
 # /version must report the Kubernetes release the apiserver library comes from: kubectl and
 # Google's kubectl dispatcher read it. Keep in step with k8s.io/apiextensions-apiserver in go.mod.
@@ -55,7 +59,16 @@ build_own_tools() {
   (cd "$here" && go build -ldflags "$ldflags" -o "$bin/" ./cmd/...)
 }
 
-install_go() { GOBIN=$bin go install "$1"; }
+module_dir() { go mod download -json "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])'; }
+
+# install_from_module MODULE@VERSION PACKAGE NAME: builds PACKAGE inside the downloaded module with
+# the module's own go.mod/go.sum. `go install path@version` is not usable here: it probes longer
+# module paths first, and this proxy answers those probes with 403, which go treats as fatal.
+install_from_module() {
+  local dir
+  dir=$(module_dir "$1")
+  (cd "$dir" && GOWORK=off go build -o "$bin/$3" "$2")
+}
 
 install_moto() {
   rm -rf "$cache/venv"
@@ -67,7 +80,7 @@ install_moto() {
 # Argo CD's own health scripts, taken from the released module (downloaded, not built).
 copy_argocd_scripts() {
   local dir
-  dir=$(go mod download -json "$ARGOCD" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  dir=$(module_dir "$ARGOCD")
   rm -rf "$cache/argocd"
   mkdir -p "$cache/argocd"
   cp -R "$dir/resource_customizations" "$cache/argocd/resource_customizations"
@@ -81,15 +94,19 @@ moto_key="$(hash_of "$here/requirements.txt")-$python_version"
 moto_log=$cache/moto-install.log
 component moto "$moto_key" "$cache/venv/bin/moto_server" install_moto >"$moto_log" 2>&1 &
 moto_pid=$!
+trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
 
 own_sources=$(cd "$here" && find go.mod go.sum cmd -type f | sort)
 own_key="$(cd "$here" && hash_of $own_sources)-$go_version-$KUBE_VERSION"
 component own-tools "$own_key" "$bin/kube-apiserver-lite" build_own_tools
-component crank "$CRANK-$go_version" "$bin/crank" install_go "$CRANK"
-component function-patch-and-transform "$FUNCTION_PT-$go_version" "$bin/function-patch-and-transform" install_go "$FUNCTION_PT"
-component function-auto-ready "$FUNCTION_AUTO_READY-$go_version" "$bin/function-auto-ready" install_go "$FUNCTION_AUTO_READY"
+component crank "$CRANK_MODULE-$go_version" "$bin/crank" install_from_module "$CRANK_MODULE" ./cmd/crank crank
+component function-patch-and-transform "$FUNCTION_PT_MODULE-$go_version" "$bin/function-patch-and-transform" \
+  install_from_module "$FUNCTION_PT_MODULE" . function-patch-and-transform
+component function-auto-ready "$FUNCTION_AUTO_READY_MODULE-$go_version" "$bin/function-auto-ready" \
+  install_from_module "$FUNCTION_AUTO_READY_MODULE" . function-auto-ready
 component argocd-scripts "$ARGOCD" "$cache/argocd/resource_customizations" copy_argocd_scripts
 
+trap - EXIT
 if ! wait "$moto_pid"; then
   cat "$moto_log" >&2
   echo "real:setup: moto install failed" >&2
