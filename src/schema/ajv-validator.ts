@@ -14,6 +14,11 @@ import { joinField } from './schema-walk.js';
 export interface StructuralProblem {
   path: string;
   message: string;
+  /**
+   * A wrong type or a value outside an enum (or a malformed format). The apiserver does not run
+   * CEL rules on an object with such errors (`hasBlockingErr`): rules assume declared types.
+   */
+  blocksRules?: true;
 }
 
 let ajv: Ajv | undefined;
@@ -43,6 +48,11 @@ function sharedAjv(): Ajv {
       logger: false,
     });
     addFormats.default(ajv);
+    // ajv-formats' int64 only checks for an integer; the apiserver also enforces the range.
+    ajv.addFormat('int64', {
+      type: 'number',
+      validate: (value: number) => Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63,
+    });
   }
   return ajv;
 }
@@ -93,7 +103,12 @@ export function structuralProblems(object: unknown, version: SchemaVersion): Str
 
 function checkNode(value: unknown, schema: OpenApiSchema, path: string, problems: StructuralProblem[]): void {
   const { validate, required, allowed } = nodeChecks(schema);
-  if (!validate(value)) for (const error of validate.errors ?? []) problems.push(describeError(error, path));
+  if (!validate(value)) {
+    const errors = validate.errors ?? [];
+    // A value of the wrong type also fails its format/bounds; the type error says it all.
+    const typeError = errors.find((error) => error.keyword === 'type' && error.instancePath === '');
+    for (const error of typeError ? [typeError] : errors) problems.push(describeError(error, path));
+  }
   if (Array.isArray(value)) {
     const itemSchema = schema.items;
     if (itemSchema) {
@@ -150,15 +165,25 @@ function describeError(error: ErrorObject, basePath: string): StructuralProblem 
       const types = String(params.type)
         .split(',')
         .filter((type) => type !== 'null');
-      return { path, message: `Invalid value: ${shown}: must be of type ${types.join(' or ')}` };
+      return {
+        path,
+        message: `Invalid value: ${shown}: must be of type ${types.join(' or ')}`,
+        blocksRules: true,
+      };
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).filter((value) => value !== null);
       const list = allowed.map((value) => JSON.stringify(value)).join(', ');
-      return { path, message: `Unsupported value: ${shown}: supported values: ${list}` };
+      return { path, message: `Unsupported value: ${shown}: supported values: ${list}`, blocksRules: true };
     }
     case 'format':
-      return { path, message: `Invalid value: ${shown}: must be of format ${String(params.format)}` };
+      // Not blocking in the apiserver, but a date-time or byte value that does not parse cannot be
+      // given its CEL type, so rules over it would only add confusing evaluation errors.
+      return {
+        path,
+        message: `Invalid value: ${shown}: must be of format ${String(params.format)}`,
+        blocksRules: true,
+      };
     case 'pattern':
       return { path, message: `Invalid value: ${shown}: should match '${String(params.pattern)}'` };
     default:

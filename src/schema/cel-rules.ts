@@ -49,7 +49,7 @@ export function celRuleProblems(object: unknown, schema: OpenApiSchema, oldObjec
 function checkRule(rule: ValidationRule, bindings: { self: unknown; oldSelf?: unknown }): string | undefined {
   let result: unknown;
   try {
-    result = evaluateCel(rule.rule, bindings);
+    result = evaluateCel(rule.rule, bindings, rule.optionalOldSelf === true);
   } catch (error) {
     return `failed to evaluate rule "${rule.rule}": ${firstLine(error)}`;
   }
@@ -63,7 +63,7 @@ function ruleMessage(rule: ValidationRule, bindings: { self: unknown; oldSelf?: 
   if (rule.messageExpression) {
     // As in Kubernetes: a messageExpression that fails or yields "" falls back to message.
     try {
-      const message = evaluateCel(rule.messageExpression, bindings);
+      const message = evaluateCel(rule.messageExpression, bindings, rule.optionalOldSelf === true);
       if (typeof message === 'string' && message.trim() !== '') return message;
     } catch {
       // fall through
@@ -90,13 +90,33 @@ export function compileCelRules(schema: OpenApiSchema): number {
   const visit = (node: OpenApiSchema) => {
     for (const rule of node['x-kubernetes-validations'] ?? []) {
       count++;
-      celProgram(rule.rule);
-      if (rule.messageExpression) celProgram(rule.messageExpression);
+      celProgram(rule.rule, rule.optionalOldSelf === true);
+      if (rule.messageExpression) celProgram(rule.messageExpression, rule.optionalOldSelf === true);
     }
     for (const child of Object.values(node.properties ?? {})) visit(child);
     if (node.items) visit(node.items);
     if (typeof node.additionalProperties === 'object') visit(node.additionalProperties);
   };
   visit(schema);
+  return count;
+}
+
+const ruleCounts = new WeakMap<OpenApiSchema, number>();
+
+/** Whether any node of `schema` carries CEL rules (cached: checked once per validated object). */
+export function hasCelRules(schema: OpenApiSchema): boolean {
+  let count = ruleCounts.get(schema);
+  if (count === undefined) {
+    count = countRules(schema);
+    ruleCounts.set(schema, count);
+  }
+  return count > 0;
+}
+
+function countRules(node: OpenApiSchema): number {
+  let count = node['x-kubernetes-validations']?.length ?? 0;
+  for (const child of Object.values(node.properties ?? {})) count += countRules(child);
+  if (node.items) count += countRules(node.items);
+  if (typeof node.additionalProperties === 'object') count += countRules(node.additionalProperties);
   return count;
 }

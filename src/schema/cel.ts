@@ -50,11 +50,15 @@ export function escapePropertyName(name: string): string | undefined {
   return name.replace(/__|[.\-/]/g, (match) => ESCAPES[match] ?? match);
 }
 
-function createEnvironment(): Environment {
+/**
+ * `optionalOldSelf` rules see oldSelf as `optional<dyn>` (cel-js dispatches hasValue()/value()
+ * on the declared type, so the two kinds of rule need separate environments).
+ */
+function createEnvironment(optionalOldSelf: boolean): Environment {
   return (
     new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true })
       .registerVariable('self', 'dyn')
-      .registerVariable('oldSelf', 'dyn')
+      .registerVariable('oldSelf', optionalOldSelf ? 'optional<dyn>' : 'dyn')
       // Kubernetes strings extension (cel-go ext.Strings) functions that cel-js does not ship.
       .registerFunction('string.replace(string, string): string', (text: string, from: string, to: string) =>
         text.split(from).join(to),
@@ -86,16 +90,21 @@ function replaceLimited(text: string, from: string, to: string, limit: number): 
   return result;
 }
 
-let environment: Environment | undefined;
+const environments = new Map<boolean, Environment>();
 const programs = new Map<string, ParseResult>();
 
 /** Parsed once per distinct expression: the same rule text recurs across dozens of provider CRDs. */
-export function celProgram(expression: string): ParseResult {
-  let program = programs.get(expression);
+export function celProgram(expression: string, optionalOldSelf = false): ParseResult {
+  const key = `${optionalOldSelf ? '?' : '='}${expression}`;
+  let program = programs.get(key);
   if (!program) {
-    environment ??= createEnvironment();
+    let environment = environments.get(optionalOldSelf);
+    if (!environment) {
+      environment = createEnvironment(optionalOldSelf);
+      environments.set(optionalOldSelf, environment);
+    }
     program = environment.parse(expression);
-    programs.set(expression, program);
+    programs.set(key, program);
   }
   return program;
 }
@@ -111,8 +120,8 @@ export type CelBindings = {
   oldSelf?: unknown;
 };
 
-export function evaluateCel(expression: string, bindings: CelBindings): unknown {
-  return celProgram(expression)(bindings);
+export function evaluateCel(expression: string, bindings: CelBindings, optionalOldSelf = false): unknown {
+  return celProgram(expression, optionalOldSelf)(bindings);
 }
 
 export function optionalOf(value: unknown): unknown {

@@ -19,6 +19,8 @@ export function applyDefaults(value: unknown, schema: OpenApiSchema): unknown {
   const valueSchema =
     typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
   for (const [key, child] of Object.entries(value)) {
+    // Absent, as far as JSON is concerned (only programmatic callers can produce it).
+    if (child === undefined) continue;
     const childSchema = properties[key] ?? valueSchema;
     if (child === null && childSchema && childSchema.nullable !== true) continue;
     result[key] = childSchema ? applyDefaults(child, childSchema) : child;

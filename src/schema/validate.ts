@@ -1,6 +1,6 @@
 import { compileSchemaVersion, structuralProblems } from './ajv-validator.js';
 import type { SchemaCatalog } from './catalog.js';
-import { celRuleProblems, compileCelRules } from './cel-rules.js';
+import { celRuleProblems, compileCelRules, hasCelRules } from './cel-rules.js';
 import { applyDefaults } from './defaults.js';
 import { listTypeProblems } from './list-types.js';
 import { objectMetaProblems } from './object-meta.js';
@@ -68,13 +68,23 @@ export function validateObject(
   }
 
   const defaulted = applyDefaults(object, version.schema);
-  problems.push(...structuralProblems(defaulted, version));
+  const structural = structuralProblems(defaulted, version);
+  for (const { path, message } of structural) problems.push({ path, message });
   problems.push(...objectMetaProblems(metadata));
   problems.push(...listTypeProblems(defaulted, version.schema));
+  // Like the apiserver: CEL rules only run on an object whose values have their declared types.
+  if (structural.some((problem) => problem.blocksRules)) {
+    if (hasCelRules(version.schema)) problems.push({ path: '', message: RULES_NOT_CHECKED });
+    return problems;
+  }
   const old = options.oldObject === undefined ? undefined : applyDefaults(options.oldObject, version.schema);
   problems.push(...celRuleProblems(defaulted, version.schema, old));
   return problems;
 }
+
+/** The apiserver's wording when type/enum errors stop it from running CEL rules. */
+export const RULES_NOT_CHECKED =
+  'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
 
 function nonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value !== '';

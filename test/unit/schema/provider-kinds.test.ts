@@ -10,6 +10,7 @@ import {
   providerKindCases,
   providerObject,
 } from '../../fixtures/validator/provider-kinds.js';
+import { RULES_NOTE } from './rules-note.js';
 
 let catalog: SchemaCatalog;
 beforeAll(() => {
@@ -120,7 +121,7 @@ describe.each(['ProviderConfig', 'ClusterProviderConfig'])('aws.m.upbound.io %s'
 
   it('refuses a credentials source outside the enum', () => {
     const problems = validateObject(catalog, object({ credentials: { source: 'Magic' } }));
-    expect(paths(problems)).toEqual(['spec.credentials.source']);
+    expect(paths(problems)).toEqual(['spec.credentials.source', RULES_NOTE.path]);
     expect(problems[0]?.message).toContain('Unsupported value: "Magic"');
   });
 
