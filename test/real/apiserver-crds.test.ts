@@ -1,0 +1,97 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RealApiserver, startApiserver } from './support/apiserver.js';
+import { createCrd, readCrds, waitEstablished } from './support/crds.js';
+import { showLogsOnFailure } from './support/failure-logs.js';
+import { repoRoot, sharedSchemas } from './support/paths.js';
+
+const ourCrds = readCrds(join(repoRoot, 'charts/switchyard/crds'));
+// Read from the shared read-only store at test time; never copied into the repository.
+const providerCrds = readCrds(join(sharedSchemas, 'provider-aws/namespaced'));
+
+let server: RealApiserver | undefined;
+showLogsOnFailure(() => [server?.process]);
+
+beforeAll(async () => {
+  server = await startApiserver();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+function api(): RealApiserver {
+  if (!server) throw new Error('apiserver did not start (see beforeAll error)');
+  return server;
+}
+
+describe('the real apiserver (apiextensions-apiserver v0.36 + etcd)', () => {
+  it('has our generated CRDs and the stored provider CRDs to install', () => {
+    expect(ourCrds.map(({ crd }) => crd.spec.names.kind).sort()).toEqual([
+      'Failover',
+      'FailoverPlan',
+      'RegionHealth',
+    ]);
+    expect(providerCrds.length).toBe(44);
+  });
+
+  it('serves the Event and Lease stand-ins registered at startup', async () => {
+    for (const name of ['events.events.k8s.io', 'leases.coordination.k8s.io']) {
+      const conditions = await waitEstablished(api(), name);
+      expect(conditions).toContainEqual(expect.objectContaining({ type: 'Established', status: 'True' }));
+    }
+  });
+
+  it.each(ourCrds.map(({ file, crd }) => [crd.metadata.name, file, crd] as const))(
+    'accepts our CRD %s and establishes it',
+    async (name, _file, crd) => {
+      const response = await createCrd(api(), crd);
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      const conditions = await waitEstablished(api(), name);
+      expect(conditions).toContainEqual(expect.objectContaining({ type: 'NamesAccepted', status: 'True' }));
+      // A structural-schema violation would show as NonStructuralSchema=True.
+      expect(conditions.find((c) => c.type === 'NonStructuralSchema')).toBeUndefined();
+    },
+  );
+
+  it.each(providerCrds.map(({ crd }) => [crd.metadata.name, crd] as const))(
+    'accepts provider CRD %s and establishes it',
+    async (name, crd) => {
+      const response = await createCrd(api(), crd);
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      await waitEstablished(api(), name);
+    },
+  );
+
+  it('lists every installed group-version in /openapi/v3 (kubectl apply validates against it)', async () => {
+    const response = await api().request('GET', '/openapi/v3');
+    expect(response.status).toBe(200);
+    const paths = Object.keys((response.body as { paths: Record<string, unknown> }).paths);
+    const expected = new Set(
+      [...ourCrds, ...providerCrds].map(({ crd }) => `apis/${crd.spec.group}/${crdStorageVersion(crd)}`),
+    );
+    // OpenAPI publication lags Established slightly; poll briefly.
+    const deadline = Date.now() + 20_000;
+    let missing = [...expected].filter((path) => !paths.includes(path));
+    while (missing.length > 0 && Date.now() < deadline) {
+      await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+      const again = await api().request('GET', '/openapi/v3');
+      const current = Object.keys((again.body as { paths: Record<string, unknown> }).paths);
+      missing = [...expected].filter((path) => !current.includes(path));
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('answers root discovery (/apis), which the standalone upstream server does not serve by itself', async () => {
+    const response = await api().request('GET', '/apis');
+    expect(response.status).toBe(200);
+    const groups = (response.body as { groups: { name: string }[] }).groups.map((group) => group.name);
+    expect(groups).toEqual(expect.arrayContaining(['apiextensions.k8s.io', 'failover.switchyard.dev']));
+  });
+});
+
+function crdStorageVersion(crd: { spec: unknown }): string {
+  const versions = (crd.spec as { versions: { name: string; storage: boolean }[] }).versions;
+  const storage = versions.find((version) => version.storage) ?? versions[0];
+  if (!storage) throw new Error('CRD without versions');
+  return storage.name;
+}

@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { collectionPath, type RealApiserver } from './apiserver.js';
+import { sleep } from './process.js';
+
+export interface CrdDocument {
+  metadata: { name: string };
+  spec: { group: string; names: { plural: string; kind: string }; scope: string };
+  status?: { conditions?: { type: string; status: string; message?: string }[] };
+}
+
+/** Every CustomResourceDefinition in the YAML files of a directory (not recursive). */
+export function readCrds(dir: string): { file: string; crd: CrdDocument }[] {
+  const found: { file: string; crd: CrdDocument }[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (!/\.ya?ml$/.test(name)) continue;
+    const file = join(dir, name);
+    for (const document of parseAllDocuments(readFileSync(file, 'utf8'))) {
+      const value: unknown = document.toJS({ maxAliasCount: -1 });
+      if (isCrd(value)) found.push({ file, crd: value });
+    }
+  }
+  return found;
+}
+
+function isCrd(value: unknown): value is CrdDocument {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'CustomResourceDefinition'
+  );
+}
+
+const crdCollection = collectionPath('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
+
+/** Creates a CRD; returns the server's answer (201 when accepted). */
+export function createCrd(server: RealApiserver, crd: CrdDocument) {
+  return server.request('POST', crdCollection, crd);
+}
+
+/**
+ * Waits until the CRD is Established (its REST endpoints are served) and NamesAccepted, and
+ * returns the final conditions. Throws with the conditions if that does not happen in time.
+ */
+export async function waitEstablished(server: RealApiserver, name: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let conditions: NonNullable<CrdDocument['status']>['conditions'] = [];
+  while (Date.now() < deadline) {
+    const response = await server.request('GET', `${crdCollection}/${name}`);
+    conditions = (response.body as CrdDocument).status?.conditions ?? [];
+    const established = conditions.some((c) => c.type === 'Established' && c.status === 'True');
+    if (established) return conditions;
+    await sleep(100);
+  }
+  throw new Error(`CRD ${name} not Established after ${timeoutMs} ms: ${JSON.stringify(conditions)}`);
+}
+
+/**
+ * Installs CRDs and waits for all to be Established; afterwards also waits until discovery
+ * lists every group-version, because kubectl and OpenAPI lag Established by a moment.
+ */
+export async function installCrds(server: RealApiserver, crds: CrdDocument[]): Promise<void> {
+  for (const crd of crds) {
+    const response = await createCrd(server, crd);
+    if (response.status !== 201 && response.status !== 409) {
+      throw new Error(
+        `CRD ${crd.metadata.name} refused (${response.status}): ${JSON.stringify(response.body)}`,
+      );
+    }
+  }
+  for (const crd of crds) await waitEstablished(server, crd.metadata.name);
+}

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root, independent of the directory vitest was started from. */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Where `npm run real:setup` puts everything (same default and override as tools/real/setup.sh). */
+export const realCache = process.env.SWITCHYARD_REAL_CACHE ?? join(repoRoot, '.cache/real');
+
+export const realBin = {
+  kubeApiserverLite: join(realCache, 'bin/kube-apiserver-lite'),
+  luaHealth: join(realCache, 'bin/lua-health'),
+  crank: join(realCache, 'bin/crank'),
+  functionPatchAndTransform: join(realCache, 'bin/function-patch-and-transform'),
+  functionAutoReady: join(realCache, 'bin/function-auto-ready'),
+  motoServer: join(realCache, 'venv/bin/moto_server'),
+} as const;
+
+export const argocdResourceCustomizations = join(realCache, 'argocd/resource_customizations');
+
+/** Logs of every component started by a test; kept after the run so CI failures can be read. */
+export const realLogDir = join(realCache, 'logs');
+
+/** Read-only upstream schemas shared by all engineers (never copied into the repository). */
+export const sharedSchemas = resolve(repoRoot, '../shared/schemas');
+
+/**
+ * Fails loudly when real:setup has not run. test:real exists to exercise the real components, so
+ * a missing binary must not turn into a silently green (skipped) run.
+ */
+export function requireBuilt(...paths: string[]): void {
+  const missing = paths.filter((path) => !existsSync(path));
+  if (missing.length > 0) {
+    throw new Error(
+      `real platform not built (missing ${missing.join(', ')}): run \`npm run real:setup\` first`,
+    );
+  }
+}
