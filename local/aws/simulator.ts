@@ -1,6 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ADMIN_PREFIX, AdminApi, type AdminViews } from './core/admin.js';
+import { AlbListeners } from './alb/listeners.js';
+import { AutoScalingService } from './autoscaling/service.js';
+import { LagPublisher } from './cloudwatch/lag-publisher.js';
+import { CloudWatchService } from './cloudwatch/service.js';
+import { ADMIN_PREFIX, AdminApi } from './core/admin.js';
 import { SimClock } from './core/clock.js';
 import { Faults } from './core/faults.js';
 import { FrontDoor } from './core/front-door.js';
@@ -8,6 +12,7 @@ import { Journal } from './core/journal.js';
 import { DEFAULT_REGIONS } from './core/regions.js';
 import type { AuroraTimings } from './rds/global-failover.js';
 import { RdsService } from './rds/service.js';
+import { Route53Service } from './route53/service.js';
 import { regionInHost, s3Address } from './s3/addressing.js';
 import { S3Service } from './s3/service.js';
 
@@ -24,40 +29,101 @@ export interface AwsSimulatorOptions {
   lagMs?: number;
   /** Simulated delay before S3 replication copies an object (default 2 s). */
   s3ReplicationDelayMs?: number;
+  /** Simulated interval of the lag metrics and alarm evaluation (default 60 s, as CloudWatch). */
+  metricPeriodMs?: number;
+  /** Simulated time from launch to InService for Auto Scaling instances (default 60 s). */
+  instanceLaunchMs?: number;
 }
 
 export interface AwsSimulator {
   /** The AWS endpoint, e.g. http://127.0.0.1:4566; pass it as `endpoint` to every SDK client. */
   url: string;
   port: number;
+  /** One listener per region standing for the region's application load balancer. */
+  albs: AlbListeners['albs'];
   clock: SimClock;
   faults: Faults;
   journal: Journal;
   rds: RdsService;
   s3: S3Service;
+  route53: Route53Service;
+  cloudwatch: CloudWatchService;
+  autoscaling: AutoScalingService;
   close(): Promise<void>;
+}
+
+/** Linux routes all of 127/8 to loopback, so each region's ALB can have its own address. */
+function albHost(host: string, index: number): string {
+  return process.platform === 'linux' && host === '127.0.0.1' ? `127.0.${10 + index}.1` : host;
 }
 
 export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Promise<AwsSimulator> {
   const host = options.host ?? '127.0.0.1';
+  const regions = options.regions ?? DEFAULT_REGIONS;
   const clock = new SimClock(options.timeScale ?? 1);
   const faults = new Faults(() => clock.now(), options.lagMs);
   const journal = new Journal();
   const rds = new RdsService(clock, faults, options.aurora);
   const s3 = new S3Service(clock, faults, options.s3ReplicationDelayMs ?? 2_000);
+  const cloudwatch = new CloudWatchService(clock);
+  const autoscaling = new AutoScalingService(clock, options.instanceLaunchMs ?? 60_000);
+  const albs = new AlbListeners(faults, (region) => autoscaling.groups.inServiceCount(region));
+  await albs.start(regions, (_region, index) => albHost(host, index));
+
+  let port = 0;
+  const route53 = new Route53Service(
+    clock,
+    // Simulated AWS names resolve to this machine: S3 virtual hosts to the endpoint, ELB names to the ALBs.
+    (name) => {
+      const alb = albs.byDnsName(name);
+      if (alb) return { host: alb.address, port: alb.port };
+      if (/\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com\.?$/.test(name)) return { host, port };
+      return undefined;
+    },
+    (dnsName) => {
+      const alb = albs.byDnsName(dnsName);
+      return alb ? { healthy: albs.healthy(alb.region), address: alb.address } : undefined;
+    },
+    (region, name) => cloudwatch.alarmState(region, name),
+  );
+  const lag = new LagPublisher(rds.store, faults, clock, (...args) => cloudwatch.putDatapoint(...args));
+  const metricPeriod = options.metricPeriodMs ?? 60_000;
+  clock.every(metricPeriod, () => {
+    lag.publish();
+    // Route 53 health-check metrics live in us-east-1 only, as on AWS.
+    for (const check of route53.healthChecks.values()) {
+      const healthy = route53.isHealthy(check.id) ? 1 : 0;
+      cloudwatch.putDatapoint(
+        'us-east-1',
+        'AWS/Route53',
+        'HealthCheckStatus',
+        { HealthCheckId: check.id },
+        healthy,
+      );
+    }
+    cloudwatch.evaluateAlarms();
+  });
+
   // Unsigned requests are anonymous S3 object reads (Route 53 checkers probing gate objects);
   // they belong to the bucket's region, so a region-down takes the gate object down with it.
-  const frontDoor = new FrontDoor(clock, faults, journal, (host, path) => {
-    const { bucket } = s3Address(host, path);
+  const frontDoor = new FrontDoor(clock, faults, journal, (hostHeader, path) => {
+    const { bucket } = s3Address(hostHeader, path);
     if (!bucket) return undefined;
-    return { service: s3, region: s3.regionOfBucket(bucket) ?? regionInHost(host) ?? 'us-east-1' };
+    return { service: s3, region: s3.regionOfBucket(bucket) ?? regionInHost(hostHeader) ?? 'us-east-1' };
   });
-  frontDoor.register(rds);
-  frontDoor.register(s3);
-  const views: AdminViews = {
+  for (const service of [rds, s3, route53, cloudwatch, autoscaling]) frontDoor.register(service);
+
+  const admin = new AdminApi(clock, faults, journal, {
     'rds/events': () => rds.store.allEvents(),
-  };
-  const admin = new AdminApi(clock, faults, journal, views);
+    albs: () => albs.albs.map((alb) => ({ ...alb, healthy: albs.healthy(alb.region) })),
+    'route53/health-checks': () =>
+      [...route53.healthChecks.values()].map((check) => ({
+        id: check.id,
+        type: check.config.type,
+        healthy: route53.isHealthy(check.id),
+        observations: route53.monitor.observations(check.id),
+      })),
+  });
 
   const server: Server = createServer((req, res) => {
     const target = req.url?.startsWith(`${ADMIN_PREFIX}/`) ? admin : frontDoor;
@@ -67,22 +133,26 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     });
   });
   await listen(server, options.port ?? 0, host);
-  const port = (server.address() as AddressInfo).port;
-  void (options.regions ?? DEFAULT_REGIONS);
+  port = (server.address() as AddressInfo).port;
 
   return {
     url: `http://${host}:${port}`,
     port,
+    albs: albs.albs,
     clock,
     faults,
     journal,
     rds,
     s3,
+    route53,
+    cloudwatch,
+    autoscaling,
     async close() {
       clock.stop();
+      route53.monitor.stopAll();
       frontDoor.releaseAll();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), albs.close()]);
     },
   };
 }

@@ -1,5 +1,8 @@
 import { request } from 'node:http';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { type AwsSimulator, type AwsSimulatorOptions, startAwsSimulator } from '../../local/aws/index.js';
 
@@ -16,6 +19,18 @@ export function rdsClient(sim: AwsSimulator, region: string): RDSClient {
 
 export function s3Client(sim: AwsSimulator, region: string): S3Client {
   return new S3Client({ ...clientConfig(sim, region), forcePathStyle: true });
+}
+
+export function route53Client(sim: AwsSimulator): Route53Client {
+  return new Route53Client(clientConfig(sim, 'us-east-1'));
+}
+
+export function cloudWatchClient(sim: AwsSimulator, region: string): CloudWatchClient {
+  return new CloudWatchClient(clientConfig(sim, region));
+}
+
+export function autoScalingClient(sim: AwsSimulator, region: string): AutoScalingClient {
+  return new AutoScalingClient(clientConfig(sim, region));
 }
 
 /** A simulator where a simulated minute lasts 6 real milliseconds. */

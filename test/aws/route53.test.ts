@@ -1,0 +1,374 @@
+import {
+  ChangeResourceRecordSetsCommand,
+  CreateHealthCheckCommand,
+  CreateHostedZoneCommand,
+  DeleteHealthCheckCommand,
+  GetHealthCheckCommand,
+  GetHealthCheckStatusCommand,
+  HealthCheckInUse,
+  HealthCheckVersionMismatch,
+  InvalidChangeBatch,
+  InvalidInput,
+  ListResourceRecordSetsCommand,
+  NoSuchHealthCheck,
+  NoSuchHostedZone,
+  type ResourceRecordSet,
+  type Route53Client,
+  Route53ServiceException,
+  TestDNSAnswerCommand,
+  UpdateHealthCheckCommand,
+} from '@aws-sdk/client-route-53';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AwsSimulator } from '../../local/aws/index.js';
+import { fastSimulator, rejectionOf, route53Client, s3Client, waitFor } from './support.js';
+
+let sim: AwsSimulator;
+let r53: Route53Client;
+beforeEach(async () => {
+  sim = await fastSimulator({ timeScale: 0.0005 });
+  r53 = route53Client(sim);
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+async function zone(name = 'trading.example.com') {
+  const out = await r53.send(new CreateHostedZoneCommand({ Name: name, CallerReference: `ref-${name}` }));
+  return out.HostedZone?.Id?.replace('/hostedzone/', '') ?? '';
+}
+
+async function httpCheck(
+  target: { host: string; port: number; path?: string },
+  extra: Record<string, unknown> = {},
+) {
+  const out = await r53.send(
+    new CreateHealthCheckCommand({
+      CallerReference: `hc-${Math.random()}`,
+      HealthCheckConfig: {
+        Type: 'HTTP',
+        IPAddress: target.host,
+        Port: target.port,
+        ResourcePath: target.path ?? '/',
+        RequestInterval: 10,
+        FailureThreshold: 2,
+        ...extra,
+      },
+    }),
+  );
+  return out.HealthCheck?.Id ?? '';
+}
+
+const healthy = (id: string) => sim.route53.isHealthy(id);
+
+async function dnsAnswer(zoneId: string, name: string, resolverIp?: string) {
+  const out = await r53.send(
+    new TestDNSAnswerCommand({
+      HostedZoneId: zoneId,
+      RecordName: name,
+      RecordType: 'A',
+      ResolverIP: resolverIp,
+    }),
+  );
+  return out.RecordData;
+}
+
+function failoverPair(name: string, primaryCheck: string, secondaryCheck?: string): ResourceRecordSet[] {
+  return [
+    {
+      Name: name,
+      Type: 'A',
+      SetIdentifier: 'primary',
+      Failover: 'PRIMARY',
+      TTL: 60,
+      ResourceRecords: [{ Value: '192.0.2.1' }],
+      HealthCheckId: primaryCheck,
+    },
+    {
+      Name: name,
+      Type: 'A',
+      SetIdentifier: 'secondary',
+      Failover: 'SECONDARY',
+      TTL: 60,
+      ResourceRecords: [{ Value: '192.0.2.2' }],
+      ...(secondaryCheck ? { HealthCheckId: secondaryCheck } : {}),
+    },
+  ];
+}
+
+async function upsert(zoneId: string, records: ResourceRecordSet[]) {
+  await r53.send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: zoneId,
+      ChangeBatch: { Changes: records.map((r) => ({ Action: 'UPSERT', ResourceRecordSet: r })) },
+    }),
+  );
+}
+
+describe('Route 53 records', () => {
+  it('ChangeResourceRecordSets and ListResourceRecordSets round-trip failover, latency and alias records', async () => {
+    const zoneId = await zone();
+    const albUse1 = sim.albs[0]?.dnsName ?? '';
+    const records: ResourceRecordSet[] = [
+      ...failoverPair('app.trading.example.com.', await httpCheck({ host: '127.0.0.1', port: sim.port })),
+      {
+        Name: 'api.trading.example.com.',
+        Type: 'A',
+        SetIdentifier: 'use1',
+        Region: 'us-east-1',
+        AliasTarget: { HostedZoneId: 'Z35SXDOTRQ7X7K', DNSName: albUse1, EvaluateTargetHealth: true },
+      },
+    ];
+    await upsert(zoneId, records);
+    const listed = await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }));
+    const mine = listed.ResourceRecordSets?.filter((r) => r.Type === 'A');
+    expect(mine).toEqual(expect.arrayContaining(records));
+    expect(listed.ResourceRecordSets?.map((r) => r.Type)).toEqual(expect.arrayContaining(['NS', 'SOA']));
+  });
+
+  it('bad batches are InvalidChangeBatch with messages and change nothing', async () => {
+    const zoneId = await zone();
+    const before = await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }));
+    const error = await rejectionOf(
+      r53.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: zoneId,
+          ChangeBatch: {
+            Changes: [
+              {
+                Action: 'CREATE',
+                ResourceRecordSet: {
+                  Name: 'ok.trading.example.com',
+                  Type: 'A',
+                  TTL: 60,
+                  ResourceRecords: [{ Value: '192.0.2.9' }],
+                },
+              },
+              {
+                Action: 'CREATE',
+                ResourceRecordSet: {
+                  Name: 'elsewhere.example.org',
+                  Type: 'A',
+                  TTL: 60,
+                  ResourceRecords: [{ Value: '192.0.2.9' }],
+                },
+              },
+              {
+                Action: 'DELETE',
+                ResourceRecordSet: {
+                  Name: 'gone.trading.example.com',
+                  Type: 'A',
+                  TTL: 60,
+                  ResourceRecords: [{ Value: '192.0.2.9' }],
+                },
+              },
+              {
+                Action: 'CREATE',
+                ResourceRecordSet: {
+                  Name: 'f.trading.example.com',
+                  Type: 'A',
+                  Failover: 'PRIMARY',
+                  TTL: 60,
+                  ResourceRecords: [{ Value: '192.0.2.9' }],
+                },
+              },
+            ],
+          },
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(InvalidChangeBatch);
+    expect(error.message).toContain(
+      'RRSet with DNS name elsewhere.example.org. is not permitted in zone trading.example.com.',
+    );
+    expect(error.message).toContain(
+      "Tried to delete resource record set [name='gone.trading.example.com.', type='A'] but it was not found",
+    );
+    expect(error.message).toContain("Missing field 'SetIdentifier'");
+    const after = await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }));
+    expect(after.ResourceRecordSets).toEqual(before.ResourceRecordSets);
+    expect(
+      await rejectionOf(r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: 'ZNOPE' }))),
+    ).toBeInstanceOf(NoSuchHostedZone);
+  });
+});
+
+describe('Route 53 health checks really probe', () => {
+  it('HTTP checks follow their target with FailureThreshold; Inverted flips; Disabled is healthy', async () => {
+    const s3 = s3Client(sim, 'us-east-2');
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: 'gate-use2',
+        CreateBucketConfiguration: { LocationConstraint: 'us-east-2' },
+      }),
+    );
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: 'gate-use2',
+        Policy: JSON.stringify({
+          Statement: [
+            { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::gate-use2/*' },
+          ],
+        }),
+      }),
+    );
+    // The traffic gate of ARCHITECTURE.md §2: an inverted HTTPS check, healthy while the object is absent.
+    const gate = await r53.send(
+      new CreateHealthCheckCommand({
+        CallerReference: 'gate-use1',
+        HealthCheckConfig: {
+          Type: 'HTTPS',
+          FullyQualifiedDomainName: 'gate-use2.s3.us-east-2.amazonaws.com',
+          ResourcePath: '/drain-us-east-1',
+          RequestInterval: 10,
+          FailureThreshold: 1,
+          Inverted: true,
+        },
+      }),
+    );
+    const gateId = gate.HealthCheck?.Id ?? '';
+    const plain = await httpCheck(
+      { host: 'gate-use2.s3.us-east-2.amazonaws.com', port: 443, path: '/drain-us-east-1' },
+      {
+        Type: 'HTTPS',
+        IPAddress: undefined,
+        FullyQualifiedDomainName: 'gate-use2.s3.us-east-2.amazonaws.com',
+        Port: undefined,
+      },
+    );
+    await waitFor(() => healthy(gateId) && !healthy(plain), 'gate healthy while the object is absent');
+    const status = await r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: plain }));
+    expect(status.HealthCheckObservations?.[0]?.StatusReport?.Status).toBe(
+      'Failure: HTTP Status Code 404, Not Found',
+    );
+
+    await s3.send(new PutObjectCommand({ Bucket: 'gate-use2', Key: 'drain-us-east-1', Body: 'drain' }));
+    await waitFor(() => !healthy(gateId) && healthy(plain), 'gate unhealthy once the object exists');
+    await s3.send(new DeleteObjectCommand({ Bucket: 'gate-use2', Key: 'drain-us-east-1' }));
+    await waitFor(() => healthy(gateId), 'gate healthy again after the delete');
+
+    const current = await r53.send(new GetHealthCheckCommand({ HealthCheckId: plain }));
+    await r53.send(
+      new UpdateHealthCheckCommand({
+        HealthCheckId: plain,
+        HealthCheckVersion: current.HealthCheck?.HealthCheckVersion,
+        Disabled: true,
+      }),
+    );
+    expect(healthy(plain)).toBe(true);
+    const stale = await rejectionOf(
+      r53.send(
+        new UpdateHealthCheckCommand({ HealthCheckId: plain, HealthCheckVersion: 1, Disabled: false }),
+      ),
+    );
+    expect(stale).toBeInstanceOf(HealthCheckVersionMismatch);
+  });
+
+  it('CALCULATED checks count healthy children against HealthThreshold', async () => {
+    const up = await httpCheck({ host: sim.albs[0]?.address ?? '', port: sim.albs[0]?.port ?? 0 });
+    const down = await httpCheck({ host: '127.0.0.1', port: 1 });
+    const and = await r53.send(
+      new CreateHealthCheckCommand({
+        CallerReference: 'and',
+        HealthCheckConfig: { Type: 'CALCULATED', ChildHealthChecks: [up, down], HealthThreshold: 2 },
+      }),
+    );
+    const or = await r53.send(
+      new CreateHealthCheckCommand({
+        CallerReference: 'or',
+        HealthCheckConfig: { Type: 'CALCULATED', ChildHealthChecks: [up, down], HealthThreshold: 1 },
+      }),
+    );
+    // The ALB has no in-service instance, so both children fail.
+    await waitFor(() => !healthy(up) && !healthy(down), 'both children unhealthy');
+    expect(healthy(and.HealthCheck?.Id ?? '')).toBe(false);
+    expect(healthy(or.HealthCheck?.Id ?? '')).toBe(false);
+    const inUse = await rejectionOf(r53.send(new DeleteHealthCheckCommand({ HealthCheckId: up })));
+    expect(inUse).toBeInstanceOf(HealthCheckInUse);
+  });
+
+  it('invalid configurations are InvalidInput; unknown IDs NoSuchHealthCheck', async () => {
+    const error = await rejectionOf(
+      r53.send(
+        new CreateHealthCheckCommand({
+          CallerReference: 'bad',
+          HealthCheckConfig: { Type: 'HTTP', IPAddress: '127.0.0.1', RequestInterval: 15 },
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect(error.message).toBe('Invalid parameter : RequestInterval must be 10 or 30.');
+    expect(await rejectionOf(r53.send(new GetHealthCheckCommand({ HealthCheckId: 'nope' })))).toBeInstanceOf(
+      NoSuchHealthCheck,
+    );
+  });
+});
+
+describe('TestDNSAnswer follows the routing rules', () => {
+  it('failover: primary when healthy, secondary when not, and primary again when the secondary is unhealthy too', async () => {
+    const zoneId = await zone();
+    const primaryTarget = { host: '127.0.0.1', port: sim.port, path: '/primary-bucket/ok' };
+    const primary = await httpCheck(primaryTarget);
+    const secondary = await httpCheck({ host: '127.0.0.1', port: sim.port });
+    await upsert(zoneId, failoverPair('app.trading.example.com', primary, secondary));
+    // Both targets answer 4xx (anonymous, no such bucket), so both checks go unhealthy…
+    await waitFor(() => !healthy(primary) && !healthy(secondary), 'both unhealthy');
+    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.1']);
+    // …and with only the primary unhealthy the answer is the secondary.
+    await r53.send(new UpdateHealthCheckCommand({ HealthCheckId: secondary, Disabled: true }));
+    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.2']);
+    await r53.send(new UpdateHealthCheckCommand({ HealthCheckId: primary, Inverted: true }));
+    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.1']);
+  });
+
+  it('latency records answer by the resolver region and skip an unhealthy ALB alias', async () => {
+    const zoneId = await zone();
+    const [use1, use2] = sim.albs;
+    if (!use1 || !use2) throw new Error('two ALBs expected');
+    const latency = (region: string, dnsName: string): ResourceRecordSet => ({
+      Name: 'api.trading.example.com',
+      Type: 'A',
+      SetIdentifier: region,
+      Region: region as 'us-east-1',
+      AliasTarget: { HostedZoneId: 'Z35SXDOTRQ7X7K', DNSName: dnsName, EvaluateTargetHealth: true },
+    });
+    await upsert(zoneId, [latency('us-east-1', use1.dnsName), latency('us-east-2', use2.dnsName)]);
+    // No instances anywhere: all unhealthy, Route 53 answers as if all were healthy.
+    expect(await dnsAnswer(zoneId, 'api.trading.example.com', '10.2.0.53')).toEqual([use2.address]);
+    expect(await dnsAnswer(zoneId, 'api.trading.example.com', '10.1.0.53')).toEqual([use1.address]);
+    sim.autoscaling.groups.in('us-east-1').set('web', {
+      name: 'web',
+      arn: 'arn',
+      region: 'us-east-1',
+      minSize: 1,
+      maxSize: 1,
+      desiredCapacity: 1,
+      availabilityZones: ['us-east-1a'],
+      targetGroupArns: [],
+      createdAt: new Date(),
+      instances: [
+        { id: 'i-1', availabilityZone: 'us-east-1a', lifecycleState: 'InService', healthStatus: 'Healthy' },
+      ],
+    });
+    expect(await dnsAnswer(zoneId, 'api.trading.example.com', '10.2.0.53')).toEqual([use1.address]);
+  });
+
+  it('control-plane-down route53 fails the API but not health checks or DNS answers', async () => {
+    const zoneId = await zone();
+    const check = await httpCheck({ host: '127.0.0.1', port: 1 });
+    await upsert(zoneId, failoverPair('app.trading.example.com', check));
+    sim.faults.apply('control-plane-down', ['route53']);
+    const refused = await rejectionOf(r53.send(new GetHealthCheckCommand({ HealthCheckId: check })));
+    expect(refused).toBeInstanceOf(Route53ServiceException);
+    expect((refused as Route53ServiceException).$metadata.httpStatusCode).toBe(503);
+    await waitFor(() => !healthy(check), 'the check to keep probing and fail');
+    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.2']);
+    sim.faults.apply('region-down', ['us-east-1']);
+    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.2']);
+  });
+});
