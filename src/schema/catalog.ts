@@ -1,6 +1,5 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { isPlainObject, type OpenApiSchema, type SchemaVersion } from './openapi.js';
 import { projectRoot, schemaCacheDir, upstreamSchemasDir } from './paths.js';
 import { compositeSchemaVersions, isCompositeResourceDefinition } from './xrd.js';
@@ -176,20 +175,20 @@ const HEAD_BYTES = 4096;
  * file is not shaped like that (then it is parsed in full).
  */
 function crdHeader(text: string): { group: string; kind: string } | undefined {
-  if (!/^apiVersion: apiextensions\.k8s\.io\/v1\s*$/m.test(text.slice(0, 200))) return undefined;
-  const end = text.indexOf('\n  versions:');
-  if (end < 0) return undefined;
-  try {
-    const head: unknown = parseYaml(text.slice(0, end));
-    if (!isPlainObject(head) || head.kind !== 'CustomResourceDefinition' || !isPlainObject(head.spec))
-      return undefined;
-    const names = head.spec.names;
-    if (typeof head.spec.group !== 'string' || !isPlainObject(names) || typeof names.kind !== 'string')
-      return undefined;
-    return { group: head.spec.group, kind: names.kind };
-  } catch {
+  // A regular expression, not a YAML parse: this runs for every upstream file on every start and
+  // controller-gen writes these lines in one fixed layout. Anything else falls back to a full parse.
+  if (
+    !/^apiVersion: apiextensions\.k8s\.io\/v1\s*$/m.test(text) ||
+    !/^kind: CustomResourceDefinition\s*$/m.test(text)
+  ) {
     return undefined;
   }
+  const end = text.indexOf('\n  versions:');
+  if (end < 0) return undefined;
+  const head = text.slice(0, end);
+  const group = /^ {2}group: ['"]?([\w.-]+)['"]?\s*$/m.exec(head)?.[1];
+  const kind = /^ {2}names:\n(?: {4}.*\n| {4}- .*\n)*? {4}kind: ['"]?(\w+)['"]?\s*$/m.exec(head)?.[1];
+  return group && kind ? { group, kind } : undefined;
 }
 
 /** SchemaVersions from CRD and XRD documents; other documents are ignored. */
