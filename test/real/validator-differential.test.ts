@@ -1,0 +1,124 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SchemaCatalog } from '../../src/schema/catalog.js';
+import { validateObject } from '../../src/schema/validate.js';
+import { collectionPath, type RealApiserver, startApiserver } from './support/apiserver.js';
+import { type CrdDocument, installCrds, readCrds } from './support/crds.js';
+import {
+  type DifferentialCase,
+  ourKindCorpus,
+  providerConfigCorpus,
+  providerKindCorpus,
+  upstreamExampleCorpus,
+} from './support/differential-corpus.js';
+import { showLogsOnFailure } from './support/failure-logs.js';
+import { repoRoot, sharedSchemas } from './support/paths.js';
+
+/**
+ * Differential test: the project validator (src/schema/validate.ts, Node only) and the real
+ * apiserver must give the same verdict, accept or refuse, on every object of the corpus. The
+ * apiserver is asked with a dry-run create and fieldValidation=Strict, because the validator
+ * reports unknown fields where the apiserver would otherwise silently prune them.
+ */
+
+const ourCrds = readCrds(join(repoRoot, 'charts/switchyard/crds')).map(({ crd }) => crd);
+const providerCrds = readCrds(join(sharedSchemas, 'provider-aws/namespaced')).map(({ crd }) => crd);
+const allCrds = [...ourCrds, ...providerCrds];
+
+const corpus: DifferentialCase[] = [
+  ...ourKindCorpus(ourCrds),
+  ...providerKindCorpus(),
+  ...providerConfigCorpus(),
+  ...upstreamExampleCorpus(),
+];
+
+/**
+ * Cases where the two engines are known to disagree, with the reason. The goal is none; every
+ * entry needs a reason a reviewer can check.
+ */
+const explainedDifferences: Record<string, string> = {};
+
+let server: RealApiserver | undefined;
+showLogsOnFailure(() => [server?.process]);
+
+beforeAll(async () => {
+  server = await startApiserver();
+  await installCrds(server, allCrds);
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+interface Verdict {
+  accepted: boolean;
+  detail: string;
+}
+
+function validatorVerdict(catalog: SchemaCatalog, object: Record<string, unknown>): Verdict {
+  const problems = validateObject(catalog, object);
+  return {
+    accepted: problems.length === 0,
+    detail: problems.map((problem) => `${problem.path}: ${problem.message}`).join('; '),
+  };
+}
+
+async function apiserverVerdict(api: RealApiserver, object: Record<string, unknown>): Promise<Verdict> {
+  const [group = '', version = ''] = String(object.apiVersion).split('/');
+  const crd = allCrds.find(
+    (candidate: CrdDocument) => candidate.spec.group === group && candidate.spec.names.kind === object.kind,
+  );
+  if (!crd)
+    return {
+      accepted: false,
+      detail: `no CRD installed for ${String(object.apiVersion)} ${String(object.kind)}`,
+    };
+  const metadata = (object.metadata ?? {}) as { namespace?: string };
+  const namespace = crd.spec.scope === 'Namespaced' ? (metadata.namespace ?? 'default') : undefined;
+  const path = `${collectionPath(group, version, crd.spec.names.plural, namespace)}?dryRun=All&fieldValidation=Strict`;
+  const response = await api.request('POST', path, object);
+  const body = response.body as { message?: string };
+  return { accepted: response.status === 201, detail: `${response.status} ${body.message ?? ''}` };
+}
+
+describe('validator vs real apiserver', () => {
+  it('has a corpus of valid and invalid objects of our kinds and provider kinds', () => {
+    expect(corpus.filter((testCase) => testCase.expected === 'accept').length).toBeGreaterThan(50);
+    expect(corpus.filter((testCase) => testCase.expected === 'refuse').length).toBeGreaterThan(100);
+    const kinds = new Set(corpus.map((testCase) => String(testCase.object.kind)));
+    for (const kind of ['Failover', 'FailoverPlan', 'RegionHealth', 'Cluster', 'Record', 'HealthCheck'])
+      expect(kinds).toContain(kind);
+  });
+
+  it('agrees with the apiserver on every object (accept/refuse)', async () => {
+    if (!server) throw new Error('apiserver did not start (see beforeAll error)');
+    const catalog = SchemaCatalog.load();
+    const mismatches: string[] = [];
+    const unexpected: string[] = [];
+    let agreed = 0;
+    for (const testCase of corpus) {
+      const fromValidator = validatorVerdict(catalog, testCase.object);
+      const fromApiserver = await apiserverVerdict(server, testCase.object);
+      if (fromValidator.accepted === fromApiserver.accepted) {
+        agreed++;
+        const verdict = fromApiserver.accepted ? 'accept' : 'refuse';
+        if (verdict !== testCase.expected)
+          unexpected.push(`${testCase.name}: both ${verdict} (${fromApiserver.detail})`);
+        continue;
+      }
+      const explained = explainedDifferences[testCase.name];
+      mismatches.push(
+        `${testCase.name}${explained ? ` [explained: ${explained}]` : ''}\n` +
+          `    validator: ${fromValidator.accepted ? 'accept' : `refuse (${fromValidator.detail})`}\n` +
+          `    apiserver: ${fromApiserver.accepted ? 'accept' : `refuse (${fromApiserver.detail})`}`,
+      );
+    }
+    process.stdout.write(`\nvalidator/apiserver agreement: ${agreed}/${corpus.length}\n`);
+    if (mismatches.length > 0) process.stdout.write(`disagreements:\n  ${mismatches.join('\n  ')}\n`);
+    if (unexpected.length > 0)
+      process.stdout.write(`both engines differ from the corpus intent:\n  ${unexpected.join('\n  ')}\n`);
+
+    const unexplained = mismatches.filter((line) => !line.includes('[explained:'));
+    expect(unexplained).toEqual([]);
+    expect(unexpected).toEqual([]);
+  });
+});
