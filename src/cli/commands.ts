@@ -2,7 +2,11 @@ import type { Command, CommandIo } from './io.js';
 
 /** Loaded lazily so `switchyard validate` does not pay for the modules of other commands. */
 const commands: Record<string, () => Promise<Command>> = {
+  aws: async () => (await import('./aws.js')).command,
+  chaos: async () => (await import('./chaos.js')).command,
+  journal: async () => (await import('./journal.js')).command,
   generate: async () => (await import('./generate.js')).command,
+  start: async () => (await import('./start.js')).command,
   validate: async () => (await import('./validate.js')).command,
 };
 

@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { type AwsSimulator, startAwsSimulator } from '../../local/aws/index.js';
+import type { Command, CommandIo } from './io.js';
+
+const USAGE =
+  'switchyard aws [--port <p>] [--host <h>] [--time-scale <real-ms-per-sim-ms>] [--regions r1,r2]';
+
+/** Starts the simulator from CLI arguments; exported so tests can start and stop it in-process. */
+export async function startFromArgs(args: string[], io: CommandIo): Promise<AwsSimulator | number> {
+  let values: { port?: string; host?: string; 'time-scale'?: string; regions?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'time-scale': { type: 'string' },
+        regions: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.stderr.write(`switchyard aws: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  const timeScale = values['time-scale'] === undefined ? 1 : Number(values['time-scale']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.stderr.write(`switchyard aws: --port must be a port number, got "${values.port}"\n`);
+    return 2;
+  }
+  if (!(timeScale > 0)) {
+    io.stderr.write(
+      `switchyard aws: --time-scale must be a positive number, got "${values['time-scale']}"\n`,
+    );
+    return 2;
+  }
+  const sim = await startAwsSimulator({
+    port,
+    timeScale,
+    ...(values.host ? { host: values.host } : {}),
+    ...(values.regions ? { regions: values.regions.split(',').map((r) => r.trim()) } : {}),
+  });
+  const albs = sim.albs.map((alb) => `${alb.region}=${alb.url}`).join(' ');
+  io.stdout.write(`AWS simulator ready at ${sim.url} (time scale ${timeScale}; ALBs ${albs})\n`);
+  return sim;
+}
+
+export const command: Command = {
+  summary: 'Run the AWS simulator (RDS, S3, Route 53, CloudWatch, Auto Scaling) on one local endpoint',
+  usage: USAGE,
+  async run(args, io) {
+    const started = await startFromArgs(args, io);
+    if (typeof started === 'number') return started;
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await started.close();
+    return 0;
+  },
+};

@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { DescribeGlobalClustersCommand, FailoverGlobalClusterCommand } from '@aws-sdk/client-rds';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AwsSimulator } from '../../local/aws/index.js';
+import { startFromArgs } from '../../src/cli/aws.js';
+import { runCommand } from '../../src/cli/commands.js';
+import { memoryIo } from '../support/memory-io.js';
+import { createTwoRegionGlobalCluster } from './aurora-fixture.js';
+import { waitFor } from './support.js';
+
+let sim: AwsSimulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+async function startViaCli(args: string[]): Promise<AwsSimulator> {
+  const io = memoryIo();
+  const started = await startFromArgs(args, io);
+  if (typeof started === 'number') throw new Error(`aws exited ${started}: ${io.err()}`);
+  expect(io.out()).toMatch(/^AWS simulator ready at http:\/\/127\.0\.0\.1:\d+ /);
+  return started;
+}
+
+describe('switchyard aws / chaos / journal', () => {
+  it('the by-hand scenario: region-down us-east-1, failover via us-east-2, the journal shows it', async () => {
+    sim = await startViaCli(['--time-scale', '0.0001']);
+    const { east2, secondaryArn } = await createTwoRegionGlobalCluster(sim);
+
+    const chaos = memoryIo();
+    expect(await runCommand(['chaos', '--aws', sim.url, 'region-down', 'us-east-1'], chaos)).toBe(0);
+    expect(chaos.out()).toBe('applied region-down us-east-1\n');
+    await east2.send(
+      new FailoverGlobalClusterCommand({
+        GlobalClusterIdentifier: 'trading',
+        TargetDbClusterIdentifier: secondaryArn,
+        AllowDataLoss: true,
+      }),
+    );
+    await waitFor(async () => {
+      const out = await east2.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: 'trading' }));
+      return (
+        out.GlobalClusters?.[0]?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn === secondaryArn
+      );
+    }, 'IsWriter to flip');
+
+    const json = memoryIo();
+    expect(
+      await runCommand(['journal', '--aws', sim.url, '--json', '--operation', 'FailoverGlobalCluster'], json),
+    ).toBe(0);
+    const failovers = JSON.parse(json.out()) as Array<{ region: string; outcome: string }>;
+    expect(failovers).toEqual([
+      expect.objectContaining({ region: 'us-east-2', outcome: 'ok', service: 'rds' }),
+    ]);
+
+    const afterFault = memoryIo();
+    expect(
+      await runCommand(
+        ['journal', '--aws', sim.url, '--json', '--region', 'us-east-1', '--outcome', 'ok'],
+        afterFault,
+      ),
+    ).toBe(0);
+    const okToEast1 = JSON.parse(afterFault.out()) as Array<{ seq: number }>;
+    // Only the set-up calls before the fault reached us-east-1.
+    const faultSeq = sim.journal.list({ operation: 'FailoverGlobalCluster' })[0]?.seq ?? 0;
+    expect(okToEast1.filter((e) => e.seq > faultSeq)).toEqual([]);
+
+    const text = memoryIo();
+    expect(await runCommand(['journal', '--aws', sim.url], text)).toBe(0);
+    expect(text.out()).toMatch(/\tus-east-2\trds\tFailoverGlobalCluster\tok\n/);
+  });
+
+  it('bad arguments are a one-line error and exit 2', async () => {
+    sim = await startViaCli([]);
+    const cases: string[][] = [
+      ['chaos', 'region-down', 'us-east-1'],
+      ['chaos', '--aws', sim.url, 'meteor-strike'],
+      ['chaos', '--aws', sim.url, 'region-down', 'mars-north-1x'],
+      ['chaos', '--aws', sim.url, 'latency', 'rds', 'soon'],
+      ['journal'],
+      ['journal', '--aws', sim.url, '--bogus'],
+      ['aws', '--port', 'eighty'],
+    ];
+    for (const args of cases) {
+      const io = memoryIo();
+      expect(await runCommand(args, io), args.join(' ')).toBe(2);
+      expect(io.err().trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+    const unreachable = memoryIo();
+    expect(await runCommand(['journal', '--aws', 'http://127.0.0.1:1'], unreachable)).toBe(2);
+  });
+
+  it('npx switchyard aws prints ready', async () => {
+    const child = spawn('node', ['bin/switchyard.mjs', 'aws', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString('utf8');
+          if (out.includes('\n')) resolve(out);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      expect(line).toContain('ready');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
