@@ -31,8 +31,11 @@ type healthStatus struct {
 // runLua prepares the interpreter exactly as Argo CD's VM.runLuaWithResourceActionParameters.
 func runLua(object map[string]any, script string, openLibs bool) (*lua.LState, error) {
 	l := lua.NewState(lua.Options{SkipOpenLibs: !openLibs})
-	// Argo CD re-opens package, base and table and replaces os with its safe subset even when all
-	// standard libraries were opened, so scripts never see os.exit, os.remove, io via os, etc.
+	// Argo CD then (re)opens package, base, table and its "safe os". Quirk replicated on purpose:
+	// its OpenSafeOs registers under the module name "table" (lua.TabLibName), which is already
+	// loaded, so it adds nothing. The safe {time, date} subset is reachable only through
+	// require("os") (the preload below). With all libraries open (built-in scripts) the global os
+	// is gopher-lua's full os library, os.exit included; without them there is no global os.
 	for _, lib := range []struct {
 		name string
 		open lua.LGFunction

@@ -18,6 +18,8 @@ import (
 
 var safeOsFunctions = map[string]lua.LGFunction{"time": safeOsTime, "date": safeOsDate}
 
+// openSafeOs registers under lua.TabLibName exactly like Argo CD's OpenSafeOs (a no-op in
+// practice, see runLua); safeOsLoader is what require("os") returns.
 func openSafeOs(l *lua.LState) int {
 	l.Push(l.RegisterModule(lua.TabLibName, safeOsFunctions))
 	return 1
