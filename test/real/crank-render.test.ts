@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { describeResult } from './support/command.js';
+import { crankRender, type RunningFunction, startFunction, writeFunctionsFile } from './support/crank.js';
+import { showLogsOnFailure } from './support/failure-logs.js';
+import { repoRoot } from './support/paths.js';
+
+/**
+ * Smoke test of the real Crossplane renderer: crank render with function-patch-and-transform and
+ * function-auto-ready running as local gRPC servers (Development runtime). The estate issue adds
+ * the real compositions; this proves the toolchain composes, patches, transforms and readies.
+ */
+
+const fixtures = join(repoRoot, 'test/real/fixtures/crank');
+const functions: RunningFunction[] = [];
+let dir = '';
+let functionsFile = '';
+showLogsOnFailure(() => functions.map((fn) => fn.process));
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'switchyard-crank-'));
+  functions.push(await startFunction('function-patch-and-transform'));
+  functions.push(await startFunction('function-auto-ready'));
+  functionsFile = writeFunctionsFile(dir, functions);
+});
+afterAll(async () => {
+  await Promise.all(functions.map((fn) => fn.process.stop()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Rendered {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec?: { forProvider?: { region?: string } };
+  status?: { bucketArn?: string; conditions?: { type: string; status: string; reason?: string }[] };
+}
+
+async function render(extraArgs: string[] = []): Promise<Rendered[]> {
+  const result = await crankRender([
+    join(fixtures, 'xr.yaml'),
+    join(fixtures, 'composition.yaml'),
+    functionsFile,
+    `--xrd=${join(fixtures, 'xrd.yaml')}`,
+    ...extraArgs,
+  ]);
+  expect(result.code, describeResult(result)).toBe(0);
+  return parseAllDocuments(result.stdout).map((document) => document.toJS() as Rendered);
+}
+
+const readyOf = (xr: Rendered | undefined) =>
+  xr?.status?.conditions?.find((condition) => condition.type === 'Ready');
+
+describe('crank render with patch-and-transform and auto-ready', () => {
+  it('composes the Bucket with patches and a string transform applied', async () => {
+    const [xr, ...composed] = await render();
+    expect(xr?.kind).toBe('GateBucket');
+    expect(composed).toHaveLength(1);
+    const bucket = composed[0];
+    expect(bucket).toMatchObject({
+      apiVersion: 's3.aws.m.upbound.io/v1beta1',
+      kind: 'Bucket',
+      metadata: {
+        namespace: 'trading',
+        labels: { 'switchyard.dev/region': 'us-east-2' },
+        annotations: {
+          'crossplane.io/composition-resource-name': 'bucket',
+          'crossplane.io/external-name': 'switchyard-gates-use2',
+        },
+      },
+      spec: { forProvider: { region: 'us-east-2' } },
+    });
+  });
+
+  it('leaves the XR not ready while the composed Bucket is not observed', async () => {
+    const [xr] = await render();
+    expect(readyOf(xr)?.status).toBe('False');
+  });
+
+  it('marks the XR ready (auto-ready) and patches status back once the Bucket is observed Ready', async () => {
+    const [xr] = await render([`--observed-resources=${join(fixtures, 'observed.yaml')}`]);
+    expect(readyOf(xr)).toMatchObject({ status: 'True', reason: 'Available' });
+    expect(xr?.status?.bucketArn).toBe('arn:aws:s3:::switchyard-gates-use2');
+  });
+});

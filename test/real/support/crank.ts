@@ -1,0 +1,78 @@
+import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { type CommandResult, runCommand } from './command.js';
+import { realBin, requireBuilt } from './paths.js';
+import { freePort } from './ports.js';
+import { type RunningProcess, startProcess } from './process.js';
+
+export interface RunningFunction {
+  /** The Function's metadata.name, as referenced by a Composition's functionRef. */
+  name: string;
+  target: string;
+  process: RunningProcess;
+}
+
+/** The composition functions real:setup builds, by the name Compositions reference them with. */
+export const functionBinaries = {
+  'function-patch-and-transform': realBin.functionPatchAndTransform,
+  'function-auto-ready': realBin.functionAutoReady,
+} as const;
+
+export type FunctionName = keyof typeof functionBinaries;
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolveOpen) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolveOpen(true);
+    });
+    socket.once('error', () => resolveOpen(false));
+  });
+}
+
+/** Starts a function as a plain gRPC server (--insecure) on a free loopback port. */
+export async function startFunction(name: FunctionName): Promise<RunningFunction> {
+  requireBuilt(functionBinaries[name]);
+  const port = await freePort();
+  const child = await startProcess({
+    name,
+    command: functionBinaries[name],
+    args: ['--insecure', `--address=127.0.0.1:${port}`, '--debug'],
+    isReady: () => portOpen(port),
+    readyTimeoutMs: 30_000,
+  });
+  return { name, target: `127.0.0.1:${port}`, process: child };
+}
+
+/**
+ * Writes functions.yaml for `crank render`: one Function per running function, using the
+ * Development runtime so crank connects to the already-running process instead of Docker.
+ */
+export function writeFunctionsFile(dir: string, functions: RunningFunction[]): string {
+  const file = join(dir, 'functions.yaml');
+  const documents = functions.map((fn) =>
+    stringify({
+      apiVersion: 'pkg.crossplane.io/v1',
+      kind: 'Function',
+      metadata: {
+        name: fn.name,
+        annotations: {
+          'render.crossplane.io/runtime': 'Development',
+          'render.crossplane.io/runtime-development-target': fn.target,
+        },
+      },
+      // Not pulled with the Development runtime; names the upstream package for readers.
+      spec: { package: `xpkg.crossplane.io/crossplane-contrib/${fn.name}` },
+    }),
+  );
+  writeFileSync(file, documents.join('---\n'));
+  return file;
+}
+
+export function crankRender(args: string[]): Promise<CommandResult> {
+  requireBuilt(realBin.crank);
+  return runCommand(realBin.crank, ['render', ...args], { timeoutMs: 90_000 });
+}
