@@ -136,24 +136,12 @@ export function listMap<T extends z.ZodObject, K extends keyof z.output<T> & str
   keys: [K, ...K[]],
   bounds: { maxItems: number; minItems?: number },
 ): z.ZodArray<T> {
-  let list = z.array(item).max(bounds.maxItems);
-  if (bounds.minItems !== undefined) list = list.min(bounds.minItems);
-  return list
-    .superRefine((entries, ctx) => {
-      const seen = new Set<string>();
-      entries.forEach((entry, index) => {
-        const key = JSON.stringify(keys.map((name) => (entry as Record<string, unknown>)[name]));
-        if (seen.has(key)) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `duplicate entry with ${keys.join(', ')} ${key}`,
-            path: [index],
-          });
-        }
-        seen.add(key);
-      });
-    })
-    .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': keys });
+  return uniqueList(
+    item,
+    bounds,
+    (entry) => JSON.stringify(keys.map((name) => (entry as Record<string, unknown>)[name])),
+    (key) => `duplicate entry with ${keys.join(', ')} ${key}`,
+  ).meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': keys });
 }
 
 /** A list of unique scalars (`x-kubernetes-list-type: set`). */
@@ -161,18 +149,33 @@ export function listSet<T extends z.ZodType>(
   item: T,
   bounds: { maxItems: number; minItems?: number },
 ): z.ZodArray<T> {
+  return uniqueList(
+    item,
+    bounds,
+    (entry) => JSON.stringify(entry),
+    (key) => `duplicate value ${key}`,
+  ).meta({
+    'x-kubernetes-list-type': 'set',
+  });
+}
+
+/** A bounded list whose entries must differ by `keyOf`; a repeat is reported at its index. */
+function uniqueList<T extends z.ZodType>(
+  item: T,
+  bounds: { maxItems: number; minItems?: number },
+  keyOf: (entry: z.output<T>) => string,
+  duplicateMessage: (key: string) => string,
+): z.ZodArray<T> {
   let list = z.array(item).max(bounds.maxItems);
   if (bounds.minItems !== undefined) list = list.min(bounds.minItems);
-  return list
-    .superRefine((entries, ctx) => {
-      const seen = new Set<string>();
-      entries.forEach((entry, index) => {
-        const key = JSON.stringify(entry);
-        if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `duplicate value ${key}`, path: [index] });
-        seen.add(key);
-      });
-    })
-    .meta({ 'x-kubernetes-list-type': 'set' });
+  return list.superRefine((entries, ctx) => {
+    const seen = new Set<string>();
+    entries.forEach((entry, index) => {
+      const key = keyOf(entry);
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', message: duplicateMessage(key), path: [index] });
+      seen.add(key);
+    });
+  });
 }
 
 /** Kubernetes IntOrString (ports, percentages): emitted as `x-kubernetes-int-or-string`. */
