@@ -1,28 +1,18 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type RealApiserver, startApiserver } from './support/apiserver.js';
 import { createCrd, readCrds, waitEstablished } from './support/crds.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
+import { startedForFile } from './support/lifecycle.js';
 import { repoRoot, sharedSchemas } from './support/paths.js';
 
 const ourCrds = readCrds(join(repoRoot, 'charts/switchyard/crds'));
 // Read from the shared read-only store at test time; never copied into the repository.
 const providerCrds = readCrds(join(sharedSchemas, 'provider-aws/namespaced'));
 
-let server: RealApiserver | undefined;
-showLogsOnFailure(() => [server?.process]);
-
-beforeAll(async () => {
-  server = await startApiserver();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-function api(): RealApiserver {
-  if (!server) throw new Error('apiserver did not start (see beforeAll error)');
-  return server;
-}
+const apiserver = startedForFile(startApiserver, (server) => server.stop());
+showLogsOnFailure(() => [apiserver.peek()?.process]);
+const api = (): RealApiserver => apiserver.get();
 
 describe('the real apiserver (apiextensions-apiserver v0.36 + etcd)', () => {
   it('has our generated CRDs and the stored provider CRDs to install', () => {

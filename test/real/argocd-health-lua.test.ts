@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { runLuaHealth } from './support/lua-health.js';
-import { argocdResourceCustomizations, realBin, requireBuilt, sharedSchemas } from './support/paths.js';
+import { argocdResourceCustomizations, sharedSchemas } from './support/paths.js';
 
 /**
  * Argo CD v3.5.1's own health scripts (from the released Go module, via real:setup) run in the
@@ -35,10 +35,6 @@ const fixtures = healthTestFiles(testdataRoot).flatMap((file) => {
     object: parseYaml(readFileSync(join(dirname(file), test.inputPath), 'utf8')) as unknown,
     expected: test.healthStatus,
   }));
-});
-
-beforeAll(() => {
-  requireBuilt(realBin.luaHealth, argocdResourceCustomizations);
 });
 
 describe("Argo CD's upstream health.lua scripts in the gopher-lua harness", () => {

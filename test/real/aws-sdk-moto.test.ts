@@ -8,8 +8,9 @@ import {
   ListResourceRecordSetsCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { showLogsOnFailure } from './support/failure-logs.js';
+import { startedForFile } from './support/lifecycle.js';
 import { type RealMoto, startMoto } from './support/moto.js';
 
 /**
@@ -18,23 +19,13 @@ import { type RealMoto, startMoto } from './support/moto.js';
  * semantics (see ../shared/reference/real-platform.md §4), so nothing here is about failover.
  */
 
-let moto: RealMoto | undefined;
-showLogsOnFailure(() => [moto?.process]);
+const moto = startedForFile(startMoto, (started) => started.stop());
+showLogsOnFailure(() => [moto.peek()?.process]);
+const server = (): RealMoto => moto.get();
 
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto?.stop();
-});
 beforeEach(async () => {
   await server().reset();
 });
-
-function server(): RealMoto {
-  if (!moto) throw new Error('moto did not start (see beforeAll error)');
-  return moto;
-}
 
 function clientConfig(region: string) {
   return {

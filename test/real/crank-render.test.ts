@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { describeResult } from './support/command.js';
 import { crankRender, type RunningFunction, startFunction, writeFunctionsFile } from './support/crank.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
+import { startedForFile } from './support/lifecycle.js';
 import { repoRoot } from './support/paths.js';
 
 /**
@@ -15,21 +16,26 @@ import { repoRoot } from './support/paths.js';
  */
 
 const fixtures = join(repoRoot, 'test/real/fixtures/crank');
-const functions: RunningFunction[] = [];
-let dir = '';
-let functionsFile = '';
-showLogsOnFailure(() => functions.map((fn) => fn.process));
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'switchyard-crank-'));
-  functions.push(await startFunction('function-patch-and-transform'));
-  functions.push(await startFunction('function-auto-ready'));
-  functionsFile = writeFunctionsFile(dir, functions);
-});
-afterAll(async () => {
-  await Promise.all(functions.map((fn) => fn.process.stop()));
-  rmSync(dir, { recursive: true, force: true });
-});
+const pipeline = startedForFile(
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-crank-'));
+    const functions: RunningFunction[] = [];
+    try {
+      functions.push(await startFunction('function-patch-and-transform'));
+      functions.push(await startFunction('function-auto-ready'));
+    } catch (error) {
+      await Promise.all(functions.map((fn) => fn.process.stop()));
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    return { dir, functions, functionsFile: writeFunctionsFile(dir, functions) };
+  },
+  async ({ dir, functions }) => {
+    await Promise.all(functions.map((fn) => fn.process.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  },
+);
+showLogsOnFailure(() => pipeline.peek()?.functions.map((fn) => fn.process) ?? []);
 
 interface Rendered {
   apiVersion: string;
@@ -48,7 +54,7 @@ async function render(extraArgs: string[] = []): Promise<Rendered[]> {
   const result = await crankRender([
     join(fixtures, 'xr.yaml'),
     join(fixtures, 'composition.yaml'),
-    functionsFile,
+    pipeline.get().functionsFile,
     `--xrd=${join(fixtures, 'xrd.yaml')}`,
     ...extraArgs,
   ]);

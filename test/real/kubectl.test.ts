@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { type RealApiserver, startApiserver } from './support/apiserver.js';
+import { startApiserver } from './support/apiserver.js';
 import { describeResult } from './support/command.js';
 import { installCrds, readCrds } from './support/crds.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { Kubectl } from './support/kubectl.js';
+import { startedForFile } from './support/lifecycle.js';
 import { repoRoot } from './support/paths.js';
 
 /**
@@ -23,22 +24,26 @@ const failover = parseYaml(readFileSync(failoverFile, 'utf8')) as {
 };
 const namespace = plan.metadata.namespace;
 
-let server: RealApiserver | undefined;
-let kubectl: Kubectl | undefined;
-showLogsOnFailure(() => [server?.process]);
-
-beforeAll(async () => {
-  server = await startApiserver();
-  kubectl = new Kubectl(server.kubeconfig);
-  await installCrds(
-    server,
-    readCrds(join(repoRoot, 'charts/switchyard/crds')).map(({ crd }) => crd),
-  );
-});
-afterAll(async () => {
-  kubectl?.dispose();
-  await server?.stop();
-});
+const platform = startedForFile(
+  async () => {
+    const server = await startApiserver();
+    try {
+      await installCrds(
+        server,
+        readCrds(join(repoRoot, 'charts/switchyard/crds')).map(({ crd }) => crd),
+      );
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return { server, kubectl: new Kubectl(server.kubeconfig) };
+  },
+  async ({ server, kubectl }) => {
+    kubectl.dispose();
+    await server.stop();
+  },
+);
+showLogsOnFailure(() => [platform.peek()?.server.process]);
 
 /** The message of the CRD's allowDataLoss rule, read from the generated CRD (its wording may change). */
 function allowDataLossRuleMessage(): string {
@@ -68,10 +73,7 @@ function findRuleMessage(node: unknown, fieldPath: string): string | undefined {
   return undefined;
 }
 
-function k(): Kubectl {
-  if (!kubectl) throw new Error('apiserver did not start (see beforeAll error)');
-  return kubectl;
-}
+const k = (): Kubectl => platform.get().kubectl;
 
 async function ok(args: string[], stdin?: string) {
   const result = await k().run(args, { stdin });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SchemaCatalog } from '../../src/schema/catalog.js';
 import { validateObject } from '../../src/schema/validate.js';
 import { collectionPath, type RealApiserver, startApiserver } from './support/apiserver.js';
@@ -12,6 +12,7 @@ import {
   upstreamExampleCorpus,
 } from './support/differential-corpus.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
+import { startedForFile } from './support/lifecycle.js';
 import { repoRoot, sharedSchemas } from './support/paths.js';
 
 /**
@@ -38,16 +39,20 @@ const corpus: DifferentialCase[] = [
  */
 const explainedDifferences: Record<string, string> = {};
 
-let server: RealApiserver | undefined;
-showLogsOnFailure(() => [server?.process]);
-
-beforeAll(async () => {
-  server = await startApiserver();
-  await installCrds(server, allCrds);
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const apiserver = startedForFile(
+  async () => {
+    const server = await startApiserver();
+    try {
+      await installCrds(server, allCrds);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return server;
+  },
+  (server) => server.stop(),
+);
+showLogsOnFailure(() => [apiserver.peek()?.process]);
 
 interface Verdict {
   accepted: boolean;
@@ -90,7 +95,7 @@ describe('validator vs real apiserver', () => {
   });
 
   it('agrees with the apiserver on every object (accept/refuse)', async () => {
-    if (!server) throw new Error('apiserver did not start (see beforeAll error)');
+    const server = apiserver.get();
     const catalog = SchemaCatalog.load();
     const mismatches: string[] = [];
     const unexpected: string[] = [];
