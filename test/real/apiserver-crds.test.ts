@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type RealApiserver, startApiserver } from './support/apiserver.js';
+import { collectionPath, type RealApiserver, startApiserver } from './support/apiserver.js';
 import { createCrd, readCrds, waitEstablished } from './support/crds.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { startedForFile } from './support/lifecycle.js';
@@ -29,6 +29,64 @@ describe('the real apiserver (apiextensions-apiserver v0.36 + etcd)', () => {
       const conditions = await waitEstablished(api(), name);
       expect(conditions).toContainEqual(expect.objectContaining({ type: 'Established', status: 'True' }));
     }
+  });
+
+  it('accepts a complete events.k8s.io/v1 Event, refuses one without reportingController, filters by regarding.name', async () => {
+    const events = collectionPath('events.k8s.io', 'v1', 'events', 'trading');
+    const event = (name: string, regarding: string) => ({
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { name },
+      eventTime: '2026-11-25T03:12:00.000000Z',
+      reportingController: 'switchyard.dev/failover-controller',
+      reportingInstance: 'controller-0',
+      action: 'Promote',
+      reason: 'WriterPromoted',
+      type: 'Normal',
+      note: 'us-east-2 is the writer',
+      regarding: {
+        apiVersion: 'failover.switchyard.dev/v1alpha1',
+        kind: 'Failover',
+        namespace: 'trading',
+        name: regarding,
+      },
+    });
+    expect((await api().request('POST', events, event('e1', 'switchover-1'))).status).toBe(201);
+    expect((await api().request('POST', events, event('e2', 'switchover-2'))).status).toBe(201);
+    const { reportingController: _omitted, ...incomplete } = event('e3', 'switchover-1');
+    const refused = await api().request('POST', events, incomplete);
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.body)).toContain('reportingController');
+    const selected = await api().request('GET', `${events}?fieldSelector=regarding.name%3Dswitchover-1`);
+    expect(
+      (selected.body as { items: { metadata: { name: string } }[] }).items.map((item) => item.metadata.name),
+    ).toEqual(['e1']);
+  });
+
+  it('creates and renews a coordination.k8s.io/v1 Lease with optimistic concurrency', async () => {
+    const leases = collectionPath('coordination.k8s.io', 'v1', 'leases', 'trading');
+    const lease = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'switchyard-controller' },
+      spec: {
+        holderIdentity: 'controller-0',
+        leaseDurationSeconds: 15,
+        renewTime: '2026-11-25T03:12:00.000000Z',
+      },
+    };
+    const created = await api().request('POST', leases, lease);
+    expect(created.status).toBe(201);
+    const stored = created.body as { metadata: { resourceVersion: string } };
+    const renew = (resourceVersion: string) =>
+      api().request('PUT', `${leases}/switchyard-controller`, {
+        ...lease,
+        metadata: { ...lease.metadata, resourceVersion },
+        spec: { ...lease.spec, renewTime: '2026-11-25T03:12:10.000000Z' },
+      });
+    expect((await renew(stored.metadata.resourceVersion)).status).toBe(200);
+    // A second writer holding the old resourceVersion loses, which is what leader election relies on.
+    expect((await renew(stored.metadata.resourceVersion)).status).toBe(409);
   });
 
   it.each(ourCrds.map(({ file, crd }) => [crd.metadata.name, file, crd] as const))(
