@@ -5,7 +5,9 @@ const commands: Record<string, () => Promise<Command>> = {
   aws: async () => (await import('./aws.js')).command,
   chaos: async () => (await import('./chaos.js')).command,
   journal: async () => (await import('./journal.js')).command,
+  kube: async () => (await import('./kube.js')).command,
   generate: async () => (await import('./generate.js')).command,
+  render: async () => (await import('./render.js')).command,
   start: async () => (await import('./start.js')).command,
   validate: async () => (await import('./validate.js')).command,
 };

@@ -7,8 +7,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { ApiObject, type App, Chart, Yaml } from 'cdk8s';
 import { customResources } from '../apis/index.js';
+import { estateApis } from '../estate/index.js';
+import { estatePackages } from '../estate/packages.js';
+import { PipelineComposition } from '../estate/patch-and-transform/composition.js';
 
 export const CRD_DIR = 'charts/switchyard/crds';
+/** The estate: `compositions/<plural>/{definition,composition}.yaml` and the package manifests. */
+export const COMPOSITIONS_DIR = 'compositions';
+export const PACKAGES_FILE = `${COMPOSITIONS_DIR}/packages.yaml`;
 
 export const GENERATED_HEADER = '# Generated from src/apis by `npm run synth`; do not edit.\n';
 
@@ -20,13 +26,26 @@ export interface GeneratedFile {
 
 /** Adds one namespace-less Chart per CRD (CRDs are cluster-scoped) and returns each chart's target file. */
 export function addGeneratedCharts(app: App): { path: string; chart: Chart }[] {
-  return customResources.map((resource) => {
+  const charts = customResources.map((resource) => {
     const crd = resource.crd();
     const chart = new Chart(app, `crd-${resource.plural}`);
     // CRDs are plain objects; ApiObject passes unknown top-level keys (spec) through.
     new ApiObject(chart, 'crd', crd);
     return { path: `${CRD_DIR}/${resource.group}_${resource.plural}.yaml`, chart };
   });
+  for (const api of estateApis) {
+    const definition = new Chart(app, `xrd-${api.plural}`);
+    new ApiObject(definition, 'definition', api.definition);
+    charts.push({ path: `${COMPOSITIONS_DIR}/${api.plural}/definition.yaml`, chart: definition });
+    const compositions = new Chart(app, `composition-${api.plural}`);
+    for (const props of api.compositions) new PipelineComposition(compositions, props.name, props);
+    charts.push({ path: `${COMPOSITIONS_DIR}/${api.plural}/composition.yaml`, chart: compositions });
+  }
+  const packages = new Chart(app, 'estate-packages');
+  for (const object of estatePackages())
+    new ApiObject(packages, `${object.kind}-${object.metadata.name}`, object);
+  charts.push({ path: PACKAGES_FILE, chart: packages });
+  return charts;
 }
 
 export function renderGeneratedFiles(charts: { path: string; chart: Chart }[]): GeneratedFile[] {
@@ -85,10 +104,19 @@ export function findStaleFiles(root: string, files: GeneratedFile[]): string[] {
 
 /** Files in our output folders that carry the generated header (hand-written files are left alone). */
 function listGeneratedFiles(root: string): string[] {
-  const dir = join(root, CRD_DIR);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.yaml'))
-    .map((name) => `${CRD_DIR}/${name}`)
-    .filter((path) => readFileSync(join(root, path), 'utf8').startsWith(GENERATED_HEADER));
+  return [...yamlFilesIn(root, CRD_DIR), ...yamlFilesIn(root, COMPOSITIONS_DIR, true)].filter((path) =>
+    readFileSync(join(root, path), 'utf8').startsWith(GENERATED_HEADER),
+  );
+}
+
+/** `*.yaml` under `dir` (relative, forward slashes), one level of subfolders when `nested`. */
+function yamlFilesIn(root: string, dir: string, nested = false): string[] {
+  const absolute = join(root, dir);
+  if (!existsSync(absolute)) return [];
+  const files: string[] = [];
+  for (const entry of readdirSync(absolute, { withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('.yaml')) files.push(`${dir}/${entry.name}`);
+    else if (nested && entry.isDirectory()) files.push(...yamlFilesIn(root, `${dir}/${entry.name}`));
+  }
+  return files;
 }

@@ -8,9 +8,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/commands.js';
 import {
   addGeneratedCharts,
+  COMPOSITIONS_DIR,
   CRD_DIR,
   findStaleFiles,
   GENERATED_HEADER,
+  PACKAGES_FILE,
   renderGeneratedFiles,
   writeGeneratedFiles,
 } from '../../src/generate/generated-files.js';
@@ -36,7 +38,7 @@ describe('generated files', () => {
 
   it('render one CRD file per custom resource, byte-identical on every run', () => {
     const first = render();
-    expect(first.map((file) => file.path)).toEqual([
+    expect(first.map((file) => file.path).filter((path) => path.startsWith(CRD_DIR))).toEqual([
       `${CRD_DIR}/failover.switchyard.dev_failoverplans.yaml`,
       `${CRD_DIR}/failover.switchyard.dev_failovers.yaml`,
       `${CRD_DIR}/failover.switchyard.dev_regionhealths.yaml`,
@@ -48,7 +50,7 @@ describe('generated files', () => {
   it('are written once, then left alone until something changes', () => {
     const root = tempRoot();
     const files = render();
-    expect(writeGeneratedFiles(root, files).written).toHaveLength(3);
+    expect(writeGeneratedFiles(root, files).written).toHaveLength(files.length);
     expect(writeGeneratedFiles(root, files)).toEqual({
       written: [],
       removed: [],
@@ -74,6 +76,17 @@ describe('generated files', () => {
     expect(findStaleFiles(root, files)).toEqual([`${leftover}: no longer generated`]);
     expect(writeGeneratedFiles(root, files).removed).toEqual([leftover]);
     expect(readFileSync(join(root, handWritten), 'utf8')).toBe('kind: Vendored\n');
+  });
+
+  it('render the estate: a definition and a composition file per XR API, plus the package manifests', () => {
+    const paths = render().map((file) => file.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        `${COMPOSITIONS_DIR}/networks/definition.yaml`,
+        `${COMPOSITIONS_DIR}/networks/composition.yaml`,
+        PACKAGES_FILE,
+      ]),
+    );
   });
 
   it('`switchyard generate --check` exits 0 on this checkout', async () => {

@@ -1,0 +1,14 @@
+/** Labels the estate puts on composed resources so selectors (own XR or other XRs) can find them. */
+import { ESTATE_GROUP } from './parameters.js';
+
+export const REGION_LABEL = `${ESTATE_GROUP}/region`;
+export const ACCESS_LABEL = `${ESTATE_GROUP}/access`;
+export const ZONE_LABEL = `${ESTATE_GROUP}/zone`;
+export const ROLE_LABEL = `${ESTATE_GROUP}/role`;
+/** Composition variant labels, matched by compositionSelector. */
+export const ZONES_LABEL = `${ESTATE_GROUP}/zones`;
+export const NAT_LABEL = `${ESTATE_GROUP}/nat`;
+export const INSTANCES_LABEL = `${ESTATE_GROUP}/instances`;
+
+/** Zone letters in order; a composition for N zones uses the first N. */
+export const ZONE_LETTERS = ['a', 'b', 'c'] as const;

@@ -1,0 +1,158 @@
+/**
+ * One composed managed resource: a provider-aws v2 namespaced MR (`*.aws.m.upbound.io/v1beta1`)
+ * with the shared defaults applied (crossplane.md §4.1 "_defaults"): providerConfigRef,
+ * management policies and the platform label from the XR, plus AWS tags where the kind has them.
+ */
+import { fromComposite, patchSet } from '../patch-and-transform/patches.js';
+import type {
+  ComposedTemplate,
+  DirectPatch,
+  Patch,
+  PatchSet,
+  ReadinessCheck,
+} from '../patch-and-transform/types.js';
+import { PLATFORM_LABEL, PLATFORM_TAG } from './parameters.js';
+
+export type AwsService =
+  | 'autoscaling'
+  | 'cloudwatch'
+  | 'dynamodb'
+  | 'ec2'
+  | 'elbv2'
+  | 'iam'
+  | 'kms'
+  | 'rds'
+  | 'route53'
+  | 's3'
+  | 'sns';
+
+/** Kinds whose forProvider has no `tags` map (checked against the stored CRDs by a test). */
+export const UNTAGGED_KINDS = new Set([
+  'Attachment',
+  'AutoscalingGroup',
+  'Route',
+  'RouteTableAssociation',
+  'RolePolicyAttachment',
+  'Record',
+  'BucketPublicAccessBlock',
+  'BucketReplicationConfiguration',
+  'BucketServerSideEncryptionConfiguration',
+  'BucketVersioning',
+  'TopicSubscription',
+]);
+
+/** Kinds without forProvider.region: IAM and Route 53 are global services. */
+export const GLOBAL_KINDS = new Set([
+  'Role',
+  'Policy',
+  'RolePolicyAttachment',
+  'InstanceProfile',
+  'Zone',
+  'Record',
+  'HealthCheck',
+]);
+
+export const PATCH_SET = {
+  /** providerConfigRef, managementPolicies, platform label: every MR. */
+  common: 'common',
+  /** Same as common but with the runtime-owned management policies (see runtimeOwned below). */
+  runtimeOwned: 'runtime-owned',
+  /** The XR's tags and the platform tag: MRs with a tags map. */
+  tags: 'tags',
+} as const;
+
+const platformLabel = fromComposite('spec.platformId', `metadata.labels[${PLATFORM_LABEL}]`);
+
+export const commonPatchSets: PatchSet[] = [
+  {
+    name: PATCH_SET.common,
+    patches: [
+      fromComposite('spec.providerConfigRef'),
+      fromComposite('spec.managementPolicies'),
+      platformLabel,
+    ],
+  },
+  {
+    name: PATCH_SET.runtimeOwned,
+    patches: [
+      fromComposite('spec.providerConfigRef'),
+      fromComposite('spec.runtimeOwnedManagementPolicies', 'spec.managementPolicies'),
+      platformLabel,
+    ],
+  },
+  {
+    name: PATCH_SET.tags,
+    patches: [
+      fromComposite('spec.tags', 'spec.forProvider.tags'),
+      fromComposite('spec.platformId', `spec.forProvider.tags[${PLATFORM_TAG}]`),
+    ],
+  },
+];
+
+export interface ManagedProps {
+  /** Stable, readable composition-resource name (`subnet-private-a`). */
+  name: string;
+  service: AwsService;
+  kind: string;
+  /**
+   * A literal region (pair-level XRs bake both regions in at synth time), or `fromXr` to patch
+   * `spec.region` (regional XRs). Omitted for global kinds.
+   */
+  region?: string | 'fromXr';
+  forProvider?: Record<string, unknown>;
+  /**
+   * Values set once at creation and never enforced afterwards. This is where runtime-owned fields
+   * go (ASG desired capacity, Aurora global membership and bootstrap writer): the provider sends
+   * them on Create only, and with LateInitialize excluded (runtimeOwned) the observed value is never
+   * copied into forProvider, so neither GitOps (which only writes the XR) nor Crossplane reverts
+   * what the failover controller changed.
+   */
+  initProvider?: Record<string, unknown>;
+  /** Uses the XR's runtimeOwnedManagementPolicies (no LateInitialize) instead of managementPolicies. */
+  runtimeOwned?: boolean;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  patches?: DirectPatch[];
+  readinessChecks?: ReadinessCheck[];
+}
+
+export function managed(props: ManagedProps): ComposedTemplate {
+  const forProvider: Record<string, unknown> = { ...props.forProvider };
+  const patches: Patch[] = [patchSet(props.runtimeOwned ? PATCH_SET.runtimeOwned : PATCH_SET.common)];
+  if (!UNTAGGED_KINDS.has(props.kind)) patches.push(patchSet(PATCH_SET.tags));
+  if (GLOBAL_KINDS.has(props.kind)) {
+    if (props.region !== undefined)
+      throw new Error(`${props.name}: ${props.kind} is global and has no region`);
+  } else if (props.region === 'fromXr') {
+    patches.push(fromComposite('spec.region', 'spec.forProvider.region'));
+  } else if (props.region !== undefined) {
+    forProvider.region = props.region;
+  } else {
+    throw new Error(`${props.name}: ${props.kind} needs a region`);
+  }
+  patches.push(...(props.patches ?? []));
+
+  const metadata: NonNullable<ComposedTemplate['base']['metadata']> = {};
+  if (props.labels) metadata.labels = props.labels;
+  if (props.annotations) metadata.annotations = props.annotations;
+  const spec: Record<string, unknown> = { forProvider };
+  if (props.initProvider) spec.initProvider = props.initProvider;
+
+  const template: ComposedTemplate = {
+    name: props.name,
+    base: {
+      apiVersion: `${props.service}.aws.m.upbound.io/v1beta1`,
+      kind: props.kind,
+      ...(Object.keys(metadata).length ? { metadata } : {}),
+      spec,
+    },
+    patches,
+  };
+  if (props.readinessChecks) template.readinessChecks = props.readinessChecks;
+  return template;
+}
+
+/** A `*Selector` that picks the resource this XR composed with the given labels. */
+export function selectOwn(matchLabels?: Record<string, string>): Record<string, unknown> {
+  return matchLabels ? { matchControllerRef: true, matchLabels } : { matchControllerRef: true };
+}

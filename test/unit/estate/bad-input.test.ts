@@ -1,0 +1,95 @@
+/**
+ * Bad XRs are refused by the XRD (schema + CEL, as the apiserver would) with a message that says
+ * what is wrong, and the zod schema the XRD came from refuses them with the same message.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { estateApis } from '../../../src/estate/index.js';
+import { SchemaCatalog } from '../../../src/schema/catalog.js';
+import { validateObject } from '../../../src/schema/validate.js';
+import { examplesDir } from '../../support/estate.js';
+
+const catalog = SchemaCatalog.load();
+const example = (name: string) => parse(readFileSync(join(examplesDir, name), 'utf8'));
+
+interface BadCase {
+  name: string;
+  example: string;
+  spec: Record<string, unknown>;
+  path: string;
+  message: RegExp;
+}
+
+const cases: BadCase[] = [
+  {
+    name: 'a non-/16 CIDR',
+    example: 'network-us-east-1.yaml',
+    spec: { cidrBlock: '10.0.0.0/20' },
+    path: 'spec.cidrBlock',
+    message: /must be an IPv4 \/16 CIDR/,
+  },
+  {
+    name: 'a CIDR that is not an address',
+    example: 'network-us-east-1.yaml',
+    spec: { cidrBlock: '10.300.0.0/16' },
+    path: 'spec.cidrBlock',
+    message: /must be an IPv4 \/16 CIDR/,
+  },
+  {
+    name: 'a region outside the pair',
+    example: 'network-us-east-1.yaml',
+    spec: { region: 'eu-west-1' },
+    path: 'spec.region',
+    message: /region pair \(us-east-1, us-east-2\)/,
+  },
+  {
+    name: 'fewer than 2 zones',
+    example: 'network-us-east-1.yaml',
+    spec: { zoneCount: 1 },
+    path: 'spec.zoneCount',
+    message: /at least 2/,
+  },
+  {
+    name: 'fewer than 2 DB instances',
+    example: 'database.yaml',
+    spec: { instancesPerRegion: 1 },
+    path: 'spec.instancesPerRegion',
+    message: /at least 2/,
+  },
+  {
+    name: 'an unknown instance class',
+    example: 'database.yaml',
+    spec: { instanceClass: 'db.t2.micro' },
+    path: 'spec.instanceClass',
+    message: /instanceClass must be one of db.r6g.large/,
+  },
+  {
+    name: 'LateInitialize on runtime-owned MRs',
+    example: 'database.yaml',
+    spec: { runtimeOwnedManagementPolicies: ['*'] },
+    path: 'spec.runtimeOwnedManagementPolicies',
+    message: /must not contain \* or LateInitialize/,
+  },
+];
+
+describe('bad estate input', () => {
+  it.each(cases)('refuses $name', ({ example: file, spec, path, message }) => {
+    const xr = example(file);
+    xr.spec = { ...xr.spec, ...spec };
+    const problems = validateObject(catalog, xr);
+    expect(problems).toEqual([expect.objectContaining({ path, message: expect.stringMatching(message) })]);
+
+    const api = estateApis.find((candidate) => candidate.kind === xr.kind);
+    const result = api?.spec.safeParse(xr.spec);
+    expect(result?.success).toBe(false);
+    expect(result?.error?.issues.map((issue) => issue.message)).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('accepts every example as it is', () => {
+    for (const api of estateApis) expect(api.definition.spec.names.kind).toBe(api.kind);
+    for (const file of ['network-us-east-1.yaml', 'database.yaml'])
+      expect(validateObject(catalog, example(file))).toEqual([]);
+  });
+});

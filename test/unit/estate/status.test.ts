@@ -1,0 +1,100 @@
+/**
+ * XR status from observed composed resources (the `-status` tests of Upbound's configurations):
+ * render once, pretend the provider created everything, render again with those observed
+ * resources and check what ToCompositeFieldPath wrote back.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { KubeObject } from '../../../local/crossplane/render/index.js';
+import { SchemaCatalog } from '../../../src/schema/catalog.js';
+import { validateObject } from '../../../src/schema/validate.js';
+import { examplesDir, observe, regionOf, renderExample } from '../../support/estate.js';
+
+const catalog = SchemaCatalog.load();
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-estate-status-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function renderObserved(
+  example: string,
+  atProvider: (name: string, object: KubeObject) => Record<string, unknown>,
+) {
+  const file = join(examplesDir, example);
+  const first = renderExample(file, { catalog });
+  const observedFile = join(dir, `${example}.observed.yaml`);
+  writeFileSync(
+    observedFile,
+    observe(first.resources, atProvider)
+      .map((o) => `---\n${stringify(o)}`)
+      .join(''),
+  );
+  return renderExample(file, { catalog, observedFile });
+}
+
+describe('XR status from observed resources', () => {
+  it('Network reports the VPC id, subnet ids per access and zone order, and private route tables', () => {
+    const { xr, resources } = renderObserved('network-us-east-1.yaml', (name) => ({
+      id: `id-${name}`,
+      ...(name === 'vpc' ? { cidrBlock: '10.0.0.0/16' } : {}),
+    }));
+    expect(xr.status).toMatchObject({
+      vpcId: 'id-vpc',
+      cidrBlock: '10.0.0.0/16',
+      publicSubnetIds: ['id-subnet-public-a', 'id-subnet-public-b', 'id-subnet-public-c'],
+      privateSubnetIds: ['id-subnet-private-a', 'id-subnet-private-b', 'id-subnet-private-c'],
+      privateRouteTableIds: [
+        'id-route-table-private-a',
+        'id-route-table-private-b',
+        'id-route-table-private-c',
+      ],
+      conditions: [{ type: 'Ready', status: 'True', reason: 'Available' }],
+    });
+    // Observed names are kept, so Crossplane updates the existing MRs instead of creating new ones.
+    expect(resources.every((resource) => resource.metadata.name?.startsWith('trading-use1-'))).toBe(true);
+    expect(validateObject(catalog, xr)).toEqual([]);
+  });
+
+  it('Database reports the global cluster and each member cluster ARN and endpoints, in region order', () => {
+    const { xr } = renderObserved('database.yaml', (name, object) => {
+      const region = regionOf(object);
+      if (name === 'global-cluster')
+        return { id: 'trading-global', arn: 'arn:aws:rds::1:global-cluster:trading-global' };
+      if (name.startsWith('cluster-us-'))
+        return {
+          id: `trading-${region}`,
+          arn: `arn:aws:rds:${region}:1:cluster:trading-${region}`,
+          endpoint: `trading-${region}.cluster-x.${region}.rds.amazonaws.com`,
+          readerEndpoint: `trading-${region}.cluster-ro-x.${region}.rds.amazonaws.com`,
+        };
+      return {};
+    });
+    expect(xr.status).toMatchObject({
+      globalClusterId: 'trading-global',
+      globalClusterArn: 'arn:aws:rds::1:global-cluster:trading-global',
+      members: [
+        {
+          region: 'us-east-1',
+          clusterIdentifier: 'trading-us-east-1',
+          clusterArn: 'arn:aws:rds:us-east-1:1:cluster:trading-us-east-1',
+          writerEndpoint: 'trading-us-east-1.cluster-x.us-east-1.rds.amazonaws.com',
+        },
+        { region: 'us-east-2', clusterArn: 'arn:aws:rds:us-east-2:1:cluster:trading-us-east-2' },
+      ],
+    });
+    expect(validateObject(catalog, xr)).toEqual([]);
+  });
+
+  it('keeps the XR not ready, naming the unready resources, until they are observed Ready', () => {
+    const { xr } = renderExample(join(examplesDir, 'database.yaml'), { catalog });
+    expect(xr.status?.conditions).toEqual([
+      expect.objectContaining({
+        type: 'Ready',
+        status: 'False',
+        reason: 'Creating',
+        message: expect.stringMatching(/^Unready resources: cluster-instance-us-east-1-1, .*, and \d+ more$/),
+      }),
+    ]);
+  });
+});
