@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { upstreamSchemasDir } from '../../../src/schema/paths.js';
 
 /** Repository root, independent of the directory vitest was started from. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -22,8 +23,11 @@ export const argocdResourceCustomizations = join(realCache, 'argocd/resource_cus
 /** Logs of every component started by a test; kept after the run so CI failures can be read. */
 export const realLogDir = join(realCache, 'logs');
 
-/** Read-only upstream schemas shared by all engineers (never copied into the repository). */
-export const sharedSchemas = resolve(repoRoot, '../shared/schemas');
+/**
+ * Read-only upstream schemas (never copied into the repository): ../shared/schemas, or
+ * SWITCHYARD_SCHEMAS_DIR, resolved exactly as the validator resolves them.
+ */
+export const sharedSchemas = upstreamSchemasDir(repoRoot);
 
 /**
  * Fails loudly when real:setup has not run. test:real exists to exercise the real components, so
