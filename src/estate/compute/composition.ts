@@ -1,0 +1,134 @@
+/**
+ * Compute Composition. The ASG's desired capacity is runtime-owned (ARCHITECTURE §4): it is set
+ * in initProvider (from spec.initialCapacity) and the ASG uses the runtime-owned management
+ * policies (no LateInitialize), so the controller's scale-ups survive every reconcile.
+ */
+import { compositionName } from '../api.js';
+import { ACCESS_LABEL, ROLE_LABEL } from '../common/labels.js';
+import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
+import { ESTATE_API_VERSION, ESTATE_GROUP } from '../common/parameters.js';
+import { regionLabelPatch } from '../common/region.js';
+import { platformSelector } from '../common/selectors.js';
+import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
+import { combineFromComposite, fromComposite, toComposite } from '../patch-and-transform/patches.js';
+import type { ComposedTemplate } from '../patch-and-transform/types.js';
+
+const role = (value: string) => ({ [ROLE_LABEL]: value });
+
+export function computeResources(): ComposedTemplate[] {
+  return [
+    managed({
+      name: 'launch-template',
+      service: 'ec2',
+      kind: 'LaunchTemplate',
+      region: 'fromXr',
+      forProvider: {
+        updateDefaultVersion: true,
+        vpcSecurityGroupIdSelector: { matchLabels: role('app') },
+        metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
+      },
+      patches: [
+        fromComposite('spec.imageId', 'spec.forProvider.imageId'),
+        fromComposite('spec.instanceType', 'spec.forProvider.instanceType'),
+        ...platformSelector('spec.forProvider.vpcSecurityGroupIdSelector', { regionFromXr: true }),
+      ],
+    }),
+    managed({
+      name: 'auto-scaling-group',
+      service: 'autoscaling',
+      kind: 'AutoscalingGroup',
+      region: 'fromXr',
+      runtimeOwned: true,
+      forProvider: {
+        launchTemplate: { idSelector: selectOwn(), version: '$Latest' },
+        vpcZoneIdentifierSelector: { matchLabels: { [ACCESS_LABEL]: 'private' } },
+        healthCheckType: 'ELB',
+        healthCheckGracePeriod: 120,
+      },
+      initProvider: {},
+      patches: [
+        fromComposite('spec.minSize', 'spec.forProvider.minSize'),
+        fromComposite('spec.maxSize', 'spec.forProvider.maxSize'),
+        fromComposite('spec.initialCapacity', 'spec.initProvider.desiredCapacity'),
+        ...platformSelector('spec.forProvider.vpcZoneIdentifierSelector', { regionFromXr: true }),
+        toComposite('status.atProvider.id', 'status.autoScalingGroupName'),
+      ],
+    }),
+    managed({
+      name: 'load-balancer',
+      service: 'elbv2',
+      kind: 'LB',
+      region: 'fromXr',
+      labels: role('alb'),
+      forProvider: {
+        loadBalancerType: 'application',
+        internal: false,
+        subnetSelector: { matchLabels: { [ACCESS_LABEL]: 'public' } },
+        securityGroupSelector: { matchLabels: role('alb') },
+      },
+      patches: [
+        regionLabelPatch,
+        ...platformSelector('spec.forProvider.subnetSelector', { regionFromXr: true }),
+        ...platformSelector('spec.forProvider.securityGroupSelector', { regionFromXr: true }),
+        toComposite('status.atProvider.arn', 'status.albArn'),
+        toComposite('status.atProvider.dnsName', 'status.albDnsName'),
+        toComposite('status.atProvider.zoneId', 'status.albZoneId'),
+      ],
+    }),
+    managed({
+      name: 'target-group',
+      service: 'elbv2',
+      kind: 'LBTargetGroup',
+      region: 'fromXr',
+      forProvider: {
+        protocol: 'HTTP',
+        targetType: 'instance',
+        vpcIdSelector: { matchLabels: {} },
+        healthCheck: {
+          enabled: true,
+          protocol: 'HTTP',
+          healthyThreshold: 2,
+          unhealthyThreshold: 2,
+          interval: 10,
+        },
+      },
+      patches: [
+        combineFromComposite(['spec.platformId', 'spec.region'], '%s-app-%s', 'spec.forProvider.name'),
+        fromComposite('spec.appPort', 'spec.forProvider.port'),
+        fromComposite('spec.healthPath', 'spec.forProvider.healthCheck.path'),
+        ...platformSelector('spec.forProvider.vpcIdSelector', { regionFromXr: true }),
+        toComposite('status.atProvider.arn', 'status.targetGroupArn'),
+      ],
+    }),
+    managed({
+      name: 'listener-http',
+      service: 'elbv2',
+      kind: 'LBListener',
+      region: 'fromXr',
+      forProvider: {
+        port: 80,
+        protocol: 'HTTP',
+        loadBalancerArnSelector: selectOwn(role('alb')),
+        defaultAction: [{ type: 'forward', targetGroupArnSelector: selectOwn() }],
+      },
+    }),
+    managed({
+      name: 'auto-scaling-attachment',
+      service: 'autoscaling',
+      kind: 'Attachment',
+      region: 'fromXr',
+      forProvider: { autoscalingGroupNameSelector: selectOwn(), lbTargetGroupArnSelector: selectOwn() },
+    }),
+  ];
+}
+
+export function computeCompositions(): PipelineCompositionProps[] {
+  return [
+    {
+      name: compositionName('computes', ESTATE_GROUP),
+      compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'Compute' },
+      patchSets: commonPatchSets,
+      resources: computeResources(),
+    },
+  ];
+}

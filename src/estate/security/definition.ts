@@ -1,0 +1,48 @@
+/** Security: one region's security groups (ALB, app, database, controller) and their rules. */
+import { z } from 'zod';
+import { compositeResourceDefinition } from '../../apis/xrd.js';
+import { withRules } from '../../schema/x-kubernetes.js';
+import {
+  commonSpecFields,
+  commonSpecRules,
+  ESTATE_GROUP,
+  regionInPair,
+  statusString,
+} from '../common/parameters.js';
+
+export const securitySpec = withRules(
+  z.strictObject({
+    ...commonSpecFields,
+    region: regionInPair(),
+    appPort: z
+      .int32()
+      .min(1)
+      .max(65535)
+      .default(8080)
+      .describe('Port the app instances listen on behind the ALB.'),
+  }),
+  commonSpecRules,
+);
+
+export const securityStatus = z.strictObject({
+  securityGroupIds: z
+    .strictObject({
+      alb: statusString().optional(),
+      app: statusString().optional(),
+      database: statusString().optional(),
+      controller: statusString().optional(),
+    })
+    .optional(),
+});
+
+export const securityDefinition = compositeResourceDefinition({
+  group: ESTATE_GROUP,
+  kind: 'Security',
+  plural: 'securities',
+  categories: ['switchyard', 'estate'],
+  description:
+    'Security groups of one region: ALB from the internet, app from the ALB, database from the app.',
+  spec: securitySpec,
+  status: securityStatus,
+  printerColumns: [{ name: 'Region', type: 'string', jsonPath: '.spec.region' }],
+});

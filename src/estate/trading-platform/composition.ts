@@ -1,0 +1,117 @@
+/**
+ * TradingPlatform Composition: composes the estate's own XRs (not MRs) for the pair, baking both
+ * regions in at synth time. Values flow down by FromCompositeFieldPath and back up by
+ * ToCompositeFieldPath over successive reconciles: the Compute XRs' ALB names reach the
+ * TrafficRouting XR through this XR's status.
+ */
+import { compositionName } from '../api.js';
+import { NAT_LABEL, ZONES_LABEL } from '../common/labels.js';
+import { ESTATE_API_VERSION, ESTATE_GROUP, PLATFORM_LABEL, REGION_PAIR } from '../common/parameters.js';
+import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
+import { fromComposite, patchSet, toComposite } from '../patch-and-transform/patches.js';
+import { convertTo, mapValues } from '../patch-and-transform/transforms.js';
+import type { ComposedTemplate, DirectPatch, PatchSet } from '../patch-and-transform/types.js';
+
+const XR_COMMON = 'composed-xr-common';
+
+/** The common parameters, passed through unchanged to every composed XR. */
+const xrPatchSets: PatchSet[] = [
+  {
+    name: XR_COMMON,
+    patches: [
+      fromComposite('spec.platformId'),
+      fromComposite('spec.providerConfigRef'),
+      fromComposite('spec.managementPolicies'),
+      fromComposite('spec.runtimeOwnedManagementPolicies'),
+      fromComposite('spec.tags'),
+      fromComposite('spec.platformId', `metadata.labels[${PLATFORM_LABEL}]`),
+    ],
+  },
+];
+
+function composedXr(
+  name: string,
+  kind: string,
+  spec: Record<string, unknown>,
+  patches: DirectPatch[],
+): ComposedTemplate {
+  return {
+    name,
+    base: { apiVersion: ESTATE_API_VERSION, kind, spec },
+    patches: [patchSet(XR_COMMON), ...patches],
+  };
+}
+
+function regional(): ComposedTemplate[] {
+  return REGION_PAIR.flatMap((region) => {
+    const settings = `spec.regions.${region}`;
+    return [
+      composedXr(`network-${region}`, 'Network', { region }, [
+        fromComposite(`${settings}.cidrBlock`, 'spec.cidrBlock'),
+        fromComposite(`${settings}.zoneCount`, 'spec.zoneCount'),
+        fromComposite(`${settings}.natGateways`, 'spec.natGateways'),
+        // Pick the Network Composition variant that matches the zone count and NAT mode.
+        fromComposite(
+          `${settings}.zoneCount`,
+          `spec.crossplane.compositionSelector.matchLabels[${ZONES_LABEL}]`,
+          {
+            transforms: [convertTo('string')],
+          },
+        ),
+        fromComposite(
+          `${settings}.natGateways`,
+          `spec.crossplane.compositionSelector.matchLabels[${NAT_LABEL}]`,
+          {
+            transforms: [mapValues({ PerZone: 'per-zone', Single: 'single' })],
+          },
+        ),
+        toComposite('status.vpcId', `status.networks.${region}.vpcId`),
+        toComposite('status.privateSubnetIds', `status.networks.${region}.privateSubnetIds`),
+      ]),
+      composedXr(`security-${region}`, 'Security', { region }, []),
+      composedXr(`compute-${region}`, 'Compute', { region }, [
+        fromComposite('spec.imageId'),
+        fromComposite('spec.instanceType'),
+        ...(['albArn', 'albDnsName', 'albZoneId', 'targetGroupArn', 'autoScalingGroupName'] as const).map(
+          (field) => toComposite(`status.${field}`, `status.compute.${region}.${field}`),
+        ),
+      ]),
+    ];
+  });
+}
+
+function pairLevel(): ComposedTemplate[] {
+  return [
+    composedXr('database', 'Database', {}, [
+      fromComposite('spec.region'),
+      fromComposite('spec.globalClusterIdentifier'),
+      fromComposite('spec.instanceClass'),
+      toComposite('status.globalClusterId', 'status.database.globalClusterId'),
+      toComposite('status.globalClusterArn', 'status.database.globalClusterArn'),
+      toComposite('status.members', 'status.database.members'),
+    ]),
+    composedXr('traffic', 'TrafficRouting', {}, [
+      fromComposite('spec.region'),
+      fromComposite('spec.zoneName'),
+      fromComposite('spec.domainName'),
+      ...REGION_PAIR.flatMap((region) => [
+        fromComposite(`status.compute.${region}.albDnsName`, `spec.endpoints.${region}.albDnsName`),
+        fromComposite(`status.compute.${region}.albZoneId`, `spec.endpoints.${region}.albZoneId`),
+      ]),
+      toComposite('status.zoneId', 'status.traffic.zoneId'),
+      toComposite('status.gateBuckets', 'status.traffic.gateBuckets'),
+      toComposite('status.healthChecks', 'status.traffic.healthChecks'),
+    ]),
+  ];
+}
+
+export function tradingPlatformCompositions(): PipelineCompositionProps[] {
+  return [
+    {
+      name: compositionName('tradingplatforms', ESTATE_GROUP),
+      compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'TradingPlatform' },
+      patchSets: xrPatchSets,
+      resources: [...regional(), ...pairLevel()],
+    },
+  ];
+}

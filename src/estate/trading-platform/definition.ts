@@ -1,0 +1,100 @@
+/** TradingPlatform: the whole region pair, composed from the regional and pair-level XR APIs. */
+import { z } from 'zod';
+import { label } from '../../apis/common.js';
+import { compositeResourceDefinition } from '../../apis/xrd.js';
+import { celRule, withRules } from '../../schema/x-kubernetes.js';
+import { commonSpecFields, commonSpecRules, ESTATE_GROUP, ownerRegion } from '../common/parameters.js';
+import { computeStatus } from '../compute/definition.js';
+import { databaseStatus, INSTANCE_CLASSES } from '../database/definition.js';
+import { cidr16Rule, networkStatus } from '../network/definition.js';
+import { trafficStatus } from '../traffic/definition.js';
+
+const regionSettings = (cidrBlock: string) =>
+  withRules(
+    z.strictObject({
+      cidrBlock: z.string().max(18).default(cidrBlock),
+      zoneCount: z.int32().max(3).default(3),
+      natGateways: z.enum(['PerZone', 'Single']).default('PerZone'),
+    }),
+    [
+      cidr16Rule(),
+      celRule<{ zoneCount?: number }>({
+        rule: '!has(self.zoneCount) || self.zoneCount >= 2',
+        message: 'zoneCount must be at least 2: one zone cannot survive the loss of a zone',
+        fieldPath: '.zoneCount',
+        check: (self) => self.zoneCount === undefined || self.zoneCount >= 2,
+      }),
+    ],
+  ).default({ cidrBlock, zoneCount: 3, natGateways: 'PerZone' });
+
+type Regions = { 'us-east-1'?: { cidrBlock?: string }; 'us-east-2'?: { cidrBlock?: string } };
+
+export const tradingPlatformSpec = withRules(
+  z.strictObject({
+    ...commonSpecFields,
+    region: ownerRegion(),
+    regions: withRules(
+      z
+        .strictObject({
+          'us-east-1': regionSettings('10.0.0.0/16'),
+          'us-east-2': regionSettings('10.1.0.0/16'),
+        })
+        .default({
+          'us-east-1': { cidrBlock: '10.0.0.0/16', zoneCount: 3, natGateways: 'PerZone' },
+          'us-east-2': { cidrBlock: '10.1.0.0/16', zoneCount: 3, natGateways: 'PerZone' },
+        }),
+      [
+        // Two /16s overlap exactly when they are equal; peering needs disjoint ranges.
+        celRule<Regions>({
+          rule: '!has(self.us__dash__east__dash__1) || !has(self.us__dash__east__dash__2) || self.us__dash__east__dash__1.cidrBlock != self.us__dash__east__dash__2.cidrBlock',
+          message: 'the two regions need non-overlapping CIDR blocks (VPC peering routes between them)',
+          check: (self) =>
+            self['us-east-1']?.cidrBlock === undefined ||
+            self['us-east-1']?.cidrBlock !== self['us-east-2']?.cidrBlock,
+        }),
+      ],
+    ),
+    zoneName: z.string().max(253),
+    domainName: z.string().max(253),
+    imageId: z
+      .string()
+      .max(32)
+      .regex(/^ami-[0-9a-f]+$/, 'must be an AMI id such as ami-0abc123'),
+    instanceType: z.string().max(32).default('m7g.large'),
+    globalClusterIdentifier: label(),
+    instanceClass: z.string().max(32).default('db.r6g.large'),
+  }),
+  [
+    ...commonSpecRules,
+    celRule<{ instanceClass?: string }>({
+      rule: `!has(self.instanceClass) || self.instanceClass in [${INSTANCE_CLASSES.map((c) => `'${c}'`).join(', ')}]`,
+      message: `instanceClass must be one of ${INSTANCE_CLASSES.join(', ')}`,
+      fieldPath: '.instanceClass',
+      check: (self) =>
+        self.instanceClass === undefined ||
+        (INSTANCE_CLASSES as readonly string[]).includes(self.instanceClass),
+    }),
+  ],
+);
+
+const perRegion = <T extends z.ZodType>(schema: T) =>
+  z.strictObject({ 'us-east-1': schema.optional(), 'us-east-2': schema.optional() });
+
+export const tradingPlatformStatus = z.strictObject({
+  networks: perRegion(networkStatus.pick({ vpcId: true, privateSubnetIds: true })).optional(),
+  compute: perRegion(computeStatus).optional(),
+  database: databaseStatus.optional(),
+  traffic: trafficStatus.optional(),
+});
+
+export const tradingPlatformDefinition = compositeResourceDefinition({
+  group: ESTATE_GROUP,
+  kind: 'TradingPlatform',
+  plural: 'tradingplatforms',
+  categories: ['switchyard', 'estate'],
+  description:
+    'The two-region trading platform: networks, security, compute, Aurora global database and traffic.',
+  spec: tradingPlatformSpec,
+  status: tradingPlatformStatus,
+  printerColumns: [{ name: 'Domain', type: 'string', jsonPath: '.spec.domainName' }],
+});

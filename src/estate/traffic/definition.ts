@@ -1,0 +1,72 @@
+/**
+ * TrafficRouting: Route 53 failover and latency records for the pair, gated per ARCHITECTURE §2.
+ * Each region's records carry a CALCULATED check = AND(ALB check, gate check); the gate check of
+ * region R is an inverted HTTPS check of `gates/R` in the *other* region's gate bucket, so draining
+ * R is one PutObject in the surviving region: no Route 53 control-plane call.
+ */
+import { z } from 'zod';
+import { compositeResourceDefinition } from '../../apis/xrd.js';
+import { withRules } from '../../schema/x-kubernetes.js';
+import {
+  commonSpecFields,
+  commonSpecRules,
+  ESTATE_GROUP,
+  ownerRegion,
+  statusString,
+} from '../common/parameters.js';
+
+const hostname = () =>
+  z
+    .string()
+    .max(253)
+    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a DNS name');
+
+const endpoint = z.strictObject({
+  albDnsName: z.string().max(253).optional().describe('DNS name of the region’s ALB (Compute status).'),
+  albZoneId: z.string().max(32).optional().describe('Canonical hosted zone id of the ALB.'),
+});
+
+export const trafficSpec = withRules(
+  z.strictObject({
+    ...commonSpecFields,
+    region: ownerRegion(),
+    zoneName: hostname().describe('Hosted zone name (the managed-zone variant creates it).'),
+    existingZoneId: z.string().max(32).optional().describe('Zone id for the existing-zone variant.'),
+    domainName: hostname().describe(
+      'Name clients resolve; failover records (PRIMARY us-east-1, SECONDARY us-east-2).',
+    ),
+    healthPath: z.string().max(255).default('/healthz').describe('Path the ALB health checks request.'),
+    endpoints: z
+      .strictObject({ 'us-east-1': endpoint.optional(), 'us-east-2': endpoint.optional() })
+      .optional()
+      .describe('Per-region ALB aliases; a TradingPlatform fills them from its Compute XRs.'),
+  }),
+  commonSpecRules,
+);
+
+const checks = z.strictObject({
+  alb: statusString().optional(),
+  gate: statusString().optional(),
+  calculated: statusString().optional(),
+});
+
+export const trafficStatus = z.strictObject({
+  zoneId: statusString().optional(),
+  gateBuckets: z
+    .strictObject({ 'us-east-1': statusString().optional(), 'us-east-2': statusString().optional() })
+    .optional()
+    .describe('Gate bucket of each region; the controller writes gates/<other region> objects into it.'),
+  healthChecks: z.strictObject({ 'us-east-1': checks.optional(), 'us-east-2': checks.optional() }).optional(),
+});
+
+export const trafficDefinition = compositeResourceDefinition({
+  group: ESTATE_GROUP,
+  kind: 'TrafficRouting',
+  plural: 'trafficroutings',
+  categories: ['switchyard', 'estate'],
+  description: 'Route 53 records, health checks and S3 traffic gates for the region pair.',
+  spec: trafficSpec,
+  status: trafficStatus,
+  defaultCompositionRef: `trafficroutings.${ESTATE_GROUP}`,
+  printerColumns: [{ name: 'Domain', type: 'string', jsonPath: '.spec.domainName' }],
+});
