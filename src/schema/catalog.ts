@@ -96,6 +96,14 @@ export class SchemaCatalog {
     return { ok: true, version };
   }
 
+  /**
+   * Adds (or replaces) the kinds defined by CRD/XRD documents that did not come from a file, e.g. a
+   * CRD created at runtime in the local Kubernetes API (`local/kube`).
+   */
+  addDefinitions(documents: unknown[], source: string): void {
+    this.indexDocuments(documents, source);
+  }
+
   /** Every version of every kind; loads all files (the bench and compile-all use this). */
   allVersions(): SchemaVersion[] {
     return [...this.sources.values()].flatMap((source) => this.versionsOf(source.group, source.kind) ?? []);

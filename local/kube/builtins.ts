@@ -1,0 +1,95 @@
+import type { ResourceType } from './resource-type.js';
+
+/**
+ * The built-in kinds the platform needs (issue 5). They are served without deep schemas: any
+ * JSON object is accepted apart from the ObjectMeta rules every kind shares.
+ */
+
+const BUILTIN_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+function builtin(
+  fields: Pick<ResourceType, 'group' | 'version' | 'kind' | 'plural' | 'namespaced'> &
+    Partial<Pick<ResourceType, 'shortNames' | 'statusSubresource' | 'verbs'>>,
+): ResourceType {
+  return {
+    listKind: `${fields.kind}List`,
+    singular: fields.kind.toLowerCase(),
+    shortNames: [],
+    categories: [],
+    statusSubresource: false,
+    verbs: BUILTIN_VERBS,
+    printerColumns: [],
+    selectableFields: [],
+    storageVersion: fields.version,
+    ...fields,
+  };
+}
+
+export const CRD_TYPE: ResourceType = {
+  ...builtin({
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    kind: 'CustomResourceDefinition',
+    plural: 'customresourcedefinitions',
+    namespaced: false,
+    shortNames: ['crd', 'crds'],
+    statusSubresource: true,
+  }),
+  categories: ['api-extensions'],
+};
+
+export function builtinTypes(): ResourceType[] {
+  return [
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'Namespace',
+      plural: 'namespaces',
+      namespaced: false,
+      shortNames: ['ns'],
+      statusSubresource: true,
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'ConfigMap',
+      plural: 'configmaps',
+      namespaced: true,
+      shortNames: ['cm'],
+    }),
+    builtin({ group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true }),
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'ServiceAccount',
+      plural: 'serviceaccounts',
+      namespaced: true,
+      shortNames: ['sa'],
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'Event',
+      plural: 'events',
+      namespaced: true,
+      shortNames: ['ev'],
+    }),
+    builtin({
+      group: 'events.k8s.io',
+      version: 'v1',
+      kind: 'Event',
+      plural: 'events',
+      namespaced: true,
+      shortNames: ['ev'],
+    }),
+    builtin({
+      group: 'coordination.k8s.io',
+      version: 'v1',
+      kind: 'Lease',
+      plural: 'leases',
+      namespaced: true,
+    }),
+    CRD_TYPE,
+  ];
+}

@@ -1,0 +1,2 @@
+export { writeKubeconfig } from './kubeconfig.js';
+export { KubeApi, type KubeEmulator, type KubeEmulatorOptions, startKubeEmulator } from './server.js';

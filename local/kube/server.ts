@@ -1,0 +1,297 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CRD_TYPE } from './builtins.js';
+import { crdHooks } from './crd-lifecycle.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
+import { decodeBody, mediaType, readBody, sendError, sendJson } from './http-io.js';
+import type { KubeObject } from './object-meta.js';
+import { openApiV2Document, openApiV3Document, openApiV3Index } from './openapi.js';
+import { loadState, persistChanges } from './persistence.js';
+import { TypeRegistry } from './registry.js';
+import { storageKey } from './resource-type.js';
+import { pathNotFound, unsupportedMediaType } from './status.js';
+import { ObjectStore } from './store.js';
+import { type IncludeObject, toTable } from './table.js';
+import { type ResourceRequest, Verbs } from './verbs.js';
+import { serveWatch } from './watch.js';
+import { WritePath } from './write-path.js';
+
+/**
+ * The emulator's HTTP server: routes discovery, OpenAPI and resource paths, negotiates Table
+ * output, and turns every failure into a Status response (never a crash).
+ */
+
+export interface KubeEmulatorOptions {
+  port?: number;
+  host?: string;
+  /** Interval of BOOKMARK events on watches that allow them (default 10 s). */
+  bookmarkIntervalMs?: number;
+  /** Events kept per resource for watch replay (default 1000). */
+  watchCacheSize?: number;
+  /** Keep objects in `<stateDir>/objects.json` across restarts. */
+  stateDir?: string;
+}
+
+export interface KubeEmulator {
+  url: string;
+  port: number;
+  registry: TypeRegistry;
+  store: ObjectStore;
+  close(): Promise<void>;
+}
+
+const OBJECT_CONTENT_TYPES = ['application/json', 'application/yaml'];
+const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export class KubeApi {
+  readonly registry = new TypeRegistry();
+  readonly store: ObjectStore;
+  private readonly verbs: Verbs;
+
+  constructor(private readonly options: KubeEmulatorOptions = {}) {
+    this.store = new ObjectStore(1, options.watchCacheSize);
+    const writes = new WritePath(
+      this.store,
+      this.registry,
+      new Map([[CRD_TYPE.kind, crdHooks(this.registry, this.store)]]),
+    );
+    this.verbs = new Verbs(this.store, this.registry, writes);
+    const startCaches = () => {
+      for (const type of this.registry.all()) this.store.ensureResource(storageKey(type));
+    };
+    startCaches();
+    this.registry.onChange(startCaches);
+  }
+
+  /** The namespaces a fresh cluster has. */
+  seedNamespaces(): void {
+    const namespaces = this.registry.find('', 'v1', 'namespaces');
+    if (!namespaces) return;
+    for (const name of DEFAULT_NAMESPACES) {
+      if (this.store.get(storageKey(namespaces), '', name)) continue;
+      this.verbs.create(
+        { type: namespaces, namespace: '', query: new URLSearchParams(), userAgent: 'switchyard-kube' },
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name },
+          spec: { finalizers: ['kubernetes'] },
+          status: { phase: 'Active' },
+        },
+      );
+    }
+  }
+
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    try {
+      await this.route(request, response);
+    } catch (error) {
+      sendError(response, error);
+    }
+  }
+
+  private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const segments = url.pathname.split('/').filter((segment) => segment !== '');
+    const method = request.method ?? 'GET';
+    const document = this.document(segments, request.headers.host ?? '');
+    if (document !== undefined) {
+      if (method !== 'GET') throw pathNotFound();
+      sendJson(response, 200, document);
+      return;
+    }
+    const resource = this.resolve(segments, url.searchParams, request.headers['user-agent'] ?? '');
+    if (!resource) throw pathNotFound();
+    await this.serveResource(method, resource, request, response);
+  }
+
+  /** Discovery, version and OpenAPI documents; undefined when the path is not one of them. */
+  private document(segments: string[], host: string): unknown {
+    const [first, second, third, fourth] = segments;
+    const path = segments.join('/');
+    if (path === 'version') return SERVER_VERSION;
+    if (path === 'healthz' || path === 'readyz' || path === 'livez') return 'ok';
+    if (path === 'api') return apiVersions(host);
+    if (path === 'api/v1') return apiResourceList(this.registry, '', 'v1');
+    if (path === 'apis') return apiGroupList(this.registry);
+    if (first === 'apis' && second && segments.length === 2)
+      return apiGroup(this.registry, second) ?? missing();
+    if (first === 'apis' && second && third && segments.length === 3)
+      return apiResourceList(this.registry, second, third) ?? missing();
+    if (path === 'openapi/v2') return openApiV2Document(this.registry);
+    if (path === 'openapi/v3') return openApiV3Index(this.registry);
+    if (first === 'openapi' && second === 'v3') {
+      const doc =
+        third === 'api' && fourth
+          ? openApiV3Document(this.registry, '', fourth)
+          : third === 'apis' && fourth && segments[4]
+            ? openApiV3Document(this.registry, fourth, segments[4])
+            : undefined;
+      return doc ?? missing();
+    }
+    return undefined;
+  }
+
+  /** /api/v1/... and /apis/<group>/<version>/... → the resource, namespace, name and subresource. */
+  private resolve(
+    segments: string[],
+    query: URLSearchParams,
+    userAgent: string,
+  ): ResourceRequest | undefined {
+    let group: string;
+    let rest: string[];
+    if (segments[0] === 'api') {
+      group = '';
+      rest = segments.slice(1);
+    } else if (segments[0] === 'apis') {
+      group = segments[1] ?? '';
+      rest = segments.slice(2);
+    } else return undefined;
+    const [version, ...path] = rest;
+    if (!version || path.length === 0) return undefined;
+    let namespace = '';
+    let parts = path;
+    // namespaces/<ns>/<plural>/... is a namespaced path unless <plural> is a Namespace subresource.
+    if (path[0] === 'namespaces' && path.length >= 3 && this.registry.find(group, version, path[2] ?? '')) {
+      namespace = path[1] ?? '';
+      parts = path.slice(2);
+    }
+    const [plural, name, subresource, ...extra] = parts;
+    if (!plural || extra.length > 0) return undefined;
+    const type = this.registry.find(group, version, plural);
+    if (!type) return undefined;
+    if (namespace !== '' && !type.namespaced) return undefined;
+    return {
+      type,
+      namespace,
+      ...(name !== undefined ? { name } : {}),
+      ...(subresource !== undefined ? { subresource } : {}),
+      query,
+      userAgent,
+    };
+  }
+
+  private async serveResource(
+    method: string,
+    resource: ResourceRequest,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
+    const { type, query } = resource;
+    const accept = request.headers.accept ?? '';
+    const asTable = /;\s*as=Table/.test(accept);
+    const readJson = async (): Promise<{ body: unknown; contentType: string }> => {
+      const raw = await readBody(request);
+      const contentType = mediaType(request.headers['content-type']);
+      return { body: raw.length === 0 ? undefined : decodeBody(raw, contentType, type.kind), contentType };
+    };
+    const checkObjectContentType = () => {
+      const contentType = mediaType(request.headers['content-type']);
+      if (!OBJECT_CONTENT_TYPES.includes(contentType)) {
+        throw unsupportedMediaType([
+          'application/json',
+          'application/yaml',
+          'application/vnd.kubernetes.protobuf',
+        ]);
+      }
+    };
+    if (resource.name === undefined) {
+      if (method === 'GET' && (query.get('watch') === 'true' || query.get('watch') === '1')) {
+        serveWatch(this.store, response, {
+          type,
+          namespace: resource.namespace,
+          query,
+          asTable,
+          bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 10_000,
+        });
+        return;
+      }
+      if (method === 'GET') {
+        if (!asTable) {
+          sendJson(response, 200, this.verbs.listBody(resource));
+          return;
+        }
+        const { items, metadata } = this.verbs.list(resource);
+        sendJson(response, 200, toTable(type, items, metadata, { includeObject: includeObject(query) }));
+        return;
+      }
+      if (method === 'POST') {
+        checkObjectContentType();
+        const { body } = await readJson();
+        const reply = this.verbs.create(resource, body);
+        sendJson(response, reply.status, reply.body, reply.warnings);
+        return;
+      }
+      if (method === 'DELETE') {
+        const { body } = await readJson();
+        const reply = this.verbs.deleteCollection(resource, body);
+        sendJson(response, reply.status, reply.body);
+        return;
+      }
+      throw pathNotFound();
+    }
+    let reply: { status: number; body: unknown; warnings?: string[] };
+    if (method === 'GET') {
+      reply = this.verbs.get(resource);
+      if (asTable)
+        reply = {
+          status: 200,
+          body: toTable(
+            type,
+            [reply.body as KubeObject],
+            { resourceVersion: '' },
+            { includeObject: includeObject(query) },
+          ),
+        };
+    } else if (method === 'PUT') {
+      checkObjectContentType();
+      reply = this.verbs.update(resource, (await readJson()).body);
+    } else if (method === 'PATCH') {
+      const { body, contentType } = await readJson();
+      reply = this.verbs.patch(resource, contentType, body);
+    } else if (method === 'DELETE') {
+      reply = this.verbs.delete(resource, (await readJson()).body);
+    } else throw pathNotFound();
+    sendJson(response, reply.status, reply.body, reply.warnings);
+  }
+}
+
+function missing(): never {
+  throw pathNotFound();
+}
+
+function includeObject(query: URLSearchParams): IncludeObject {
+  const value = query.get('includeObject');
+  return value === 'None' || value === 'Object' ? value : 'Metadata';
+}
+
+/** Starts the emulator on a port (0 = a free one). */
+export async function startKubeEmulator(
+  options: KubeEmulatorOptions = {},
+  api = new KubeApi(options),
+): Promise<KubeEmulator> {
+  if (options.stateDir) loadState(options.stateDir, api.store, api.registry);
+  api.seedNamespaces();
+  const stopPersisting = options.stateDir ? persistChanges(options.stateDir, api.store) : () => {};
+  const server: Server = createServer((request, response) => {
+    void api.handle(request, response);
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    registry: api.registry,
+    store: api.store,
+    close: () =>
+      new Promise<void>((resolve) => {
+        stopPersisting();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import { isPlainObject } from '../../src/schema/openapi.js';
+import { sameValue } from './field-set.js';
+import { recordUpdate, type WriteContext } from './managed-fields.js';
+import {
+  finalizersOf,
+  type KubeObject,
+  kubeTime,
+  metadataOf,
+  nameOf,
+  namespaceOf,
+  resourceVersionOf,
+  withMetadata,
+} from './object-meta.js';
+import type { TypeRegistry } from './registry.js';
+import { apiVersionOf, type ResourceType, schemaOf, storageKey } from './resource-type.js';
+import { alreadyExists, badRequest, conflict, invalid, STALE_OBJECT } from './status.js';
+import type { ObjectStore } from './store.js';
+import { admit, type FieldValidation } from './validation.js';
+
+/**
+ * The write pipeline every create, update, patch and apply goes through, in the apiserver's
+ * order: decode checks, status-subresource semantics, server-owned metadata, admission (prune,
+ * default, validate), generation, managedFields, then the store.
+ */
+
+export interface WriteRequest {
+  type: ResourceType;
+  /** '' for cluster-scoped resources. */
+  namespace: string;
+  subresource?: 'status';
+  manager: string;
+  fieldValidation: FieldValidation;
+  dryRun: boolean;
+}
+
+export interface WriteResult {
+  status: 200 | 201;
+  object: KubeObject;
+  warnings: string[];
+}
+
+/** Per-kind extra behaviour around writes (CustomResourceDefinitions use it). */
+export interface WriteHooks {
+  beforeWrite?(type: ResourceType, object: KubeObject, old: KubeObject | undefined): KubeObject;
+  afterWrite?(type: ResourceType, object: KubeObject, old: KubeObject | undefined): void;
+}
+
+export interface WriteOptions {
+  /** managedFields were already computed (server-side apply). */
+  managedFieldsDone?: boolean;
+  /** PUT: the body must carry the resourceVersion it was read at. */
+  requireResourceVersion?: boolean;
+}
+
+const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export class WritePath {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly registry: TypeRegistry,
+    private readonly hooks: Map<string, WriteHooks>,
+  ) {}
+
+  context(request: WriteRequest): WriteContext {
+    const { type, subresource } = request;
+    return {
+      manager: request.manager,
+      apiVersion: apiVersionOf(type),
+      schema: schemaOf(type),
+      scope: subresource === 'status' ? 'onlyStatus' : type.statusSubresource ? 'skipStatus' : 'all',
+      ...(subresource ? { subresource } : {}),
+    };
+  }
+
+  create(request: WriteRequest, body: KubeObject, options: WriteOptions = {}): WriteResult {
+    const { type } = request;
+    checkTypeMeta(type, body);
+    let object = withNamespace(type, request.namespace, body);
+    object = withName(type, object);
+    if (this.store.get(storageKey(type), namespaceOf(object), nameOf(object)))
+      throw alreadyExists(type, nameOf(object));
+    if (type.statusSubresource) object = withoutField(object, 'status');
+    object = {
+      ...object,
+      apiVersion: storageApiVersion(type),
+      metadata: {
+        ...metadataOf(object),
+        uid: randomUUID(),
+        creationTimestamp: kubeTime(),
+        generation: 1,
+      },
+    };
+    object = withMetadata(object, {
+      resourceVersion: undefined,
+      deletionTimestamp: undefined,
+      deletionGracePeriodSeconds: undefined,
+      selfLink: undefined,
+    });
+    const admitted = admit(this.registry, type, object, undefined, request.fieldValidation);
+    object = this.hooks.get(type.kind)?.beforeWrite?.(type, admitted.object, undefined) ?? admitted.object;
+    if (!options.managedFieldsDone)
+      object = recordUpdate(
+        undefined,
+        withMetadata(object, { managedFields: undefined }),
+        this.context(request),
+      );
+    object = sortKeys(object);
+    if (request.dryRun) return { status: 201, object: asVersion(type, object), warnings: admitted.warnings };
+    const stored = this.store.create(storageKey(type), object);
+    this.hooks.get(type.kind)?.afterWrite?.(type, stored, undefined);
+    return { status: 201, object: asVersion(type, stored), warnings: admitted.warnings };
+  }
+
+  update(
+    request: WriteRequest,
+    current: KubeObject,
+    proposed: KubeObject,
+    options: WriteOptions = {},
+  ): WriteResult {
+    const { type } = request;
+    checkTypeMeta(type, proposed);
+    const name = nameOf(current);
+    if (nameOf(proposed) !== name) {
+      throw badRequest(
+        `the name of the object (${nameOf(proposed)}) does not match the name on the URL (${name})`,
+      );
+    }
+    if (type.namespaced && namespaceOf(proposed) !== '' && namespaceOf(proposed) !== request.namespace) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    const requestedVersion = resourceVersionOf(proposed);
+    if (options.requireResourceVersion && requestedVersion === '') {
+      throw invalid(type.group, type.plural, name, [
+        {
+          reason: 'FieldValueInvalid',
+          message: 'Invalid value: 0: must be specified for an update',
+          field: 'metadata.resourceVersion',
+        },
+      ]);
+    }
+    if (requestedVersion !== '' && requestedVersion !== resourceVersionOf(current))
+      throw conflict(type, name, STALE_OBJECT);
+
+    let next: KubeObject;
+    if (request.subresource === 'status') {
+      next = withField(current, 'status', proposed.status);
+    } else {
+      next = type.statusSubresource ? withField(proposed, 'status', current.status) : proposed;
+    }
+    const old = metadataOf(current);
+    next = {
+      ...next,
+      apiVersion: storageApiVersion(type),
+      metadata: {
+        ...(request.subresource === 'status' ? old : metadataOf(next)),
+        name,
+        ...(type.namespaced ? { namespace: request.namespace } : {}),
+        uid: old.uid,
+        creationTimestamp: old.creationTimestamp,
+        generation: old.generation,
+        resourceVersion: old.resourceVersion,
+        ...(options.managedFieldsDone
+          ? { managedFields: metadataOf(next).managedFields }
+          : { managedFields: old.managedFields }),
+      },
+    };
+    next = withMetadata(next, {
+      deletionTimestamp: old.deletionTimestamp,
+      deletionGracePeriodSeconds: old.deletionGracePeriodSeconds,
+    });
+    const admitted = admit(this.registry, type, next, current, request.fieldValidation);
+    next = this.hooks.get(type.kind)?.beforeWrite?.(type, admitted.object, current) ?? admitted.object;
+    if (specChanged(type, current, next))
+      next = withMetadata(next, { generation: Number(old.generation ?? 0) + 1 });
+    if (!options.managedFieldsDone) next = recordUpdate(current, next, this.context(request));
+    next = sortKeys(next);
+    if (sameValue(withoutManagerTimes(next), withoutManagerTimes(current))) {
+      // A write that changes nothing is not a write: same resourceVersion, no event.
+      return { status: 200, object: asVersion(type, current), warnings: admitted.warnings };
+    }
+    if (request.dryRun) return { status: 200, object: asVersion(type, next), warnings: admitted.warnings };
+    if (metadataOf(next).deletionTimestamp && finalizersOf(next).length === 0) {
+      // The last finalizer is gone from an object being deleted: the update completes the deletion.
+      this.store.delete(storageKey(type), next);
+      this.hooks.get(type.kind)?.afterWrite?.(type, next, current);
+      return { status: 200, object: asVersion(type, next), warnings: admitted.warnings };
+    }
+    const stored = this.store.update(storageKey(type), next, current);
+    this.hooks.get(type.kind)?.afterWrite?.(type, stored, current);
+    return { status: 200, object: asVersion(type, stored), warnings: admitted.warnings };
+  }
+}
+
+/** managedFields compare without their timestamps: re-applying the same thing is no change. */
+function withoutManagerTimes(object: KubeObject): KubeObject {
+  const entries = metadataOf(object).managedFields;
+  if (!Array.isArray(entries)) return object;
+  return withMetadata(object, {
+    managedFields: entries.map((entry) => (isPlainObject(entry) ? { ...entry, time: undefined } : entry)),
+  });
+}
+
+function storageApiVersion(type: ResourceType): string {
+  return apiVersionOf({ group: type.group, version: type.storageVersion });
+}
+
+/** Objects are stored in the storage version and served in the version asked for (no conversion). */
+export function asVersion(type: ResourceType, object: KubeObject): KubeObject {
+  return object.apiVersion === apiVersionOf(type) ? object : { ...object, apiVersion: apiVersionOf(type) };
+}
+
+function checkTypeMeta(type: ResourceType, object: KubeObject): void {
+  const { apiVersion, kind } = object;
+  if (typeof kind !== 'string' || kind === '') {
+    throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(object)}'`);
+  }
+  if (typeof apiVersion !== 'string' || apiVersion === '') {
+    throw badRequest(`Object 'apiVersion' is missing in '${JSON.stringify(object)}'`);
+  }
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  if (group !== type.group || kind !== type.kind) {
+    throw badRequest(
+      `the object provided is unrecognized (must be of type ${type.kind}): ${kind} in version "${apiVersion}" cannot be handled as a ${type.kind}`,
+    );
+  }
+}
+
+function withNamespace(type: ResourceType, namespace: string, object: KubeObject): KubeObject {
+  const given = namespaceOf(object);
+  if (!type.namespaced) return withMetadata(object, { namespace: undefined });
+  if (given !== '' && given !== namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  return withMetadata(object, { namespace });
+}
+
+function withName(type: ResourceType, object: KubeObject): KubeObject {
+  const metadata = metadataOf(object);
+  if (nameOf(object) !== '') return object;
+  if (typeof metadata.generateName === 'string' && metadata.generateName !== '') {
+    let suffix = '';
+    for (let i = 0; i < 5; i++)
+      suffix += GENERATE_NAME_ALPHABET[Math.floor(Math.random() * GENERATE_NAME_ALPHABET.length)];
+    return withMetadata(object, { name: `${metadata.generateName}${suffix}` });
+  }
+  throw invalid(type.group, type.kind, '', [
+    {
+      reason: 'FieldValueRequired',
+      message: 'Required value: name or generateName is required',
+      field: 'metadata.name',
+    },
+  ]);
+}
+
+function withField(object: KubeObject, field: string, value: unknown): KubeObject {
+  return value === undefined ? withoutField(object, field) : { ...object, [field]: value };
+}
+
+function withoutField(object: KubeObject, field: string): KubeObject {
+  const { [field]: _dropped, ...rest } = object;
+  return rest;
+}
+
+/**
+ * metadata.generation counts changes of the desired state: everything but metadata and (with a
+ * status subresource) status. Setting deletionTimestamp counts too.
+ */
+function specChanged(type: ResourceType, before: KubeObject, after: KubeObject): boolean {
+  const desired = (object: KubeObject) => {
+    const { metadata: _metadata, status, ...rest } = object;
+    return type.statusSubresource ? rest : { ...rest, status };
+  };
+  return !sameValue(desired(before), desired(after));
+}
+
+/** The apiserver serialises unstructured objects with sorted keys; kubectl output follows it. */
+export function sortKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortKeys) as T;
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys(value[key])]),
+  ) as T;
+}
