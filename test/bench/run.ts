@@ -6,6 +6,7 @@ import { SchemaCatalog } from '../../src/schema/catalog.js';
 import { projectRoot } from '../../src/schema/paths.js';
 import { compileAll, validateObject } from '../../src/schema/validate.js';
 import { providerKindCases, providerObject } from '../fixtures/validator/provider-kinds.js';
+import { estateLines, measureEstate } from './estate.js';
 
 /**
  * `npm run bench`: how long it takes to index, load and compile every stored schema, and how fast
@@ -81,6 +82,8 @@ const lines = [
   '',
   `goal: all compiled + 1,000 validated <= ${GOAL_MS} ms: ${totalMs.toFixed(0)} ms ${totalMs <= GOAL_MS ? 'MET' : 'MISSED'}`,
   `  (first run on a machine: YAML parsing without the JSON cache takes ${coldParseMs.toFixed(0)} ms instead of the load above)`,
+  '',
+  ...estateLines(measureEstate(catalog)),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 if (invalid > 0) {

@@ -1,0 +1,55 @@
+/**
+ * Estate figures for `npm run bench`: how long synthesizing every generated file takes in-process
+ * (the cdk8s app behind `npm run synth`, without the cdk8s-cli/npx start-up), and how many MRs the
+ * TradingPlatform example renders to per region (global services counted apart).
+ */
+import { join } from 'node:path';
+import { App } from 'cdk8s';
+import { renderFiles } from '../../src/cli/render.js';
+import { addGeneratedCharts, renderGeneratedFiles } from '../../src/generate/generated-files.js';
+import type { SchemaCatalog } from '../../src/schema/catalog.js';
+import { projectRoot } from '../../src/schema/paths.js';
+
+export const SYNTH_GOAL_MS = 3000;
+
+export interface EstateFigures {
+  synthMs: number;
+  files: number;
+  renderMs: number;
+  mrsByRegion: Record<string, number>;
+  globalMrs: number;
+}
+
+export function measureEstate(catalog: SchemaCatalog): EstateFigures {
+  // Fresh module state is not possible in-process; the APIs are built at import, so time both.
+  const synthStart = performance.now();
+  const files = renderGeneratedFiles(addGeneratedCharts(new App({ outdir: join(projectRoot(), 'dist') })));
+  const synthMs = performance.now() - synthStart;
+
+  const renderStart = performance.now();
+  const { documents } = renderFiles({
+    xrFile: join(projectRoot(), 'examples/estate/trading-platform.yaml'),
+    recursive: true,
+    catalog,
+  });
+  const renderMs = performance.now() - renderStart;
+  const mrsByRegion: Record<string, number> = {};
+  let globalMrs = 0;
+  for (const document of documents.filter((object) => object.apiVersion.includes('.aws.m.upbound.io/'))) {
+    const region = (document.spec?.forProvider as { region?: string } | undefined)?.region;
+    if (region) mrsByRegion[region] = (mrsByRegion[region] ?? 0) + 1;
+    else globalMrs++;
+  }
+  return { synthMs, files: files.length, renderMs, mrsByRegion, globalMrs };
+}
+
+export function estateLines(figures: EstateFigures): string[] {
+  const perRegion = Object.entries(figures.mrsByRegion)
+    .sort()
+    .map(([region, count]) => `${region} ${count}`)
+    .join(', ');
+  return [
+    `estate synth: ${figures.files} generated files in ${figures.synthMs.toFixed(0)} ms (goal <= ${SYNTH_GOAL_MS} ms: ${figures.synthMs <= SYNTH_GOAL_MS ? 'MET' : 'MISSED'})`,
+    `estate render --recursive trading-platform: ${figures.renderMs.toFixed(0)} ms; MRs per region: ${perRegion}; global (Route 53/IAM): ${figures.globalMrs}`,
+  ];
+}
