@@ -80,7 +80,9 @@ describe('TradingPlatform', () => {
         object.kind === 'Subnet' && object.metadata.labels?.['platform.switchyard.dev/access'] === 'private',
     );
     expect(
-      privateSubnets.map((subnet) => (subnet.spec?.forProvider as { cidrBlock?: string }).cidrBlock).sort(),
+      privateSubnets
+        .map((subnet) => (subnet.spec?.forProvider as { cidrBlock?: string } | undefined)?.cidrBlock)
+        .sort(),
     ).toEqual(['10.0.10.0/24', '10.0.11.0/24', '10.0.12.0/24', '10.1.10.0/24', '10.1.11.0/24']);
   });
 
