@@ -20,7 +20,6 @@ const IGNORED_ROOT = new Set(['apiVersion', 'kind']);
 const IGNORED_METADATA = new Set([
   'name',
   'namespace',
-  'generateName',
   'uid',
   'resourceVersion',
   'generation',

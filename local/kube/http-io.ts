@@ -42,11 +42,25 @@ export function decodeBody(raw: Buffer, type: string, expectedKind: string): unk
   try {
     return JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = goJsonError(error instanceof Error ? error.message : String(error), text);
     throw badRequest(
       `the object provided is unrecognized (must be of type ${expectedKind}): couldn't get version/kind; json parse error: ${detail} (${text.slice(0, 40)})`,
     );
   }
+}
+
+/** V8's JSON.parse messages in the words of Go's encoding/json, which the apiserver quotes. */
+function goJsonError(message: string, text: string): string {
+  const position = Number(/at position (\d+)/.exec(message)?.[1] ?? -1);
+  const char = position >= 0 ? text.charAt(position) : '';
+  if (/Unexpected end of JSON input/.test(message)) return 'unexpected end of JSON input';
+  if (/Expected property name/.test(message))
+    return `invalid character '${char}' looking for beginning of object key string`;
+  if (/Expected ',' or '}'/.test(message)) return `invalid character '${char}' after object key:value pair`;
+  if (/Expected ',' or ']'/.test(message)) return `invalid character '${char}' after array element`;
+  if (/Expected ':'/.test(message)) return `invalid character '${char}' after object key`;
+  if (char !== '') return `invalid character '${char}' looking for beginning of value`;
+  return message;
 }
 
 /** RFC 7234 warning header values, as the apiserver sends them (`299 - "text"`). */
@@ -86,6 +100,14 @@ export function sendError(response: ServerResponse, error: unknown): void {
         };
   if (response.headersSent) {
     response.end();
+    return;
+  }
+  if (error instanceof ApiError && error.plainText !== undefined) {
+    response.writeHead(error.code, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    response.end(error.plainText);
     return;
   }
   sendJson(response, body.code ?? 500, body);

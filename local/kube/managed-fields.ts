@@ -70,9 +70,21 @@ function sameManager(
   );
 }
 
+/** The apiserver's order: Apply before Update, then by time (seconds), manager, apiVersion, subresource. */
+function compareEntries(a: ManagedFieldsEntry, b: ManagedFieldsEntry): number {
+  const keys = (e: ManagedFieldsEntry) => [e.operation, e.time, e.manager, e.apiVersion, e.subresource ?? ''];
+  const [ka, kb] = [keys(a), keys(b)];
+  for (let i = 0; i < ka.length; i++) {
+    const [x = '', y = ''] = [ka[i], kb[i]];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 function writeManagers(object: KubeObject, managers: Manager[]): KubeObject {
   const entries = managers
     .filter((manager) => manager.fields.size > 0)
+    .sort((a, b) => compareEntries(a.entry, b.entry))
     .map(({ entry, fields }) => ({
       ...entry,
       fieldsType: 'FieldsV1' as const,
@@ -186,7 +198,7 @@ function conflictError(conflicts: { manager: Manager; key: string }[]): Error {
   }
   const lines: string[] = [];
   for (const label of [...byManager.keys()].sort()) {
-    lines.push(`conflicts with ${label}`);
+    lines.push(`conflicts with ${label}:`);
     for (const path of byManager.get(label) ?? []) lines.push(`- ${path}`);
   }
   return applyConflict(`Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`, causes);
@@ -229,6 +241,9 @@ function mergeApplied(
 
 function removeAt(object: KubeObject, path: string[]): KubeObject {
   const elements = path[path.length - 1] === '.' ? path.slice(0, -1) : path;
+  const isEmpty = (value: unknown) =>
+    (Array.isArray(value) && value.length === 0) || (isPlainObject(value) && Object.keys(value).length === 0);
+  // A list or object left empty by the removal goes too, as structured-merge-diff prunes it.
   const remove = (node: unknown, rest: string[]): unknown => {
     const [element, ...tail] = rest;
     if (element === undefined) return node;
@@ -236,18 +251,9 @@ function removeAt(object: KubeObject, path: string[]): KubeObject {
       const field = element.slice(2);
       if (!(field in node)) return node;
       const copy = { ...node };
-      if (tail.length === 0) {
-        delete copy[field];
-        return copy;
-      }
-      copy[field] = remove(node[field], tail);
-      // An object applied only through fields that are now gone disappears with them.
-      if (
-        isPlainObject(copy[field]) &&
-        Object.keys(copy[field] as object).length === 0 &&
-        path[path.length - 1] === '.'
-      )
-        delete copy[field];
+      const child = tail.length === 0 ? undefined : remove(node[field], tail);
+      if (child === undefined || (isEmpty(child) && !isEmpty(node[field]))) delete copy[field];
+      else copy[field] = child;
       return copy;
     }
     if (Array.isArray(node)) {
@@ -255,8 +261,9 @@ function removeAt(object: KubeObject, path: string[]): KubeObject {
       const index = item === undefined ? -1 : node.indexOf(item);
       if (index < 0) return node;
       const copy = [...node];
-      if (tail.length === 0) copy.splice(index, 1);
-      else copy[index] = remove(copy[index], tail);
+      const child = tail.length === 0 ? undefined : remove(copy[index], tail);
+      if (child === undefined) copy.splice(index, 1);
+      else copy[index] = child;
       return copy;
     }
     return node;

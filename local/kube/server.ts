@@ -4,7 +4,7 @@ import { CRD_TYPE } from './builtins.js';
 import { crdHooks } from './crd-lifecycle.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
 import { decodeBody, mediaType, readBody, sendError, sendJson } from './http-io.js';
-import type { KubeObject } from './object-meta.js';
+import { type KubeObject, resourceVersionOf } from './object-meta.js';
 import { openApiV2Document, openApiV3Document, openApiV3Index } from './openapi.js';
 import { loadState, persistChanges } from './persistence.js';
 import { TypeRegistry } from './registry.js';
@@ -239,7 +239,7 @@ export class KubeApi {
           body: toTable(
             type,
             [reply.body as KubeObject],
-            { resourceVersion: '' },
+            { resourceVersion: resourceVersionOf(reply.body as KubeObject) },
             { includeObject: includeObject(query) },
           ),
         };

@@ -31,6 +31,9 @@ export interface StatusBody {
 
 /** Thrown by handlers; the server turns it into the HTTP response. */
 export class ApiError extends Error {
+  /** Sent instead of the Status body when set (the apiserver's plain-text 404 for unknown paths). */
+  plainText?: string;
+
   constructor(readonly body: StatusBody) {
     super(body.message ?? body.reason ?? 'error');
   }
@@ -71,9 +74,14 @@ export function notFound(resource: ResourceLabel, name: string): ApiError {
   });
 }
 
-/** A path the server does not serve at all (unknown group, version or resource). */
+/**
+ * A path the server does not serve at all (unknown group, version or resource). The apiserver's
+ * mux answers these in plain text, not with a Status; `plainText` tells the server to do so.
+ */
 export function pathNotFound(): ApiError {
-  return failure(404, 'NotFound', 'the server could not find the requested resource', {});
+  const error = failure(404, 'NotFound', 'the server could not find the requested resource', {});
+  error.plainText = '404 page not found\n';
+  return error;
 }
 
 export function alreadyExists(resource: ResourceLabel, name: string): ApiError {

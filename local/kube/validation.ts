@@ -1,6 +1,8 @@
+import { celRuleProblems, hasCelRules } from '../../src/schema/cel-rules.js';
 import { applyDefaults } from '../../src/schema/defaults.js';
 import { objectMetaProblems } from '../../src/schema/object-meta.js';
-import { RULES_NOT_CHECKED, validateObject } from '../../src/schema/validate.js';
+import { isPlainObject, type OpenApiSchema } from '../../src/schema/openapi.js';
+import { type ObjectProblem, RULES_NOT_CHECKED, validateObject } from '../../src/schema/validate.js';
 import type { KubeObject } from './object-meta.js';
 import { nameOf } from './object-meta.js';
 import { pruneUnknownFields } from './prune.js';
@@ -51,7 +53,12 @@ export function admit(
   }
   const warnings = fieldValidation === 'Warn' ? unknownFields.map((field) => `unknown field "${field}"`) : [];
   const defaulted = applyDefaults(pruned, schemaVersion.schema) as KubeObject;
-  const problems = validateObject(registry.catalog, defaulted, oldObject === undefined ? {} : { oldObject });
+  const problems = celAsTheApiserverReports(
+    validateObject(registry.catalog, defaulted, oldObject === undefined ? {} : { oldObject }),
+    defaulted,
+    schemaVersion.schema,
+    oldObject,
+  );
   const causes: StatusCause[] = [];
   for (const problem of problems) {
     // The apiserver serves deprecated versions with a warning, it does not refuse them.
@@ -63,8 +70,86 @@ export function admit(
     }
     causes.push(toCause(problem));
   }
-  if (causes.length > 0) throw invalid(type.group, type.kind, nameOf(defaulted), causes);
+  if (causes.length > 0)
+    throw invalid(type.group, type.kind, nameOf(defaulted), orderLikeTheApiserver(causes));
   return { object: defaulted, warnings };
+}
+
+/**
+ * Two things the apiserver does with CEL that the validator leaves to its caller: a missing
+ * required field also blocks the rules (only the note is reported), and a rule failing on a
+ * scalar shows the value (`Invalid value: "B": serial is immutable`).
+ */
+function celAsTheApiserverReports(
+  problems: ObjectProblem[],
+  object: KubeObject,
+  schema: OpenApiSchema,
+  oldObject: KubeObject | undefined,
+): ObjectProblem[] {
+  if (problems.length === 0 || problems.some((problem) => problem.message === RULES_NOT_CHECKED))
+    return problems;
+  const old = oldObject === undefined ? undefined : applyDefaults(oldObject, schema);
+  const fromRules = celRuleProblems(object, schema, old);
+  const isRule = (problem: ObjectProblem) =>
+    fromRules.some((rule) => rule.path === problem.path && rule.message === problem.message);
+  if (problems.some((problem) => problem.message === 'Required value') && hasCelRules(schema)) {
+    return [...problems.filter((problem) => !isRule(problem)), { path: '', message: RULES_NOT_CHECKED }];
+  }
+  return problems.map((problem) => {
+    if (!isRule(problem) || /^[A-Z][a-z]+ value:|^Forbidden:/.test(problem.message)) return problem;
+    const value = valueAtPath(object, problem.path);
+    // Only when the rule sits on this node: a parent's rule pointing here via fieldPath shows no value.
+    const declaresRule = (schemaAtPath(schema, problem.path)?.['x-kubernetes-validations']?.length ?? 0) > 0;
+    if (declaresRule && value !== undefined && (typeof value !== 'object' || value === null)) {
+      return { ...problem, message: `Invalid value: ${JSON.stringify(value)}: ${problem.message}` };
+    }
+    return problem;
+  });
+}
+
+function pathSegments(path: string): string[] {
+  return [...path.matchAll(/([^.[\]]+)|\[([^\]]*)\]/g)].map((match) => match[1] ?? match[2] ?? '');
+}
+
+function valueAtPath(object: unknown, path: string): unknown {
+  let node = object;
+  for (const segment of pathSegments(path)) {
+    if (Array.isArray(node)) node = node[Number(segment)];
+    else if (isPlainObject(node)) node = node[segment];
+    else return undefined;
+  }
+  return node;
+}
+
+function schemaAtPath(schema: OpenApiSchema, path: string): OpenApiSchema | undefined {
+  let node: OpenApiSchema | undefined = schema;
+  for (const segment of pathSegments(path)) {
+    if (!node) return undefined;
+    const mapValues: OpenApiSchema | undefined =
+      typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined;
+    node = node.properties?.[segment] ?? node.items ?? mapValues;
+  }
+  return node;
+}
+
+/**
+ * kube-openapi's order: type errors, then the other value errors, then missing fields, each by
+ * field path; the CEL note last.
+ */
+function orderLikeTheApiserver(causes: StatusCause[]): StatusCause[] {
+  const rank = (cause: StatusCause) =>
+    cause.field === '<nil>'
+      ? 3
+      : cause.reason === 'FieldValueTypeInvalid'
+        ? 0
+        : cause.reason === 'FieldValueRequired'
+          ? 2
+          : 1;
+  return [...causes].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      ((a.field ?? '') < (b.field ?? '') ? -1 : (a.field ?? '') > (b.field ?? '') ? 1 : 0),
+  );
 }
 
 /** The validator speaks the apiserver's field.Error language; these add the parts it leaves out. */

@@ -16,8 +16,8 @@ import type { TypeRegistry } from './registry.js';
 import { apiVersionOf, type ResourceType, storageKey } from './resource-type.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import {
+  ApiError,
   badRequest,
-  conflict,
   deletedStatus,
   invalid,
   notFound,
@@ -103,7 +103,13 @@ export class Verbs {
 
   listBody(request: ResourceRequest): Record<string, unknown> {
     const { items, metadata } = this.list(request);
-    return { apiVersion: apiVersionOf(request.type), items, kind: request.type.listKind, metadata };
+    // JSON lists of custom resources always carry `continue`, empty on the last page.
+    return {
+      apiVersion: apiVersionOf(request.type),
+      items,
+      kind: request.type.listKind,
+      metadata: { continue: '', ...metadata },
+    };
   }
 
   create(request: ResourceRequest, body: unknown): Reply {
@@ -236,7 +242,7 @@ export class Verbs {
         apiVersion: apiVersionOf(request.type),
         items: deleted,
         kind: request.type.listKind,
-        metadata: { resourceVersion: String(this.store.currentRevision()) },
+        metadata: { continue: '', resourceVersion: String(this.store.currentRevision()) },
       },
     };
   }
@@ -364,21 +370,28 @@ function checkPreconditions(
   preconditions: DeleteOptions['preconditions'],
 ): void {
   const metadata = metadataOf(object);
+  const fail = (message: string) =>
+    new ApiError({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: `Operation cannot be fulfilled on ${type.kind}.${type.group} "${nameOf(object)}": ${message}`,
+      reason: 'Conflict',
+      details: { name: nameOf(object), group: type.group, kind: type.kind },
+      code: 409,
+    });
   if (preconditions.uid !== undefined && preconditions.uid !== metadata.uid) {
-    throw conflict(
-      type,
-      nameOf(object),
-      `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${String(metadata.uid)}`,
+    throw fail(
+      `the UID in the precondition (${preconditions.uid}) does not match the UID in record (${String(metadata.uid)}). The object might have been deleted and then recreated`,
     );
   }
   if (
     preconditions.resourceVersion !== undefined &&
     preconditions.resourceVersion !== metadata.resourceVersion
   ) {
-    throw conflict(
-      type,
-      nameOf(object),
-      `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${String(metadata.resourceVersion)}`,
+    throw fail(
+      `the ResourceVersion in the precondition (${preconditions.resourceVersion}) does not match the ResourceVersion in record (${String(metadata.resourceVersion)}). The object might have been modified`,
     );
   }
 }

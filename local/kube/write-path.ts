@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { hasCelRules } from '../../src/schema/cel-rules.js';
 import { isPlainObject } from '../../src/schema/openapi.js';
+import { RULES_NOT_CHECKED } from '../../src/schema/validate.js';
 import { sameValue } from './field-set.js';
 import { recordUpdate, type WriteContext } from './managed-fields.js';
 import {
@@ -144,6 +146,7 @@ export class WritePath {
     if (requestedVersion !== '' && requestedVersion !== resourceVersionOf(current))
       throw conflict(type, name, STALE_OBJECT);
 
+    const appliedManagedFields = metadataOf(proposed).managedFields;
     let next: KubeObject;
     if (request.subresource === 'status') {
       next = withField(current, 'status', proposed.status);
@@ -162,9 +165,7 @@ export class WritePath {
         creationTimestamp: old.creationTimestamp,
         generation: old.generation,
         resourceVersion: old.resourceVersion,
-        ...(options.managedFieldsDone
-          ? { managedFields: metadataOf(next).managedFields }
-          : { managedFields: old.managedFields }),
+        managedFields: options.managedFieldsDone ? appliedManagedFields : old.managedFields,
       },
     };
     next = withMetadata(next, {
@@ -221,10 +222,20 @@ function checkTypeMeta(type: ResourceType, object: KubeObject): void {
     throw badRequest(`Object 'apiVersion' is missing in '${JSON.stringify(object)}'`);
   }
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
-  if (group !== type.group || kind !== type.kind) {
+  if (group !== type.group) {
     throw badRequest(
-      `the object provided is unrecognized (must be of type ${type.kind}): ${kind} in version "${apiVersion}" cannot be handled as a ${type.kind}`,
+      `the API version in the data (${apiVersion}) does not match the expected API version (${apiVersionOf(type)})`,
     );
+  }
+  if (kind !== type.kind) {
+    const name = String(metadataOf(object).name ?? '');
+    throw invalid(type.group, kind, name, [
+      {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${kind}": must be ${type.kind}`,
+        field: 'kind',
+      },
+    ]);
   }
 }
 
@@ -246,13 +257,23 @@ function withName(type: ResourceType, object: KubeObject): KubeObject {
       suffix += GENERATE_NAME_ALPHABET[Math.floor(Math.random() * GENERATE_NAME_ALPHABET.length)];
     return withMetadata(object, { name: `${metadata.generateName}${suffix}` });
   }
-  throw invalid(type.group, type.kind, '', [
+  const causes = [
     {
       reason: 'FieldValueRequired',
       message: 'Required value: name or generateName is required',
       field: 'metadata.name',
     },
-  ]);
+  ];
+  // Like every blocking error, a missing name keeps the CEL rules from running.
+  const schema = schemaOf(type);
+  if (schema && hasCelRules(schema)) {
+    causes.push({
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: null: ${RULES_NOT_CHECKED}`,
+      field: '<nil>',
+    });
+  }
+  throw invalid(type.group, type.kind, '', causes);
 }
 
 function withField(object: KubeObject, field: string, value: unknown): KubeObject {

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineApiSuite } from '../wire/kube/api.suite.js';
+import {
+  type DifferentialCase,
+  differentialCases,
+  type Outcome,
+  runCase,
+  sameOutcome,
+} from '../wire/kube/differential.js';
+import { installCrds, suiteCrds } from '../wire/kube/fixtures.js';
+import { defineKubectlSuite } from '../wire/kube/kubectl.suite.js';
+import { type KubeTarget, sendRequest, startEmulatorTarget } from '../wire/kube/target.js';
+import { defineWatchSuite } from '../wire/kube/watch.suite.js';
+import { type RealApiserver, startApiserver } from './support/apiserver.js';
+import { showLogsOnFailure } from './support/failure-logs.js';
+
+/**
+ * The kube wire suite against the real apiextensions-apiserver (npm run test:real), plus the
+ * differential cases sent to both the real server and the emulator, compared response by response.
+ */
+
+let apiserver: RealApiserver | undefined;
+let real: KubeTarget | undefined;
+let emulator: KubeTarget | undefined;
+showLogsOnFailure(() => [apiserver?.process]);
+
+beforeAll(async () => {
+  apiserver = await startApiserver();
+  const url = apiserver.url;
+  real = {
+    name: 'real',
+    url,
+    kubeconfig: apiserver.kubeconfig,
+    serverManager: 'kube-apiserver-lite',
+    request: (method, path, body, options) => sendRequest(url, method, path, body, options),
+    close: async () => apiserver?.stop(),
+  };
+  emulator = await startEmulatorTarget();
+  await installCrds(real, suiteCrds());
+  await installCrds(emulator, suiteCrds());
+});
+afterAll(async () => {
+  await emulator?.close();
+  await real?.close();
+});
+
+const realTarget = () => {
+  if (!real) throw new Error('real apiserver did not start (see beforeAll error)');
+  return real;
+};
+
+defineApiSuite(realTarget);
+defineWatchSuite(realTarget);
+defineKubectlSuite(realTarget);
+
+/**
+ * Cases where the emulator knowingly answers differently, with the reason (also in
+ * docs/adr/0006-kube-emulator.md). The goal is none.
+ */
+const explainedDifferences: Record<string, string> = {
+  'kind of another resource':
+    'both answer 422 "kind: must be Widget"; the real server also runs the CEL rules on the object without defaults (it skips defaulting for an unknown kind) and reports their evaluation error, which the emulator does not imitate',
+};
+
+describe('emulator vs real apiserver (differential)', () => {
+  it('answers every case the same way (status, warnings, body)', async () => {
+    const differences: string[] = [];
+    let agreed = 0;
+    for (const [index, testCase] of differentialCases.entries()) {
+      const namespace = `diff-${index}`;
+      const fromReal = await runCase(realTarget(), testCase, namespace);
+      if (!emulator) throw new Error('emulator did not start');
+      const fromEmulator = await runCase(emulator, testCase, namespace);
+      if (sameOutcome(fromReal, fromEmulator)) {
+        agreed++;
+        continue;
+      }
+      differences.push(describeDifference(testCase, fromReal, fromEmulator));
+    }
+    process.stdout.write(
+      `\nkube emulator/apiserver agreement: ${agreed}/${differentialCases.length} cases\n`,
+    );
+    if (differences.length > 0) process.stdout.write(`differences:\n${differences.join('\n')}\n`);
+    const unexplained = differences.filter((text) => !text.includes('[explained:'));
+    expect(unexplained).toEqual([]);
+  });
+});
+
+function describeDifference(
+  testCase: DifferentialCase,
+  fromReal: Outcome[],
+  fromEmulator: Outcome[],
+): string {
+  const explained = explainedDifferences[testCase.name];
+  const lines = [`- ${testCase.name}${explained ? ` [explained: ${explained}]` : ''}`];
+  fromReal.forEach((realOutcome, step) => {
+    const emulatorOutcome = fromEmulator[step];
+    if (emulatorOutcome && sameOutcome([realOutcome], [emulatorOutcome])) return;
+    lines.push(`    step ${step} real:     ${JSON.stringify(realOutcome)}`);
+    lines.push(`    step ${step} emulator: ${JSON.stringify(emulatorOutcome)}`);
+  });
+  return lines.join('\n');
+}
