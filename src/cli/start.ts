@@ -1,59 +1,94 @@
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { App } from 'cdk8s';
-import { type AwsSimulator, startAwsSimulator } from '../../local/aws/index.js';
 import { addGeneratedCharts, findStaleFiles, renderGeneratedFiles } from '../generate/generated-files.js';
 import { yamlFilesUnder } from '../schema/catalog.js';
 import { projectRoot } from '../schema/paths.js';
+import { type EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform.js';
 import type { Command, CommandIo } from './io.js';
 import { formatProblem, validateInputs } from './validate.js';
 
-const USAGE = 'switchyard start [--once] [--aws-port <p>]';
+const USAGE = 'switchyard start [--once] [--state-dir <dir>] [--kube-port <p>] [--aws-port <p>]';
 
 /** Folders of manifests the project emits or ships; each is validated before anything starts. */
 const MANIFEST_DIRS = ['examples', 'compositions'];
 
+interface StartOptions {
+  once: boolean;
+  stateDir: string;
+  kubePort: number;
+  awsPort: number;
+}
+
 /**
  * The main job on the embedded platform: check that what we emit is current and valid against the
- * upstream schemas, then run the embedded stand-ins until interrupted. Later stand-ins (Kubernetes
- * API, Crossplane, GitOps syncer, the controller) join here as they are built.
+ * upstream schemas, then run the Node-only stand-ins (Kubernetes API with our CRDs, plan and
+ * region health loaded; AWS simulator) until interrupted. Later stand-ins (Crossplane, GitOps
+ * syncer, the controller) join here as they are built.
  */
 export const command: Command = {
   summary: 'Check every emitted manifest, then run the embedded platform (until Ctrl-C, or --once)',
-  usage: `${USAGE}\n\n--once       stop after the checks and a start/stop of the platform (smoke run)\n--aws-port   port of the AWS simulator (default: a free port)`,
+  usage: [
+    USAGE,
+    '',
+    '--once       stop after the checks and a start/stop of the platform (smoke run)',
+    '--state-dir  where the Kubernetes API keeps its objects and kubeconfig (default .state/)',
+    '--kube-port  port of the Kubernetes API (default: a free port)',
+    '--aws-port   port of the AWS simulator (default: a free port)',
+  ].join('\n'),
   async run(args, io) {
-    let options: { once: boolean; awsPort: number };
+    const root = projectRoot();
+    let options: StartOptions;
     try {
-      options = parseStartArgs(args);
+      options = parseStartArgs(args, root);
     } catch (error) {
       io.stderr.write(`switchyard start: ${error instanceof Error ? error.message : String(error)}\n`);
       return 2;
     }
-    const root = projectRoot();
     if (!checkGeneratedFiles(root, io) || !validateEmittedManifests(root, io)) return 1;
 
-    const aws = await startAwsSimulator({ port: options.awsPort });
-    printPlatform(aws, io);
+    let platform: EmbeddedPlatform;
+    try {
+      platform = await startEmbeddedPlatform({ root, ...options });
+    } catch (error) {
+      io.stderr.write(`switchyard start: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
+    printPlatform(platform, io);
     if (!options.once) await untilInterrupted();
-    await aws.close();
+    await platform.close();
     io.stdout.write('platform stopped\n');
     return 0;
   },
 };
 
-function parseStartArgs(args: string[]): { once: boolean; awsPort: number } {
+function parseStartArgs(args: string[], root: string): StartOptions {
   const { values } = parseArgs({
     args,
-    options: { once: { type: 'boolean', default: false }, 'aws-port': { type: 'string', default: '0' } },
+    options: {
+      once: { type: 'boolean', default: false },
+      'state-dir': { type: 'string', default: join(root, '.state') },
+      'kube-port': { type: 'string', default: '0' },
+      'aws-port': { type: 'string', default: '0' },
+    },
     strict: true,
     allowPositionals: false,
   });
-  const awsPort = Number(values['aws-port']);
-  if (!Number.isInteger(awsPort) || awsPort < 0 || awsPort > 65535) {
-    throw new Error(`--aws-port must be a port number, got "${values['aws-port']}"`);
+  return {
+    once: values.once,
+    stateDir: resolve(values['state-dir']),
+    kubePort: portNumber('--kube-port', values['kube-port']),
+    awsPort: portNumber('--aws-port', values['aws-port']),
+  };
+}
+
+function portNumber(flag: string, value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${flag} must be a port number, got "${value}"`);
   }
-  return { once: values.once, awsPort };
+  return port;
 }
 
 function checkGeneratedFiles(root: string, io: CommandIo): boolean {
@@ -79,14 +114,17 @@ function validateEmittedManifests(root: string, io: CommandIo): boolean {
   return result.invalidDocuments === 0;
 }
 
-function printPlatform(aws: AwsSimulator, io: CommandIo): void {
+function printPlatform({ kube, kubeconfig, aws, applied }: EmbeddedPlatform, io: CommandIo): void {
   io.stdout.write(
     [
       'embedded platform ready',
+      `  Kubernetes API  ${kube.url}  (kubeconfig ${kubeconfig})`,
       `  AWS simulator   ${aws.url}  (regions: ${aws.albs.map((alb) => alb.region).join(', ')})`,
       ...aws.albs.map((alb) => `  ALB ${alb.region.padEnd(11)} ${alb.url}`),
+      `  applied         ${applied.length} objects: ${applied.filter((a) => !a.startsWith('CustomResource')).join(', ')}`,
       '',
-      `  try: npx switchyard chaos --aws ${aws.url} region-down us-east-1`,
+      `  try: kubectl --kubeconfig ${kubeconfig} get failoverplans,regionhealths -A`,
+      `       npx switchyard chaos --aws ${aws.url} region-down us-east-1`,
       `       npx switchyard journal --aws ${aws.url}`,
       '',
     ].join('\n'),

@@ -1,18 +1,90 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../../../src/cli/commands.js';
+import { type EmbeddedPlatform, startEmbeddedPlatform } from '../../../src/cli/embedded-platform.js';
+import { projectRoot } from '../../../src/schema/paths.js';
 import { memoryIo } from '../../support/memory-io.js';
 
+const group = 'failover.switchyard.dev';
+const version = 'v1alpha1';
+
 describe('switchyard start', () => {
+  const stateDirs: string[] = [];
+  const newStateDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-start-'));
+    stateDirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of stateDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('checks generated files and every emitted manifest, then starts and stops the platform', async () => {
     const io = memoryIo();
-    const code = await runCommand(['start', '--once'], io);
+    const code = await runCommand(['start', '--once', '--state-dir', newStateDir()], io);
     expect(io.err()).toBe('');
     expect(code).toBe(0);
     const out = io.out();
     expect(out).toContain('generated files: up to date');
     expect(out).toMatch(/manifests: [1-9]\d* documents in examples.* 0 invalid/);
+    expect(out).toMatch(/Kubernetes API +http:\/\/127\.0\.0\.1:\d+ +\(kubeconfig .+kubeconfig\)/);
     expect(out).toMatch(/AWS simulator +http:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toContain('FailoverPlan trading/trading');
     expect(out).toContain('platform stopped');
+  });
+
+  it('serves the CRDs, the plan and the region health to client-node, and keeps objects over a restart', async () => {
+    const stateDir = newStateDir();
+    const options = { root: projectRoot(), stateDir, kubePort: 0, awsPort: 0 };
+    let platform: EmbeddedPlatform = await startEmbeddedPlatform(options);
+    try {
+      const api = clientFor(platform.kubeconfig);
+      const plans = await api.listNamespacedCustomObject({
+        group,
+        version,
+        namespace: 'trading',
+        plural: 'failoverplans',
+      });
+      expect(
+        (plans as { items: { metadata: { name: string } }[] }).items.map((p) => p.metadata.name),
+      ).toEqual(['trading']);
+      const health = await api.listNamespacedCustomObject({
+        group,
+        version,
+        namespace: 'trading',
+        plural: 'regionhealths',
+      });
+      expect((health as { items: unknown[] }).items).toHaveLength(4);
+
+      await api.createNamespacedCustomObject({
+        group,
+        version,
+        namespace: 'trading',
+        plural: 'failovers',
+        body: {
+          apiVersion: `${group}/${version}`,
+          kind: 'Failover',
+          metadata: { name: 'kept-over-restart' },
+          spec: { planRef: { name: 'trading' }, type: 'Switchover', targetRegion: 'us-east-2' },
+        },
+      });
+      await platform.close();
+      platform = await startEmbeddedPlatform(options);
+
+      const kept = await clientFor(platform.kubeconfig).getNamespacedCustomObject({
+        group,
+        version,
+        namespace: 'trading',
+        plural: 'failovers',
+        name: 'kept-over-restart',
+      });
+      expect((kept as { spec: { targetRegion: string } }).spec.targetRegion).toBe('us-east-2');
+    } finally {
+      await platform.close();
+    }
   });
 
   it('refuses a bad port with a one-line error and exit code 2', async () => {
@@ -21,3 +93,9 @@ describe('switchyard start', () => {
     expect(io.err()).toBe('switchyard start: --aws-port must be a port number, got "eighty"\n');
   });
 });
+
+function clientFor(kubeconfigPath: string): CustomObjectsApi {
+  const config = new KubeConfig();
+  config.loadFromFile(kubeconfigPath);
+  return config.makeApiClient(CustomObjectsApi);
+}
