@@ -9,6 +9,10 @@ export const ROLE_LABEL = `${ESTATE_GROUP}/role`;
 export const ZONES_LABEL = `${ESTATE_GROUP}/zones`;
 export const NAT_LABEL = `${ESTATE_GROUP}/nat`;
 export const INSTANCES_LABEL = `${ESTATE_GROUP}/instances`;
+/** Zone count of one region of the pair (Peering routes through each zone's route table). */
+export const regionZonesLabel = (region: string) => `${ZONES_LABEL}-${region}`;
+/** Alerting variant: with or without a topic subscription. */
+export const NOTIFY_LABEL = `${ESTATE_GROUP}/notify`;
 
 /** Zone letters in order; a composition for N zones uses the first N. */
 export const ZONE_LETTERS = ['a', 'b', 'c'] as const;

@@ -4,6 +4,7 @@
  * management policies and the platform label from the XR, plus AWS tags where the kind has them.
  */
 import { fromComposite, patchSet } from '../patch-and-transform/patches.js';
+import { mapValues } from '../patch-and-transform/transforms.js';
 import type {
   ComposedTemplate,
   DirectPatch,
@@ -11,7 +12,7 @@ import type {
   PatchSet,
   ReadinessCheck,
 } from '../patch-and-transform/types.js';
-import { PLATFORM_LABEL, PLATFORM_TAG } from './parameters.js';
+import { PLATFORM_LABEL, PLATFORM_TAG, peerOf, REGION_PAIR } from './parameters.js';
 
 export type AwsService =
   | 'autoscaling'
@@ -95,10 +96,11 @@ export interface ManagedProps {
   service: AwsService;
   kind: string;
   /**
-   * A literal region (pair-level XRs bake both regions in at synth time), or `fromXr` to patch
-   * `spec.region` (regional XRs). Omitted for global kinds.
+   * A literal region (pair-level XRs bake both regions in at synth time), `fromXr` to patch
+   * `spec.region` (regional XRs), or `peerOfXr` for the other region of the pair than the XR's
+   * (a replica of something the XR's owner region holds). Omitted for global kinds.
    */
-  region?: string | 'fromXr';
+  region?: string | 'fromXr' | 'peerOfXr';
   forProvider?: Record<string, unknown>;
   /**
    * Values set once at creation and never enforced afterwards. This is where runtime-owned fields
@@ -116,6 +118,9 @@ export interface ManagedProps {
   readinessChecks?: ReadinessCheck[];
 }
 
+/** us-east-1 ↔ us-east-2; any other region fails the render (the XRD refuses it first). */
+const peerRegion = mapValues(Object.fromEntries(REGION_PAIR.map((region) => [region, peerOf(region)])));
+
 export function managed(props: ManagedProps): ComposedTemplate {
   const forProvider: Record<string, unknown> = { ...props.forProvider };
   const patches: Patch[] = [patchSet(props.runtimeOwned ? PATCH_SET.runtimeOwned : PATCH_SET.common)];
@@ -125,6 +130,8 @@ export function managed(props: ManagedProps): ComposedTemplate {
       throw new Error(`${props.name}: ${props.kind} is global and has no region`);
   } else if (props.region === 'fromXr') {
     patches.push(fromComposite('spec.region', 'spec.forProvider.region'));
+  } else if (props.region === 'peerOfXr') {
+    patches.push(fromComposite('spec.region', 'spec.forProvider.region', { transforms: [peerRegion] }));
   } else if (props.region !== undefined) {
     forProvider.region = props.region;
   } else {

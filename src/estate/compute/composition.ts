@@ -6,6 +6,7 @@
 import { compositionName } from '../api.js';
 import { ACCESS_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
+import { APP_NAME_COMBINE, EXTERNAL_NAME } from '../common/names.js';
 import { ESTATE_API_VERSION, ESTATE_GROUP } from '../common/parameters.js';
 import { regionLabelPatch } from '../common/region.js';
 import { platformSelector } from '../common/selectors.js';
@@ -44,9 +45,14 @@ export function computeResources(): ComposedTemplate[] {
         vpcZoneIdentifierSelector: { matchLabels: { [ACCESS_LABEL]: 'private' } },
         healthCheckType: 'ELB',
         healthCheckGracePeriod: 120,
+        // Group metrics feed the Alerting XR's in-service capacity alarm.
+        metricsGranularity: '1Minute',
+        enabledMetrics: ['GroupInServiceInstances', 'GroupDesiredCapacity'],
       },
       initProvider: {},
       patches: [
+        // A fixed name, so the Alerting XR can use it as an alarm dimension before the ASG exists.
+        combineFromComposite(['spec.platformId', 'spec.region'], APP_NAME_COMBINE, EXTERNAL_NAME),
         fromComposite('spec.minSize', 'spec.forProvider.minSize'),
         fromComposite('spec.maxSize', 'spec.forProvider.maxSize'),
         fromComposite('spec.initialCapacity', 'spec.initProvider.desiredCapacity'),
@@ -93,7 +99,7 @@ export function computeResources(): ComposedTemplate[] {
         },
       },
       patches: [
-        combineFromComposite(['spec.platformId', 'spec.region'], '%s-app-%s', 'spec.forProvider.name'),
+        combineFromComposite(['spec.platformId', 'spec.region'], APP_NAME_COMBINE, 'spec.forProvider.name'),
         fromComposite('spec.appPort', 'spec.forProvider.port'),
         fromComposite('spec.healthPath', 'spec.forProvider.healthCheck.path'),
         ...platformSelector('spec.forProvider.vpcIdSelector', { regionFromXr: true }),

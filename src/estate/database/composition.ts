@@ -14,6 +14,7 @@
 import { compositionName } from '../api.js';
 import { INSTANCES_LABEL, REGION_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
+import { clusterIdentifierFormat, EXTERNAL_NAME } from '../common/names.js';
 import {
   ESTATE_API_VERSION,
   ESTATE_GROUP,
@@ -23,7 +24,7 @@ import {
 } from '../common/parameters.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
-import { convertTo, mapValues } from '../patch-and-transform/transforms.js';
+import { convertTo, format, mapValues } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate } from '../patch-and-transform/types.js';
 
 const ENGINE = 'aurora-mysql';
@@ -105,6 +106,10 @@ function regionResources(region: PairRegion, index: number, instances: number): 
       },
       initProvider: bootstrap ? { masterUsername: 'switchyard', manageMasterUserPassword: true } : {},
       patches: [
+        // `<global id>-<region>`: alarms (Alerting) and the controller know it without a status round trip.
+        fromComposite('spec.globalClusterIdentifier', EXTERNAL_NAME, {
+          transforms: [format(clusterIdentifierFormat(region))],
+        }),
         fromComposite('spec.engineVersion', 'spec.forProvider.engineVersion'),
         fromComposite('spec.backupRetentionDays', 'spec.forProvider.backupRetentionPeriod'),
         fromComposite('spec.deletionProtection', 'spec.forProvider.deletionProtection'),
@@ -157,7 +162,7 @@ export function databaseResources(instances: number): ComposedTemplate[] {
       runtimeOwned: true,
       forProvider: { engine: ENGINE, storageEncrypted: true, forceDestroy: false },
       patches: [
-        fromComposite('spec.globalClusterIdentifier', 'metadata.annotations[crossplane.io/external-name]'),
+        fromComposite('spec.globalClusterIdentifier', EXTERNAL_NAME),
         fromComposite('spec.engineVersion', 'spec.forProvider.engineVersion'),
         fromComposite('spec.deletionProtection', 'spec.forProvider.deletionProtection'),
         // Variant guard: an XR asking for another instance count fails to render.

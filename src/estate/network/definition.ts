@@ -22,6 +22,26 @@ export const cidr16Rule = <T extends { cidrBlock: string }>(field = 'cidrBlock')
     check: (self) => new RegExp(slash16).test((self as Record<string, string>)[field] ?? ''),
   });
 
+export const zoneCountRule = () =>
+  celRule<{ zoneCount?: number }>({
+    rule: '!has(self.zoneCount) || self.zoneCount >= 2',
+    message: 'zoneCount must be at least 2: one zone cannot survive the loss of a zone',
+    fieldPath: '.zoneCount',
+    check: (self) => self.zoneCount === undefined || self.zoneCount >= 2,
+  });
+
+type PairCidrs = { 'us-east-1'?: { cidrBlock?: string }; 'us-east-2'?: { cidrBlock?: string } };
+
+/** On a `regions` object keyed by the pair: two /16s overlap exactly when they are equal. */
+export const disjointRegionsRule = () =>
+  celRule<PairCidrs>({
+    rule: '!has(self.us__dash__east__dash__1) || !has(self.us__dash__east__dash__2) || self.us__dash__east__dash__1.cidrBlock != self.us__dash__east__dash__2.cidrBlock',
+    message: 'the two regions need non-overlapping CIDR blocks (VPC peering routes between them)',
+    check: (self) =>
+      self['us-east-1']?.cidrBlock === undefined ||
+      self['us-east-1']?.cidrBlock !== self['us-east-2']?.cidrBlock,
+  });
+
 export const networkSpec = withRules(
   z.strictObject({
     ...commonSpecFields,
@@ -40,16 +60,7 @@ export const networkSpec = withRules(
       .default('PerZone')
       .describe('One NAT gateway per zone (zone-independent egress) or one shared (cheaper).'),
   }),
-  [
-    ...commonSpecRules,
-    cidr16Rule(),
-    celRule<{ zoneCount?: number }>({
-      rule: '!has(self.zoneCount) || self.zoneCount >= 2',
-      message: 'zoneCount must be at least 2: one zone cannot survive the loss of a zone',
-      fieldPath: '.zoneCount',
-      check: (self) => self.zoneCount === undefined || self.zoneCount >= 2,
-    }),
-  ],
+  [...commonSpecRules, cidr16Rule(), zoneCountRule()],
 );
 
 export const networkStatus = z.strictObject({

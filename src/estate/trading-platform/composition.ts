@@ -2,14 +2,18 @@
  * TradingPlatform Composition: composes the estate's own XRs (not MRs) for the pair, baking both
  * regions in at synth time. Values flow down by FromCompositeFieldPath and back up by
  * ToCompositeFieldPath over successive reconciles: the Compute XRs' ALB names reach the
- * TrafficRouting XR through this XR's status.
+ * TrafficRouting XR, and their ALB and target group ARNs the Alerting XRs, through this XR's
+ * status. Names fixed at synth time (ASG, Aurora clusters) are passed down directly.
  */
+
+import { NOTIFY_VARIANT } from '../alerting/composition.js';
 import { compositionName } from '../api.js';
-import { NAT_LABEL, ZONES_LABEL } from '../common/labels.js';
+import { NAT_LABEL, NOTIFY_LABEL, regionZonesLabel, ZONES_LABEL } from '../common/labels.js';
+import { appNameFormat, clusterIdentifierFormat } from '../common/names.js';
 import { ESTATE_API_VERSION, ESTATE_GROUP, PLATFORM_LABEL, REGION_PAIR } from '../common/parameters.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, patchSet, toComposite } from '../patch-and-transform/patches.js';
-import { convertTo, mapValues } from '../patch-and-transform/transforms.js';
+import { convertTo, format, mapValues } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate, DirectPatch, PatchSet } from '../patch-and-transform/types.js';
 
 const XR_COMMON = 'composed-xr-common';
@@ -69,6 +73,27 @@ function regional(): ComposedTemplate[] {
         toComposite('status.privateSubnetIds', `status.networks.${region}.privateSubnetIds`),
       ]),
       composedXr(`security-${region}`, 'Security', { region }, []),
+      composedXr(`alerting-${region}`, 'Alerting', { region }, [
+        fromComposite('spec.alerting.notify', 'spec.notify'),
+        fromComposite('spec.alerting.endpoint', 'spec.endpoint'),
+        fromComposite(
+          'spec.alerting.notify',
+          `spec.crossplane.compositionSelector.matchLabels[${NOTIFY_LABEL}]`,
+          {
+            transforms: [mapValues(NOTIFY_VARIANT)],
+          },
+        ),
+        // Deterministic names: known now. The ALB's ids arrive once Compute reports them.
+        fromComposite('spec.platformId', 'spec.targets.autoScalingGroupName', {
+          transforms: [format(appNameFormat(region))],
+        }),
+        fromComposite('spec.globalClusterIdentifier', 'spec.targets.dbClusterIdentifier', {
+          transforms: [format(clusterIdentifierFormat(region))],
+        }),
+        fromComposite(`status.compute.${region}.albArn`, 'spec.targets.loadBalancerArn'),
+        fromComposite(`status.compute.${region}.targetGroupArn`, 'spec.targets.targetGroupArn'),
+        toComposite('status.topicArn', `status.alerting.${region}.topicArn`),
+      ]),
       composedXr(`compute-${region}`, 'Compute', { region }, [
         fromComposite('spec.imageId'),
         fromComposite('spec.instanceType'),
@@ -89,6 +114,32 @@ function pairLevel(): ComposedTemplate[] {
       toComposite('status.globalClusterId', 'status.database.globalClusterId'),
       toComposite('status.globalClusterArn', 'status.database.globalClusterArn'),
       toComposite('status.members', 'status.database.members'),
+    ]),
+    composedXr('peering', 'Peering', {}, [
+      fromComposite('spec.region'),
+      ...REGION_PAIR.flatMap((region) => [
+        fromComposite(`spec.regions.${region}.cidrBlock`),
+        fromComposite(`spec.regions.${region}.zoneCount`),
+        // Pick the Peering variant with one route per private route table of each region.
+        fromComposite(
+          `spec.regions.${region}.zoneCount`,
+          `spec.crossplane.compositionSelector.matchLabels[${regionZonesLabel(region)}]`,
+          { transforms: [convertTo('string')] },
+        ),
+      ]),
+      toComposite('status.peeringConnectionId', 'status.peering.peeringConnectionId'),
+      toComposite('status.acceptStatus', 'status.peering.acceptStatus'),
+    ]),
+    composedXr('sessions', 'SessionStore', {}, [
+      fromComposite('spec.region'),
+      ...(['tableName', 'tableArn', 'replicaRegion', 'replicaArn'] as const).map((field) =>
+        toComposite(`status.${field}`, `status.sessions.${field}`),
+      ),
+    ]),
+    composedXr('storage', 'Storage', {}, [
+      fromComposite('spec.region'),
+      toComposite('status.buckets', 'status.storage.buckets'),
+      toComposite('status.replicationRoleArn', 'status.storage.replicationRoleArn'),
     ]),
     composedXr('traffic', 'TrafficRouting', {}, [
       fromComposite('spec.region'),

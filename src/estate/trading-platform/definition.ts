@@ -3,10 +3,14 @@ import { z } from 'zod';
 import { label } from '../../apis/common.js';
 import { compositeResourceDefinition } from '../../apis/xrd.js';
 import { celRule, withRules } from '../../schema/x-kubernetes.js';
+import { alertingStatus, notifyFields, notifyRules } from '../alerting/definition.js';
 import { commonSpecFields, commonSpecRules, ESTATE_GROUP, ownerRegion } from '../common/parameters.js';
 import { computeStatus } from '../compute/definition.js';
 import { databaseStatus, INSTANCE_CLASSES } from '../database/definition.js';
-import { cidr16Rule, networkStatus } from '../network/definition.js';
+import { cidr16Rule, disjointRegionsRule, networkStatus, zoneCountRule } from '../network/definition.js';
+import { peeringStatus } from '../peering/definition.js';
+import { sessionsStatus } from '../sessions/definition.js';
+import { storageStatus } from '../storage/definition.js';
 import { trafficStatus } from '../traffic/definition.js';
 
 const regionSettings = (cidrBlock: string) =>
@@ -16,18 +20,8 @@ const regionSettings = (cidrBlock: string) =>
       zoneCount: z.int32().max(3).default(3),
       natGateways: z.enum(['PerZone', 'Single']).default('PerZone'),
     }),
-    [
-      cidr16Rule(),
-      celRule<{ zoneCount?: number }>({
-        rule: '!has(self.zoneCount) || self.zoneCount >= 2',
-        message: 'zoneCount must be at least 2: one zone cannot survive the loss of a zone',
-        fieldPath: '.zoneCount',
-        check: (self) => self.zoneCount === undefined || self.zoneCount >= 2,
-      }),
-    ],
+    [cidr16Rule(), zoneCountRule()],
   ).default({ cidrBlock, zoneCount: 3, natGateways: 'PerZone' });
-
-type Regions = { 'us-east-1'?: { cidrBlock?: string }; 'us-east-2'?: { cidrBlock?: string } };
 
 export const tradingPlatformSpec = withRules(
   z.strictObject({
@@ -43,16 +37,7 @@ export const tradingPlatformSpec = withRules(
           'us-east-1': { cidrBlock: '10.0.0.0/16', zoneCount: 3, natGateways: 'PerZone' },
           'us-east-2': { cidrBlock: '10.1.0.0/16', zoneCount: 3, natGateways: 'PerZone' },
         }),
-      [
-        // Two /16s overlap exactly when they are equal; peering needs disjoint ranges.
-        celRule<Regions>({
-          rule: '!has(self.us__dash__east__dash__1) || !has(self.us__dash__east__dash__2) || self.us__dash__east__dash__1.cidrBlock != self.us__dash__east__dash__2.cidrBlock',
-          message: 'the two regions need non-overlapping CIDR blocks (VPC peering routes between them)',
-          check: (self) =>
-            self['us-east-1']?.cidrBlock === undefined ||
-            self['us-east-1']?.cidrBlock !== self['us-east-2']?.cidrBlock,
-        }),
-      ],
+      [disjointRegionsRule()],
     ),
     zoneName: z.string().max(253),
     domainName: z.string().max(253),
@@ -63,6 +48,9 @@ export const tradingPlatformSpec = withRules(
     instanceType: z.string().max(32).default('m7g.large'),
     globalClusterIdentifier: label(),
     instanceClass: z.string().max(32).default('db.r6g.large'),
+    alerting: withRules(z.strictObject(notifyFields), notifyRules)
+      .default({ notify: 'None' })
+      .describe('Who each region’s alert topic notifies.'),
   }),
   [
     ...commonSpecRules,
@@ -85,6 +73,10 @@ export const tradingPlatformStatus = z.strictObject({
   compute: perRegion(computeStatus).optional(),
   database: databaseStatus.optional(),
   traffic: trafficStatus.optional(),
+  peering: peeringStatus.optional(),
+  sessions: sessionsStatus.optional(),
+  storage: storageStatus.optional(),
+  alerting: perRegion(alertingStatus).optional(),
 });
 
 export const tradingPlatformDefinition = compositeResourceDefinition({
@@ -93,7 +85,8 @@ export const tradingPlatformDefinition = compositeResourceDefinition({
   plural: 'tradingplatforms',
   categories: ['switchyard', 'estate'],
   description:
-    'The two-region trading platform: networks, security, compute, Aurora global database and traffic.',
+    'The two-region trading platform: networks and peering, security, compute, Aurora global database, ' +
+    'session table, replicated storage, alerting and traffic.',
   spec: tradingPlatformSpec,
   status: tradingPlatformStatus,
   printerColumns: [{ name: 'Domain', type: 'string', jsonPath: '.spec.domainName' }],

@@ -1,0 +1,72 @@
+/**
+ * SessionStore Composition: a Table in the XR's region and a TableReplica in the other one (global
+ * tables version 2019.11.21). Separate TableReplica MRs rather than the Table's `replica` block,
+ * so each region's copy is its own MR with its own readiness and region endpoint. The Table keeps
+ * LateInitialize (the common policies): the replica the TableReplica adds is then copied into the
+ * Table's forProvider instead of being planned for removal, Crossplane's form of upstream's
+ * "ignore_changes = [replica]" advice.
+ */
+import { compositionName } from '../api.js';
+import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
+import { EXTERNAL_NAME } from '../common/names.js';
+import { ESTATE_API_VERSION, ESTATE_GROUP } from '../common/parameters.js';
+import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
+import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
+import { format } from '../patch-and-transform/transforms.js';
+import type { ComposedTemplate } from '../patch-and-transform/types.js';
+
+/** The app's contract: one string partition key. */
+export const SESSION_KEY = 'sessionId';
+/** `<platformId>-sessions`: the app finds the table by name in whichever region serves it. */
+export const SESSIONS_TABLE_FORMAT = '%s-sessions';
+
+export function sessionsResources(): ComposedTemplate[] {
+  return [
+    managed({
+      name: 'table',
+      service: 'dynamodb',
+      kind: 'Table',
+      region: 'fromXr',
+      forProvider: {
+        billingMode: 'PAY_PER_REQUEST',
+        hashKey: SESSION_KEY,
+        attribute: [{ name: SESSION_KEY, type: 'S' }],
+        pointInTimeRecovery: { enabled: true },
+        ttl: { enabled: true },
+        // Replicas are fed from the table's stream; global tables require new and old images.
+        streamEnabled: true,
+        streamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+      patches: [
+        fromComposite('spec.platformId', EXTERNAL_NAME, { transforms: [format(SESSIONS_TABLE_FORMAT)] }),
+        fromComposite('spec.ttlAttribute', 'spec.forProvider.ttl.attributeName'),
+        fromComposite('spec.deletionProtection', 'spec.forProvider.deletionProtectionEnabled'),
+        toComposite('status.atProvider.id', 'status.tableName'),
+        toComposite('status.atProvider.arn', 'status.tableArn'),
+      ],
+    }),
+    managed({
+      name: 'table-replica',
+      service: 'dynamodb',
+      kind: 'TableReplica',
+      region: 'peerOfXr',
+      forProvider: { globalTableArnSelector: selectOwn(), pointInTimeRecovery: true },
+      patches: [
+        fromComposite('spec.deletionProtection', 'spec.forProvider.deletionProtectionEnabled'),
+        toComposite('spec.forProvider.region', 'status.replicaRegion'),
+        toComposite('status.atProvider.arn', 'status.replicaArn'),
+      ],
+    }),
+  ];
+}
+
+export function sessionsCompositions(): PipelineCompositionProps[] {
+  return [
+    {
+      name: compositionName('sessionstores', ESTATE_GROUP),
+      compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'SessionStore' },
+      patchSets: commonPatchSets,
+      resources: sessionsResources(),
+    },
+  ];
+}
