@@ -72,3 +72,7 @@ export function observe(
 /** `spec.forProvider.region` of an MR (undefined for global kinds). */
 export const regionOf = (object: KubeObject): string | undefined =>
   (object.spec?.forProvider as { region?: string } | undefined)?.region;
+
+/** `spec.forProvider` of an MR, typed by the caller (`{}` when it has none). */
+export const forProviderOf = <T = Record<string, unknown>>(object: KubeObject): T =>
+  (object.spec?.forProvider ?? {}) as T;

@@ -86,6 +86,59 @@ describe('XR status from observed resources', () => {
     expect(validateObject(catalog, xr)).toEqual([]);
   });
 
+  it('Peering reports the connection id and the accepter’s status', () => {
+    const { xr } = renderObserved('peering.yaml', (name) => ({
+      id: name === 'peering-connection' ? 'pcx-0abc' : `id-${name}`,
+      ...(name === 'peering-accepter' ? { acceptStatus: 'active' } : {}),
+    }));
+    expect(xr.status).toMatchObject({ peeringConnectionId: 'pcx-0abc', acceptStatus: 'active' });
+    expect(validateObject(catalog, xr)).toEqual([]);
+  });
+
+  it('SessionStore reports the table and where its replica lives', () => {
+    const { xr } = renderObserved('sessions.yaml', (name, object) => ({
+      id: name === 'table' ? 'trading-sessions' : `id-${name}`,
+      arn: `arn:aws:dynamodb:${regionOf(object)}:1:table/trading-sessions`,
+    }));
+    expect(xr.status).toMatchObject({
+      tableName: 'trading-sessions',
+      tableArn: 'arn:aws:dynamodb:us-east-2:1:table/trading-sessions',
+      replicaRegion: 'us-east-1',
+      replicaArn: 'arn:aws:dynamodb:us-east-1:1:table/trading-sessions',
+    });
+    expect(validateObject(catalog, xr)).toEqual([]);
+  });
+
+  it('Storage reports both buckets and the replication role', () => {
+    const { xr } = renderObserved('storage.yaml', (name, object) => {
+      if (name === 'replication-role') return { arn: 'arn:aws:iam::1:role/replication' };
+      const bucket = `trading-switchyard-data-${regionOf(object)}`;
+      return { id: bucket, arn: `arn:aws:s3:::${bucket}` };
+    });
+    expect(xr.status).toMatchObject({
+      buckets: {
+        'us-east-1': {
+          name: 'trading-switchyard-data-us-east-1',
+          arn: 'arn:aws:s3:::trading-switchyard-data-us-east-1',
+        },
+        'us-east-2': { name: 'trading-switchyard-data-us-east-2' },
+      },
+      replicationRoleArn: 'arn:aws:iam::1:role/replication',
+    });
+    expect(validateObject(catalog, xr)).toEqual([]);
+  });
+
+  it('Alerting reports its topic', () => {
+    const { xr } = renderObserved('alerting-us-east-2.yaml', (name) => ({
+      arn: `arn:aws:sns:us-east-2:1:${name}`,
+    }));
+    expect(xr.status).toMatchObject({
+      topicArn: 'arn:aws:sns:us-east-2:1:topic',
+      conditions: [{ type: 'Ready', status: 'True' }],
+    });
+    expect(validateObject(catalog, xr)).toEqual([]);
+  });
+
   it('keeps the XR not ready, naming the unready resources, until they are observed Ready', () => {
     const { xr } = renderExample(join(examplesDir, 'database.yaml'), { catalog });
     expect(xr.status?.conditions).toEqual([

@@ -1,19 +1,30 @@
 /**
  * The must-show: `switchyard render --recursive <trading platform> | switchyard validate -` exits 0
- * and covers every resource kind of the platform in both regions.
+ * and covers every resource kind of the platform in both regions (and no kind the mission lacks).
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import type { KubeObject } from '../../../local/crossplane/render/index.js';
 import { runCommand } from '../../../src/cli/commands.js';
 import { SchemaCatalog } from '../../../src/schema/catalog.js';
 import { validateObject } from '../../../src/schema/validate.js';
-import { examplesDir, isManaged, regionOf, renderExample, resourceName } from '../../support/estate.js';
+import {
+  examplesDir,
+  forProviderOf,
+  isManaged,
+  regionOf,
+  renderExample,
+  resourceName,
+} from '../../support/estate.js';
 import { memoryIo } from '../../support/memory-io.js';
 
 const example = join(examplesDir, 'trading-platform.yaml');
 const catalog = SchemaCatalog.load();
 
-/** Kinds each region must have (global services are counted once, below). */
+/** Kinds each region must have (the mission's resources; pair-level and global ones below). */
 const regionalKinds = [
   'VPC',
   'Subnet',
@@ -38,9 +49,27 @@ const regionalKinds = [
   'ClusterParameterGroup',
   'Key',
   'Bucket',
+  'BucketVersioning',
+  'BucketServerSideEncryptionConfiguration',
   'BucketPublicAccessBlock',
+  'BucketReplicationConfiguration',
+  'Topic',
+  'TopicSubscription',
+  'MetricAlarm',
 ];
-const globalKinds = ['GlobalCluster', 'Zone', 'Record', 'HealthCheck'];
+/** One side of the pair each: where the requester/accepter and the table/replica live. */
+const pairKinds: Record<string, string> = {
+  VPCPeeringConnection: 'us-east-1',
+  VPCPeeringConnectionAccepter: 'us-east-2',
+  Table: 'us-east-2',
+  TableReplica: 'us-east-1',
+  GlobalCluster: 'us-east-2',
+};
+/** IAM and Route 53: no region. */
+const globalKinds = ['Role', 'Policy', 'RolePolicyAttachment', 'Zone', 'Record', 'HealthCheck'];
+
+const renderPlatform = (file = example) =>
+  renderExample(file, { catalog, recursive: true }).resources.filter(isManaged);
 
 describe('TradingPlatform', () => {
   it('renders recursively into output `switchyard validate -` accepts (exit 0)', async () => {
@@ -51,14 +80,95 @@ describe('TradingPlatform', () => {
     expect(validated.out()).toMatch(/^\d{3} documents, 0 invalid$/m);
   });
 
-  it('covers every platform resource kind in both regions', () => {
-    const mrs = renderExample(example, { catalog, recursive: true }).resources.filter(isManaged);
+  it('covers every platform resource kind in both regions, and no other kind', () => {
+    const mrs = renderPlatform();
     for (const region of ['us-east-1', 'us-east-2']) {
       const kinds = new Set(mrs.filter((mr) => regionOf(mr) === region).map((mr) => mr.kind));
       expect([...kinds].sort(), region).toEqual(expect.arrayContaining(regionalKinds));
     }
-    const kinds = new Set(mrs.map((mr) => mr.kind));
-    expect([...kinds]).toEqual(expect.arrayContaining(globalKinds));
+    for (const [kind, region] of Object.entries(pairKinds))
+      expect(mrs.filter((mr) => mr.kind === kind).map(regionOf), kind).toEqual([region]);
+    const unregioned = new Set(mrs.filter((mr) => regionOf(mr) === undefined).map((mr) => mr.kind));
+    expect([...unregioned].sort()).toEqual([...globalKinds].sort());
+    expect([...new Set(mrs.map((mr) => mr.kind))].sort()).toEqual(
+      [...regionalKinds, ...Object.keys(pairKinds), ...globalKinds].sort(),
+    );
+  });
+
+  it('routes each region’s private route tables to the peer CIDR through the peering connection', () => {
+    const { resources } = renderExample(example, { catalog, recursive: true });
+    const peering = resources.find((object) => object.kind === 'Peering');
+    expect(peering?.spec?.crossplane).toEqual({
+      compositionSelector: {
+        matchLabels: {
+          'platform.switchyard.dev/zones-us-east-1': '3',
+          'platform.switchyard.dev/zones-us-east-2': '2',
+        },
+      },
+    });
+    const peerRoutes = resources.filter(
+      (object) => object.kind === 'Route' && resourceName(object).startsWith('route-peer-'),
+    );
+    expect(
+      peerRoutes.map((route) => {
+        const forProvider = forProviderOf(route);
+        return `${forProvider.region} ${forProvider.destinationCidrBlock} ${resourceName(route)}`;
+      }),
+    ).toEqual([
+      'us-east-1 10.1.0.0/16 route-peer-us-east-1-a',
+      'us-east-1 10.1.0.0/16 route-peer-us-east-1-b',
+      'us-east-1 10.1.0.0/16 route-peer-us-east-1-c',
+      'us-east-2 10.0.0.0/16 route-peer-us-east-2-a',
+      'us-east-2 10.0.0.0/16 route-peer-us-east-2-b',
+    ]);
+    expect(peerRoutes[4]?.spec?.forProvider).toMatchObject({
+      vpcPeeringConnectionIdSelector: { matchControllerRef: true },
+      routeTableIdSelector: {
+        matchLabels: {
+          'platform.switchyard.dev/platform-id': 'trading',
+          'platform.switchyard.dev/region': 'us-east-2',
+          'platform.switchyard.dev/access': 'private',
+          'platform.switchyard.dev/zone': 'b',
+        },
+      },
+    });
+  });
+
+  it('alarms on ASG and Aurora at once, and on the ALB once Compute reports its ARNs', () => {
+    const alarms = (mrs: KubeObject[], region: string) =>
+      mrs
+        .filter((mr) => mr.kind === 'MetricAlarm' && regionOf(mr) === region)
+        .map((mr) => forProviderOf<{ dimensions: Record<string, string> }>(mr).dimensions);
+    expect(alarms(renderPlatform(), 'us-east-2')).toEqual([
+      { AutoScalingGroupName: 'trading-app-us-east-2' },
+      { DBClusterIdentifier: 'trading-global-us-east-2' },
+      { DBClusterIdentifier: 'trading-global-us-east-2' },
+      { DBClusterIdentifier: 'trading-global-us-east-2' },
+      { DBClusterIdentifier: 'trading-global-us-east-2' },
+    ]);
+
+    // The next reconcile: Compute's status has reached the TradingPlatform's.
+    const xr = parse(readFileSync(example, 'utf8'));
+    const arn = (region: string, kind: string) =>
+      `arn:aws:elasticloadbalancing:${region}:123456789012:${kind}/trading-${region}/0123456789abcdef`;
+    xr.status = {
+      compute: Object.fromEntries(
+        ['us-east-1', 'us-east-2'].map((region) => [
+          region,
+          { albArn: arn(region, 'loadbalancer/app'), targetGroupArn: arn(region, 'targetgroup') },
+        ]),
+      ),
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-platform-'));
+    const file = join(dir, 'platform.yaml');
+    writeFileSync(file, stringify(xr));
+    const later = alarms(renderPlatform(file), 'us-east-1');
+    rmSync(dir, { recursive: true, force: true });
+    expect(later).toHaveLength(8);
+    expect(later).toContainEqual({
+      LoadBalancer: 'app/trading-us-east-1/0123456789abcdef',
+      TargetGroup: 'targetgroup/trading-us-east-1/0123456789abcdef',
+    });
   });
 
   it('passes each region its settings and picks the matching Network variant', () => {
