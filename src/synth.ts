@@ -1,5 +1,5 @@
 /**
- * The cdk8s app behind `npm run synth` (cdk8s.yaml: `app: npx tsx src/synth.ts`).
+ * The cdk8s app behind `npm run synth` (cdk8s.yaml: `app: node --import tsx src/synth.ts`; no npx start-up).
  *
  * cdk8s-cli deletes its output folder (`dist/`, git-ignored) before every run, so the committed
  * files cannot live there: the app synthesizes to dist/ as cdk8s expects and also writes the

@@ -1,8 +1,10 @@
 /**
- * Estate figures for `npm run bench`: how long synthesizing every generated file takes in-process
- * (the cdk8s app behind `npm run synth`, without the cdk8s-cli/npx start-up), and how many MRs the
- * TradingPlatform example renders to per region (global services counted apart).
+ * Estate figures for `npm run bench`: how long `npm run synth` takes end to end (cdk8s-cli starting
+ * the app, which is `node --import tsx src/synth.ts`), how long the same synthesis takes
+ * in-process (without the CLI and Node start-ups), and how many MRs the TradingPlatform example
+ * renders to per region (global services counted apart).
  */
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { renderFiles } from '../../src/cli/render.js';
@@ -13,6 +15,9 @@ import { projectRoot } from '../../src/schema/paths.js';
 export const SYNTH_GOAL_MS = 3000;
 
 export interface EstateFigures {
+  /** Wall time of `npm run synth` (the goal applies to this one). */
+  synthCommandMs: number;
+  /** The same files rendered in this process. */
   synthMs: number;
   files: number;
   renderMs: number;
@@ -20,7 +25,15 @@ export interface EstateFigures {
   globalMrs: number;
 }
 
+/** `npm run synth` as a user runs it; it rewrites nothing when the committed files are fresh. */
+function timeSynthCommand(): number {
+  const start = performance.now();
+  execFileSync('npm', ['run', '--silent', 'synth'], { cwd: projectRoot(), stdio: 'ignore' });
+  return performance.now() - start;
+}
+
 export function measureEstate(catalog: SchemaCatalog): EstateFigures {
+  const synthCommandMs = timeSynthCommand();
   // Fresh module state is not possible in-process; the APIs are built at import, so time both.
   const synthStart = performance.now();
   const files = renderGeneratedFiles(addGeneratedCharts(new App({ outdir: join(projectRoot(), 'dist') })));
@@ -40,7 +53,7 @@ export function measureEstate(catalog: SchemaCatalog): EstateFigures {
     if (region) mrsByRegion[region] = (mrsByRegion[region] ?? 0) + 1;
     else globalMrs++;
   }
-  return { synthMs, files: files.length, renderMs, mrsByRegion, globalMrs };
+  return { synthCommandMs, synthMs, files: files.length, renderMs, mrsByRegion, globalMrs };
 }
 
 export function estateLines(figures: EstateFigures): string[] {
@@ -49,7 +62,7 @@ export function estateLines(figures: EstateFigures): string[] {
     .map(([region, count]) => `${region} ${count}`)
     .join(', ');
   return [
-    `estate synth: ${figures.files} generated files in ${figures.synthMs.toFixed(0)} ms (goal <= ${SYNTH_GOAL_MS} ms: ${figures.synthMs <= SYNTH_GOAL_MS ? 'MET' : 'MISSED'})`,
+    `estate synth: \`npm run synth\` ${figures.synthCommandMs.toFixed(0)} ms (goal <= ${SYNTH_GOAL_MS} ms: ${figures.synthCommandMs <= SYNTH_GOAL_MS ? 'MET' : 'MISSED'}); ${figures.files} generated files in ${figures.synthMs.toFixed(0)} ms in-process`,
     `estate render --recursive trading-platform: ${figures.renderMs.toFixed(0)} ms; MRs per region: ${perRegion}; global (Route 53/IAM): ${figures.globalMrs}`,
   ];
 }

@@ -2,9 +2,20 @@
  * The in-repo renderer against the real one: every estate example is rendered by crank render
  * with the real function-patch-and-transform and function-auto-ready (as local gRPC servers), once
  * fresh and once with observed resources, and the outputs must agree with `switchyard render`
- * modulo document order and generated names. The agreement figure is printed.
+ * modulo document order and generated names. The agreement figure is printed. Then
+ * `crank beta validate` (the apiserver's validation library, CEL included) checks everything
+ * `switchyard render --recursive` produces for the examples against our XRDs and the stored
+ * provider-aws CRDs.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,11 +23,14 @@ import { parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../../local/crossplane/render/index.js';
 import { loadCompositionSet, schemaDefaulter } from '../../src/cli/render.js';
 import { estateApis } from '../../src/estate/index.js';
+import { COMPOSITIONS_DIR } from '../../src/generate/generated-files.js';
 import { SchemaCatalog } from '../../src/schema/catalog.js';
+import { projectRoot } from '../../src/schema/paths.js';
 import { exampleFiles, observe, renderExample, resourceName } from '../support/estate.js';
-import { describeResult } from './support/command.js';
+import { describeResult, runCommand } from './support/command.js';
 import { crankRender, type RunningFunction, startFunction } from './support/crank.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
+import { realBin, requireBuilt, sharedSchemas } from './support/paths.js';
 
 const catalog = SchemaCatalog.load();
 const compositions = loadCompositionSet();
@@ -146,5 +160,78 @@ describe('estate: switchyard render agrees with crank render and the real functi
     writeFileSync(observedFile, observed.map((object) => `---\n${stringify(object)}`).join(''));
     const ours = renderExample(file, { catalog, observedFile });
     compare(`${basename(file)} observed`, ours, await crank(file, observedFile));
+  });
+});
+
+/**
+ * `crank beta validate <extensions> <resources>`, offline. crank always adds the Crossplane image
+ * as an extension and would pull it; naming a local image whose cache folder already exists
+ * (filled with the stored Crossplane CRDs) keeps it from touching the network
+ * (../shared/reference/real-platform.md §2). Only XRDs and CRDs are passed as extensions:
+ * Provider/Function objects (compositions/packages.yaml) would trigger downloads.
+ */
+async function crankValidate(resourcesFile: string) {
+  requireBuilt(realBin.crank);
+  const cacheDir = join(dir, 'validate-cache');
+  const image = join(cacheDir, 'local', 'xp@v0');
+  mkdirSync(image, { recursive: true });
+  const crossplaneCrds = join(sharedSchemas, 'crossplane');
+  for (const name of readdirSync(crossplaneCrds).filter((file) => file.endsWith('.yaml')))
+    copyFileSync(join(crossplaneCrds, name), join(image, name));
+  const extensions = [
+    ...estateApis.map((api) => join(projectRoot(), COMPOSITIONS_DIR, api.plural, 'definition.yaml')),
+    join(sharedSchemas, 'provider-aws', 'namespaced'),
+  ];
+  return runCommand(
+    realBin.crank,
+    [
+      'beta',
+      'validate',
+      '--crossplane-image=local/xp:v0',
+      `--cache-dir=${cacheDir}`,
+      '--error-on-missing-schemas',
+      extensions.join(','),
+      resourcesFile,
+    ],
+    { timeoutMs: 120_000 },
+  );
+}
+
+describe('estate: crank beta validate accepts what switchyard render --recursive produces', () => {
+  const rendered = () =>
+    exampleFiles().flatMap((file) => {
+      const { xr, resources } = renderExample(file, { catalog, recursive: true });
+      return [xr, ...resources];
+    });
+
+  it('every example, down to MRs: no missing schema, no failure', async () => {
+    const documents = rendered();
+    const file = join(dir, 'rendered.yaml');
+    writeFileSync(file, documents.map((object) => `---\n${stringify(object)}`).join(''));
+    const result = await crankValidate(file);
+    expect(result.code, describeResult(result)).toBe(0);
+    const total = result.stdout.match(
+      /Total (\d+) resources: 0 missing schemas, (\d+) success cases, 0 failure cases/,
+    );
+    expect(total?.slice(1), result.stdout.slice(-500)).toEqual([
+      String(documents.length),
+      String(documents.length),
+    ]);
+    console.log(`crank beta validate: ${total?.[2]}/${documents.length} rendered documents valid`);
+  });
+
+  it('refuses a rendered MR with an unknown field and a missing CEL-required parameter', async () => {
+    const alarm = rendered().find((object) => object.kind === 'MetricAlarm');
+    if (!alarm) throw new Error('no MetricAlarm rendered');
+    const broken = structuredClone(alarm);
+    const forProvider = broken.spec?.forProvider as Record<string, unknown>;
+    delete forProvider.comparisonOperator;
+    forProvider.thresholdd = 1;
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, stringify(broken));
+    const result = await crankValidate(file);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toMatch(/unknown field: "thresholdd"/);
+    expect(result.stdout).toMatch(/spec.forProvider.comparisonOperator is a required parameter/);
   });
 });
