@@ -61,8 +61,9 @@ const tally: Tally[] = [];
 
 function flatten(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
   if (value instanceof Date) out.set(prefix, value.toISOString());
-  else if (Array.isArray(value)) value.forEach((v, i) => flatten(v, `${prefix}.${i}`, out));
-  else if (value && typeof value === 'object') {
+  else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) flatten(v, `${prefix}.${i}`, out);
+  } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else if (value !== undefined) out.set(prefix, value);
   return out;
