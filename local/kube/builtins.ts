@@ -9,7 +9,7 @@ const BUILTIN_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'p
 
 function builtin(
   fields: Pick<ResourceType, 'group' | 'version' | 'kind' | 'plural' | 'namespaced'> &
-    Partial<Pick<ResourceType, 'shortNames' | 'statusSubresource' | 'verbs'>>,
+    Partial<Pick<ResourceType, 'shortNames' | 'statusSubresource' | 'verbs' | 'selectableFields'>>,
 ): ResourceType {
   return {
     listKind: `${fields.kind}List`,
@@ -74,6 +74,20 @@ export function builtinTypes(): ResourceType[] {
       plural: 'events',
       namespaced: true,
       shortNames: ['ev'],
+      // The field selectors core/v1 Event supports upstream; `kubectl describe` lists events with them.
+      selectableFields: [
+        '.involvedObject.kind',
+        '.involvedObject.namespace',
+        '.involvedObject.name',
+        '.involvedObject.uid',
+        '.involvedObject.apiVersion',
+        '.involvedObject.resourceVersion',
+        '.involvedObject.fieldPath',
+        '.reason',
+        '.reportingComponent',
+        '.source',
+        '.type',
+      ],
     }),
     builtin({
       group: 'events.k8s.io',

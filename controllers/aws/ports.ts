@@ -1,0 +1,98 @@
+/**
+ * The small AWS interfaces the failover engine depends on. Each port is regional: the instance for
+ * region R talks only to R's endpoint, so "which region did this step call" is decided by which
+ * port the step picked, never by a parameter buried in a request.
+ */
+
+export interface FailoverStateView {
+  /** Open string: AWS documents `switching-over`, which the SDK enum lacks (failover-anchors §0.2). */
+  status: string;
+  fromClusterArn?: string;
+  toClusterArn?: string;
+  dataLossAllowed?: boolean;
+}
+
+export interface GlobalClusterMemberView {
+  clusterArn: string;
+  isWriter: boolean;
+  synchronizationStatus?: string;
+}
+
+export interface GlobalClusterView {
+  id: string;
+  members: GlobalClusterMemberView[];
+  /** Present while a switchover or failover is pending or in progress. */
+  failoverState?: FailoverStateView;
+}
+
+export interface ClusterView {
+  arn: string;
+  id: string;
+  status: string;
+  endpoint?: string;
+  engineVersion?: string;
+  instanceCount: number;
+  hasWriterInstance: boolean;
+}
+
+export interface RdsPort {
+  describeGlobalCluster(globalClusterId: string): Promise<GlobalClusterView | undefined>;
+  /** Only clusters of this port's region are visible, as on AWS. */
+  describeCluster(clusterArn: string): Promise<ClusterView | undefined>;
+  /** Unplanned: always `AllowDataLoss=true`; omitting it would mean a switchover (pitfall 7). */
+  failoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<void>;
+  /** Planned, RPO 0; AWS accepts it only in the current primary's region. */
+  switchoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<void>;
+}
+
+export interface S3GatePort {
+  gateExists(bucket: string, key: string): Promise<boolean>;
+  putGate(bucket: string, key: string, body: string): Promise<void>;
+  deleteGate(bucket: string, key: string): Promise<void>;
+}
+
+export interface AutoScalingGroupView {
+  name: string;
+  desiredCapacity: number;
+  minSize: number;
+  maxSize: number;
+  inServiceInstances: number;
+}
+
+export interface AutoScalingPort {
+  describeGroup(name: string): Promise<AutoScalingGroupView | undefined>;
+  setDesiredCapacity(name: string, desiredCapacity: number): Promise<void>;
+}
+
+export interface CloudWatchPort {
+  /**
+   * The newest Aurora global replication lag of a *secondary* cluster in this region (RPO lag,
+   * falling back to replication lag for older engines), or undefined when no datapoint exists.
+   */
+  latestReplicationLagMs(clusterId: string): Promise<number | undefined>;
+}
+
+export interface RegionalAws {
+  region: string;
+  rds: RdsPort;
+  s3: S3GatePort;
+  autoScaling: AutoScalingPort;
+  cloudWatch: CloudWatchPort;
+}
+
+/** Hands out the regional ports; implementations cache one set per region and policy. */
+export interface AwsPorts {
+  /** Ports for the failover path: short deadlines, bounded retries. */
+  region(name: string): RegionalAws;
+  /** Ports for calls that must never hold the run up (scaling down a region that may be gone). */
+  bestEffort(name: string): RegionalAws;
+}
+
+/** Mutating operations, for dry-run listings and for tests that count them. */
+export const MUTATING_OPERATIONS = [
+  'FailoverGlobalCluster',
+  'SwitchoverGlobalCluster',
+  'PutObject',
+  'DeleteObject',
+  'SetDesiredCapacity',
+] as const;

@@ -1,0 +1,283 @@
+/**
+ * The ports backed by AWS SDK v3 clients. One client per (region, service, policy); a client is
+ * built with its region and, when given, the endpoint override (the simulator serves every region
+ * on one URL and tells them apart by the SigV4 credential scope, so the region still decides where
+ * a request goes).
+ */
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  SetDesiredCapacityCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeDBClustersCommand,
+  DescribeGlobalClustersCommand,
+  FailoverGlobalClusterCommand,
+  RDSClient,
+  SwitchoverGlobalClusterCommand,
+} from '@aws-sdk/client-rds';
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { BEST_EFFORT_POLICY, type CallPolicy, callDeadline, FAILOVER_PATH_POLICY } from './deadline.js';
+import type {
+  AutoScalingPort,
+  AwsPorts,
+  CloudWatchPort,
+  GlobalClusterView,
+  RdsPort,
+  RegionalAws,
+  S3GatePort,
+} from './ports.js';
+
+export interface SdkPortsOptions {
+  /** Endpoint override (the simulator); real AWS regional endpoints when absent. */
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** "Now" as AWS sees it, for CloudWatch time windows (the simulator's clock may run ahead). */
+  awsNow?: () => number;
+  failoverPath?: CallPolicy;
+  bestEffort?: CallPolicy;
+}
+
+interface ClientSettings {
+  region: string;
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts: number;
+}
+
+export function sdkAwsPorts(options: SdkPortsOptions = {}): AwsPorts {
+  const cache = new Map<string, RegionalAws>();
+  const build = (region: string, policy: CallPolicy): RegionalAws => {
+    const key = `${region}/${policy.timeoutMs}/${policy.maxAttempts}`;
+    let ports = cache.get(key);
+    if (!ports) {
+      const settings: ClientSettings = {
+        region,
+        maxAttempts: policy.maxAttempts,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+      };
+      ports = {
+        region,
+        rds: new SdkRds(new RDSClient(settings), policy),
+        s3: new SdkS3Gates(
+          new S3Client({ ...settings, ...(options.endpoint ? { forcePathStyle: true } : {}) }),
+          policy,
+        ),
+        autoScaling: new SdkAutoScaling(new AutoScalingClient(settings), policy),
+        cloudWatch: new SdkCloudWatch(new CloudWatchClient(settings), policy, options.awsNow ?? Date.now),
+      };
+      cache.set(key, ports);
+    }
+    return ports;
+  };
+  return {
+    region: (name) => build(name, options.failoverPath ?? FAILOVER_PATH_POLICY),
+    bestEffort: (name) => build(name, options.bestEffort ?? BEST_EFFORT_POLICY),
+  };
+}
+
+/** AWS error names that mean "it does not exist", which the ports answer as undefined/false. */
+function isNotFound(error: unknown, ...names: string[]): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return (name !== undefined && names.includes(name)) || $metadata?.httpStatusCode === 404;
+}
+
+class SdkRds implements RdsPort {
+  constructor(
+    private readonly client: RDSClient,
+    private readonly policy: CallPolicy,
+  ) {}
+
+  async describeGlobalCluster(globalClusterId: string): Promise<GlobalClusterView | undefined> {
+    try {
+      const out = await this.client.send(
+        new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId }),
+        { abortSignal: callDeadline(this.policy) },
+      );
+      const global = out.GlobalClusters?.[0];
+      if (!global) return undefined;
+      const state = global.FailoverState;
+      return {
+        id: global.GlobalClusterIdentifier ?? globalClusterId,
+        members: (global.GlobalClusterMembers ?? []).map((m) => ({
+          clusterArn: m.DBClusterArn ?? '',
+          isWriter: m.IsWriter === true,
+          ...(m.SynchronizationStatus ? { synchronizationStatus: m.SynchronizationStatus } : {}),
+        })),
+        ...(state?.Status
+          ? {
+              failoverState: {
+                status: state.Status,
+                ...(state.FromDbClusterArn ? { fromClusterArn: state.FromDbClusterArn } : {}),
+                ...(state.ToDbClusterArn ? { toClusterArn: state.ToDbClusterArn } : {}),
+                ...(state.IsDataLossAllowed !== undefined
+                  ? { dataLossAllowed: state.IsDataLossAllowed }
+                  : {}),
+              },
+            }
+          : {}),
+      };
+    } catch (error) {
+      if (isNotFound(error, 'GlobalClusterNotFoundFault')) return undefined;
+      throw error;
+    }
+  }
+
+  async describeCluster(clusterArn: string) {
+    try {
+      const out = await this.client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterArn }), {
+        abortSignal: callDeadline(this.policy),
+      });
+      const cluster = out.DBClusters?.[0];
+      if (!cluster) return undefined;
+      const members = cluster.DBClusterMembers ?? [];
+      return {
+        arn: cluster.DBClusterArn ?? clusterArn,
+        id: cluster.DBClusterIdentifier ?? '',
+        status: cluster.Status ?? 'unknown',
+        ...(cluster.Endpoint ? { endpoint: cluster.Endpoint } : {}),
+        ...(cluster.EngineVersion ? { engineVersion: cluster.EngineVersion } : {}),
+        instanceCount: members.length,
+        hasWriterInstance: members.some((m) => m.IsClusterWriter === true),
+      };
+    } catch (error) {
+      if (isNotFound(error, 'DBClusterNotFoundFault')) return undefined;
+      throw error;
+    }
+  }
+
+  async failoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<void> {
+    await this.client.send(
+      new FailoverGlobalClusterCommand({
+        GlobalClusterIdentifier: globalClusterId,
+        // An ARN, so Aurora can locate the cluster in its region (failover-anchors §1.1).
+        TargetDbClusterIdentifier: targetClusterArn,
+        AllowDataLoss: true,
+      }),
+      { abortSignal: callDeadline(this.policy) },
+    );
+  }
+
+  async switchoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<void> {
+    await this.client.send(
+      new SwitchoverGlobalClusterCommand({
+        GlobalClusterIdentifier: globalClusterId,
+        TargetDbClusterIdentifier: targetClusterArn,
+      }),
+      { abortSignal: callDeadline(this.policy) },
+    );
+  }
+}
+
+class SdkS3Gates implements S3GatePort {
+  constructor(
+    private readonly client: S3Client,
+    private readonly policy: CallPolicy,
+  ) {}
+
+  async gateExists(bucket: string, key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), {
+        abortSignal: callDeadline(this.policy),
+      });
+      return true;
+    } catch (error) {
+      if (isNotFound(error, 'NotFound', 'NoSuchKey')) return false;
+      throw error;
+    }
+  }
+
+  async putGate(bucket: string, key: string, body: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/plain' }),
+      { abortSignal: callDeadline(this.policy) },
+    );
+  }
+
+  async deleteGate(bucket: string, key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), {
+      abortSignal: callDeadline(this.policy),
+    });
+  }
+}
+
+class SdkAutoScaling implements AutoScalingPort {
+  constructor(
+    private readonly client: AutoScalingClient,
+    private readonly policy: CallPolicy,
+  ) {}
+
+  async describeGroup(name: string) {
+    const out = await this.client.send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }),
+      {
+        abortSignal: callDeadline(this.policy),
+      },
+    );
+    const group = out.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === name);
+    if (!group) return undefined;
+    return {
+      name,
+      desiredCapacity: group.DesiredCapacity ?? 0,
+      minSize: group.MinSize ?? 0,
+      maxSize: group.MaxSize ?? 0,
+      inServiceInstances: (group.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length,
+    };
+  }
+
+  async setDesiredCapacity(name: string, desiredCapacity: number): Promise<void> {
+    await this.client.send(
+      new SetDesiredCapacityCommand({ AutoScalingGroupName: name, DesiredCapacity: desiredCapacity }),
+      { abortSignal: callDeadline(this.policy) },
+    );
+  }
+}
+
+/** How far back the newest lag datapoint may lie; CloudWatch publishes Aurora lag every minute. */
+const LAG_LOOKBACK_MS = 5 * 60_000;
+
+class SdkCloudWatch implements CloudWatchPort {
+  constructor(
+    private readonly client: CloudWatchClient,
+    private readonly policy: CallPolicy,
+    private readonly now: () => number,
+  ) {}
+
+  async latestReplicationLagMs(clusterId: string): Promise<number | undefined> {
+    const now = this.now();
+    const query = (id: string, metricName: string) => ({
+      Id: id,
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/RDS',
+          MetricName: metricName,
+          Dimensions: [{ Name: 'DBClusterIdentifier', Value: clusterId }],
+        },
+        Period: 60,
+        // Maximum: the budget is about the worst lag of the minute, not its average.
+        Stat: 'Maximum',
+      },
+    });
+    const out = await this.client.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(now - LAG_LOOKBACK_MS),
+        EndTime: new Date(now + 60_000),
+        ScanBy: 'TimestampDescending',
+        // RPO lag is the metric for Aurora MySQL >= 3.04; replication lag for older engines (anchors §0.4).
+        MetricDataQueries: [
+          query('rpo', 'AuroraGlobalDBRPOLag'),
+          query('replication', 'AuroraGlobalDBReplicationLag'),
+        ],
+      }),
+      { abortSignal: callDeadline(this.policy) },
+    );
+    for (const id of ['rpo', 'replication']) {
+      const value = out.MetricDataResults?.find((r) => r.Id === id)?.Values?.[0];
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+}

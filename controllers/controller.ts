@@ -1,0 +1,176 @@
+/**
+ * Wires the controller together: informers on the three kinds feed one work queue; the Failover
+ * reconciler drives the engine; metrics and probes are served over HTTP. `startController` is what
+ * `controllers/main.ts`, the Helm chart's container and in-process tests all run.
+ */
+import { hostname } from 'node:os';
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import pino, { type Logger } from 'pino';
+import { FailoverResource, type RegionHealth, RegionHealthResource } from '../src/apis/index.js';
+import type { AwsPorts } from './aws/ports.js';
+import { type SdkPortsOptions, sdkAwsPorts } from './aws/sdk-ports.js';
+import type { EngineOptions } from './failover/engine.js';
+import { StepRetryError } from './failover/engine.js';
+import { LockContendedError } from './failover/plan-lock.js';
+import { reconcileFailover } from './failover/reconciler.js';
+import { describeError } from './kube/api-errors.js';
+import { KubeEventRecorder } from './kube/events.js';
+import { type HttpEndpoints, startHttpEndpoints } from './kube/http-endpoints.js';
+import { type RunningInformer, startInformer } from './kube/informers.js';
+import { ControllerMetrics } from './kube/metrics.js';
+import { FAILOVER_PLANS, FAILOVERS, REGION_HEALTHS, SwitchyardKube } from './kube/resources.js';
+import { WorkQueue } from './kube/work-queue.js';
+
+export interface ControllerOptions {
+  /** A loaded KubeConfig, or a kubeconfig file (with an optional context). */
+  kubeConfig?: KubeConfig;
+  kubeconfigPath?: string;
+  context?: string;
+  /** The region this controller runs in; it executes the Failovers that activate this region. */
+  region: string;
+  /** AWS ports to use (tests); otherwise SDK clients built from `awsSdk`. */
+  aws?: AwsPorts;
+  awsSdk?: SdkPortsOptions;
+  engine?: Partial<EngineOptions>;
+  workers?: number;
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  /** Port for /metrics, /healthz, /readyz; none when undefined (0 picks a free port). */
+  httpPort?: number;
+  logger?: Logger;
+  /** Identity in Events and logs; defaults to host name and pid. */
+  identity?: string;
+}
+
+export interface RunningController {
+  /** Base URL of /metrics, /healthz, /readyz when an httpPort was given. */
+  httpUrl?: string;
+  metrics: ControllerMetrics;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  maxStepAttempts: 6,
+  pollIntervalMs: 2_000,
+  waitTimeoutMs: 15 * 60_000,
+  recheckIntervalMs: 10_000,
+};
+
+function loadKubeConfig(options: ControllerOptions): KubeConfig {
+  if (options.kubeConfig) return options.kubeConfig;
+  const config = new KubeConfig();
+  if (options.kubeconfigPath) config.loadFromFile(options.kubeconfigPath);
+  else config.loadFromDefault();
+  if (options.context) config.setCurrentContext(options.context);
+  return config;
+}
+
+const keyOf = (object: KubernetesObject) =>
+  `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+
+export async function startController(options: ControllerOptions): Promise<RunningController> {
+  const config = loadKubeConfig(options);
+  const identity = options.identity ?? `${hostname()}-${process.pid}`;
+  const log = options.logger ?? pino({ name: 'switchyard-controller' });
+  const kube = new SwitchyardKube(config);
+  const aws = options.aws ?? sdkAwsPorts(options.awsSdk);
+  const metrics = new ControllerMetrics(options.httpPort !== undefined);
+  const events = new KubeEventRecorder(config, identity, (message) => log.warn(message));
+  const engineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...options.engine };
+
+  const queue = new WorkQueue({
+    workers: options.workers ?? 4,
+    baseRetryDelayMs: options.retryBaseDelayMs ?? 500,
+    maxRetryDelayMs: options.retryMaxDelayMs ?? 30_000,
+    onError: (key, error, failures) => {
+      const expected = error instanceof StepRetryError || error instanceof LockContendedError;
+      if (!expected) metrics.reconcileErrors.inc({ kind: 'Failover' });
+      log[expected ? 'info' : 'error'](
+        { key, failures, err: describeError(error) },
+        'reconcile will be retried',
+      );
+    },
+  });
+
+  const informers: RunningInformer[] = [];
+  const failoverInformer = await startInformer(
+    config,
+    FAILOVERS,
+    { onChange: (o) => queue.add(keyOf(o)), onDelete: () => undefined },
+    (message) => log.warn(message),
+  );
+  informers.push(failoverInformer);
+  // A plan change can unblock its Failovers (created after them, or its lock released).
+  const enqueueFailoversOf = (plan: KubernetesObject) => {
+    for (const object of failoverInformer.list()) {
+      const parsed = FailoverResource.safeParse(object);
+      if (
+        parsed.success &&
+        object.metadata?.namespace === plan.metadata?.namespace &&
+        parsed.data.spec.planRef.name === plan.metadata?.name
+      ) {
+        queue.add(keyOf(object));
+      }
+    }
+  };
+  informers.push(
+    await startInformer(
+      config,
+      FAILOVER_PLANS,
+      { onChange: enqueueFailoversOf, onDelete: enqueueFailoversOf },
+      (message) => log.warn(message),
+    ),
+  );
+  const healthInformer = await startInformer(
+    config,
+    REGION_HEALTHS,
+    { onChange: () => undefined, onDelete: () => undefined },
+    (message) => log.warn(message),
+  );
+  informers.push(healthInformer);
+  const regionHealth = (namespace: string): RegionHealth[] =>
+    healthInformer
+      .list()
+      .filter((o) => o.metadata?.namespace === namespace)
+      .flatMap((o) => {
+        const parsed = RegionHealthResource.safeParse(o);
+        return parsed.success ? [parsed.data] : [];
+      });
+
+  queue.start(async (key) => {
+    const [namespace = '', name = ''] = key.split('/');
+    return reconcileFailover(
+      {
+        kube,
+        aws,
+        events,
+        region: options.region,
+        regionHealth,
+        observer: metrics,
+        options: engineOptions,
+        log: (level, message, fields) => log[level]({ ...fields }, message),
+      },
+      namespace,
+      name,
+    );
+  });
+
+  let http: HttpEndpoints | undefined;
+  if (options.httpPort !== undefined) {
+    http = await startHttpEndpoints(options.httpPort, metrics.registry, () =>
+      informers.every((i) => i.synced),
+    );
+  }
+  log.info({ region: options.region, identity, http: http?.url }, 'controller started');
+
+  return {
+    ...(http ? { httpUrl: http.url } : {}),
+    metrics,
+    async stop() {
+      await Promise.all(informers.map((i) => i.stop()));
+      await queue.stop();
+      await http?.close();
+      log.info('controller stopped');
+    },
+  };
+}
