@@ -60,7 +60,9 @@ export function sdkAwsPorts(options: SdkPortsOptions = {}): AwsPorts {
       };
       ports = {
         region,
-        rds: new SdkRds(new RDSClient(settings), policy),
+        // Promotions get a client without SDK retries: after a lost response the engine re-reads
+        // FailoverState before re-sending, so a one-way call reaches AWS once (pitfall: double promotion).
+        rds: new SdkRds(new RDSClient(settings), new RDSClient({ ...settings, maxAttempts: 1 }), policy),
         s3: new SdkS3Gates(
           new S3Client({ ...settings, ...(options.endpoint ? { forcePathStyle: true } : {}) }),
           policy,
@@ -88,6 +90,7 @@ function isNotFound(error: unknown, ...names: string[]): boolean {
 class SdkRds implements RdsPort {
   constructor(
     private readonly client: RDSClient,
+    private readonly promotionClient: RDSClient,
     private readonly policy: CallPolicy,
   ) {}
 
@@ -150,7 +153,7 @@ class SdkRds implements RdsPort {
   }
 
   async failoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<void> {
-    await this.client.send(
+    await this.promotionClient.send(
       new FailoverGlobalClusterCommand({
         GlobalClusterIdentifier: globalClusterId,
         // An ARN, so Aurora can locate the cluster in its region (failover-anchors §1.1).
@@ -162,7 +165,7 @@ class SdkRds implements RdsPort {
   }
 
   async switchoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<void> {
-    await this.client.send(
+    await this.promotionClient.send(
       new SwitchoverGlobalClusterCommand({
         GlobalClusterIdentifier: globalClusterId,
         TargetDbClusterIdentifier: targetClusterArn,

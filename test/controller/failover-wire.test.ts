@@ -4,8 +4,9 @@
  * AWS simulator through the SDK, and the simulator's journal says which calls reached which region.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningController } from '../../controllers/controller.js';
+import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
+import { waitFor } from '../aws/support.js';
 import { GATE_OF_USE1, GATE_OF_USE2, gateExists, mutatingCalls, writerOf } from './estate.js';
 import {
   conditionOf,
@@ -15,7 +16,7 @@ import {
   type KubeSide,
   startKubeSide,
   startSeededSimulator,
-  startTestController,
+  testControllerOptions,
   waitForFailover,
 } from './platform.js';
 
@@ -36,7 +37,7 @@ afterEach(async () => {
 });
 
 /** A fresh namespace with the example plan, a fresh seeded simulator, and a running controller. */
-async function setUp(): Promise<{ ns: string; sim: AwsSimulator }> {
+async function setUp(httpPort?: number): Promise<{ ns: string; sim: AwsSimulator }> {
   const ns = `t${++namespaceCount}`;
   await side.ok(
     ['apply', '-f', '-'],
@@ -44,7 +45,10 @@ async function setUp(): Promise<{ ns: string; sim: AwsSimulator }> {
   );
   await side.ok(['apply', '-f', '-'], exampleIn('failover-plan.yaml', ns));
   sim = await startSeededSimulator();
-  controller = await startTestController(side, sim);
+  controller = await startController({
+    ...testControllerOptions(side, sim),
+    ...(httpPort === undefined ? {} : { httpPort }),
+  });
   sim.journal.clear();
   return { ns, sim };
 }
@@ -127,7 +131,10 @@ describe('planned switchover', () => {
     expect(await gateExists(sim, GATE_OF_USE2)).toBe(false);
     expect(sim.journal.list({ service: 'route53' })).toHaveLength(0);
 
-    const plan = await getPlanStatus(side, ns);
+    const plan = await waitFor(async () => {
+      const status = await getPlanStatus(side, ns);
+      return (status?.lastExecution as { phase?: string } | undefined)?.phase === 'Succeeded' && status;
+    }, 'the plan to record the switchover');
     expect(plan).toMatchObject({
       currentRoles: { primary: 'us-east-2', standby: 'us-east-1' },
       lastExecution: { name, type: 'Switchover', phase: 'Succeeded' },
@@ -227,9 +234,57 @@ describe('unplanned failover', () => {
   });
 });
 
-describe('dry run and refusals', () => {
-  it('dry run: the journal lists every call it would make, none is made', async () => {
+describe('one active execution per plan', () => {
+  it('a second Failover waits with a clear condition while the first acts, then finds the work done', async () => {
     const { ns, sim } = await setUp();
+    // Slow RDS (0.3 s per call) keeps the first execution busy long enough to observe the second.
+    sim.faults.apply('latency', ['rds', '3000000']);
+    const unplanned = (name: string) =>
+      exampleIn('failover-unplanned.yaml', ns, (t) =>
+        t.replace('name: trading-failover-use1-outage', `name: ${name}`),
+      );
+    await side.ok(['apply', '-f', '-'], unplanned('first'));
+    await waitFor(
+      async () => (await getPlanStatus(side, ns))?.lastExecution,
+      'the first to take the plan lock',
+    );
+    await side.ok(['apply', '-f', '-'], unplanned('second'));
+    const waitingSecond = await waitForFailover(
+      side,
+      ns,
+      'second',
+      (f) => f.status?.phase === 'Pending',
+      'second waiting',
+    );
+    expect(conditionOf(waitingSecond, 'Progressing')).toMatchObject({
+      status: 'False',
+      reason: 'WaitingForActiveExecution',
+      message: 'plan trading is being executed by Failover first; this one waits for it to finish',
+    });
+    sim.faults.apply('latency', ['rds', '0']);
+    await waitForFailover(side, ns, 'first', (f) => f.status?.phase === 'Succeeded', 'first Succeeded');
+    const second = await waitForFailover(
+      side,
+      ns,
+      'second',
+      (f) => f.status?.phase === 'Succeeded',
+      'second Succeeded',
+    );
+    expect(second.status?.journal?.find((e) => e.name === 'promote')?.message).toMatch(/already the writer/);
+    expect(sim.journal.list({ operation: 'FailoverGlobalCluster' })).toHaveLength(1);
+    // The lock is released right after the final status write.
+    await waitFor(async () => {
+      const last = (await getPlanStatus(side, ns))?.lastExecution as
+        | { name?: string; phase?: string }
+        | undefined;
+      return last?.name === 'second' && last.phase === 'Succeeded';
+    }, 'the plan to record the second execution');
+  });
+});
+
+describe('dry run and refusals', () => {
+  it('dry run: the journal lists every call it would make, none is made; /metrics counts the steps', async () => {
+    const { ns, sim } = await setUp(0);
     await side.ok(['apply', '-f', '-'], exampleIn('failover-dry-run.yaml', ns));
     const name = 'trading-failover-drill';
     await side.ok(['wait', '--for=condition=Succeeded', '--timeout=30s', '-n', ns, `failover/${name}`]);
@@ -253,6 +308,17 @@ describe('dry run and refusals', () => {
     expect(mutatingCalls(sim)).toEqual([]);
     expect(await writerOf(sim)).toBe('trading-use1');
     expect((await getPlanStatus(side, ns))?.lastExecution).toBeUndefined();
+
+    const base = controller?.httpUrl ?? '';
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('switchyard_failover_steps_total{step="preflight",outcome="succeeded"} 1');
+    expect(metrics).toContain('switchyard_failover_steps_total{step="approval",outcome="skipped"} 1');
+    expect(metrics).toMatch(
+      /switchyard_failover_duration_seconds_count\{type="Failover",outcome="Succeeded"\} 1/,
+    );
+    expect(metrics).toContain('switchyard_reconcile_errors_total');
   });
 
   it('a target outside the plan, a missing plan and a cluster missing in AWS end Failed with a clear message and 0 mutating calls', async () => {

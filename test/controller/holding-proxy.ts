@@ -1,0 +1,157 @@
+/**
+ * A test-side HTTP proxy between the controller and the AWS simulator that can hold the next
+ * request of a named operation. Holding a request lets a test kill the controller exactly in the
+ * middle of that call (or at the boundary before it), then decide whether the call ever reaches
+ * AWS: `release` forwards it (its effect happens, its answer is lost), `drop` never delivers it.
+ */
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface HeldRequest {
+  operation: string;
+  /** Sends the request to AWS, waits for its answer, and drops the answer with the connection. */
+  release(): Promise<void>;
+  /** Never sends it; the caller's connection is reset. */
+  drop(): void;
+}
+
+interface Captured {
+  req: IncomingMessage;
+  res: ServerResponse;
+  body: Buffer;
+}
+
+/** The AWS operation of a request, from its protocol: awsQuery Action, JSON target, or the S3 verb. */
+export function operationOf(req: IncomingMessage, body: Buffer): string {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
+  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body.toString('utf8'));
+  if (action?.[1]) return action[1];
+  const method = req.method ?? 'GET';
+  const hasKey = (req.url ?? '/').split('?')[0]?.split('/').filter(Boolean).length ?? 0;
+  if (hasKey >= 2)
+    return (
+      (
+        { PUT: 'PutObject', HEAD: 'HeadObject', DELETE: 'DeleteObject', GET: 'GetObject' } as Record<
+          string,
+          string
+        >
+      )[method] ?? method
+    );
+  return `${method}Bucket`;
+}
+
+export class HoldingProxy {
+  private hold: { operation: string; resolve: (held: HeldRequest) => void } | undefined;
+  /** While blocked (between a kill and the next start), every request is reset: the old controller is "dead". */
+  private blocked = false;
+  readonly seen: string[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    private readonly target: URL,
+    readonly url: string,
+  ) {}
+
+  static async start(targetUrl: string): Promise<HoldingProxy> {
+    let proxy: HoldingProxy | undefined;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => proxy?.handle({ req, res, body: Buffer.concat(chunks) }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    proxy = new HoldingProxy(
+      server,
+      new URL(targetUrl),
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    );
+    return proxy;
+  }
+
+  /** Resolves with the next request of `operation`, held unanswered. */
+  holdNext(operation: string, timeoutMs = 10_000): Promise<HeldRequest> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no ${operation} request within ${timeoutMs} ms (seen: ${this.seen.slice(-8).join(', ')})`,
+            ),
+          ),
+        timeoutMs,
+      );
+      this.hold = {
+        operation,
+        resolve: (held) => {
+          clearTimeout(timer);
+          this.blocked = true;
+          resolve(held);
+        },
+      };
+    });
+  }
+
+  /** Lets requests through again (call it before starting the next controller). */
+  unblock(): void {
+    this.blocked = false;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(captured: Captured): void {
+    const operation = operationOf(captured.req, captured.body);
+    if (this.blocked) {
+      captured.req.socket.destroy();
+      return;
+    }
+    this.seen.push(operation);
+    const hold = this.hold;
+    if (hold && hold.operation === operation) {
+      this.hold = undefined;
+      hold.resolve({
+        operation,
+        release: async () => {
+          await this.forward(captured, false);
+          captured.req.socket.destroy();
+        },
+        drop: () => captured.req.socket.destroy(),
+      });
+      return;
+    }
+    void this.forward(captured, true);
+  }
+
+  private forward({ req, res, body }: Captured, answer: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const upstream = request(
+        {
+          host: this.target.hostname,
+          port: this.target.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+        },
+        (reply) => {
+          const chunks: Buffer[] = [];
+          reply.on('data', (chunk: Buffer) => chunks.push(chunk));
+          reply.on('end', () => {
+            if (answer && !res.destroyed) {
+              res.writeHead(reply.statusCode ?? 502, reply.headers);
+              res.end(Buffer.concat(chunks));
+            }
+            resolve();
+          });
+        },
+      );
+      upstream.on('error', () => {
+        if (answer) req.socket.destroy();
+        resolve();
+      });
+      upstream.end(body);
+    });
+  }
+}

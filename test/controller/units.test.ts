@@ -1,0 +1,123 @@
+/** The controller's pure parts: work queue semantics, conditions, the RPO/approval rule, step lists. */
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { approvalNeeded } from '../../controllers/failover/approval.js';
+import { plannedSteps, unplannedSteps } from '../../controllers/failover/step-lists.js';
+import { setCondition } from '../../controllers/kube/conditions.js';
+import { WorkQueue } from '../../controllers/kube/work-queue.js';
+import type { FailoverPlanSpec } from '../../src/apis/index.js';
+import { FailoverPlanResource } from '../../src/apis/index.js';
+import { waitFor } from '../aws/support.js';
+import { examples } from './platform.js';
+
+const plan: FailoverPlanSpec = FailoverPlanResource.parse(
+  parse(readFileSync(join(examples, 'failover-plan.yaml'), 'utf8')),
+).spec;
+
+describe('WorkQueue', () => {
+  it('hands a key to one worker at a time and re-queues a change that arrives meanwhile', async () => {
+    const queue = new WorkQueue({ workers: 4, baseRetryDelayMs: 1, maxRetryDelayMs: 10 });
+    let running = 0;
+    let maxRunning = 0;
+    let calls = 0;
+    let release: () => void = () => undefined;
+    const firstCallBlocked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    queue.start(async () => {
+      calls++;
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      if (calls === 1) await firstCallBlocked;
+      running--;
+      return undefined;
+    });
+    queue.add('a');
+    await waitFor(() => calls === 1, 'first call');
+    queue.add('a');
+    queue.add('a');
+    release();
+    await waitFor(() => calls === 2 && running === 0, 'exactly one more call');
+    expect(maxRunning).toBe(1);
+    await queue.stop();
+  });
+
+  it('retries failures with growing backoff and honours requeueAfter', async () => {
+    const queue = new WorkQueue({ workers: 1, baseRetryDelayMs: 5, maxRetryDelayMs: 40 });
+    const times: number[] = [];
+    queue.start(async () => {
+      times.push(Date.now());
+      if (times.length < 4) throw new Error('transient');
+      return times.length < 5 ? { requeueAfterMs: 5 } : undefined;
+    });
+    queue.add('k');
+    await waitFor(() => times.length === 5, 'five calls');
+    const gaps = times.slice(1).map((t, i) => t - (times[i] ?? t));
+    expect(gaps[1] ?? 0).toBeGreaterThanOrEqual(9);
+    expect(gaps[2] ?? 0).toBeGreaterThanOrEqual(19);
+    await queue.stop();
+  });
+});
+
+describe('conditions', () => {
+  it('keep lastTransitionTime while the status does not change', () => {
+    const t0 = new Date('2026-11-25T00:00:00Z');
+    const t1 = new Date('2026-11-25T00:01:00Z');
+    const first = setCondition(
+      undefined,
+      { type: 'Ready', status: 'False', reason: 'A', message: 'a' },
+      1,
+      t0,
+    );
+    const same = setCondition(first, { type: 'Ready', status: 'False', reason: 'B', message: 'b' }, 2, t1);
+    expect(same[0]).toMatchObject({
+      reason: 'B',
+      lastTransitionTime: '2026-11-25T00:00:00Z',
+      observedGeneration: 2,
+    });
+    const flipped = setCondition(same, { type: 'Ready', status: 'True', reason: 'C', message: 'c' }, 2, t1);
+    expect(flipped[0]?.lastTransitionTime).toBe('2026-11-25T00:01:00Z');
+  });
+});
+
+describe('approval rule', () => {
+  const at = '2026-11-25T00:00:00Z';
+  const lag = (ms: number) => ({ replicationLagMilliseconds: ms, observedAt: at });
+  it('needs approval above the budget or when the lag is unknown, per the plan policy', () => {
+    expect(approvalNeeded({ plan, observedLag: lag(4_000) })).toBeUndefined();
+    expect(approvalNeeded({ plan, observedLag: lag(6_000) })).toBe(
+      'replication lag 6.0 s exceeds the RPO budget 5.0 s',
+    );
+    expect(approvalNeeded({ plan, observedLag: undefined })).toMatch(/unknown/);
+    const always = { ...plan, automatic: { ...plan.automatic, approval: 'Always' as const } };
+    expect(approvalNeeded({ plan: always, observedLag: lag(0) })).toMatch(/every failover/);
+    const never = { ...plan, automatic: { ...plan.automatic, approval: 'Never' as const } };
+    expect(approvalNeeded({ plan: never, observedLag: lag(60_000) })).toBeUndefined();
+  });
+});
+
+describe('step lists', () => {
+  it('unplanned calls only the target region, except the best-effort scale-down; planned switches over in the primary', () => {
+    expect(unplannedSteps(plan, 'us-east-2').map((s) => [s.name, s.kind, s.region])).toEqual([
+      ['preflight', 'read', 'us-east-2'],
+      ['approval', 'decision', undefined],
+      ['fence', 'action', 'us-east-2'],
+      ['scale-down-old', 'action', 'us-east-1'],
+      ['scale-up', 'action', 'us-east-2'],
+      ['promote', 'action', 'us-east-2'],
+      ['wait-writer', 'wait', 'us-east-2'],
+      ['verify', 'wait', 'us-east-2'],
+    ]);
+    expect(plannedSteps(plan, 'us-east-1').map((s) => [s.name, s.region])).toEqual([
+      ['preflight', 'us-east-2'],
+      ['lag-gate', 'us-east-1'],
+      ['switchover', 'us-east-2'],
+      ['wait-writer', 'us-east-1'],
+      ['drain-old-primary', 'us-east-1'],
+      ['open-new-primary', 'us-east-2'],
+    ]);
+  });
+});
