@@ -17,6 +17,7 @@ import { describeError } from './kube/api-errors.js';
 import { KubeEventRecorder } from './kube/events.js';
 import { type HttpEndpoints, startHttpEndpoints } from './kube/http-endpoints.js';
 import { type RunningInformer, startInformer } from './kube/informers.js';
+import { LeaderElector } from './kube/leader-election.js';
 import { ControllerMetrics } from './kube/metrics.js';
 import { FAILOVER_PLANS, FAILOVERS, REGION_HEALTHS, SwitchyardKube } from './kube/resources.js';
 import { WorkQueue } from './kube/work-queue.js';
@@ -38,14 +39,25 @@ export interface ControllerOptions {
   /** Port for /metrics, /healthz, /readyz; none when undefined (0 picks a free port). */
   httpPort?: number;
   logger?: Logger;
-  /** Identity in Events and logs; defaults to host name and pid. */
+  /** Identity in Events, logs and the Lease; defaults to host name and pid. */
   identity?: string;
+  /** Lease-based leader election: only the Lease holder runs reconciles. Off when undefined. */
+  leaderElection?: {
+    namespace: string;
+    name?: string;
+    leaseDurationSeconds?: number;
+    retryPeriodMs?: number;
+    /** Called when leadership is lost; the process should exit and be restarted (client-go does the same). */
+    onLost?: () => void;
+  };
 }
 
 export interface RunningController {
   /** Base URL of /metrics, /healthz, /readyz when an httpPort was given. */
   httpUrl?: string;
   metrics: ControllerMetrics;
+  /** True when this instance runs reconciles (always, without leader election). */
+  isLeader(): boolean;
   stop(): Promise<void>;
 }
 
@@ -137,28 +149,55 @@ export async function startController(options: ControllerOptions): Promise<Runni
         return parsed.success ? [parsed.data] : [];
       });
 
-  queue.start(async (key) => {
-    const [namespace = '', name = ''] = key.split('/');
-    return reconcileFailover(
-      {
-        kube,
-        aws,
-        events,
-        region: options.region,
-        regionHealth,
-        observer: metrics,
-        options: engineOptions,
-        log: (level, message, fields) => log[level]({ ...fields }, message),
+  const runReconciles = () =>
+    queue.start(async (key) => {
+      const [namespace = '', name = ''] = key.split('/');
+      return reconcileFailover(
+        {
+          kube,
+          aws,
+          events,
+          region: options.region,
+          regionHealth,
+          observer: metrics,
+          options: engineOptions,
+          log: (level, message, fields) => log[level]({ ...fields }, message),
+        },
+        namespace,
+        name,
+      );
+    });
+
+  let elector: LeaderElector | undefined;
+  let leadershipLost = false;
+  if (options.leaderElection) {
+    const election = options.leaderElection;
+    elector = new LeaderElector(config, {
+      namespace: election.namespace,
+      name: election.name ?? 'switchyard-controller',
+      identity,
+      leaseDurationSeconds: election.leaseDurationSeconds ?? 15,
+      retryPeriodMs: election.retryPeriodMs ?? 5_000,
+      onStartedLeading: runReconciles,
+      onStoppedLeading: () => {
+        // A queue does not restart: a deposed leader stops acting for good and should be restarted.
+        leadershipLost = true;
+        void queue.stop();
+        election.onLost?.();
       },
-      namespace,
-      name,
-    );
-  });
+      log: (message) => log.info({ lease: election.name ?? 'switchyard-controller' }, message),
+    });
+    elector.start();
+  } else {
+    runReconciles();
+  }
 
   let http: HttpEndpoints | undefined;
   if (options.httpPort !== undefined) {
-    http = await startHttpEndpoints(options.httpPort, metrics.registry, () =>
-      informers.every((i) => i.synced),
+    http = await startHttpEndpoints(
+      options.httpPort,
+      metrics.registry,
+      () => !leadershipLost && informers.every((i) => i.synced),
     );
   }
   log.info({ region: options.region, identity, http: http?.url }, 'controller started');
@@ -166,7 +205,9 @@ export async function startController(options: ControllerOptions): Promise<Runni
   return {
     ...(http ? { httpUrl: http.url } : {}),
     metrics,
+    isLeader: () => (elector ? elector.isLeader : true),
     async stop() {
+      await elector?.stop();
       await Promise.all(informers.map((i) => i.stop()));
       await queue.stop();
       await http?.close();

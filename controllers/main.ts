@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { startController } from './controller.js';
 
 const USAGE =
-  'controller --kubeconfig <file> [--context <name>] --region <aws-region> [--aws-endpoint <url>] [--http-port <p>] [--poll-interval-ms <ms>]';
+  'controller --kubeconfig <file> [--context <name>] --region <aws-region> [--aws-endpoint <url>] [--http-port <p>] [--poll-interval-ms <ms>] [--leader-election-namespace <ns>]';
 
 function fail(message: string): never {
   process.stderr.write(`switchyard controller: ${message}\nusage: ${USAGE}\n`);
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
         'aws-endpoint': { type: 'string' },
         'http-port': { type: 'string' },
         'poll-interval-ms': { type: 'string' },
+        'leader-election-namespace': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -44,6 +45,17 @@ async function main(): Promise<void> {
     ...(values.kubeconfig ? { kubeconfigPath: values.kubeconfig } : {}),
     ...(values.context ? { context: values.context } : {}),
     ...(httpPort !== undefined ? { httpPort } : {}),
+    ...(values['leader-election-namespace']
+      ? {
+          leaderElection: {
+            namespace: values['leader-election-namespace'],
+            onLost: () => {
+              process.stderr.write('switchyard controller: lost leadership, exiting\n');
+              process.exit(1);
+            },
+          },
+        }
+      : {}),
     ...(pollIntervalMs !== undefined
       ? { engine: { pollIntervalMs }, retryBaseDelayMs: Math.min(500, pollIntervalMs) }
       : {}),

@@ -1,0 +1,158 @@
+/**
+ * Lease-based leader election (coordination.k8s.io/v1), so two replicas in one cluster never both
+ * act. The holder renews every `retryPeriodMs`; a candidate takes the Lease over only after
+ * `leaseDurationSeconds` without renewal; every write is a replace at the resourceVersion read, so
+ * two candidates cannot both win. A leader that cannot renew within the lease duration steps down.
+ */
+import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import { describeError, isConflict, isNotFound } from './api-errors.js';
+
+export interface LeaderElectionOptions {
+  namespace: string;
+  name: string;
+  identity: string;
+  leaseDurationSeconds: number;
+  retryPeriodMs: number;
+  onStartedLeading(): void;
+  onStoppedLeading(): void;
+  log(message: string): void;
+}
+
+export class LeaderElector {
+  private readonly api: CoordinationV1Api;
+  private timer: NodeJS.Timeout | undefined;
+  private leading = false;
+  private lastRenewal = 0;
+  private stopped = false;
+
+  constructor(
+    config: KubeConfig,
+    private readonly options: LeaderElectionOptions,
+  ) {
+    this.api = config.makeApiClient(CoordinationV1Api);
+  }
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  start(): void {
+    void this.tick();
+  }
+
+  /** Stops campaigning; a leader releases the Lease so a standby takes over without waiting it out. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (!this.leading) return;
+    this.leading = false;
+    try {
+      const lease = await this.read();
+      if (lease?.spec?.holderIdentity === this.options.identity) {
+        await this.replace({
+          ...lease,
+          spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1 },
+        });
+      }
+    } catch (error) {
+      this.options.log(`lease release failed: ${describeError(error)}`);
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const held = await this.tryAcquireOrRenew();
+      if (held) this.lastRenewal = Date.now();
+      if (held && !this.leading) {
+        this.leading = true;
+        this.options.log(`became leader (${this.options.identity})`);
+        this.options.onStartedLeading();
+      }
+      if (!held && this.leading) this.stepDown('another holder has the lease');
+    } catch (error) {
+      this.options.log(`lease ${this.options.name}: ${describeError(error)}`);
+      if (this.leading && Date.now() - this.lastRenewal > this.options.leaseDurationSeconds * 1000) {
+        this.stepDown('could not renew within the lease duration');
+      }
+    }
+    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), this.options.retryPeriodMs);
+  }
+
+  private stepDown(why: string): void {
+    this.leading = false;
+    this.options.log(`stopped leading: ${why}`);
+    this.options.onStoppedLeading();
+  }
+
+  private async tryAcquireOrRenew(): Promise<boolean> {
+    const now = new Date();
+    const lease = await this.read();
+    const { identity, leaseDurationSeconds, namespace, name } = this.options;
+    if (!lease) {
+      try {
+        await this.api.createNamespacedLease({
+          namespace,
+          body: {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name, namespace },
+            spec: {
+              holderIdentity: identity,
+              leaseDurationSeconds,
+              acquireTime: now,
+              renewTime: now,
+              leaseTransitions: 0,
+            },
+          },
+        });
+        return true;
+      } catch (error) {
+        if (isConflict(error)) return false;
+        throw error;
+      }
+    }
+    const spec = lease.spec ?? {};
+    const holder = spec.holderIdentity ?? '';
+    const renewedAt = spec.renewTime ? new Date(spec.renewTime).getTime() : 0;
+    const expired = renewedAt + (spec.leaseDurationSeconds ?? leaseDurationSeconds) * 1000 < now.getTime();
+    if (holder !== identity && holder !== '' && !expired) return false;
+    const takingOver = holder !== identity;
+    try {
+      await this.replace({
+        ...lease,
+        spec: {
+          ...spec,
+          holderIdentity: identity,
+          leaseDurationSeconds,
+          renewTime: now,
+          ...(takingOver ? { acquireTime: now, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 } : {}),
+        },
+      });
+      return true;
+    } catch (error) {
+      if (isConflict(error)) return false;
+      throw error;
+    }
+  }
+
+  private async read(): Promise<V1Lease | undefined> {
+    try {
+      return await this.api.readNamespacedLease({
+        namespace: this.options.namespace,
+        name: this.options.name,
+      });
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private replace(lease: V1Lease): Promise<V1Lease> {
+    return this.api.replaceNamespacedLease({
+      namespace: this.options.namespace,
+      name: this.options.name,
+      body: lease,
+    });
+  }
+}
