@@ -13,6 +13,7 @@ import type { EngineOptions } from './failover/engine.js';
 import { StepRetryError } from './failover/engine.js';
 import { LockContendedError } from './failover/plan-lock.js';
 import { reconcileFailover } from './failover/reconciler.js';
+import { RegionHealthProber } from './health/prober.js';
 import { describeError } from './kube/api-errors.js';
 import { KubeEventRecorder } from './kube/events.js';
 import { type HttpEndpoints, startHttpEndpoints } from './kube/http-endpoints.js';
@@ -41,6 +42,8 @@ export interface ControllerOptions {
   logger?: Logger;
   /** Identity in Events, logs and the Lease; defaults to host name and pid. */
   identity?: string;
+  /** Vantage name of this controller (e.g. cluster-use2): it probes the RegionHealth objects of this vantage. */
+  vantage?: string;
   /** Lease-based leader election: only the Lease holder runs reconciles. Off when undefined. */
   leaderElection?: {
     namespace: string;
@@ -133,10 +136,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
       (message) => log.warn(message),
     ),
   );
+  let prober: RegionHealthProber | undefined;
   const healthInformer = await startInformer(
     config,
     REGION_HEALTHS,
-    { onChange: () => undefined, onDelete: () => undefined },
+    { onChange: (o) => prober?.onChange(o), onDelete: (o) => prober?.onDelete(o) },
     (message) => log.warn(message),
   );
   informers.push(healthInformer);
@@ -149,7 +153,19 @@ export async function startController(options: ControllerOptions): Promise<Runni
         return parsed.success ? [parsed.data] : [];
       });
 
-  const runReconciles = () =>
+  const startProbing = () => {
+    if (!options.vantage) return;
+    prober = new RegionHealthProber({
+      vantage: options.vantage,
+      aws,
+      kube,
+      metrics,
+      log: (message) => log.warn(message),
+    });
+    for (const object of healthInformer.list()) prober.onChange(object);
+  };
+  const runReconciles = () => {
+    startProbing();
     queue.start(async (key) => {
       const [namespace = '', name = ''] = key.split('/');
       return reconcileFailover(
@@ -167,6 +183,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
         name,
       );
     });
+  };
 
   let elector: LeaderElector | undefined;
   let leadershipLost = false;
@@ -182,6 +199,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       onStoppedLeading: () => {
         // A queue does not restart: a deposed leader stops acting for good and should be restarted.
         leadershipLost = true;
+        prober?.stop();
         void queue.stop();
         election.onLost?.();
       },
@@ -207,6 +225,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     metrics,
     isLeader: () => (elector ? elector.isLeader : true),
     async stop() {
+      prober?.stop();
       await elector?.stop();
       await Promise.all(informers.map((i) => i.stop()));
       await queue.stop();

@@ -70,6 +70,8 @@ export interface CloudWatchPort {
    * falling back to replication lag for older engines), or undefined when no datapoint exists.
    */
   latestReplicationLagMs(clusterId: string): Promise<number | undefined>;
+  /** `OK`, `ALARM` or `INSUFFICIENT_DATA`; undefined when the alarm does not exist. */
+  alarmState(alarmName: string): Promise<string | undefined>;
 }
 
 export interface RegionalAws {

@@ -9,7 +9,7 @@ import {
   DescribeAutoScalingGroupsCommand,
   SetDesiredCapacityCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeDBClustersCommand,
   DescribeGlobalClustersCommand,
@@ -282,5 +282,12 @@ class SdkCloudWatch implements CloudWatchPort {
       if (value !== undefined) return value;
     }
     return undefined;
+  }
+
+  async alarmState(alarmName: string): Promise<string | undefined> {
+    const out = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName] }), {
+      abortSignal: callDeadline(this.policy),
+    });
+    return out.MetricAlarms?.find((a) => a.AlarmName === alarmName)?.StateValue;
   }
 }

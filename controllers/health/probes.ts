@@ -1,0 +1,80 @@
+/**
+ * One probe of a RegionHealth, run once: HTTP(S) status, TCP connect, CloudWatch alarm state (read
+ * in the probed region) or Aurora writer reachability (the cluster's regional RDS endpoint answers
+ * and reports the cluster available with a writer instance). Every probe ends within its timeout.
+ */
+import { connect } from 'node:net';
+import type { RegionHealthSpec } from '../../src/apis/index.js';
+import type { AwsPorts } from '../aws/ports.js';
+import { describeError } from '../kube/api-errors.js';
+
+export type Probe = RegionHealthSpec['probes'][number];
+
+export interface ProbeResult {
+  healthy: boolean;
+  message: string;
+}
+
+export async function runProbe(
+  probe: Probe,
+  region: string,
+  aws: AwsPorts,
+  timeoutMs: number,
+): Promise<ProbeResult> {
+  try {
+    switch (probe.type) {
+      case 'HTTP':
+        return await httpProbe(probe.http?.url ?? '', probe.http?.expectedStatus ?? 200, timeoutMs);
+      case 'TCP':
+        return await tcpProbe(probe.tcp?.host ?? '', probe.tcp?.port ?? 0, timeoutMs);
+      case 'CloudWatchAlarm': {
+        const name = probe.cloudWatchAlarm?.alarmName ?? '';
+        const state = await withTimeout(aws.region(region).cloudWatch.alarmState(name), timeoutMs);
+        if (state === undefined) return { healthy: false, message: `alarm ${name} not found in ${region}` };
+        return { healthy: state !== 'ALARM', message: `alarm ${name} is ${state}` };
+      }
+      case 'AuroraWriter': {
+        const arn = probe.auroraWriter?.clusterArn ?? '';
+        const clusterRegion = arn.split(':')[3] ?? region;
+        const cluster = await withTimeout(aws.region(clusterRegion).rds.describeCluster(arn), timeoutMs);
+        if (!cluster) return { healthy: false, message: `cluster ${arn} not found in ${clusterRegion}` };
+        const healthy = cluster.status === 'available' && cluster.hasWriterInstance;
+        return {
+          healthy,
+          message: `cluster ${cluster.id} is ${cluster.status}${cluster.hasWriterInstance ? ' with a writer' : ', no writer instance'}`,
+        };
+      }
+    }
+  } catch (error) {
+    return { healthy: false, message: describeError(error) };
+  }
+}
+
+async function httpProbe(url: string, expected: number, timeoutMs: number): Promise<ProbeResult> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+  await response.body?.cancel();
+  return { healthy: response.status === expected, message: `HTTP ${response.status} from ${url}` };
+}
+
+function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (result: ProbeResult) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(timeoutMs, () => done({ healthy: false, message: `TCP ${host}:${port} timed out` }));
+    socket.once('connect', () => done({ healthy: true, message: `TCP ${host}:${port} connected` }));
+    socket.once('error', (error) =>
+      done({ healthy: false, message: `TCP ${host}:${port}: ${error.message}` }),
+    );
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
