@@ -1,5 +1,5 @@
 import type { KubeObject } from './object-meta.js';
-import { nameOf, namespaceOf, withMetadata } from './object-meta.js';
+import { metadataOf, nameOf, namespaceOf, withMetadata } from './object-meta.js';
 
 /**
  * The object store: one global resourceVersion counter (as etcd's revision) and, per resource,
@@ -45,6 +45,11 @@ export class ObjectStore {
   private revision: number;
   private readonly buckets = new Map<string, ResourceBucket>();
   private readonly commitListeners = new Set<() => void>();
+  /**
+   * ownerReferences uid → the objects naming it (`<storage key>\0<namespace>/<name>`), so the
+   * stand-in garbage collector finds dependents without scanning every object on each delete.
+   */
+  private readonly dependentsByOwner = new Map<string, Set<string>>();
 
   constructor(
     initialRevision = 1,
@@ -129,10 +134,25 @@ export class ObjectStore {
     return () => bucket.listeners.delete(listener);
   }
 
+  /** The stored objects whose ownerReferences name `uid`, in key order. */
+  dependents(uid: string): { key: string; object: KubeObject }[] {
+    const found: { key: string; object: KubeObject }[] = [];
+    for (const entry of [...(this.dependentsByOwner.get(uid) ?? [])].sort()) {
+      const [key = '', id = ''] = entry.split('\0');
+      const object = this.buckets.get(key)?.objects.get(id);
+      if (object) found.push({ key, object });
+    }
+    return found;
+  }
+
   /** Restores objects read from disk without events (the state a fresh watch cache starts from). */
   restore(key: string, objects: KubeObject[], revision: number): void {
     const bucket = this.bucket(key);
-    for (const object of objects) bucket.objects.set(objectKey(namespaceOf(object), nameOf(object)), object);
+    for (const object of objects) {
+      const id = objectKey(namespaceOf(object), nameOf(object));
+      this.indexOwners(key, id, bucket.objects.get(id), object);
+      bucket.objects.set(id, object);
+    }
     this.revision = Math.max(this.revision, revision);
     bucket.oldestWatchable = this.revision;
   }
@@ -152,6 +172,7 @@ export class ObjectStore {
     this.revision++;
     const stored = withMetadata(object, { resourceVersion: String(this.revision) });
     const id = objectKey(namespaceOf(stored), nameOf(stored));
+    this.indexOwners(key, id, bucket.objects.get(id), type === 'DELETED' ? undefined : stored);
     if (type === 'DELETED') bucket.objects.delete(id);
     else bucket.objects.set(id, stored);
     const event: StoreEvent = {
@@ -169,6 +190,42 @@ export class ObjectStore {
     for (const listener of this.commitListeners) listener();
     return stored;
   }
+
+  /** Moves an object's entries in the owner index from its stored version to its next one. */
+  private indexOwners(
+    key: string,
+    id: string,
+    before: KubeObject | undefined,
+    after: KubeObject | undefined,
+  ) {
+    const entry = `${key}\0${id}`;
+    const old = ownerUids(before);
+    const next = ownerUids(after);
+    for (const uid of old) {
+      if (next.includes(uid)) continue;
+      const set = this.dependentsByOwner.get(uid);
+      set?.delete(entry);
+      if (set?.size === 0) this.dependentsByOwner.delete(uid);
+    }
+    for (const uid of next) {
+      let set = this.dependentsByOwner.get(uid);
+      if (!set) {
+        set = new Set();
+        this.dependentsByOwner.set(uid, set);
+      }
+      set.add(entry);
+    }
+  }
+}
+
+function ownerUids(object: KubeObject | undefined): string[] {
+  const references = object ? metadataOf(object).ownerReferences : undefined;
+  if (!Array.isArray(references)) return [];
+  return references
+    .map((ref: unknown) =>
+      typeof ref === 'object' && ref !== null ? (ref as { uid?: unknown }).uid : undefined,
+    )
+    .filter((uid): uid is string => typeof uid === 'string');
 }
 
 function objectKey(namespace: string, name: string): string {

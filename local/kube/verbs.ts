@@ -250,34 +250,38 @@ export class Verbs {
   /**
    * Removes an object and, as the garbage collector would, its dependents (objects whose
    * ownerReferences name it), or only their references to it for propagationPolicy=Orphan.
-   * A Namespace takes its objects with it.
+   * A Namespace takes its objects with it. Dependents come from the store's owner index: a scan
+   * of every object on each delete made deleting 10,000 objects quadratic.
    */
   private remove(type: ResourceType, object: KubeObject, propagation: string): void {
     this.store.delete(storageKey(type), object);
-    const uid = metadataOf(object).uid;
-    for (const other of this.registry.all()) {
-      if (other.version !== other.storageVersion) continue;
-      for (const candidate of this.store.list(storageKey(other))) {
-        const inDeletedNamespace =
-          type.kind === 'Namespace' &&
-          type.group === '' &&
-          other.namespaced &&
-          namespaceOf(candidate) === nameOf(object);
-        const references = metadataOf(candidate).ownerReferences;
-        const owned =
-          Array.isArray(references) && references.some((ref) => isPlainObject(ref) && ref.uid === uid);
-        if (inDeletedNamespace || (owned && propagation !== 'Orphan')) {
+    const storageTypes = this.registry.all().filter((other) => other.version === other.storageVersion);
+    if (type.kind === 'Namespace' && type.group === '') {
+      for (const other of storageTypes.filter((candidate) => candidate.namespaced)) {
+        for (const candidate of this.store.list(storageKey(other), nameOf(object))) {
           if (this.store.get(storageKey(other), namespaceOf(candidate), nameOf(candidate)))
             this.remove(other, candidate, propagation);
-        } else if (owned) {
-          const kept = (references as unknown[]).filter((ref) => !(isPlainObject(ref) && ref.uid === uid));
-          this.store.update(
-            storageKey(other),
-            withMetadata(candidate, { ownerReferences: kept.length > 0 ? kept : undefined }),
-            candidate,
-          );
         }
       }
+    }
+    const uid = metadataOf(object).uid;
+    if (typeof uid !== 'string') return;
+    for (const { key, object: dependent } of this.store.dependents(uid)) {
+      const other = storageTypes.find((candidate) => storageKey(candidate) === key);
+      // A dependent removed earlier in this loop (it depended on another dependent) is skipped.
+      const current = this.store.get(key, namespaceOf(dependent), nameOf(dependent));
+      if (!other || !current) continue;
+      if (propagation !== 'Orphan') {
+        this.remove(other, current, propagation);
+        continue;
+      }
+      const references = metadataOf(current).ownerReferences as unknown[];
+      const kept = references.filter((ref) => !(isPlainObject(ref) && ref.uid === uid));
+      this.store.update(
+        key,
+        withMetadata(current, { ownerReferences: kept.length > 0 ? kept : undefined }),
+        current,
+      );
     }
   }
 

@@ -23,6 +23,30 @@ export interface WatchOptions {
   bookmarkIntervalMs: number;
 }
 
+/**
+ * Lines already serialized per store event (by event type and apiVersion): a change fans out to
+ * every watcher of its resource, and serializing it once per watcher dominated the fan-out. Keyed
+ * by the event, so the lines live as long as the watch cache keeps it, not as long as the object.
+ */
+const serializedLines = new WeakMap<StoreEvent, Map<string, string>>();
+
+function eventLine(type: ResourceType, eventType: string, object: KubeObject, event?: StoreEvent): string {
+  const serialize = () => `${JSON.stringify({ type: eventType, object: asVersion(type, object) })}\n`;
+  if (!event) return serialize();
+  let lines = serializedLines.get(event);
+  if (!lines) {
+    lines = new Map();
+    serializedLines.set(event, lines);
+  }
+  const cacheKey = `${eventType} ${apiVersionOf(type)}`;
+  let line = lines.get(cacheKey);
+  if (line === undefined) {
+    line = serialize();
+    lines.set(cacheKey, line);
+  }
+  return line;
+}
+
 /** Without timeoutSeconds the apiserver picks a random timeout of 30-60 minutes; so do we. */
 function defaultTimeoutSeconds(): number {
   return 1800 + Math.floor(Math.random() * 1800);
@@ -52,9 +76,13 @@ export function serveWatch(store: ObjectStore, response: ServerResponse, options
   response.flushHeaders();
 
   let headersSent = false;
-  const send = (eventType: string, object: KubeObject) => {
+  const send = (eventType: string, object: KubeObject, event?: StoreEvent) => {
+    if (!options.asTable) {
+      response.write(eventLine(type, eventType, object, event));
+      return;
+    }
     let payload: unknown = asVersion(type, object);
-    if (options.asTable && eventType !== 'ERROR' && eventType !== 'BOOKMARK') {
+    if (eventType !== 'ERROR' && eventType !== 'BOOKMARK') {
       payload = toTable(
         type,
         [payload as KubeObject],
@@ -68,8 +96,8 @@ export function serveWatch(store: ObjectStore, response: ServerResponse, options
   const onEvent = (event: StoreEvent) => {
     const now = matches(event.object);
     const before = event.previous !== undefined && event.type === 'MODIFIED' ? matches(event.previous) : now;
-    if (event.type === 'MODIFIED' && before !== now) send(now ? 'ADDED' : 'DELETED', event.object);
-    else if (now) send(event.type, event.object);
+    if (event.type === 'MODIFIED' && before !== now) send(now ? 'ADDED' : 'DELETED', event.object, event);
+    else if (now) send(event.type, event.object, event);
   };
 
   let unsubscribe: () => void = () => {};
