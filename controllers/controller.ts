@@ -6,7 +6,12 @@
 import { hostname } from 'node:os';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import pino, { type Logger } from 'pino';
-import { FailoverResource, type RegionHealth, RegionHealthResource } from '../src/apis/index.js';
+import {
+  FailoverPlanResource,
+  FailoverResource,
+  type RegionHealth,
+  RegionHealthResource,
+} from '../src/apis/index.js';
 import type { AwsPorts } from './aws/ports.js';
 import { type SdkPortsOptions, sdkAwsPorts } from './aws/sdk-ports.js';
 import type { EngineOptions } from './failover/engine.js';
@@ -14,6 +19,7 @@ import { StepRetryError } from './failover/engine.js';
 import { LockContendedError } from './failover/plan-lock.js';
 import { reconcileFailover } from './failover/reconciler.js';
 import { RegionHealthProber } from './health/prober.js';
+import { AutomaticTrigger } from './health/trigger.js';
 import { describeError } from './kube/api-errors.js';
 import { KubeEventRecorder } from './kube/events.js';
 import { type HttpEndpoints, startHttpEndpoints } from './kube/http-endpoints.js';
@@ -128,19 +134,28 @@ export async function startController(options: ControllerOptions): Promise<Runni
       }
     }
   };
-  informers.push(
-    await startInformer(
-      config,
-      FAILOVER_PLANS,
-      { onChange: enqueueFailoversOf, onDelete: enqueueFailoversOf },
-      (message) => log.warn(message),
-    ),
+  const planInformer = await startInformer(
+    config,
+    FAILOVER_PLANS,
+    { onChange: enqueueFailoversOf, onDelete: enqueueFailoversOf },
+    (message) => log.warn(message),
   );
+  informers.push(planInformer);
   let prober: RegionHealthProber | undefined;
+  let trigger: AutomaticTrigger | undefined;
   const healthInformer = await startInformer(
     config,
     REGION_HEALTHS,
-    { onChange: (o) => prober?.onChange(o), onDelete: (o) => prober?.onDelete(o) },
+    {
+      onChange: (o) => {
+        prober?.onChange(o);
+        void trigger?.observe(o);
+      },
+      onDelete: (o) => {
+        prober?.onDelete(o);
+        trigger?.forget(o);
+      },
+    },
     (message) => log.warn(message),
   );
   informers.push(healthInformer);
@@ -153,7 +168,28 @@ export async function startController(options: ControllerOptions): Promise<Runni
         return parsed.success ? [parsed.data] : [];
       });
 
+  const parsedIn = <T>(
+    objects: readonly KubernetesObject[],
+    namespace: string,
+    parse: (o: unknown) => { success: true; data: T } | { success: false },
+  ): T[] =>
+    objects
+      .filter((o) => o.metadata?.namespace === namespace)
+      .flatMap((o) => {
+        const parsed = parse(o);
+        return parsed.success ? [parsed.data] : [];
+      });
   const startProbing = () => {
+    trigger = new AutomaticTrigger({
+      kube,
+      region: options.region,
+      plans: (namespace) =>
+        parsedIn(planInformer.list(), namespace, (o) => FailoverPlanResource.safeParse(o)),
+      failovers: (namespace) =>
+        parsedIn(failoverInformer.list(), namespace, (o) => FailoverResource.safeParse(o)),
+      now: () => new Date(),
+      log: (message) => log.info(message),
+    });
     if (!options.vantage) return;
     prober = new RegionHealthProber({
       vantage: options.vantage,

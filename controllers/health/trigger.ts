@@ -1,0 +1,157 @@
+/**
+ * The automatic trigger (pitfalls 10 and 11): it creates a Failover (so every failover leaves the
+ * same audit object) only when the plan's primary fails the plan's signals on at least
+ * `minimumVantagePoints` vantages in N of the last M probe rounds each, the standby is healthy,
+ * no execution of the plan is active or inside the cooldown, and the primary is still the plan's
+ * home region: once failed over, going back is a planned Switchover, never automatic.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { durationMilliseconds } from '../../src/apis/common.js';
+import {
+  type Failover,
+  type FailoverPlan,
+  FailoverResource,
+  type RegionHealth,
+  RegionHealthResource,
+} from '../../src/apis/index.js';
+import { TRIGGER_LABEL } from '../failover/reconciler.js';
+import { describeError, isConflict } from '../kube/api-errors.js';
+import { type SwitchyardKube, serverMeta } from '../kube/resources.js';
+
+interface Round {
+  at: string;
+  healthy: Map<string, boolean>;
+}
+
+const MAX_ROUNDS = 100;
+
+export interface TriggerDeps {
+  kube: SwitchyardKube;
+  /** The controller's region: it triggers only failovers that activate it (it is the survivor). */
+  region: string;
+  plans(namespace: string): FailoverPlan[];
+  failovers(namespace: string): Failover[];
+  now(): Date;
+  log(message: string): void;
+}
+
+export class AutomaticTrigger {
+  private readonly rounds = new Map<string, Round[]>();
+  private readonly healths = new Map<string, RegionHealth>();
+
+  constructor(private readonly deps: TriggerDeps) {}
+
+  /** Feeds one RegionHealth update (from any vantage's prober); evaluates the namespace's plans. */
+  async observe(object: KubernetesObject): Promise<void> {
+    const parsed = RegionHealthResource.safeParse(object);
+    if (!parsed.success || !parsed.data.status?.signals?.length) return;
+    const health = parsed.data;
+    const { namespace, name } = serverMeta(health);
+    const key = `${namespace}/${name}`;
+    const signals = health.status?.signals ?? [];
+    const at =
+      signals
+        .map((s) => s.lastProbeTime)
+        .sort()
+        .at(-1) ?? '';
+    const history = this.rounds.get(key) ?? [];
+    if (history.at(-1)?.at === at) return;
+    history.push({ at, healthy: new Map(signals.map((s) => [s.name, s.healthy])) });
+    if (history.length > MAX_ROUNDS) history.shift();
+    this.rounds.set(key, history);
+    this.healths.set(key, health);
+    for (const plan of this.deps.plans(namespace)) {
+      try {
+        await this.evaluate(namespace, plan);
+      } catch (error) {
+        this.deps.log(
+          `automatic trigger for plan ${namespace}/${serverMeta(plan).name}: ${describeError(error)}`,
+        );
+      }
+    }
+  }
+
+  forget(object: KubernetesObject): void {
+    const key = `${object.metadata?.namespace}/${object.metadata?.name}`;
+    this.rounds.delete(key);
+    this.healths.delete(key);
+  }
+
+  /** Why the plan does not fail over now, or undefined when it should (exported for tests/logs). */
+  decide(
+    namespace: string,
+    plan: FailoverPlan,
+  ): { fire: false; why: string } | { fire: true; reason: string } {
+    const { automatic, regions } = plan.spec;
+    if (!automatic.enabled) return { fire: false, why: 'automatic failover disabled' };
+    const primary = plan.status?.currentRoles?.primary ?? regions.primary;
+    if (primary !== regions.primary)
+      return { fire: false, why: 'already failed over; failback is never automatic' };
+    if (regions.standby !== this.deps.region)
+      return { fire: false, why: `left to the controller in ${regions.standby}` };
+    const signals = automatic.signals ?? [];
+    const failed = (round: Round) => signals.some((s) => round.healthy.get(s) === false);
+    const { failing, outOf } = automatic.window;
+    const inNamespace = [...this.healths.entries()].filter(([key]) => key.startsWith(`${namespace}/`));
+    const agreeing = inNamespace
+      .filter(([, h]) => h.spec.region === primary)
+      .filter(([key]) => (this.rounds.get(key) ?? []).slice(-outOf).filter(failed).length >= failing)
+      .map(([, h]) => h.spec.vantage);
+    const vantages = [...new Set(agreeing)];
+    if (vantages.length < automatic.minimumVantagePoints) {
+      return {
+        fire: false,
+        why: `primary failing on ${vantages.length} vantage(s), ${automatic.minimumVantagePoints} needed`,
+      };
+    }
+    const standby = inNamespace.filter(([, h]) => h.spec.region === regions.standby);
+    const standbyHealthy =
+      standby.length > 0 &&
+      standby.every(([key]) => {
+        const last = (this.rounds.get(key) ?? []).at(-1);
+        return last !== undefined && !failed(last);
+      });
+    if (!standbyHealthy) return { fire: false, why: `standby ${regions.standby} not reported healthy` };
+    const planName = serverMeta(plan).name;
+    const ofPlan = this.deps
+      .failovers(namespace)
+      .filter((f) => f.spec.planRef.name === planName && !f.spec.dryRun);
+    if (ofPlan.some((f) => f.status?.phase !== 'Succeeded' && f.status?.phase !== 'Failed')) {
+      return { fire: false, why: 'an execution of the plan is active' };
+    }
+    const cooldownMs = durationMilliseconds(automatic.cooldown) ?? 30 * 60_000;
+    const latest = Math.max(0, ...ofPlan.map((f) => Date.parse(serverMeta(f).creationTimestamp) || 0));
+    if (latest + cooldownMs > this.deps.now().getTime())
+      return { fire: false, why: `within the cooldown of ${automatic.cooldown}` };
+    return {
+      fire: true,
+      reason: `automatic: ${primary} failed ${signals.join('/')} in ${failing} of ${outOf} rounds from ${vantages.join(', ')}; ${regions.standby} healthy`,
+    };
+  }
+
+  private async evaluate(namespace: string, plan: FailoverPlan): Promise<void> {
+    const decision = this.decide(namespace, plan);
+    if (!decision.fire) return;
+    const planName = serverMeta(plan).name;
+    // One name per minute: two evaluations racing create one object (the other gets 409).
+    const minute = this.deps.now().toISOString().slice(0, 16).replace(/[-:T]/g, '');
+    const body = {
+      apiVersion: FailoverResource.apiVersion,
+      kind: FailoverResource.kind,
+      metadata: { name: `${planName}-auto-${minute}`, namespace, labels: { [TRIGGER_LABEL]: 'automatic' } },
+      spec: {
+        planRef: { name: planName },
+        type: 'Failover',
+        targetRegion: plan.spec.regions.standby,
+        allowDataLoss: true,
+        reason: decision.reason.slice(0, 1024),
+      },
+    };
+    try {
+      await this.deps.kube.createFailover(namespace, body);
+      this.deps.log(`created Failover ${namespace}/${body.metadata.name}: ${decision.reason}`);
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+  }
+}
