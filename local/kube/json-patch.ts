@@ -1,4 +1,5 @@
 import { isPlainObject } from '../../src/schema/openapi.js';
+import { sameValue } from './field-set.js';
 import { badRequest, invalidWithoutDetails } from './status.js';
 
 /**
@@ -88,23 +89,12 @@ function applyOperation(document: unknown, { op, path, from, value }: Operation)
       return addAt(document, pointer(path), structuredClone(copied));
     }
     case 'test':
-      if (JSON.stringify(canonical(getAt(document, pointer(path)))) !== JSON.stringify(canonical(value)))
-        throw rejected();
+      // Key order does not matter for `test`.
+      if (!sameValue(getAt(document, pointer(path)), value)) throw rejected();
       return document;
     default:
       throw badRequest(`error decoding patch: unexpected operation ${JSON.stringify(op)}`);
   }
-}
-
-/** Key order does not matter for `test`. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (!isPlainObject(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, canonical(value[key])]),
-  );
 }
 
 function parentOf(document: unknown, tokens: string[]): { parent: unknown; last: string } {
