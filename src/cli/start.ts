@@ -9,7 +9,8 @@ import { type EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platfor
 import type { Command, CommandIo } from './io.js';
 import { formatProblem, validateInputs } from './validate.js';
 
-const USAGE = 'switchyard start [--once] [--state-dir <dir>] [--kube-port <p>] [--aws-port <p>]';
+const USAGE =
+  'switchyard start [--once] [--state-dir <dir>] [--kube-port <p>] [--aws-port <p>] [--time-scale <f>]';
 
 /** Folders of manifests the project emits or ships; each is validated before anything starts. */
 const MANIFEST_DIRS = ['examples', 'compositions'];
@@ -19,6 +20,7 @@ interface StartOptions {
   stateDir: string;
   kubePort: number;
   awsPort: number;
+  timeScale: number;
 }
 
 /**
@@ -36,6 +38,7 @@ export const command: Command = {
     '--state-dir  where the Kubernetes API keeps its objects and kubeconfig (default .state/)',
     '--kube-port  port of the Kubernetes API (default: a free port)',
     '--aws-port   port of the AWS simulator (default: a free port)',
+    '--time-scale real ms per simulated AWS ms (default 0.01: a 1-minute Aurora failover takes 0.6 s)',
   ].join('\n'),
   async run(args, io) {
     const root = projectRoot();
@@ -71,6 +74,7 @@ function parseStartArgs(args: string[], root: string): StartOptions {
       'state-dir': { type: 'string', default: join(root, '.state') },
       'kube-port': { type: 'string', default: '0' },
       'aws-port': { type: 'string', default: '0' },
+      'time-scale': { type: 'string', default: '0.01' },
     },
     strict: true,
     allowPositionals: false,
@@ -80,7 +84,14 @@ function parseStartArgs(args: string[], root: string): StartOptions {
     stateDir: resolve(values['state-dir']),
     kubePort: portNumber('--kube-port', values['kube-port']),
     awsPort: portNumber('--aws-port', values['aws-port']),
+    timeScale: positiveNumber('--time-scale', values['time-scale']),
   };
+}
+
+function positiveNumber(flag: string, value: string): number {
+  const number = Number(value);
+  if (!(number > 0)) throw new Error(`${flag} must be a positive number, got "${value}"`);
+  return number;
 }
 
 function portNumber(flag: string, value: string): number {
@@ -114,16 +125,21 @@ function validateEmittedManifests(root: string, io: CommandIo): boolean {
   return result.invalidDocuments === 0;
 }
 
-function printPlatform({ kube, kubeconfig, aws, applied }: EmbeddedPlatform, io: CommandIo): void {
+function printPlatform(platform: EmbeddedPlatform, io: CommandIo): void {
+  const { kube, kubeconfig, aws, controllers, applied } = platform;
+  const kubectl = `kubectl --kubeconfig ${kubeconfig}`;
   io.stdout.write(
     [
       'embedded platform ready',
       `  Kubernetes API  ${kube.url}  (kubeconfig ${kubeconfig})`,
       `  AWS simulator   ${aws.url}  (regions: ${aws.albs.map((alb) => alb.region).join(', ')})`,
       ...aws.albs.map((alb) => `  ALB ${alb.region.padEnd(11)} ${alb.url}`),
-      `  applied         ${applied.length} objects: ${applied.filter((a) => !a.startsWith('CustomResource')).join(', ')}`,
+      ...controllers.map(({ region, log }) => `  controller      ${region}  (log ${log})`),
+      `  applied         ${applied.filter((a) => !a.startsWith('CustomResource')).join(', ')}`,
       '',
-      `  try: kubectl --kubeconfig ${kubeconfig} get failoverplans,regionhealths -A`,
+      `  try: ${kubectl} apply -f examples/failover/failover-switchover.yaml`,
+      `       ${kubectl} wait --for=condition=Succeeded failover --all -n trading --timeout=60s`,
+      `       ${kubectl} describe failover -n trading`,
       `       npx switchyard chaos --aws ${aws.url} region-down us-east-1`,
       `       npx switchyard journal --aws ${aws.url}`,
       '',

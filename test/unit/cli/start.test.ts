@@ -36,9 +36,9 @@ describe('switchyard start', () => {
     expect(out).toContain('platform stopped');
   });
 
-  it('serves the CRDs, the plan and the region health to client-node, and keeps objects over a restart', async () => {
+  it('serves the plan to client-node, runs an applied switchover to Succeeded, and keeps objects over a restart', async () => {
     const stateDir = newStateDir();
-    const options = { root: projectRoot(), stateDir, kubePort: 0, awsPort: 0 };
+    const options = { root: projectRoot(), stateDir, kubePort: 0, awsPort: 0, timeScale: 0.0001 };
     let platform: EmbeddedPlatform = await startEmbeddedPlatform(options);
     try {
       const api = clientFor(platform.kubeconfig);
@@ -59,6 +59,7 @@ describe('switchyard start', () => {
       });
       expect((health as { items: unknown[] }).items).toHaveLength(4);
 
+      // The main job: a user applies a planned switchover and the regional controller runs it.
       await api.createNamespacedCustomObject({
         group,
         version,
@@ -71,6 +72,11 @@ describe('switchyard start', () => {
           spec: { planRef: { name: 'trading' }, type: 'Switchover', targetRegion: 'us-east-2' },
         },
       });
+      const finished = await waitForPhase(api, 'kept-over-restart', ['Succeeded', 'Failed']);
+      expect(finished.status.phase, JSON.stringify(finished.status.conditions)).toBe('Succeeded');
+      const switchovers = platform.aws.journal.list({ operation: 'SwitchoverGlobalCluster' });
+      expect(switchovers.map((entry) => entry.region)).toEqual(['us-east-1']);
+
       await platform.close();
       platform = await startEmbeddedPlatform(options);
 
@@ -93,6 +99,25 @@ describe('switchyard start', () => {
     expect(io.err()).toBe('switchyard start: --aws-port must be a port number, got "eighty"\n');
   });
 });
+
+interface FailoverObject {
+  status: { phase?: string; conditions?: unknown[] };
+}
+
+async function waitForPhase(api: CustomObjectsApi, name: string, phases: string[]): Promise<FailoverObject> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const failover = (await api.getNamespacedCustomObject({
+      group,
+      version,
+      namespace: 'trading',
+      plural: 'failovers',
+      name,
+    })) as FailoverObject;
+    if (phases.includes(failover.status?.phase ?? '') || Date.now() > deadline) return failover;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 function clientFor(kubeconfigPath: string): CustomObjectsApi {
   const config = new KubeConfig();
