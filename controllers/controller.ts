@@ -17,6 +17,7 @@ import { type SdkPortsOptions, sdkAwsPorts } from './aws/sdk-ports.js';
 import type { EngineOptions } from './failover/engine.js';
 import { StepRetryError } from './failover/engine.js';
 import { LockContendedError } from './failover/plan-lock.js';
+import { PLAN_KEY_PREFIX, reconcilePlanReadiness } from './failover/readiness-reconciler.js';
 import { reconcileFailover } from './failover/reconciler.js';
 import { RegionHealthProber } from './health/prober.js';
 import { AutomaticTrigger } from './health/trigger.js';
@@ -50,6 +51,11 @@ export interface ControllerOptions {
   identity?: string;
   /** Vantage name of this controller (e.g. cluster-use2): it probes the RegionHealth objects of this vantage. */
   vantage?: string;
+  /**
+   * Period of the FailoverPlan readiness reconcile (read-only AWS calls from the standby region's
+   * controller); 0 turns it off. Default 30 s.
+   */
+  readinessIntervalMs?: number;
   /** Lease-based leader election: only the Lease holder runs reconciles. Off when undefined. */
   leaderElection?: {
     namespace: string;
@@ -77,6 +83,8 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   recheckIntervalMs: 10_000,
 };
 
+export const DEFAULT_READINESS_INTERVAL_MS = 30_000;
+
 function loadKubeConfig(options: ControllerOptions): KubeConfig {
   if (options.kubeConfig) return options.kubeConfig;
   const config = new KubeConfig();
@@ -98,6 +106,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const metrics = new ControllerMetrics(options.httpPort !== undefined);
   const events = new KubeEventRecorder(config, identity, (message) => log.warn(message));
   const engineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...options.engine };
+  const readinessIntervalMs = options.readinessIntervalMs ?? DEFAULT_READINESS_INTERVAL_MS;
 
   const queue = new WorkQueue({
     workers: options.workers ?? 4,
@@ -105,7 +114,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
     maxRetryDelayMs: options.retryMaxDelayMs ?? 30_000,
     onError: (key, error, failures) => {
       const expected = error instanceof StepRetryError || error instanceof LockContendedError;
-      if (!expected) metrics.reconcileErrors.inc({ kind: 'Failover' });
+      if (!expected)
+        metrics.reconcileErrors.inc({ kind: key.startsWith(PLAN_KEY_PREFIX) ? 'FailoverPlan' : 'Failover' });
       log[expected ? 'info' : 'error'](
         { key, failures, err: describeError(error) },
         'reconcile will be retried',
@@ -134,10 +144,14 @@ export async function startController(options: ControllerOptions): Promise<Runni
       }
     }
   };
+  const onPlanChange = (plan: KubernetesObject) => {
+    enqueueFailoversOf(plan);
+    if (readinessIntervalMs > 0) queue.add(`${PLAN_KEY_PREFIX}${keyOf(plan)}`);
+  };
   const planInformer = await startInformer(
     config,
     FAILOVER_PLANS,
-    { onChange: enqueueFailoversOf, onDelete: enqueueFailoversOf },
+    { onChange: onPlanChange, onDelete: enqueueFailoversOf },
     (message) => log.warn(message),
   );
   informers.push(planInformer);
@@ -203,6 +217,21 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const runReconciles = () => {
     startProbing();
     queue.start(async (key) => {
+      if (key.startsWith(PLAN_KEY_PREFIX)) {
+        const [namespace = '', name = ''] = key.slice(PLAN_KEY_PREFIX.length).split('/');
+        return reconcilePlanReadiness(
+          {
+            kube,
+            aws,
+            region: options.region,
+            regionHealth,
+            requeueAfterMs: readinessIntervalMs,
+            log: (level, message, fields) => log[level]({ ...fields }, message),
+          },
+          namespace,
+          name,
+        );
+      }
       const [namespace = '', name = ''] = key.split('/');
       return reconcileFailover(
         {

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { startController } from './controller.js';
 
 const USAGE =
-  'controller --kubeconfig <file> [--context <name>] --region <aws-region> [--aws-endpoint <url>] [--http-port <p>] [--poll-interval-ms <ms>] [--leader-election-namespace <ns>]';
+  'controller --kubeconfig <file> [--context <name>] --region <aws-region> [--aws-endpoint <url>] [--http-port <p>] [--poll-interval-ms <ms>] [--readiness-interval-ms <ms, 0 = off>] [--leader-election-namespace <ns>]';
 
 function fail(message: string): never {
   process.stderr.write(`switchyard controller: ${message}\nusage: ${USAGE}\n`);
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
         'aws-endpoint': { type: 'string' },
         'http-port': { type: 'string' },
         'poll-interval-ms': { type: 'string' },
+        'readiness-interval-ms': { type: 'string' },
         'leader-election-namespace': { type: 'string' },
       },
       strict: true,
@@ -40,8 +41,13 @@ async function main(): Promise<void> {
   const httpPort = values['http-port'] === undefined ? undefined : Number(values['http-port']);
   const pollIntervalMs =
     values['poll-interval-ms'] === undefined ? undefined : Number(values['poll-interval-ms']);
+  const readinessIntervalMs =
+    values['readiness-interval-ms'] === undefined ? undefined : Number(values['readiness-interval-ms']);
+  if (readinessIntervalMs !== undefined && !(readinessIntervalMs >= 0))
+    fail('--readiness-interval-ms must be a number of milliseconds (0 turns readiness off)');
   const controller = await startController({
     region,
+    ...(readinessIntervalMs !== undefined ? { readinessIntervalMs } : {}),
     ...(values.kubeconfig ? { kubeconfigPath: values.kubeconfig } : {}),
     ...(values.context ? { context: values.context } : {}),
     ...(httpPort !== undefined ? { httpPort } : {}),

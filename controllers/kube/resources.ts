@@ -9,6 +9,7 @@ import {
   type Failover,
   type FailoverPlan,
   FailoverPlanResource,
+  type FailoverPlanStatus,
   FailoverResource,
   type FailoverStatus,
   type RegionHealth,
@@ -95,6 +96,23 @@ export class SwitchyardKube {
     await this.api.patchNamespacedCustomObjectStatus(
       {
         ...this.base(meta.namespace, REGION_HEALTHS),
+        name: meta.name,
+        body: { status },
+        fieldManager: FIELD_MANAGER,
+      },
+      mergePatch(),
+    );
+  }
+
+  /**
+   * Merge-patches part of the plan's status (readiness conditions). No resourceVersion: it touches
+   * only the fields it names, so it never clobbers the lock (lastExecution) written by replace.
+   */
+  async patchPlanStatus(plan: FailoverPlan, status: Partial<FailoverPlanStatus>): Promise<void> {
+    const meta = serverMeta(plan);
+    await this.api.patchNamespacedCustomObjectStatus(
+      {
+        ...this.base(meta.namespace, FAILOVER_PLANS),
         name: meta.name,
         body: { status },
         fieldManager: FIELD_MANAGER,

@@ -228,7 +228,7 @@ export const failoverPlanStatus = z
     conditions: conditions()
       .optional()
       .describe(
-        'Readiness: EngineVersionsMatch, StandbyHasInstances, StandbyTrafficHealthy, LagWithinBudget, and Ready summarising them.',
+        'Readiness, written by the controller in the current standby region: EngineVersionsMatch, StandbyHasInstances, StandbyEndpointHealthy, LagWithinBudget, and Ready (True only when all four are True).',
       ),
     lastExecution: z
       .strictObject({

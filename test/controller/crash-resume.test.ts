@@ -174,6 +174,9 @@ function spawnController(kubeconfig: string, awsUrl: string): ChildProcess {
       awsUrl,
       '--poll-interval-ms',
       '50',
+      // Readiness reads both regions; this test counts the failover path's requests only.
+      '--readiness-interval-ms',
+      '0',
     ],
     {
       cwd: repoRoot,

@@ -21,7 +21,12 @@ export const GATE_KEY = 'switchyard/drain';
 export const GATE_OF_USE1 = { bucket: 'switchyard-gates-use2', region: 'us-east-2' };
 export const GATE_OF_USE2 = { bucket: 'switchyard-gates-use1', region: 'us-east-1' };
 
-export async function seedTradingEstate(sim: AwsSimulator): Promise<void> {
+export interface EstateOptions {
+  /** Leave the us-east-2 secondary without a DB instance (a headless secondary). */
+  headlessStandby?: boolean;
+}
+
+export async function seedTradingEstate(sim: AwsSimulator, options: EstateOptions = {}): Promise<void> {
   const east1 = rdsClient(sim, 'us-east-1');
   const east2 = rdsClient(sim, 'us-east-2');
   await east1.send(
@@ -45,7 +50,7 @@ export async function seedTradingEstate(sim: AwsSimulator): Promise<void> {
   );
   for (const [client, cluster] of [
     [east1, 'trading-use1'],
-    [east2, 'trading-use2'],
+    ...(options.headlessStandby ? [] : [[east2, 'trading-use2'] as const]),
   ] as const) {
     await client.send(
       new CreateDBInstanceCommand({

@@ -20,7 +20,7 @@ import type { Failover } from '../../src/apis/index.js';
 import { credentials, fastSimulator, waitFor } from '../aws/support.js';
 import { describeResult } from '../real/support/command.js';
 import { Kubectl } from '../real/support/kubectl.js';
-import { seedTradingEstate } from './estate.js';
+import { type EstateOptions, seedTradingEstate } from './estate.js';
 
 export const repoRoot = join(import.meta.dirname, '../..');
 export const examples = join(repoRoot, 'examples/failover');
@@ -77,9 +77,9 @@ export function exampleIn(
   );
 }
 
-export async function startSeededSimulator(): Promise<AwsSimulator> {
+export async function startSeededSimulator(estate: EstateOptions = {}): Promise<AwsSimulator> {
   const sim = await fastSimulator();
-  await seedTradingEstate(sim);
+  await seedTradingEstate(sim, estate);
   return sim;
 }
 
@@ -96,6 +96,8 @@ export function testControllerOptions(
     engine: { pollIntervalMs: 20, recheckIntervalMs: 100, waitTimeoutMs: 20_000, maxStepAttempts: 6 },
     retryBaseDelayMs: 20,
     retryMaxDelayMs: 400,
+    // Off unless a test asks for it: readiness reads both regions, and the failover tests count requests per region.
+    readinessIntervalMs: 0,
     logger: pino({ level: process.env.SWITCHYARD_TEST_LOG ?? 'silent' }),
   };
 }
