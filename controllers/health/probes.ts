@@ -1,7 +1,8 @@
 /**
  * One probe of a RegionHealth, run once: HTTP(S) status, TCP connect, CloudWatch alarm state (read
  * in the probed region) or Aurora writer reachability (the cluster's regional RDS endpoint answers
- * and reports the cluster available with a writer instance). Every probe ends within its timeout.
+ * and reports the cluster available with a writer instance, or, for a global-database secondary,
+ * with an instance a promotion can make the writer). Every probe ends within its timeout.
  */
 import { connect } from 'node:net';
 import type { RegionHealthSpec } from '../../src/apis/index.js';
@@ -38,11 +39,16 @@ export async function runProbe(
         const clusterRegion = arn.split(':')[3] ?? region;
         const cluster = await withTimeout(aws.region(clusterRegion).rds.describeCluster(arn), timeoutMs);
         if (!cluster) return { healthy: false, message: `cluster ${arn} not found in ${clusterRegion}` };
-        const healthy = cluster.status === 'available' && cluster.hasWriterInstance;
-        return {
-          healthy,
-          message: `cluster ${cluster.id} is ${cluster.status}${cluster.hasWriterInstance ? ' with a writer' : ', no writer instance'}`,
-        };
+        // A global-database secondary has reader instances only, by design: it is healthy when it
+        // is available with an instance that a promotion can make the writer.
+        const healthy =
+          cluster.status === 'available' && (cluster.hasWriterInstance || cluster.instanceCount > 0);
+        const instances = cluster.hasWriterInstance
+          ? ' with a writer'
+          : cluster.instanceCount > 0
+            ? ` with ${cluster.instanceCount} reader instance(s), no writer (a secondary)`
+            : ', no instance';
+        return { healthy, message: `cluster ${cluster.id} is ${cluster.status}${instances}` };
       }
     }
   } catch (error) {
