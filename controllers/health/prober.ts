@@ -122,7 +122,9 @@ export class RegionHealthProber {
             ? result.message
             : `${result.message} (${failures}/${probe.failureThreshold} failures)`,
         lastTransitionTime: last && last.healthy === healthy ? last.lastTransitionTime : at,
-        lastProbeTime: at,
+        // Millisecond precision: the trigger tells probe rounds apart by this time, and rounds can be
+        // shorter than a second (a second-precision stamp would merge them into one round).
+        lastProbeTime: new Date().toISOString(),
       });
     }
     const healthy = signals.every((s) => s.healthy);
