@@ -6,6 +6,7 @@ import { SchemaCatalog } from '../../src/schema/catalog.js';
 import { projectRoot } from '../../src/schema/paths.js';
 import { compileAll, validateObject } from '../../src/schema/validate.js';
 import { providerKindCases, providerObject } from '../fixtures/validator/provider-kinds.js';
+import { controllerLines, measureController } from './controller.js';
 import { estateLines, measureEstate } from './estate.js';
 import { kubeLines, measureKube } from './kube.js';
 
@@ -13,7 +14,7 @@ import { kubeLines, measureKube } from './kube.js';
  * `npm run bench`: how long it takes to index, load and compile every stored schema, and how fast
  * manifests validate afterwards. Goal (issue 3): everything compiled and 1,000 manifests validated
  * in at most 2 s on this machine. Then the estate figures (estate.ts) and the Kubernetes API
- * emulator against the real apiserver (kube.ts).
+ * emulator against the real apiserver (kube.ts), then the failover controller (controller.ts).
  */
 
 const GOAL_MS = 2000;
@@ -89,6 +90,9 @@ const lines = [
   '',
   // Last: it starts servers and loads the cores, which would disturb the figures above.
   ...kubeLines(await measureKube()),
+  '',
+  // After the kube section, for the same reason: it runs simulators, controllers and child processes.
+  ...controllerLines(await measureController()),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 if (invalid > 0) {
