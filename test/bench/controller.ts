@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { type RunningController, startController } from '../../controllers/contr
 import type { AwsSimulator } from '../../local/aws/index.js';
 import type { Failover, FailoverPlan, RegionHealth } from '../../src/apis/index.js';
 import { projectRoot } from '../../src/schema/paths.js';
+import { nextMessage } from './child-message.js';
 import {
   API_VERSION,
   type BenchControllerSettings,
@@ -234,21 +235,6 @@ async function oneDetection(
   }
 }
 
-function nextMessage<T extends object>(child: ChildProcess, key: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: unknown) => {
-      if (typeof message !== 'object' || message === null || !(key in message)) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(message as T);
-    };
-    const onExit = (code: number | null) =>
-      reject(new Error(`controller child exited (${code}) before ${key}`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
-
 interface ChildVariant {
   label: string;
   script: string;
@@ -292,7 +278,7 @@ async function measureChild(
       process.stderr.write(text);
   });
   try {
-    const ready = await nextMessage<{ ready: string; baselineRss: number }>(child, 'ready');
+    const ready = await nextMessage<{ ready: string; baselineRss: number }>(child, 'ready', 'controller');
     await pollUntil(
       async () => ((await fetch(`${ready.ready}/readyz`)).status === 200 ? true : undefined),
       'controller /readyz',
@@ -305,6 +291,7 @@ async function measureChild(
     const { memory, maxRssKiB } = await nextMessage<{ memory: NodeJS.MemoryUsage; maxRssKiB: number }>(
       child,
       'memory',
+      'controller',
     );
     return {
       label: variant.label,

@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/schema/paths.js';
@@ -6,6 +6,7 @@ import { startApiserver } from '../real/support/apiserver.js';
 import { readCrds } from '../real/support/crds.js';
 import { realBin } from '../real/support/paths.js';
 import { sleep } from '../real/support/process.js';
+import { nextMessage } from './child-message.js';
 import { type BenchClient, benchClient, expectStatus } from './kube-http.js';
 
 /** The two servers the Kubernetes bench compares, behind one shape. */
@@ -34,7 +35,7 @@ export async function startEmulatorTarget(sockets: number): Promise<BenchTarget>
     execArgv: ['--import', 'tsx', '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const url = await nextMessage<{ ready: string }>(child, 'ready');
+  const url = await nextMessage<{ ready: string }>(child, 'ready', 'emulator');
   const client = benchClient(url.ready, sockets);
   return {
     name: 'emulator',
@@ -44,6 +45,7 @@ export async function startEmulatorTarget(sockets: number): Promise<BenchTarget>
       const { memory, maxRssKiB } = await nextMessage<{ memory: NodeJS.MemoryUsage; maxRssKiB: number }>(
         child,
         'memory',
+        'emulator',
       );
       return { rssBytes: memory.rss, peakRssBytes: maxRssKiB * 1024, heapUsedBytes: memory.heapUsed };
     },
@@ -72,21 +74,6 @@ export async function startRealTarget(sockets: number): Promise<BenchTarget> {
       await server.stop();
     },
   };
-}
-
-function nextMessage<T extends object>(child: ChildProcess, key: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: unknown) => {
-      if (typeof message !== 'object' || message === null || !(key in message)) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(message as T);
-    };
-    const onExit = (code: number | null) =>
-      reject(new Error(`emulator child exited (${code}) before ${key}`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
 }
 
 /** A kB figure from /proc/<pid>/status (VmRSS now, VmHWM the peak). */
