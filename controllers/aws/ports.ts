@@ -45,12 +45,6 @@ export interface RdsPort {
   switchoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<void>;
 }
 
-export interface S3GatePort {
-  gateExists(bucket: string, key: string): Promise<boolean>;
-  putGate(bucket: string, key: string, body: string): Promise<void>;
-  deleteGate(bucket: string, key: string): Promise<void>;
-}
-
 export interface AutoScalingGroupView {
   name: string;
   desiredCapacity: number;
@@ -72,12 +66,27 @@ export interface CloudWatchPort {
   latestReplicationLagMs(clusterId: string): Promise<number | undefined>;
   /** `OK`, `ALARM` or `INSUFFICIENT_DATA`; undefined when the alarm does not exist. */
   alarmState(alarmName: string): Promise<string | undefined>;
+  /** A traffic gate's alarm and the metric it watches; undefined when the alarm does not exist. */
+  describeGateAlarm(alarmName: string): Promise<GateAlarmView | undefined>;
+  /** Publishes the gate's state to the metric its alarm watches: 1 closes (drains), 0 opens. */
+  publishGate(alarm: GateAlarmView, closed: boolean): Promise<void>;
+}
+
+/**
+ * A traffic gate (ARCHITECTURE §2, ADR 0009): a CloudWatch alarm that a Route 53 health check
+ * reads. The alarm is the one definition of the gate's metric; the controller publishes to it.
+ */
+export interface GateAlarmView {
+  name: string;
+  state: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Array<{ name: string; value: string }>;
 }
 
 export interface RegionalAws {
   region: string;
   rds: RdsPort;
-  s3: S3GatePort;
   autoScaling: AutoScalingPort;
   cloudWatch: CloudWatchPort;
 }
@@ -94,7 +103,6 @@ export interface AwsPorts {
 export const MUTATING_OPERATIONS = [
   'FailoverGlobalCluster',
   'SwitchoverGlobalCluster',
-  'PutObject',
-  'DeleteObject',
+  'PutMetricData',
   'SetDesiredCapacity',
 ] as const;

@@ -9,7 +9,12 @@ import {
   DescribeAutoScalingGroupsCommand,
   SetDesiredCapacityCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  PutMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
 import {
   DescribeDBClustersCommand,
   DescribeGlobalClustersCommand,
@@ -17,16 +22,15 @@ import {
   RDSClient,
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
-import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BEST_EFFORT_POLICY, type CallPolicy, callDeadline, FAILOVER_PATH_POLICY } from './deadline.js';
 import type {
   AutoScalingPort,
   AwsPorts,
   CloudWatchPort,
+  GateAlarmView,
   GlobalClusterView,
   RdsPort,
   RegionalAws,
-  S3GatePort,
 } from './ports.js';
 
 export interface SdkPortsOptions {
@@ -63,10 +67,6 @@ export function sdkAwsPorts(options: SdkPortsOptions = {}): AwsPorts {
         // Promotions get a client without SDK retries: after a lost response the engine re-reads
         // FailoverState before re-sending, so a one-way call reaches AWS once (pitfall: double promotion).
         rds: new SdkRds(new RDSClient(settings), new RDSClient({ ...settings, maxAttempts: 1 }), policy),
-        s3: new SdkS3Gates(
-          new S3Client({ ...settings, ...(options.endpoint ? { forcePathStyle: true } : {}) }),
-          policy,
-        ),
         autoScaling: new SdkAutoScaling(new AutoScalingClient(settings), policy),
         cloudWatch: new SdkCloudWatch(new CloudWatchClient(settings), policy, options.awsNow ?? Date.now),
       };
@@ -175,38 +175,6 @@ class SdkRds implements RdsPort {
   }
 }
 
-class SdkS3Gates implements S3GatePort {
-  constructor(
-    private readonly client: S3Client,
-    private readonly policy: CallPolicy,
-  ) {}
-
-  async gateExists(bucket: string, key: string): Promise<boolean> {
-    try {
-      await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), {
-        abortSignal: callDeadline(this.policy),
-      });
-      return true;
-    } catch (error) {
-      if (isNotFound(error, 'NotFound', 'NoSuchKey')) return false;
-      throw error;
-    }
-  }
-
-  async putGate(bucket: string, key: string, body: string): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/plain' }),
-      { abortSignal: callDeadline(this.policy) },
-    );
-  }
-
-  async deleteGate(bucket: string, key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), {
-      abortSignal: callDeadline(this.policy),
-    });
-  }
-}
-
 class SdkAutoScaling implements AutoScalingPort {
   constructor(
     private readonly client: AutoScalingClient,
@@ -289,5 +257,41 @@ class SdkCloudWatch implements CloudWatchPort {
       abortSignal: callDeadline(this.policy),
     });
     return out.MetricAlarms?.find((a) => a.AlarmName === alarmName)?.StateValue;
+  }
+
+  async describeGateAlarm(alarmName: string): Promise<GateAlarmView | undefined> {
+    const out = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName] }), {
+      abortSignal: callDeadline(this.policy),
+    });
+    const alarm = out.MetricAlarms?.find((a) => a.AlarmName === alarmName);
+    if (!alarm) return undefined;
+    if (!alarm.Namespace || !alarm.MetricName) {
+      throw new Error(`alarm ${alarmName} watches a metric query, not one metric; a gate needs one metric`);
+    }
+    return {
+      name: alarmName,
+      state: alarm.StateValue ?? 'INSUFFICIENT_DATA',
+      namespace: alarm.Namespace,
+      metricName: alarm.MetricName,
+      dimensions: (alarm.Dimensions ?? []).map((d) => ({ name: d.Name ?? '', value: d.Value ?? '' })),
+    };
+  }
+
+  async publishGate(alarm: GateAlarmView, closed: boolean): Promise<void> {
+    await this.client.send(
+      new PutMetricDataCommand({
+        Namespace: alarm.namespace,
+        MetricData: [
+          {
+            MetricName: alarm.metricName,
+            Dimensions: alarm.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
+            Value: closed ? 1 : 0,
+            // High resolution, so a 10-second alarm period sees the datapoint.
+            StorageResolution: 1,
+          },
+        ],
+      }),
+      { abortSignal: callDeadline(this.policy) },
+    );
   }
 }

@@ -20,21 +20,15 @@ export function clusterIdOf(arn: string): string {
 export interface GateLocation {
   /** The region whose traffic the gate controls. */
   controls: string;
-  bucket: string;
-  key: string;
-  /** The gate object lives in the *other* region's bucket (ARCHITECTURE §2). */
-  bucketRegion: string;
+  alarmName: string;
+  /** The gate alarm lives in the *other* region, the one that survives when `controls` fails. */
+  alarmRegion: string;
 }
 
 export function gateOf(plan: FailoverPlanSpec, region: string): GateLocation {
   const gate = plan.traffic.gates.find((g) => g.region === region);
   if (!gate) throw new Error(`plan lists no traffic gate for ${region}`);
-  return {
-    controls: region,
-    bucket: gate.bucket,
-    key: plan.traffic.objectKey,
-    bucketRegion: otherRegion(plan, region),
-  };
+  return { controls: region, alarmName: gate.alarmName, alarmRegion: otherRegion(plan, region) };
 }
 
 export function groupsIn(plan: FailoverPlanSpec, region: string): string[] {

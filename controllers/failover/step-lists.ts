@@ -13,22 +13,23 @@ import {
 } from './database-steps.js';
 import type { Step } from './model.js';
 import { otherRegion } from './plan-view.js';
-import { closeGate, openGate } from './traffic-steps.js';
+import { gateSettled, setGate } from './traffic-steps.js';
 
 /**
  * Unplanned: nothing is asked of the old primary's region except the best-effort scale-down, and
- * the fence (gate object in the surviving region) comes before the promotion because Aurora's own
- * write fencing is best effort (pitfall 1).
+ * the fence (the old primary's gate alarm, which lives in the surviving region) holds before the
+ * promotion because Aurora's own write fencing is best effort (pitfall 1). The scaling steps run
+ * while the gate alarm evaluates.
  */
 export function unplannedSteps(plan: FailoverPlanSpec, target: string): Step[] {
   const old = otherRegion(plan, target);
-  const bucketRegion = (region: string) => otherRegion(plan, region);
   return [
     unplannedPreflight(target),
     approvalGate,
-    closeGate('fence', old, bucketRegion),
+    setGate('fence', old, true, target),
     scaleDownOldPrimary(old),
     scaleUpStandby(target),
+    gateSettled('fenced', old, true, target),
     promote(target),
     waitForWriter(target),
     verifyStandby(target),
@@ -38,14 +39,16 @@ export function unplannedSteps(plan: FailoverPlanSpec, target: string): Step[] {
 /** Planned: RPO 0, the switchover is sent to the current primary's region, then traffic follows. */
 export function plannedSteps(plan: FailoverPlanSpec, target: string): Step[] {
   const primary = otherRegion(plan, target);
-  const bucketRegion = (region: string) => otherRegion(plan, region);
+  // The gate of a region lives in the other region: the old primary's in the target, and back.
   return [
     plannedPreflight(target, primary),
     lagGate(target),
     switchover(target, primary),
     waitForWriter(target),
-    closeGate('drain-old-primary', primary, bucketRegion),
-    openGate('open-new-primary', target, bucketRegion),
+    setGate('drain-old-primary', primary, true, target),
+    setGate('open-new-primary', target, false, primary),
+    gateSettled('old-primary-drained', primary, true, target),
+    gateSettled('new-primary-open', target, false, primary),
   ];
 }
 

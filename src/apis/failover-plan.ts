@@ -64,19 +64,18 @@ const database = z
 
 const gate = z.strictObject({
   region: awsRegion().describe('The region whose traffic this gate controls.'),
-  bucket: z
+  alarmName: z
     .string()
-    .min(3)
-    .max(63)
-    .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'must be an S3 bucket name')
+    .min(1)
+    .max(255)
     .describe(
-      "Gate bucket, in the *other* region: while the gate object exists there, this region's gate health check fails.",
+      "CloudWatch alarm in the *other* region that Route 53 reads for this region's gate health check: in ALARM it drains this region. The controller publishes to the metric the alarm watches.",
     ),
   healthCheckId: z
     .string()
     .max(64)
     .optional()
-    .describe('Route 53 health check watching the gate object; read-only, for readiness reporting.'),
+    .describe('Route 53 health check watching the gate alarm; read-only, for readiness reporting.'),
 });
 
 const traffic = z
@@ -84,15 +83,9 @@ const traffic = z
     gates: listMap(gate, ['region'], { minItems: 2, maxItems: 2 }).describe(
       'One traffic gate per plan region.',
     ),
-    objectKey: z
-      .string()
-      .min(1)
-      .max(1024)
-      .default('switchyard/drain')
-      .describe('Key of the gate object; its presence drains the region the gate controls.'),
   })
   .describe(
-    'Traffic gates: S3 objects that Route 53 health checks read, so draining needs no Route 53 API call.',
+    'Traffic gates: CloudWatch alarms that Route 53 health checks read, so draining a region is a PutMetricData in the surviving region and never a Route 53 API call.',
   );
 
 const autoScalingGroup = z.strictObject({

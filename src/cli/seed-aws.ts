@@ -1,21 +1,33 @@
 import { AutoScalingClient, CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateDBClusterCommand,
   CreateDBInstanceCommand,
   CreateGlobalClusterCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { type BucketLocationConstraint, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { FailoverPlanSpec } from '../apis/failover-plan.js';
+import { GATE_ALARM, gateDimensions } from '../estate/traffic/gate.js';
 
 /**
  * Creates in the AWS simulator what a FailoverPlan points at, so `npm start` can run a real
  * failover: the Aurora global cluster with one member per plan region (the primary's member is the
- * writer, because it joins first), the gate buckets, and the Auto Scaling groups (the primary at
+ * writer, because it joins first), the gate alarms, and the Auto Scaling groups (the primary at
  * the plan's failover capacity, the standby warm with one instance, as Route 53 needs a healthy
  * standby). On real AWS the estate's compositions create these; here nothing else would.
  */
-export async function seedAwsForPlan(plan: FailoverPlanSpec, endpoint: string): Promise<void> {
+export interface SeedOptions {
+  /** Platform id in the gate metric's dimensions (the estate's spec.platformId). */
+  platformId?: string;
+  /** Leave the standby's cluster without a DB instance (a headless secondary, for tests). */
+  headlessStandby?: boolean;
+}
+
+export async function seedAwsForPlan(
+  plan: FailoverPlanSpec,
+  endpoint: string,
+  options: SeedOptions = {},
+): Promise<void> {
   const client = { endpoint, credentials: { accessKeyId: 'AKIDSWITCHYARD', secretAccessKey: 'local' } };
   const { primary, standby } = plan.regions;
   const rds = (region: string) => new RDSClient({ ...client, region });
@@ -39,6 +51,7 @@ export async function seedAwsForPlan(plan: FailoverPlanSpec, endpoint: string): 
         ...(region === primary ? { MasterUsername: 'admin', MasterUserPassword: 'local-only-password' } : {}),
       }),
     );
+    if (region === standby && options.headlessStandby) continue;
     await rds(region).send(
       new CreateDBInstanceCommand({
         DBInstanceIdentifier: `${cluster}-1`,
@@ -50,14 +63,25 @@ export async function seedAwsForPlan(plan: FailoverPlanSpec, endpoint: string): 
   }
 
   for (const gate of plan.traffic.gates) {
-    // A region's gate object lives in the *other* region's bucket (ARCHITECTURE §2).
-    const bucketRegion = gate.region === primary ? standby : primary;
-    await new S3Client({ ...client, region: bucketRegion, forcePathStyle: true }).send(
-      new CreateBucketCommand({
-        Bucket: gate.bucket,
-        ...(bucketRegion === 'us-east-1'
-          ? {}
-          : { CreateBucketConfiguration: { LocationConstraint: bucketRegion as BucketLocationConstraint } }),
+    // A region's gate alarm lives in the *other* region (ARCHITECTURE §2, ADR 0009).
+    const alarmRegion = gate.region === primary ? standby : primary;
+    await new CloudWatchClient({ ...client, region: alarmRegion }).send(
+      new PutMetricAlarmCommand({
+        AlarmName: gate.alarmName,
+        AlarmDescription: `Switchyard traffic gate of ${gate.region}`,
+        Namespace: GATE_ALARM.namespace,
+        MetricName: GATE_ALARM.metricName,
+        Dimensions: Object.entries(gateDimensions(options.platformId ?? 'trading', gate.region)).map(
+          ([Name, Value]) => ({ Name, Value }),
+        ),
+        Statistic: GATE_ALARM.statistic,
+        Period: GATE_ALARM.period,
+        EvaluationPeriods: GATE_ALARM.evaluationPeriods,
+        DatapointsToAlarm: GATE_ALARM.datapointsToAlarm,
+        Threshold: GATE_ALARM.threshold,
+        ComparisonOperator: GATE_ALARM.comparisonOperator,
+        TreatMissingData: GATE_ALARM.treatMissingData,
+        ActionsEnabled: false,
       }),
     );
   }

@@ -1,4 +1,10 @@
 import {
+  type CloudWatchClient,
+  DescribeAlarmsCommand,
+  PutMetricAlarmCommand,
+  PutMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
+import {
   ChangeResourceRecordSetsCommand,
   CreateHealthCheckCommand,
   CreateHostedZoneCommand,
@@ -26,7 +32,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { fastSimulator, rejectionOf, route53Client, s3Client, waitFor } from './support.js';
+import { GATE_ALARM } from '../../src/estate/traffic/gate.js';
+import { cloudWatchClient, fastSimulator, rejectionOf, route53Client, s3Client, waitFor } from './support.js';
 
 let sim: AwsSimulator;
 let r53: Route53Client;
@@ -356,6 +363,99 @@ describe('TestDNSAnswer follows the routing rules', () => {
       ],
     });
     expect(await dnsAnswer(zoneId, 'api.trading.example.com', '10.2.0.53')).toEqual([use1.address]);
+  });
+
+  it('the traffic gate (ADR 0009): one PutMetricData in us-east-2 drains us-east-1 with us-east-1 and the Route 53 API down', async () => {
+    const zoneId = await zone();
+    const cloudWatch = cloudWatchClient(sim, 'us-east-2');
+    const gateAlarm = async (name: string, treatMissingData: string) =>
+      cloudWatch.send(
+        new PutMetricAlarmCommand({
+          AlarmName: name,
+          Namespace: GATE_ALARM.namespace,
+          MetricName: GATE_ALARM.metricName,
+          Dimensions: [{ Name: 'Gate', Value: name }],
+          Statistic: GATE_ALARM.statistic,
+          Period: GATE_ALARM.period,
+          EvaluationPeriods: GATE_ALARM.evaluationPeriods,
+          Threshold: GATE_ALARM.threshold,
+          ComparisonOperator: GATE_ALARM.comparisonOperator,
+          TreatMissingData: treatMissingData,
+        }),
+      );
+    const alarmCheck = async (alarm: string, insufficientData: string) => {
+      const out = await r53.send(
+        new CreateHealthCheckCommand({
+          CallerReference: `${alarm}-${insufficientData}`,
+          HealthCheckConfig: {
+            Type: 'CLOUDWATCH_METRIC',
+            AlarmIdentifier: { Region: 'us-east-2', Name: alarm },
+            InsufficientDataHealthStatus: insufficientData as 'LastKnownStatus',
+          },
+        }),
+      );
+      return out.HealthCheck?.Id ?? '';
+    };
+    const publish = (client: CloudWatchClient, alarm: string, value: number) =>
+      client.send(
+        new PutMetricDataCommand({
+          Namespace: GATE_ALARM.namespace,
+          MetricData: [
+            {
+              MetricName: GATE_ALARM.metricName,
+              Dimensions: [{ Name: 'Gate', Value: alarm }],
+              Value: value,
+              StorageResolution: 1,
+            },
+          ],
+        }),
+      );
+
+    await gateAlarm('gate-use1', GATE_ALARM.treatMissingData);
+    const gate = await alarmCheck('gate-use1', 'LastKnownStatus');
+    await upsert(zoneId, failoverPair('app.trading.example.com', gate));
+    // Never published: INSUFFICIENT_DATA, and a check with no last known status is healthy.
+    expect(healthy(gate)).toBe(true);
+    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.1']);
+
+    sim.faults.apply('region-down', ['us-east-1']);
+    sim.faults.apply('control-plane-down', ['route53']);
+    await publish(cloudWatch, 'gate-use1', 1);
+    expect(healthy(gate)).toBe(false);
+    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.2']);
+    // The alarm ignores missing data: long after the datapoint, the gate is still closed.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const state = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['gate-use1'] }));
+    expect(state.MetricAlarms?.[0]?.StateValue).toBe('ALARM');
+    expect(healthy(gate)).toBe(false);
+    await publish(cloudWatch, 'gate-use1', 0);
+    expect(healthy(gate)).toBe(true);
+    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.1']);
+
+    // InsufficientDataHealthStatus: an alarm whose data ages out keeps its last status only
+    // with LastKnownStatus; Healthy and Unhealthy say what they say.
+    sim.faults.apply('clear', []);
+    await gateAlarm('aging', 'missing');
+    const [lastKnown, healthyWhenUnknown, unhealthyWhenUnknown] = [
+      await alarmCheck('aging', 'LastKnownStatus'),
+      await alarmCheck('aging', 'Healthy'),
+      await alarmCheck('aging', 'Unhealthy'),
+    ];
+    await publish(cloudWatch, 'aging', 1);
+    expect([healthy(lastKnown), healthy(healthyWhenUnknown), healthy(unhealthyWhenUnknown)]).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    await waitFor(async () => {
+      const out = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['aging'] }));
+      return out.MetricAlarms?.[0]?.StateValue === 'INSUFFICIENT_DATA';
+    }, 'the datapoint to age out of the alarm period');
+    expect([healthy(lastKnown), healthy(healthyWhenUnknown), healthy(unhealthyWhenUnknown)]).toEqual([
+      false,
+      true,
+      false,
+    ]);
   });
 
   it('control-plane-down route53 fails the API but not health checks or DNS answers', async () => {

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningController } from '../../controllers/controller.js';
 import { startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { GATE_OF_USE1, gateExists, writerOf } from './estate.js';
+import { GATE_OF_USE1, gateClosed, writerOf } from './estate.js';
 import { HoldingProxy } from './holding-proxy.js';
 import {
   exampleIn,
@@ -30,10 +30,11 @@ const CALLS = [
   'DescribeGlobalClusters', // preflight
   'DescribeDBClusters',
   'GetMetricData',
-  'HeadObject', // fence
-  'PutObject',
+  'DescribeAlarms', // fence
+  'PutMetricData',
   'DescribeAutoScalingGroups', // scale-up
   'SetDesiredCapacity',
+  'DescribeAlarms', // fenced
   'DescribeGlobalClusters', // promote
   'FailoverGlobalCluster',
   'DescribeGlobalClusters', // wait-writer
@@ -119,13 +120,14 @@ async function expectSameEndState(ns: string, sim: AwsSimulator) {
     'Succeeded',
     'Succeeded',
     'Succeeded',
+    'Succeeded',
   ]);
   expect(sim.journal.list({ operation: 'FailoverGlobalCluster', outcome: 'ok' })).toHaveLength(1);
   expect(sim.journal.list({ operation: 'FailoverGlobalCluster' })).toHaveLength(1);
   expect(sim.journal.list({ region: 'us-east-1' })).toEqual([]);
   expect(sim.journal.list({ service: 'route53' })).toEqual([]);
   expect(await writerOf(sim)).toBe('trading-use2');
-  expect(await gateExists(sim, GATE_OF_USE1)).toBe(true);
+  expect(await gateClosed(sim, GATE_OF_USE1)).toBe(true);
   return failover;
 }
 
@@ -195,13 +197,13 @@ function kill(child: ChildProcess): Promise<void> {
 }
 
 describe('crash-resume, SIGKILL of the controller process', () => {
-  it('killed mid-PutObject (applied), mid-SetDesiredCapacity (lost) and mid-FailoverGlobalCluster (applied) → Succeeded, one FailoverGlobalCluster', async () => {
+  it('killed mid-PutMetricData (applied), mid-SetDesiredCapacity (lost) and mid-FailoverGlobalCluster (applied) → Succeeded, one FailoverGlobalCluster', async () => {
     const { ns, sim, proxy } = await setUp();
     let child = spawnController(side.kubeconfig, proxy.url);
     await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
     try {
       for (const [operation, outcome] of [
-        ['PutObject', 'release'],
+        ['PutMetricData', 'release'],
         ['SetDesiredCapacity', 'drop'],
         ['FailoverGlobalCluster', 'release'],
       ] as const) {
@@ -213,7 +215,7 @@ describe('crash-resume, SIGKILL of the controller process', () => {
         child = spawnController(side.kubeconfig, proxy.url);
       }
       const failover = await expectSameEndState(ns, sim);
-      expect(sim.journal.list({ operation: 'PutObject' })).toHaveLength(1);
+      expect(sim.journal.list({ operation: 'PutMetricData' })).toHaveLength(1);
       expect(sim.journal.list({ operation: 'SetDesiredCapacity' })).toHaveLength(1);
       expect(failover.status?.journal?.find((e) => e.name === 'promote')).toMatchObject({
         attempts: 2,

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { waitFor } from '../aws/support.js';
-import { GATE_OF_USE1, GATE_OF_USE2, gateExists, mutatingCalls, writerOf } from './estate.js';
+import { GATE_OF_USE1, GATE_OF_USE2, gateClosed, mutatingCalls, writerOf } from './estate.js';
 import {
   conditionOf,
   exampleIn,
@@ -111,6 +111,8 @@ describe('planned switchover', () => {
       { name: 'wait-writer', state: 'Succeeded', region: 'us-east-2' },
       { name: 'drain-old-primary', state: 'Succeeded', region: 'us-east-2' },
       { name: 'open-new-primary', state: 'Succeeded', region: 'us-east-1' },
+      { name: 'old-primary-drained', state: 'Succeeded', region: 'us-east-2' },
+      { name: 'new-primary-open', state: 'Succeeded', region: 'us-east-1' },
     ]);
     for (const entry of failover.status?.journal ?? []) {
       expect(entry.startedAt).toBeDefined();
@@ -127,8 +129,8 @@ describe('planned switchover', () => {
       sim.journal.list({ operation: 'SwitchoverGlobalCluster' }).map((e) => [e.region, e.outcome]),
     ).toEqual([['us-east-1', 'ok']]);
     expect(sim.journal.list({ operation: 'FailoverGlobalCluster' })).toHaveLength(0);
-    expect(await gateExists(sim, GATE_OF_USE1)).toBe(true);
-    expect(await gateExists(sim, GATE_OF_USE2)).toBe(false);
+    expect(await gateClosed(sim, GATE_OF_USE1)).toBe(true);
+    expect(await gateClosed(sim, GATE_OF_USE2)).toBe(false);
     expect(sim.journal.list({ service: 'route53' })).toHaveLength(0);
 
     const plan = await waitFor(async () => {
@@ -167,6 +169,7 @@ describe('unplanned failover', () => {
       { name: 'fence', state: 'Succeeded', region: 'us-east-2' },
       { name: 'scale-down-old', state: 'Skipped', region: 'us-east-1' },
       { name: 'scale-up', state: 'Succeeded', region: 'us-east-2' },
+      { name: 'fenced', state: 'Succeeded', region: 'us-east-2' },
       { name: 'promote', state: 'Succeeded', region: 'us-east-2' },
       { name: 'wait-writer', state: 'Succeeded', region: 'us-east-2' },
       { name: 'verify', state: 'Succeeded', region: 'us-east-2' },
@@ -186,7 +189,7 @@ describe('unplanned failover', () => {
       sim.journal.list({ operation: 'FailoverGlobalCluster' }).map((e) => [e.region, e.outcome]),
     ).toEqual([['us-east-2', 'ok']]);
     expect(await writerOf(sim)).toBe('trading-use2');
-    expect(await gateExists(sim, GATE_OF_USE1)).toBe(true);
+    expect(await gateClosed(sim, GATE_OF_USE1)).toBe(true);
   });
 
   it('with us-east-1 blackholed and no health report: the best-effort scale-down ends at its deadline and never blocks', async () => {

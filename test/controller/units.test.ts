@@ -107,6 +107,7 @@ describe('step lists', () => {
       ['fence', 'action', 'us-east-2'],
       ['scale-down-old', 'action', 'us-east-1'],
       ['scale-up', 'action', 'us-east-2'],
+      ['fenced', 'wait', 'us-east-2'],
       ['promote', 'action', 'us-east-2'],
       ['wait-writer', 'wait', 'us-east-2'],
       ['verify', 'wait', 'us-east-2'],
@@ -118,6 +119,8 @@ describe('step lists', () => {
       ['wait-writer', 'us-east-1'],
       ['drain-old-primary', 'us-east-1'],
       ['open-new-primary', 'us-east-2'],
+      ['old-primary-drained', 'us-east-1'],
+      ['new-primary-open', 'us-east-2'],
     ]);
   });
 });

@@ -105,22 +105,32 @@ export class CloudWatchService implements SimService {
   }
 
   alarmState(region: string, name: string): AlarmState | undefined {
-    return this.alarms.get(region)?.get(name)?.state;
+    const alarm = this.alarms.get(region)?.get(name);
+    if (alarm) this.refresh(region, alarm);
+    return alarm?.state;
   }
 
   /** Re-evaluates every alarm; the simulator calls this on a timer. */
   evaluateAlarms(): void {
-    const now = this.clock.now();
     for (const [region, alarms] of this.alarms) {
-      for (const alarm of alarms.values()) {
-        const { state, reason } = evaluate(alarm, this.store(region), now);
-        if (state !== alarm.state) {
-          alarm.state = state;
-          alarm.stateUpdatedAt = now;
-        }
-        alarm.stateReason = reason;
-      }
+      for (const alarm of alarms.values()) this.refresh(region, alarm);
     }
+  }
+
+  /**
+   * Evaluates one alarm now. AWS evaluates every period; the simulator also evaluates on every
+   * read and right after a datapoint for the alarm's metric arrives, because with a fast clock a
+   * 10-second period can pass between two timer ticks and a datapoint would go unseen.
+   */
+  private refresh(region: string, alarm: MetricAlarm): void {
+    // +1 ms: a datapoint stamped this very millisecond belongs to the period ending now.
+    const now = this.clock.now() + 1;
+    const { state, reason } = evaluate(alarm, this.store(region), now);
+    if (state !== alarm.state) {
+      alarm.state = state;
+      alarm.stateUpdatedAt = now;
+    }
+    alarm.stateReason = reason;
   }
 
   operationOf(request: ServiceRequest): string {
@@ -192,6 +202,17 @@ export class CloudWatchService implements SimService {
     });
     // Validate everything before storing anything: a bad datum rejects the whole call.
     for (const point of points.flat()) this.store(region).put(point);
+    for (const alarm of this.alarmsIn(region).values()) {
+      const watched = points
+        .flat()
+        .some(
+          (p) =>
+            p.namespace === alarm.namespace &&
+            p.metricName === alarm.metricName &&
+            p.dimensionsKey === dimensionsKey(alarm.dimensions),
+        );
+      if (watched) this.refresh(region, alarm);
+    }
   }
 
   private getMetricData(region: string, body: Json): Json {
@@ -288,6 +309,7 @@ export class CloudWatchService implements SimService {
   }
 
   private describeAlarms(region: string, body: Json): Json {
+    for (const alarm of this.alarmsIn(region).values()) this.refresh(region, alarm);
     const names = Array.isArray(body.AlarmNames) ? body.AlarmNames : undefined;
     const prefix = str(body, 'AlarmNamePrefix');
     const state = str(body, 'StateValue');

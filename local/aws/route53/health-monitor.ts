@@ -46,6 +46,8 @@ const MIN_PROBE_TIMEOUT_MS = 250;
  */
 export class HealthMonitor {
   private readonly states = new Map<string, ProbeState>();
+  /** Per CLOUDWATCH_METRIC check: healthy when its alarm last had data (for LastKnownStatus). */
+  private readonly lastKnownAlarmHealth = new Map<string, boolean>();
 
   constructor(
     private readonly clock: SimClock,
@@ -101,16 +103,9 @@ export class HealthMonitor {
         healthy = healthyChildren >= (config.healthThreshold ?? config.childHealthChecks.length);
         break;
       }
-      case 'CLOUDWATCH_METRIC': {
-        const state = this.alarmState(config.alarmRegion ?? 'us-east-1', config.alarmName ?? '');
-        healthy =
-          state === 'ALARM'
-            ? false
-            : state === 'OK'
-              ? true
-              : config.insufficientDataHealthStatus !== 'Unhealthy';
+      case 'CLOUDWATCH_METRIC':
+        healthy = this.alarmHealth(id, config);
         break;
-      }
       case 'RECOVERY_CONTROL':
         healthy = true;
         break;
@@ -118,6 +113,26 @@ export class HealthMonitor {
         healthy = this.states.get(id)?.healthy ?? true;
     }
     return config.inverted ? !healthy : healthy;
+  }
+
+  /**
+   * ALARM is unhealthy, OK healthy; without data, InsufficientDataHealthStatus decides, and
+   * LastKnownStatus keeps the status last seen with data (healthy for a check that never had any).
+   */
+  private alarmHealth(id: string, config: HealthCheckConfig): boolean {
+    const state = this.alarmState(config.alarmRegion ?? 'us-east-1', config.alarmName ?? '');
+    if (state === 'ALARM' || state === 'OK') {
+      this.lastKnownAlarmHealth.set(id, state === 'OK');
+      return state === 'OK';
+    }
+    switch (config.insufficientDataHealthStatus) {
+      case 'Unhealthy':
+        return false;
+      case 'LastKnownStatus':
+        return this.lastKnownAlarmHealth.get(id) ?? true;
+      default:
+        return true;
+    }
   }
 
   /** GetHealthCheckStatus observations: the raw probe result (before inversion), per checker region. */

@@ -150,7 +150,7 @@ function pairLevel(): ComposedTemplate[] {
         fromComposite(`status.compute.${region}.albZoneId`, `spec.endpoints.${region}.albZoneId`),
       ]),
       toComposite('status.zoneId', 'status.traffic.zoneId'),
-      toComposite('status.gateBuckets', 'status.traffic.gateBuckets'),
+      toComposite('status.gateAlarms', 'status.traffic.gateAlarms'),
       toComposite('status.healthChecks', 'status.traffic.healthChecks'),
     ]),
   ];

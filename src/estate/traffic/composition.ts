@@ -1,11 +1,12 @@
 /**
  * TrafficRouting Compositions: a managed hosted zone (default) or an existing zone id.
  * Failover types are static (us-east-1 PRIMARY): which region serves is decided at run time by the
- * gate objects the controller writes, never by a Git change (ARCHITECTURE §1, §2).
+ * gate alarms the controller sets, never by a Git change (ARCHITECTURE §1, §2; ADR 0009).
  */
 import { compositionName } from '../api.js';
 import { REGION_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
+import { EXTERNAL_NAME } from '../common/names.js';
 import {
   ESTATE_API_VERSION,
   ESTATE_GROUP,
@@ -17,6 +18,7 @@ import type { PipelineCompositionProps } from '../patch-and-transform/compositio
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { format } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate, DirectPatch } from '../patch-and-transform/types.js';
+import { GATE_ALARM, GATE_DIMENSIONS, GATE_INSUFFICIENT_DATA_STATUS, gateAlarmFormat } from './gate.js';
 
 export type ZoneSource = 'managed' | 'existing';
 const ZONE_SOURCE_LABEL = `${ESTATE_GROUP}/zone-source`;
@@ -46,34 +48,31 @@ function regionResources(region: PairRegion, source: ZoneSource): ComposedTempla
   ];
   return [
     managed({
-      name: `gate-bucket-${region}`,
-      service: 's3',
-      kind: 'Bucket',
-      region,
+      // Lives in the *peer* region: when `region` fails, its gate is still in reach (ADR 0009).
+      name: `gate-alarm-${region}`,
+      service: 'cloudwatch',
+      kind: 'MetricAlarm',
+      region: peer,
       labels: labels({ [ROLE_LABEL]: 'gate' }),
-      // Holds nothing but gate objects, so deleting the XR may empty it.
-      forProvider: { forceDestroy: true },
-      patches: [
-        fromComposite('spec.platformId', 'metadata.annotations[crossplane.io/external-name]', {
-          transforms: [format(gateBucketFormat(region))],
-        }),
-        toComposite('status.atProvider.id', `status.gateBuckets.${region}`),
-      ],
-    }),
-    managed({
-      name: `gate-bucket-public-access-${region}`,
-      service: 's3',
-      kind: 'BucketPublicAccessBlock',
-      region,
-      // Route 53 checkers read gate objects anonymously, so a bucket policy granting GetObject on
-      // gates/* must be allowed; ACLs stay blocked. (The policy MR is not in the stored schema set.)
       forProvider: {
-        bucketSelector: selectOwn(labels({ [ROLE_LABEL]: 'gate' })),
-        blockPublicAcls: true,
-        ignorePublicAcls: true,
-        blockPublicPolicy: false,
-        restrictPublicBuckets: false,
+        alarmDescription: `Switchyard traffic gate of ${region}: ALARM drains ${region} (its Route 53 gate check reads this alarm). Set by the failover controller; never page on it.`,
+        namespace: GATE_ALARM.namespace,
+        metricName: GATE_ALARM.metricName,
+        statistic: GATE_ALARM.statistic,
+        period: GATE_ALARM.period,
+        evaluationPeriods: GATE_ALARM.evaluationPeriods,
+        datapointsToAlarm: GATE_ALARM.datapointsToAlarm,
+        threshold: GATE_ALARM.threshold,
+        comparisonOperator: GATE_ALARM.comparisonOperator,
+        treatMissingData: GATE_ALARM.treatMissingData,
+        dimensions: { [GATE_DIMENSIONS.region]: region },
+        actionsEnabled: false,
       },
+      patches: [
+        fromComposite('spec.platformId', EXTERNAL_NAME, { transforms: [format(gateAlarmFormat(region))] }),
+        fromComposite('spec.platformId', `spec.forProvider.dimensions.${GATE_DIMENSIONS.platform}`),
+        toComposite('status.atProvider.id', `status.gateAlarms.${region}`),
+      ],
     }),
     managed({
       name: `health-check-alb-${region}`,
@@ -100,24 +99,16 @@ function regionResources(region: PairRegion, source: ZoneSource): ComposedTempla
       service: 'route53',
       kind: 'HealthCheck',
       labels: labels({ [CHECK_LABEL]: 'member' }),
-      // Inverted: healthy while the gate object is absent (S3 answers 403/404), unhealthy once the
-      // controller writes it into the other region's bucket.
+      // Healthy while the gate alarm is OK (or has never had data); unhealthy once the controller
+      // publishes 1 into the alarm's metric in the peer region.
       forProvider: {
-        type: 'HTTPS',
-        port: 443,
-        resourcePath: `/${gateObjectKey(region)}`,
-        invertHealthcheck: true,
-        requestInterval: REQUEST_INTERVAL,
-        failureThreshold: 1,
-        enableSni: true,
+        type: 'CLOUDWATCH_METRIC',
+        cloudwatchAlarmRegion: peer,
+        cloudwatchAlarmNameSelector: selectOwn(labels({ [ROLE_LABEL]: 'gate' })),
+        insufficientDataHealthStatus: GATE_INSUFFICIENT_DATA_STATUS,
         referenceName: `gate-${region}`,
       },
-      patches: [
-        fromComposite('spec.platformId', 'spec.forProvider.fqdn', {
-          transforms: [format(`${gateBucketFormat(peer)}.s3.${peer}.amazonaws.com`)],
-        }),
-        toComposite('status.atProvider.id', `status.healthChecks.${region}.gate`),
-      ],
+      patches: [toComposite('status.atProvider.id', `status.healthChecks.${region}.gate`)],
     }),
     managed({
       name: `health-check-${region}`,

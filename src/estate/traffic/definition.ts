@@ -1,8 +1,8 @@
 /**
  * TrafficRouting: Route 53 failover and latency records for the pair, gated per ARCHITECTURE §2.
  * Each region's records carry a CALCULATED check = AND(ALB check, gate check); the gate check of
- * region R is an inverted HTTPS check of `gates/R` in the *other* region's gate bucket, so draining
- * R is one PutObject in the surviving region: no Route 53 control-plane call.
+ * region R reads a CloudWatch alarm in the *other* region, so draining R is one PutMetricData in
+ * the surviving region: no Route 53 control-plane call (ADR 0009).
  */
 import { z } from 'zod';
 import { compositeResourceDefinition } from '../../apis/xrd.js';
@@ -52,10 +52,12 @@ const checks = z.strictObject({
 
 export const trafficStatus = z.strictObject({
   zoneId: statusString().optional(),
-  gateBuckets: z
+  gateAlarms: z
     .strictObject({ 'us-east-1': statusString().optional(), 'us-east-2': statusString().optional() })
     .optional()
-    .describe('Gate bucket of each region; the controller writes gates/<other region> objects into it.'),
+    .describe(
+      "Gate alarm of each region (it lives in the other region); a FailoverPlan's traffic.gates name them.",
+    ),
   healthChecks: z.strictObject({ 'us-east-1': checks.optional(), 'us-east-2': checks.optional() }).optional(),
 });
 
@@ -64,7 +66,7 @@ export const trafficDefinition = compositeResourceDefinition({
   kind: 'TrafficRouting',
   plural: 'trafficroutings',
   categories: ['switchyard', 'estate'],
-  description: 'Route 53 records, health checks and S3 traffic gates for the region pair.',
+  description: 'Route 53 records, health checks and CloudWatch-alarm traffic gates for the region pair.',
   spec: trafficSpec,
   status: trafficStatus,
   defaultCompositionRef: `trafficroutings.${ESTATE_GROUP}`,

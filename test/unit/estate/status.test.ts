@@ -139,6 +139,36 @@ describe('XR status from observed resources', () => {
     expect(validateObject(catalog, xr)).toEqual([]);
   });
 
+  it('TrafficRouting reports the zone, each region’s gate alarm and its three health checks', () => {
+    const { xr } = renderObserved('traffic.yaml', (name, object) => ({
+      id:
+        object.kind === 'MetricAlarm'
+          ? (object.metadata.annotations?.['crossplane.io/external-name'] ?? '')
+          : `id-${name}`,
+      ...(name === 'hosted-zone' ? { zoneId: 'Z0123456789' } : {}),
+    }));
+    expect(xr.status).toMatchObject({
+      zoneId: 'Z0123456789',
+      gateAlarms: {
+        'us-east-1': 'trading-switchyard-gate-us-east-1',
+        'us-east-2': 'trading-switchyard-gate-us-east-2',
+      },
+      healthChecks: {
+        'us-east-1': {
+          alb: 'id-health-check-alb-us-east-1',
+          gate: 'id-health-check-gate-us-east-1',
+          calculated: 'id-health-check-us-east-1',
+        },
+        'us-east-2': {
+          alb: 'id-health-check-alb-us-east-2',
+          gate: 'id-health-check-gate-us-east-2',
+          calculated: 'id-health-check-us-east-2',
+        },
+      },
+    });
+    expect(validateObject(catalog, xr)).toEqual([]);
+  });
+
   it('keeps the XR not ready, naming the unready resources, until they are observed Ready', () => {
     const { xr } = renderExample(join(examplesDir, 'database.yaml'), { catalog });
     expect(xr.status?.conditions).toEqual([

@@ -68,6 +68,8 @@ const pairKinds: Record<string, string> = {
 /** IAM and Route 53: no region. */
 const globalKinds = ['Role', 'Policy', 'RolePolicyAttachment', 'Zone', 'Record', 'HealthCheck'];
 
+const isGate = (mr: KubeObject) => mr.metadata.labels?.['platform.switchyard.dev/role'] === 'gate';
+
 const renderPlatform = (file = example) =>
   renderExample(file, { catalog, recursive: true }).resources.filter(isManaged);
 
@@ -137,7 +139,7 @@ describe('TradingPlatform', () => {
   it('alarms on ASG and Aurora at once, and on the ALB once Compute reports its ARNs', () => {
     const alarms = (mrs: KubeObject[], region: string) =>
       mrs
-        .filter((mr) => mr.kind === 'MetricAlarm' && regionOf(mr) === region)
+        .filter((mr) => mr.kind === 'MetricAlarm' && regionOf(mr) === region && !isGate(mr))
         .map((mr) => forProviderOf<{ dimensions: Record<string, string> }>(mr).dimensions);
     expect(alarms(renderPlatform(), 'us-east-2')).toEqual([
       { AutoScalingGroupName: 'trading-app-us-east-2' },
@@ -169,6 +171,52 @@ describe('TradingPlatform', () => {
       LoadBalancer: 'app/trading-us-east-1/0123456789abcdef',
       TargetGroup: 'targetgroup/trading-us-east-1/0123456789abcdef',
     });
+  });
+
+  it('gates each region with an alarm in the other region that its CALCULATED check ANDs in', () => {
+    const mrs = renderPlatform();
+    for (const [region, peer] of [
+      ['us-east-1', 'us-east-2'],
+      ['us-east-2', 'us-east-1'],
+    ] as const) {
+      const gates = mrs.filter((mr) => mr.kind === 'MetricAlarm' && isGate(mr) && regionOf(mr) === peer);
+      expect(gates, `gate alarm of ${region}`).toHaveLength(1);
+      const gate = gates[0] as KubeObject;
+      expect(gate.metadata.annotations?.['crossplane.io/external-name']).toBe(
+        `trading-switchyard-gate-${region}`,
+      );
+      expect(forProviderOf(gate)).toMatchObject({
+        namespace: 'Switchyard/Traffic',
+        metricName: 'GateClosed',
+        dimensions: { PlatformId: 'trading', Region: region },
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'ignore',
+        period: 10,
+      });
+      const check = mrs.find((mr) => resourceName(mr) === `health-check-gate-${region}`) as KubeObject;
+      expect(forProviderOf(check)).toMatchObject({
+        type: 'CLOUDWATCH_METRIC',
+        cloudwatchAlarmRegion: peer,
+        insufficientDataHealthStatus: 'LastKnownStatus',
+        cloudwatchAlarmNameSelector: {
+          matchControllerRef: true,
+          matchLabels: { 'platform.switchyard.dev/role': 'gate', 'platform.switchyard.dev/region': region },
+        },
+      });
+      // The CALCULATED check of the region's records needs both members: its ALB and its gate.
+      const calculated = mrs.find((mr) => resourceName(mr) === `health-check-${region}`) as KubeObject;
+      expect(forProviderOf(calculated)).toMatchObject({ type: 'CALCULATED', childHealthThreshold: 2 });
+    }
+    // Nothing public: every bucket of the platform keeps all four public access blocks.
+    for (const block of mrs.filter((mr) => mr.kind === 'BucketPublicAccessBlock')) {
+      expect(forProviderOf(block)).toMatchObject({
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+    }
   });
 
   it('passes each region its settings and picks the matching Network variant', () => {
