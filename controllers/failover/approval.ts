@@ -30,7 +30,7 @@ export const approvalGate: Step = {
     if (approval) return succeeded(`${need}; approved by ${approval.approvedBy} at ${approval.approvedAt}`);
     return {
       type: 'awaitingApproval',
-      message: `${need}; waiting for approval (spec is immutable: create a Failover with spec.approval.approvedBy/approvedAt)`,
+      message: `${need}; waiting for approval: set spec.approval {approvedBy, approvedAt} (kubectl patch --type merge), or spec.cancel: true`,
     };
   },
 };

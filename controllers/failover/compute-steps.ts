@@ -68,3 +68,35 @@ export function scaleDownOldPrimary(old: string): Step {
     },
   };
 }
+
+/**
+ * Undoes a scale-down when a cancel leaves the old primary serving: best effort (like the
+ * scale-down), each group back to the plan's serving capacity, capped by its MaxSize.
+ */
+export function restoreCapacity(name: string, region: string): Step {
+  return {
+    name,
+    kind: 'action',
+    region,
+    describe: `best effort: SetDesiredCapacity of the Auto Scaling groups in ${region} back to the plan's serving capacity`,
+    async run(ctx) {
+      const names = groupsIn(ctx.plan, region);
+      if (names.length === 0) return skipped(`the plan lists no Auto Scaling group in ${region}`);
+      const autoScaling = ctx.aws.bestEffort(region).autoScaling;
+      const notes: string[] = [];
+      try {
+        for (const groupName of names) {
+          const group = await autoScaling.describeGroup(groupName);
+          if (!group) continue;
+          const wanted = Math.min(ctx.plan.compute.standbyDesiredCapacity, group.maxSize);
+          if (group.desiredCapacity >= wanted) continue;
+          await autoScaling.setDesiredCapacity(groupName, wanted);
+          notes.push(`${groupName} ${group.desiredCapacity} → ${wanted}`);
+        }
+      } catch (error) {
+        return skipped(`best effort, not blocking: ${region} did not answer (${describeError(error)})`);
+      }
+      return succeeded(notes.length > 0 ? notes.join('; ') : `groups in ${region} already at capacity`);
+    },
+  };
+}

@@ -169,6 +169,7 @@ function promotionStep(
   return {
     name,
     kind: 'action',
+    oneWay: true,
     region: callRegion,
     describe: `${call} to ${target} on the ${callRegion} endpoint`,
     async run(ctx) {

@@ -6,7 +6,9 @@
  */
 import type { Failover, FailoverStatus } from '../../src/apis/index.js';
 import { describeError } from '../kube/api-errors.js';
+import { setConditions } from '../kube/conditions.js';
 import type { EventType } from '../kube/events.js';
+import { CANCELLED_CONDITION, decideCancel } from './cancel.js';
 import type { ExecutionContext, JournalEntry, Step, StepOutcome } from './model.js';
 import { isTerminal, type PhaseChange, withPhase } from './phase.js';
 
@@ -25,7 +27,11 @@ export type LockState = { held: true } | { held: false; holder: string };
 
 export interface EngineObserver {
   stepFinished(step: string, outcome: 'succeeded' | 'skipped' | 'failed'): void;
-  executionFinished(type: string, outcome: 'Succeeded' | 'Failed', durationSeconds: number): void;
+  executionFinished(
+    type: string,
+    outcome: 'Succeeded' | 'Failed' | 'Cancelled',
+    durationSeconds: number,
+  ): void;
 }
 
 export interface EngineDeps {
@@ -94,7 +100,29 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
     );
   }
 
-  for (const step of steps) {
+  let active: readonly Step[] = steps;
+  let cancelled = false;
+  if (failover.spec.cancel) {
+    const decision = decideCancel(steps, status.journal ?? [], status.conditions);
+    if (decision.kind === 'tooLate') {
+      if (!status.conditions?.some((c) => c.type === CANCELLED_CONDITION)) {
+        await write({
+          ...status,
+          conditions: setConditions(status.conditions, [decision.condition], generation, now()),
+        });
+        await deps.event('Warning', 'CancelRefused', decision.condition.message);
+      }
+    } else {
+      cancelled = true;
+      active = [...steps, ...decision.undo];
+      if (decision.begin) await beginCancel(decision.skip, decision.undo);
+    }
+  }
+
+  for (const step of active) {
+    // Every status write returns the object as stored, spec included: a cancel set while this
+    // call was running is seen before the next step, not after the whole execution.
+    if (failover.spec.cancel && !initial.spec.cancel) return advance(failover, deps);
     const entry = entryOf(step.name);
     if (!entry) throw new Error(`journal has no entry for step ${step.name}`);
     if (entry.state === 'Succeeded' || entry.state === 'Skipped') continue;
@@ -236,6 +264,8 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
     }
   }
 
+  if (cancelled) return finishCancelled(active.slice(steps.length).map((u) => u.name));
+
   // Every step is done.
   const completedAt = now();
   const startedAt = Date.parse(status.startedAt ?? completedAt.toISOString());
@@ -258,6 +288,73 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
   );
   await deps.event('Normal', reason, message);
   return {};
+
+  /** Skips what is left and appends the undo steps, in one status write. */
+  async function beginCancel(skip: readonly string[], undo: readonly Step[]): Promise<void> {
+    const at = now().toISOString();
+    const journal: JournalEntry[] = (status.journal ?? []).map((e) =>
+      skip.includes(e.name)
+        ? {
+            ...e,
+            state: 'Skipped',
+            finishedAt: at,
+            message: stepMessage(
+              e.state === 'Running'
+                ? `cancelled while running (${e.message ?? 'no result yet'})`
+                : 'cancelled',
+            ),
+          }
+        : e,
+    );
+    journal.push(
+      ...undo.map((u) => ({
+        name: u.name,
+        state: 'Pending' as const,
+        attempts: 0,
+        ...(u.region ? { region: u.region } : {}),
+      })),
+    );
+    const message =
+      undo.length > 0
+        ? `cancelled by spec.cancel before the one-way step; undoing: ${undo.map((u) => u.name).join(' → ')}`
+        : 'cancelled by spec.cancel before any change in AWS; nothing to undo';
+    await write(
+      withPhase(
+        { ...status, journal },
+        { phase: 'Running', reason: 'Cancelling', message },
+        generation,
+        now(),
+        [{ type: CANCELLED_CONDITION, status: 'Unknown', reason: 'Cancelling', message }],
+      ),
+    );
+    await deps.event('Warning', 'Cancelling', message);
+  }
+
+  async function finishCancelled(undoNames: readonly string[]): Promise<AdvanceResult> {
+    const at = now();
+    const undone = (status.journal ?? []).filter(
+      (e) => undoNames.includes(e.name) && e.state === 'Succeeded',
+    );
+    const message =
+      undone.length > 0
+        ? `cancelled before the one-way step; undone: ${undone.map((e) => e.name).join(', ')}`
+        : 'cancelled before any change in AWS';
+    await write(
+      withPhase(
+        { ...status, completedAt: at.toISOString() },
+        { phase: 'Cancelled', reason: 'Cancelled', message },
+        generation,
+        at,
+      ),
+    );
+    deps.observer?.executionFinished(
+      failover.spec.type,
+      'Cancelled',
+      (at.getTime() - Date.parse(status.startedAt ?? at.toISOString())) / 1000,
+    );
+    await deps.event('Normal', 'Cancelled', message);
+    return {};
+  }
 
   async function finishFailed(
     step: Step,

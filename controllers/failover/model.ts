@@ -58,6 +58,10 @@ export interface Step {
   /** What the step would do, for dry-run journals and Events. */
   describe: string;
   run(ctx: ExecutionContext): Promise<StepOutcome>;
+  /** The point of no return (promote, switchover): a cancel after it has started is refused. */
+  oneWay?: boolean;
+  /** Steps that reverse this one's effect when the execution is cancelled (run newest first). */
+  undo?: Step[];
 }
 
 export const succeeded = (message: string): StepOutcome => ({ type: 'succeeded', message });

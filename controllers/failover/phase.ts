@@ -4,7 +4,8 @@ import { type ConditionUpdate, setConditions } from '../kube/conditions.js';
 
 export type Phase = NonNullable<FailoverStatus['phase']>;
 
-export const isTerminal = (phase: string | undefined) => phase === 'Succeeded' || phase === 'Failed';
+export const isTerminal = (phase: string | undefined) =>
+  phase === 'Succeeded' || phase === 'Failed' || phase === 'Cancelled';
 
 export interface PhaseChange {
   phase: Phase;
@@ -32,6 +33,15 @@ function conditionsFor({ phase, reason, message }: PhaseChange): ConditionUpdate
       return [
         c('Failed', 'True', reason, message),
         c('Succeeded', 'False', reason, message),
+        c('Ready', 'False', reason, message),
+        c('Progressing', 'False', reason, message),
+        c('AwaitingApproval', 'False', reason, message),
+      ];
+    case 'Cancelled':
+      return [
+        c('Cancelled', 'True', reason, message),
+        c('Succeeded', 'False', reason, message),
+        c('Failed', 'False', reason, message),
         c('Ready', 'False', reason, message),
         c('Progressing', 'False', reason, message),
         c('AwaitingApproval', 'False', reason, message),

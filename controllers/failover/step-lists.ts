@@ -1,7 +1,7 @@
 /** The two step lists of ARCHITECTURE §3, in execution order. */
 import type { FailoverPlanSpec, FailoverSpec } from '../../src/apis/index.js';
 import { approvalGate } from './approval.js';
-import { scaleDownOldPrimary, scaleUpStandby } from './compute-steps.js';
+import { restoreCapacity, scaleDownOldPrimary, scaleUpStandby } from './compute-steps.js';
 import {
   lagGate,
   plannedPreflight,
@@ -26,8 +26,15 @@ export function unplannedSteps(plan: FailoverPlanSpec, target: string): Step[] {
   return [
     unplannedPreflight(target),
     approvalGate,
-    setGate('fence', old, true, target),
-    scaleDownOldPrimary(old),
+    {
+      ...setGate('fence', old, true, target),
+      // A cancel before the promotion lets the old primary, still the writer, serve again.
+      undo: [
+        setGate('undo-fence', old, false, target),
+        gateSettled('undo-fence-settled', old, false, target),
+      ],
+    },
+    { ...scaleDownOldPrimary(old), undo: [restoreCapacity('undo-scale-down-old', old)] },
     scaleUpStandby(target),
     gateSettled('fenced', old, true, target),
     promote(target),

@@ -38,7 +38,11 @@ export class ControllerMetrics implements EngineObserver {
     this.stepsTotal.inc({ step, outcome });
   }
 
-  executionFinished(type: string, outcome: 'Succeeded' | 'Failed', durationSeconds: number): void {
+  executionFinished(
+    type: string,
+    outcome: 'Succeeded' | 'Failed' | 'Cancelled',
+    durationSeconds: number,
+  ): void {
     this.failoverDuration.observe({ type, outcome }, durationSeconds);
   }
 }

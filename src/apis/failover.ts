@@ -1,7 +1,8 @@
 /**
  * Failover: one execution of a FailoverPlan (ARCHITECTURE §3). People create it with kubectl
  * and the automatic trigger creates it too, so every failover leaves the same audit object.
- * Its spec is a request and never changes; its status is the step journal the controller resumes from.
+ * Its spec is a request: only `cancel` and `approval` may be set later; its status is the step journal
+ * the controller resumes from.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
@@ -21,6 +22,20 @@ import { ageColumn, defineCustomResource, type ResourceInputOf, type ResourceOf 
 import type { FailoverPlanSpec } from './failover-plan.js';
 
 export const failoverTypes = ['Switchover', 'Failover'] as const;
+
+/** The request proper: every spec field except the two a person may set later. */
+const REQUEST_FIELDS = ['planRef', 'type', 'targetRegion', 'allowDataLoss', 'dryRun', 'reason'] as const;
+
+function requestOf(spec: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(REQUEST_FIELDS.map((field) => [field, spec[field]]));
+}
+
+/** `self.f == oldSelf.f` per field; optional ones compare presence first (CEL has no null). */
+const REQUEST_UNCHANGED_RULE = REQUEST_FIELDS.map((field) =>
+  field === 'reason'
+    ? `has(self.${field}) == has(oldSelf.${field}) && (!has(self.${field}) || self.${field} == oldSelf.${field})`
+    : `self.${field} == oldSelf.${field}`,
+).join(' && ');
 
 const approval = z
   .strictObject({
@@ -51,15 +66,41 @@ export const failoverSpec = withRules(
         .boolean()
         .default(false)
         .describe('Run the read-only preflight steps and stop before acting.'),
-      approval: approval.optional(),
+      approval: approval
+        .optional()
+        .describe(
+          'Approval for a failover whose plan or observed lag requires one; may be added to a waiting Failover (kubectl patch), never changed.',
+        ),
+      cancel: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Set to true to stop the execution. Before the one-way step (promote / switchover) it stops and undoes the traffic fence; after it, the execution runs to the end and says so in the Cancelled condition. Cannot be withdrawn.',
+        ),
       reason: text().optional().describe('Why this failover was requested; kept for the audit trail.'),
     })
-    .describe('The requested failover. Immutable: to change it, create a new Failover.'),
+    .describe(
+      'The requested failover. Only cancel and approval may change; for anything else create a new Failover.',
+    ),
   [
     transitionRule({
-      rule: 'self == oldSelf',
-      message: 'spec is immutable once the Failover is created; create a new Failover instead',
-      check: (self, oldSelf) => isDeepStrictEqual(self, oldSelf),
+      rule: REQUEST_UNCHANGED_RULE,
+      message:
+        'only spec.cancel and spec.approval may change once the Failover is created; create a new Failover instead',
+      check: (self, oldSelf) => isDeepStrictEqual(requestOf(self), requestOf(oldSelf)),
+    }),
+    transitionRule({
+      rule: '!has(oldSelf.approval) || (has(self.approval) && self.approval == oldSelf.approval)',
+      message: 'an approval cannot be changed or removed once given',
+      fieldPath: '.approval',
+      check: (self, oldSelf) =>
+        oldSelf.approval === undefined || isDeepStrictEqual(self.approval, oldSelf.approval),
+    }),
+    transitionRule({
+      rule: '!oldSelf.cancel || self.cancel',
+      message: 'a cancel cannot be withdrawn; create a new Failover instead',
+      fieldPath: '.cancel',
+      check: (self, oldSelf) => !oldSelf.cancel || self.cancel,
     }),
     celRule({
       rule: "!self.allowDataLoss || self.type == 'Failover'",
@@ -76,7 +117,14 @@ export const failoverSpec = withRules(
   ],
 );
 
-export const failoverPhases = ['Pending', 'AwaitingApproval', 'Running', 'Succeeded', 'Failed'] as const;
+export const failoverPhases = [
+  'Pending',
+  'AwaitingApproval',
+  'Running',
+  'Succeeded',
+  'Failed',
+  'Cancelled',
+] as const;
 export const stepStates = ['Pending', 'Running', 'Succeeded', 'Failed', 'Skipped'] as const;
 
 const journalEntry = z.strictObject({

@@ -12,13 +12,13 @@ import type { RunningController } from '../../controllers/controller.js';
 import { startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { GATE_OF_USE1, gateClosed, writerOf } from './estate.js';
-import { HoldingProxy } from './holding-proxy.js';
+import type { HoldingProxy } from './holding-proxy.js';
+import { prepareOutageNamespace, startOutageSimulator } from './outage.js';
 import {
   exampleIn,
   type KubeSide,
   repoRoot,
   startKubeSide,
-  startSeededSimulator,
   testControllerOptions,
   waitForFailover,
 } from './platform.js';
@@ -60,45 +60,8 @@ afterEach(async () => {
 
 async function setUp(): Promise<{ ns: string; sim: AwsSimulator; proxy: HoldingProxy }> {
   const ns = `crash${++namespaceCount}`;
-  await side.ok(
-    ['apply', '-f', '-'],
-    JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }),
-  );
-  await side.ok(['apply', '-f', '-'], exampleIn('failover-plan.yaml', ns));
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  await side.ok(
-    ['apply', '-f', '-'],
-    JSON.stringify({
-      apiVersion: 'failover.switchyard.dev/v1alpha1',
-      kind: 'RegionHealth',
-      metadata: { name: 'use1-from-use2', namespace: ns },
-      spec: {
-        region: 'us-east-1',
-        vantage: 'cluster-use2',
-        probes: [{ name: 'alb', type: 'TCP', tcp: { host: 'api.us-east-1.example.com', port: 443 } }],
-      },
-    }),
-  );
-  await side.ok([
-    'patch',
-    'regionhealth',
-    'use1-from-use2',
-    '-n',
-    ns,
-    '--subresource=status',
-    '--type=merge',
-    '-p',
-    JSON.stringify({
-      status: {
-        healthy: false,
-        signals: [{ name: 'alb', healthy: false, lastTransitionTime: now, lastProbeTime: now }],
-      },
-    }),
-  ]);
-  sim = await startSeededSimulator();
-  sim.faults.apply('region-down', ['us-east-1']);
-  proxy = await HoldingProxy.start(sim.url);
-  sim.journal.clear();
+  await prepareOutageNamespace(side, ns);
+  ({ sim, proxy } = await startOutageSimulator());
   return { ns, sim, proxy };
 }
 

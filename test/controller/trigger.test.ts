@@ -105,6 +105,7 @@ describe('automatic trigger', () => {
         targetRegion: 'us-east-1',
         allowDataLoss: false,
         dryRun: false,
+        cancel: false,
       },
       status: { phase: 'Succeeded' },
     };

@@ -70,6 +70,9 @@ interface Case {
 
 const plan = () => example('failover-plan.yaml');
 const switchover = () => example('failover-switchover.yaml');
+const IMMUTABLE_REQUEST =
+  'spec: only spec.cancel and spec.approval may change once the Failover is created; create a new Failover instead';
+const APPROVAL = { approvedBy: 'oncall-trading-platform', approvedAt: '2026-11-25T03:12:00Z' };
 const health = () => example('region-health.yaml');
 const withStatus = (object: Obj, status: Obj) => ({ ...object, status });
 
@@ -264,7 +267,45 @@ const cases: Case[] = [
       f.spec.targetRegion = 'us-east-1';
       return f;
     },
-    expected: ['spec: spec is immutable once the Failover is created; create a new Failover instead'],
+    expected: [IMMUTABLE_REQUEST],
+  },
+  {
+    name: 'an update that drops the reason',
+    resource: FailoverResource,
+    previous: () => ({ ...switchover(), spec: { ...switchover().spec, reason: 'quarterly drill' } }),
+    object: switchover,
+    expected: [IMMUTABLE_REQUEST],
+  },
+  {
+    name: 'an update that requests cancel',
+    resource: FailoverResource,
+    previous: switchover,
+    object: () => ({ ...switchover(), spec: { ...switchover().spec, cancel: true } }),
+    expected: [],
+  },
+  {
+    name: 'an update that withdraws a cancel',
+    resource: FailoverResource,
+    previous: () => ({ ...switchover(), spec: { ...switchover().spec, cancel: true } }),
+    object: () => ({ ...switchover(), spec: { ...switchover().spec, cancel: false } }),
+    expected: ['spec.cancel: a cancel cannot be withdrawn; create a new Failover instead'],
+  },
+  {
+    name: 'an update that adds an approval',
+    resource: FailoverResource,
+    previous: switchover,
+    object: () => ({ ...switchover(), spec: { ...switchover().spec, approval: APPROVAL } }),
+    expected: [],
+  },
+  {
+    name: 'an update that changes who approved',
+    resource: FailoverResource,
+    previous: () => ({ ...switchover(), spec: { ...switchover().spec, approval: APPROVAL } }),
+    object: () => ({
+      ...switchover(),
+      spec: { ...switchover().spec, approval: { ...APPROVAL, approvedBy: 'mallory' } },
+    }),
+    expected: ['spec.approval: an approval cannot be changed or removed once given'],
   },
 
   // RegionHealth

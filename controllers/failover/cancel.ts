@@ -1,0 +1,54 @@
+/**
+ * Cancelling an execution (spec.cancel). Before the one-way step (promote, switchover) nothing is
+ * irreversible: what is left is skipped and the undo steps of what was done run, newest first, so
+ * the old primary — still the writer — serves again. Once the one-way step has started there is
+ * nothing safe to go back to; the execution runs to the end and the Cancelled condition says why.
+ *
+ * The decision is recomputed from the journal on every reconcile, so a crash while undoing resumes.
+ */
+import type { ConditionUpdate } from '../kube/conditions.js';
+import type { JournalEntry, Step } from './model.js';
+
+export const CANCELLED_CONDITION = 'Cancelled';
+
+export type CancelDecision =
+  /** Refused: the point of no return has been passed. */
+  | { kind: 'tooLate'; condition: ConditionUpdate }
+  /** Cancelling: `undo` joins the step list; `begin` when this reconcile starts it. */
+  | { kind: 'cancel'; undo: Step[]; begin: boolean; skip: string[] };
+
+export function decideCancel(
+  steps: readonly Step[],
+  journal: readonly JournalEntry[],
+  conditions: ReadonlyArray<{ type: string; reason?: string }> | undefined,
+): CancelDecision {
+  const entry = (name: string) => journal.find((e) => e.name === name);
+  const allUndo = steps.flatMap((s) => s.undo ?? []);
+  const underway = conditions?.some((c) => c.type === CANCELLED_CONDITION && c.reason === 'Cancelling');
+  if (underway) {
+    return { kind: 'cancel', undo: allUndo.filter((u) => entry(u.name)), begin: false, skip: [] };
+  }
+  const oneWay = steps.find((s) => s.oneWay);
+  const oneWayState = oneWay ? entry(oneWay.name)?.state : undefined;
+  if (oneWay && oneWayState !== undefined && oneWayState !== 'Pending') {
+    return {
+      kind: 'tooLate',
+      condition: {
+        type: CANCELLED_CONDITION,
+        status: 'False',
+        reason: 'PastOneWayStep',
+        message: `cancel refused: ${oneWay.name} has started (${oneWayState}); the execution runs to the end. To go back, create a Switchover once it has finished.`,
+      },
+    };
+  }
+  // A step still Running may have taken effect before the cancel arrived: undo it too (undo
+  // steps read before they act, so undoing an effect that never happened changes nothing).
+  const done = steps.filter((s) => {
+    const state = entry(s.name)?.state;
+    return s.undo && (state === 'Succeeded' || state === 'Running');
+  });
+  const skip = steps
+    .filter((s) => ['Pending', 'Running'].includes(entry(s.name)?.state ?? 'Pending'))
+    .map((s) => s.name);
+  return { kind: 'cancel', undo: done.reverse().flatMap((s) => s.undo ?? []), begin: true, skip };
+}

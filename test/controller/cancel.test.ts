@@ -1,0 +1,209 @@
+/**
+ * spec.cancel and spec.approval set on a running Failover with `kubectl patch`, over the wire:
+ * a cancel before the promotion stops, undoes the fence and leaves the old primary serving; a cancel
+ * after it is refused and the execution finishes; an approval patched onto a waiting Failover lets
+ * it go on.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningController } from '../../controllers/controller.js';
+import type { AwsSimulator } from '../../local/aws/index.js';
+import { GATE_OF_USE1, gateClosed, mutatingCalls, writerOf } from './estate.js';
+import type { HoldingProxy } from './holding-proxy.js';
+import { prepareOutageNamespace, startOutageSimulator } from './outage.js';
+import {
+  conditionOf,
+  exampleIn,
+  journalOf,
+  type KubeSide,
+  startKubeSide,
+  startTestController,
+  waitForFailover,
+} from './platform.js';
+
+const NAME = 'trading-failover-use1-outage';
+const withoutApproval = (text: string) => text.replace(/ {2}approval:\n( {4}.*\n)+/, '');
+
+let side: KubeSide;
+let sim: AwsSimulator | undefined;
+let proxy: HoldingProxy | undefined;
+let controller: RunningController | undefined;
+let namespaceCount = 0;
+
+beforeAll(async () => {
+  side = await startKubeSide();
+});
+afterAll(async () => side?.close());
+afterEach(async () => {
+  await controller?.stop();
+  await proxy?.close();
+  await sim?.close();
+  controller = undefined;
+  proxy = undefined;
+  sim = undefined;
+});
+
+async function setUp() {
+  const ns = `cancel${++namespaceCount}`;
+  await prepareOutageNamespace(side, ns);
+  ({ sim, proxy } = await startOutageSimulator());
+  controller = await startTestController(side, sim, proxy.url);
+  return { ns, sim, proxy };
+}
+
+const patchSpec = (ns: string, spec: object) =>
+  side.ok(['patch', 'failover', NAME, '-n', ns, '--type=merge', '-p', JSON.stringify({ spec })]);
+
+describe('cancel', () => {
+  it('while awaiting approval → Cancelled, kubectl wait sees it, 0 mutating AWS calls', async () => {
+    const { ns, sim } = await setUp();
+    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns, withoutApproval));
+    await waitForFailover(side, ns, NAME, (f) => f.status?.phase === 'AwaitingApproval', 'AwaitingApproval');
+
+    await patchSpec(ns, { cancel: true });
+    await side.ok(['wait', '--for=condition=Cancelled', '--timeout=20s', '-n', ns, `failover/${NAME}`]);
+    const failover = await waitForFailover(
+      side,
+      ns,
+      NAME,
+      (f) => f.status?.phase === 'Cancelled',
+      'Cancelled',
+    );
+    expect(conditionOf(failover, 'Cancelled')).toMatchObject({
+      status: 'True',
+      message: 'cancelled before any change in AWS',
+    });
+    expect(conditionOf(failover, 'Succeeded')?.status).toBe('False');
+    expect(
+      journalOf(failover)
+        .filter((e) => e.state === 'Skipped')
+        .map((e) => e.name),
+    ).toEqual([
+      'approval',
+      'fence',
+      'scale-down-old',
+      'scale-up',
+      'fenced',
+      'promote',
+      'wait-writer',
+      'verify',
+    ]);
+    expect(mutatingCalls(sim)).toEqual([]);
+    const described = await side.ok(['describe', 'failover', NAME, '-n', ns]);
+    expect(described).toMatch(/Cancelled\s+.*cancelled before any change in AWS/);
+  });
+
+  it('after the fence, before the promotion → the fence is undone in us-east-2, the old primary still writes', async () => {
+    const { ns, sim, proxy } = await setUp();
+    const scaleUp = proxy.holdNext('SetDesiredCapacity');
+    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
+    const held = await scaleUp;
+    expect(await gateClosed(sim, GATE_OF_USE1)).toBe(true);
+
+    await patchSpec(ns, { cancel: true });
+    await held.release();
+    proxy.unblock();
+    const failover = await waitForFailover(
+      side,
+      ns,
+      NAME,
+      (f) => f.status?.phase === 'Cancelled',
+      'Cancelled',
+    );
+
+    // scale-up ends either way (its answer lost, the SDK retries): Succeeded, or Skipped when
+    // the engine retried it after seeing the cancel. A bigger warm standby is not undone.
+    const scaleUpState = failover.status?.journal?.find((e) => e.name === 'scale-up')?.state;
+    expect(['Succeeded', 'Skipped']).toContain(scaleUpState);
+    expect(journalOf(failover)).toEqual([
+      { name: 'preflight', state: 'Succeeded', region: 'us-east-2' },
+      { name: 'approval', state: 'Succeeded', region: undefined },
+      { name: 'fence', state: 'Succeeded', region: 'us-east-2' },
+      { name: 'scale-down-old', state: 'Skipped', region: 'us-east-1' },
+      { name: 'scale-up', state: scaleUpState, region: 'us-east-2' },
+      { name: 'fenced', state: 'Skipped', region: 'us-east-2' },
+      { name: 'promote', state: 'Skipped', region: 'us-east-2' },
+      { name: 'wait-writer', state: 'Skipped', region: 'us-east-2' },
+      { name: 'verify', state: 'Skipped', region: 'us-east-2' },
+      { name: 'undo-fence', state: 'Succeeded', region: 'us-east-2' },
+      { name: 'undo-fence-settled', state: 'Succeeded', region: 'us-east-2' },
+    ]);
+    expect(conditionOf(failover, 'Cancelled')?.message).toBe(
+      'cancelled before the one-way step; undone: undo-fence, undo-fence-settled',
+    );
+    expect(await gateClosed(sim, GATE_OF_USE1)).toBe(false);
+    expect(await writerOf(sim, 'us-east-2')).toBe('trading-use1');
+    expect(sim.journal.list({ operation: 'FailoverGlobalCluster' })).toEqual([]);
+    // Still nothing asked of the failed region or of Route 53.
+    expect(sim.journal.list({ region: 'us-east-1' })).toEqual([]);
+    expect(sim.journal.list({ service: 'route53' })).toEqual([]);
+  });
+
+  it('after the promotion has started → refused with a condition; the execution finishes Succeeded', async () => {
+    const { ns, sim, proxy } = await setUp();
+    const promotion = proxy.holdNext('FailoverGlobalCluster');
+    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
+    const held = await promotion;
+    await patchSpec(ns, { cancel: true });
+    await held.release();
+    proxy.unblock();
+    const failover = await waitForFailover(
+      side,
+      ns,
+      NAME,
+      (f) => f.status?.phase === 'Succeeded',
+      'Succeeded',
+    );
+    expect(conditionOf(failover, 'Cancelled')).toMatchObject({ status: 'False', reason: 'PastOneWayStep' });
+    expect(conditionOf(failover, 'Cancelled')?.message).toMatch(/promote has started/);
+    expect(await writerOf(sim)).toBe('trading-use2');
+    expect(await gateClosed(sim, GATE_OF_USE1)).toBe(true);
+    expect(sim.journal.list({ operation: 'FailoverGlobalCluster' })).toHaveLength(1);
+  });
+
+  it('refuses to withdraw a cancel (CEL), naming the field', async () => {
+    const { ns } = await setUp();
+    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns, withoutApproval));
+    await patchSpec(ns, { cancel: true });
+    const refused = await side.kubectl.run([
+      'patch',
+      'failover',
+      NAME,
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { cancel: false } }),
+    ]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/spec\.cancel: Invalid value: .*a cancel cannot be withdrawn/);
+  });
+});
+
+describe('approval patched onto a waiting Failover', () => {
+  it('AwaitingApproval → kubectl patch spec.approval → Succeeded, the approver in the journal', async () => {
+    const { ns, sim } = await setUp();
+    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns, withoutApproval));
+    const waiting = await waitForFailover(
+      side,
+      ns,
+      NAME,
+      (f) => f.status?.phase === 'AwaitingApproval',
+      'AwaitingApproval',
+    );
+    expect(conditionOf(waiting, 'AwaitingApproval')?.message).toMatch(/kubectl patch/);
+    expect(mutatingCalls(sim)).toEqual([]);
+
+    await patchSpec(ns, { approval: { approvedBy: 'alice@trading', approvedAt: '2026-11-25T04:00:00Z' } });
+    const failover = await waitForFailover(
+      side,
+      ns,
+      NAME,
+      (f) => f.status?.phase === 'Succeeded',
+      'Succeeded',
+    );
+    expect(failover.status?.journal?.find((e) => e.name === 'approval')?.message).toMatch(
+      /approved by alice@trading at 2026-11-25T04:00:00Z/,
+    );
+    expect(await writerOf(sim)).toBe('trading-use2');
+  });
+});
