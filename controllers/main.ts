@@ -8,13 +8,14 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { awsRegion } from '../src/apis/common.js';
 import { startController } from './controller.js';
 
 const USAGE =
   'controller [--kubeconfig <file>] [--context <name>] --region <aws-region> [--aws-endpoint <url>] [--http-port <p>] [--poll-interval-ms <ms>] [--readiness-interval-ms <ms, 0 = off>] [--leader-election-namespace <ns>] [--vantage <name>] [--log-level <level>]';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+/** pino's levels (fatal … trace) and `silent`. */
+export const LOG_LEVELS: readonly string[] = [...Object.keys(pino.levels.values), 'silent'];
 
 /** The command line, checked; what `main` turns into ControllerOptions. */
 export interface ControllerArgs {
@@ -27,7 +28,7 @@ export interface ControllerArgs {
   readinessIntervalMs?: number;
   leaderElectionNamespace?: string;
   vantage?: string;
-  logLevel: LogLevel;
+  logLevel: string;
 }
 
 /** Parses the controller's command line (the Helm chart's container args are tested against it). */
@@ -55,7 +56,7 @@ export function parseControllerArgs(argv: string[]): { args: ControllerArgs } | 
     return { error: error instanceof Error ? error.message : String(error) };
   }
   const region = values.region;
-  if (!region || !/^[a-z]{2}(-gov)?-[a-z]+-[0-9]+$/.test(region))
+  if (!region || !awsRegion().safeParse(region).success)
     return { error: '--region must be an AWS region such as us-east-2' };
   const number = (flag: string) => (values[flag] === undefined ? undefined : Number(values[flag]));
   const httpPort = number('http-port');
@@ -65,12 +66,11 @@ export function parseControllerArgs(argv: string[]): { args: ControllerArgs } | 
   if (readinessIntervalMs !== undefined && !(readinessIntervalMs >= 0))
     return { error: '--readiness-interval-ms must be a number of milliseconds (0 turns readiness off)' };
   const logLevel = values['log-level'] ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel as LogLevel))
-    return { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}` };
+  if (!LOG_LEVELS.includes(logLevel)) return { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}` };
   return {
     args: {
       region,
-      logLevel: logLevel as LogLevel,
+      logLevel,
       ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
       ...(values.context ? { context: values.context } : {}),
       ...(values['aws-endpoint'] ? { awsEndpoint: values['aws-endpoint'] } : {}),
