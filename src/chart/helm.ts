@@ -58,11 +58,14 @@ const isEmpty = (value: unknown) =>
 
 /** Concrete values: what `helm template` renders for them. */
 export function valuesContext(values: object, release: ReleaseInfo, chart: ChartInfo): ChartContext {
-  const get = (path: string): unknown => {
+  /** The value at `path`; a missing one is an error unless `optional` (dropped with `--set x=null`). */
+  const get = (path: string, optional = false): unknown => {
     let current: unknown = values;
     for (const key of path.split('.')) {
-      if (typeof current !== 'object' || current === null || !(key in current))
+      if (typeof current !== 'object' || current === null || !(key in current)) {
+        if (optional) return undefined;
         throw new Error(`chart value ${path} does not exist in values.yaml`);
+      }
       current = (current as Record<string, unknown>)[key];
     }
     return current;
@@ -75,8 +78,8 @@ export function valuesContext(values: object, release: ReleaseInfo, chart: Chart
     intStr: (path) => String(Math.trunc(Number(get(path)))),
     scalar: <T>(path: string) => get(path) as T,
     yaml: <T>(path: string) => get(path) as T,
-    optional: (key, path) => (isEmpty(get(path)) ? {} : { [key]: get(path) }),
-    optionalFlag: (flag, path) => (isEmpty(get(path)) ? [] : [`${flag}=${String(get(path))}`]),
+    optional: (key, path) => (isEmpty(get(path, true)) ? {} : { [key]: get(path) }),
+    optionalFlag: (flag, path) => (isEmpty(get(path, true)) ? [] : [`${flag}=${String(get(path))}`]),
   };
 }
 

@@ -25,7 +25,7 @@ export const chartValuesSchema = z
       tag: z.string().describe("empty: the chart's appVersion"),
       pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']),
     }),
-    imagePullSecrets: z.array(z.strictObject({ name: z.string().min(1) })),
+    imagePullSecrets: z.array(z.strictObject({ name: z.string().min(1) })).optional(),
     region: awsRegion().describe('the region of the cluster this release runs in (--region)'),
     awsEndpoint: z
       .union([z.literal(''), z.url()])
@@ -37,12 +37,13 @@ export const chartValuesSchema = z
     replicaCount: z.int().min(1),
     readinessIntervalMs: z.int().min(0).describe('FailoverPlan readiness period; 0 turns it off'),
     metrics: z.strictObject({ port: z.int().min(1).max(65535) }),
-    serviceAccount: z.strictObject({ annotations: stringMap }),
-    podAnnotations: stringMap,
+    serviceAccount: z.strictObject({ annotations: stringMap.optional() }),
+    podAnnotations: stringMap.optional(),
     resources: objectMap,
-    nodeSelector: stringMap,
-    tolerations: z.array(objectMap),
-    affinity: objectMap,
+    // Optional so that `--set affinity=null` (Helm's way to drop a default) passes the schema.
+    nodeSelector: stringMap.optional(),
+    tolerations: z.array(objectMap).optional(),
+    affinity: objectMap.optional(),
     podDisruptionBudget: z.strictObject({
       enabled: z.boolean(),
       minAvailable: z.union([z.int().min(0), z.string().regex(/^[0-9]+%$/)]),
