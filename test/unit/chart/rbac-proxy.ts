@@ -113,6 +113,8 @@ export async function startRbacProxy(target: string, grants: RbacGrant[]): Promi
       { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
       (reply) => {
         res.writeHead(reply.statusCode ?? 502, reply.headers);
+        // A watch answers headers first and events later: pass the headers on at once.
+        res.flushHeaders();
         reply.on('error', () => res.destroy());
         reply.pipe(res);
       },
