@@ -4,6 +4,7 @@
  * with the default credential chain; without --kubeconfig it uses $KUBECONFIG, ~/.kube/config or
  * the in-cluster service account (the Helm chart's Deployment, charts/switchyard).
  */
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -141,8 +142,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
-// Run only as the entry point, so tests can import the parser.
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// Run only as the entry point (node resolves a symlinked entry to its real path), so tests can import the parser.
+if (process.argv[1] && realpathSync(resolve(process.argv[1])) === fileURLToPath(import.meta.url)) {
   main().catch((error: unknown) => {
     process.stderr.write(
       `switchyard controller: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
