@@ -1,23 +1,43 @@
 /**
  * `npm run controller -- --kubeconfig <f> [--context <c>] --region <r> [--aws-endpoint <url>]`:
  * runs the failover controller until SIGINT/SIGTERM. Without --aws-endpoint it talks to real AWS
- * with the default credential chain.
+ * with the default credential chain; without --kubeconfig it uses $KUBECONFIG, ~/.kube/config or
+ * the in-cluster service account (the Helm chart's Deployment, charts/switchyard).
  */
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { awsRegion } from '../src/apis/common.js';
 import { startController } from './controller.js';
 
 const USAGE =
-  'controller --kubeconfig <file> [--context <name>] --region <aws-region> [--aws-endpoint <url>] [--http-port <p>] [--poll-interval-ms <ms>] [--readiness-interval-ms <ms, 0 = off>] [--leader-election-namespace <ns>]';
+  'controller [--kubeconfig <file>] [--context <name>] --region <aws-region> [--aws-endpoint <url>] [--http-port <p>] [--poll-interval-ms <ms>] [--readiness-interval-ms <ms, 0 = off>] [--leader-election-namespace <ns>] [--vantage <name>] [--log-level <level>]';
 
-function fail(message: string): never {
-  process.stderr.write(`switchyard controller: ${message}\nusage: ${USAGE}\n`);
-  process.exit(2);
+/** pino's levels (fatal … trace) and `silent`. */
+export const LOG_LEVELS: readonly string[] = [...Object.keys(pino.levels.values), 'silent'];
+
+/** The command line, checked; what `main` turns into ControllerOptions. */
+export interface ControllerArgs {
+  region: string;
+  kubeconfig?: string;
+  context?: string;
+  awsEndpoint?: string;
+  httpPort?: number;
+  pollIntervalMs?: number;
+  readinessIntervalMs?: number;
+  leaderElectionNamespace?: string;
+  vantage?: string;
+  logLevel: string;
 }
 
-async function main(): Promise<void> {
+/** Parses the controller's command line (the Helm chart's container args are tested against it). */
+export function parseControllerArgs(argv: string[]): { args: ControllerArgs } | { error: string } {
   let values: Record<string, string | undefined>;
   try {
     ({ values } = parseArgs({
+      args: argv,
       options: {
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
@@ -27,34 +47,67 @@ async function main(): Promise<void> {
         'poll-interval-ms': { type: 'string' },
         'readiness-interval-ms': { type: 'string' },
         'leader-election-namespace': { type: 'string' },
+        vantage: { type: 'string' },
+        'log-level': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
     }));
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    return { error: error instanceof Error ? error.message : String(error) };
   }
   const region = values.region;
-  if (!region || !/^[a-z]{2}(-gov)?-[a-z]+-[0-9]+$/.test(region))
-    fail('--region must be an AWS region such as us-east-2');
-  const endpoint = values['aws-endpoint'];
-  const httpPort = values['http-port'] === undefined ? undefined : Number(values['http-port']);
-  const pollIntervalMs =
-    values['poll-interval-ms'] === undefined ? undefined : Number(values['poll-interval-ms']);
-  const readinessIntervalMs =
-    values['readiness-interval-ms'] === undefined ? undefined : Number(values['readiness-interval-ms']);
+  if (!region || !awsRegion().safeParse(region).success)
+    return { error: '--region must be an AWS region such as us-east-2' };
+  const number = (flag: string) => (values[flag] === undefined ? undefined : Number(values[flag]));
+  const httpPort = number('http-port');
+  if (httpPort !== undefined && !(Number.isInteger(httpPort) && httpPort >= 0 && httpPort <= 65535))
+    return { error: '--http-port must be a port number (0 picks a free port)' };
+  const readinessIntervalMs = number('readiness-interval-ms');
   if (readinessIntervalMs !== undefined && !(readinessIntervalMs >= 0))
-    fail('--readiness-interval-ms must be a number of milliseconds (0 turns readiness off)');
+    return { error: '--readiness-interval-ms must be a number of milliseconds (0 turns readiness off)' };
+  const logLevel = values['log-level'] ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) return { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}` };
+  return {
+    args: {
+      region,
+      logLevel,
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+      ...(values.context ? { context: values.context } : {}),
+      ...(values['aws-endpoint'] ? { awsEndpoint: values['aws-endpoint'] } : {}),
+      ...(httpPort !== undefined ? { httpPort } : {}),
+      ...(number('poll-interval-ms') !== undefined ? { pollIntervalMs: number('poll-interval-ms') } : {}),
+      ...(readinessIntervalMs !== undefined ? { readinessIntervalMs } : {}),
+      ...(values['leader-election-namespace']
+        ? { leaderElectionNamespace: values['leader-election-namespace'] }
+        : {}),
+      ...(values.vantage ? { vantage: values.vantage } : {}),
+    },
+  };
+}
+
+function fail(message: string): never {
+  process.stderr.write(`switchyard controller: ${message}\nusage: ${USAGE}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const parsed = parseControllerArgs(process.argv.slice(2));
+  if ('error' in parsed) fail(parsed.error);
+  const { args } = parsed;
+  const endpoint = args.awsEndpoint;
   const controller = await startController({
-    region,
-    ...(readinessIntervalMs !== undefined ? { readinessIntervalMs } : {}),
-    ...(values.kubeconfig ? { kubeconfigPath: values.kubeconfig } : {}),
-    ...(values.context ? { context: values.context } : {}),
-    ...(httpPort !== undefined ? { httpPort } : {}),
-    ...(values['leader-election-namespace']
+    region: args.region,
+    logger: pino({ name: 'switchyard-controller', level: args.logLevel }),
+    ...(args.readinessIntervalMs !== undefined ? { readinessIntervalMs: args.readinessIntervalMs } : {}),
+    ...(args.kubeconfig ? { kubeconfigPath: args.kubeconfig } : {}),
+    ...(args.context ? { context: args.context } : {}),
+    ...(args.httpPort !== undefined ? { httpPort: args.httpPort } : {}),
+    ...(args.vantage ? { vantage: args.vantage } : {}),
+    ...(args.leaderElectionNamespace
       ? {
           leaderElection: {
-            namespace: values['leader-election-namespace'],
+            namespace: args.leaderElectionNamespace,
             onLost: () => {
               process.stderr.write('switchyard controller: lost leadership, exiting\n');
               process.exit(1);
@@ -62,8 +115,11 @@ async function main(): Promise<void> {
           },
         }
       : {}),
-    ...(pollIntervalMs !== undefined
-      ? { engine: { pollIntervalMs }, retryBaseDelayMs: Math.min(500, pollIntervalMs) }
+    ...(args.pollIntervalMs !== undefined
+      ? {
+          engine: { pollIntervalMs: args.pollIntervalMs },
+          retryBaseDelayMs: Math.min(500, args.pollIntervalMs),
+        }
       : {}),
     awsSdk: endpoint
       ? {
@@ -86,9 +142,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `switchyard controller: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+// Run only as the entry point (node resolves a symlinked entry to its real path), so tests can import the parser.
+if (process.argv[1] && realpathSync(resolve(process.argv[1])) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `switchyard controller: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  });
+}

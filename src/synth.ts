@@ -7,6 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { App } from 'cdk8s';
+import { VALUES_SCHEMA_FILE, writeValuesSchema } from './chart/values.js';
 import { addGeneratedCharts, renderGeneratedFiles, writeGeneratedFiles } from './generate/generated-files.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -16,6 +17,7 @@ const charts = addGeneratedCharts(app);
 app.synth();
 
 const report = writeGeneratedFiles(projectRoot, renderGeneratedFiles(charts));
+if (writeValuesSchema(projectRoot)) report.written.push(VALUES_SCHEMA_FILE);
 for (const path of report.written) process.stderr.write(`wrote ${path}\n`);
 for (const path of report.removed) process.stderr.write(`removed ${path}\n`);
 if (!report.written.length && !report.removed.length) {

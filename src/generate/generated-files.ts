@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { ApiObject, type App, Chart, Yaml } from 'cdk8s';
 import { customResources } from '../apis/index.js';
+import { addChartTemplates } from '../chart/index.js';
+import { CHART_TEMPLATES_DIR } from '../chart/values.js';
 import { estateApis } from '../estate/index.js';
 import { estatePackages } from '../estate/packages.js';
 import { PipelineComposition } from '../estate/patch-and-transform/composition.js';
@@ -24,9 +26,17 @@ export interface GeneratedFile {
   content: string;
 }
 
+/** A generated file: a cdk8s Chart serialized as YAML, or as `render` finishes it (Helm templates). */
+export interface GeneratedSource {
+  path: string;
+  chart: Chart;
+  /** The file's text after GENERATED_HEADER; default: the chart's YAML. */
+  render?: () => string;
+}
+
 /** Adds one namespace-less Chart per CRD (CRDs are cluster-scoped) and returns each chart's target file. */
-export function addGeneratedCharts(app: App): { path: string; chart: Chart }[] {
-  const charts = customResources.map((resource) => {
+export function addGeneratedCharts(app: App): GeneratedSource[] {
+  const charts: GeneratedSource[] = customResources.map((resource) => {
     const crd = resource.crd();
     const chart = new Chart(app, `crd-${resource.plural}`);
     // CRDs are plain objects; ApiObject passes unknown top-level keys (spec) through.
@@ -45,13 +55,15 @@ export function addGeneratedCharts(app: App): { path: string; chart: Chart }[] {
   for (const object of estatePackages())
     new ApiObject(packages, `${object.kind}-${object.metadata.name}`, object);
   charts.push({ path: PACKAGES_FILE, chart: packages });
+  // The Helm chart's templates (src/chart, docs/adr/0008-helm-chart.md).
+  charts.push(...addChartTemplates(app));
   return charts;
 }
 
-export function renderGeneratedFiles(charts: { path: string; chart: Chart }[]): GeneratedFile[] {
-  return charts.map(({ path, chart }) => ({
+export function renderGeneratedFiles(charts: GeneratedSource[]): GeneratedFile[] {
+  return charts.map(({ path, chart, render }) => ({
     path,
-    content: GENERATED_HEADER + Yaml.stringify(...chart.toJson()),
+    content: GENERATED_HEADER + (render ? render() : Yaml.stringify(...chart.toJson())),
   }));
 }
 
@@ -104,9 +116,11 @@ export function findStaleFiles(root: string, files: GeneratedFile[]): string[] {
 
 /** Files in our output folders that carry the generated header (hand-written files are left alone). */
 function listGeneratedFiles(root: string): string[] {
-  return [...yamlFilesIn(root, CRD_DIR), ...yamlFilesIn(root, COMPOSITIONS_DIR, true)].filter((path) =>
-    readFileSync(join(root, path), 'utf8').startsWith(GENERATED_HEADER),
-  );
+  return [
+    ...yamlFilesIn(root, CRD_DIR),
+    ...yamlFilesIn(root, COMPOSITIONS_DIR, true),
+    ...yamlFilesIn(root, CHART_TEMPLATES_DIR),
+  ].filter((path) => readFileSync(join(root, path), 'utf8').startsWith(GENERATED_HEADER));
 }
 
 /** `*.yaml` under `dir` (relative, forward slashes), one level of subfolders when `nested`. */

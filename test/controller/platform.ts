@@ -1,7 +1,8 @@
 /**
- * Test platform for the controller over the wire: the embedded Kubernetes API with our CRDs
- * (installed with the real kubectl), a fast AWS simulator seeded with the trading estate, and the
- * controller talking to both through client-node and the AWS SDK.
+ * Test platform for the controller over the wire: a Kubernetes API with our CRDs (installed with the
+ * real kubectl), either the embedded emulator or the real apiserver of `npm run test:real`, a fast
+ * AWS simulator seeded with the trading estate, and the controller talking to both through
+ * client-node and the AWS SDK.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,11 +16,13 @@ import {
   startController,
 } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { type KubeEmulator, startKubeEmulator, writeKubeconfig } from '../../local/kube/index.js';
+import { startKubeEmulator, writeKubeconfig } from '../../local/kube/index.js';
 import type { Failover } from '../../src/apis/index.js';
 import { credentials, fastSimulator, waitFor } from '../aws/support.js';
+import { startApiserver } from '../real/support/apiserver.js';
 import { describeResult } from '../real/support/command.js';
 import { Kubectl } from '../real/support/kubectl.js';
+import type { RunningProcess } from '../real/support/process.js';
 import { type EstateOptions, seedTradingEstate } from './estate.js';
 
 export const repoRoot = join(import.meta.dirname, '../..');
@@ -27,21 +30,57 @@ export const examples = join(repoRoot, 'examples/failover');
 export const GROUP = 'failover.switchyard.dev';
 export const VERSION = 'v1alpha1';
 
+/**
+ * Where the Kubernetes side runs: the embedded emulator (`npm test`) or the real
+ * apiextensions-apiserver + etcd built by `npm run real:setup` (`npm run test:real`, ADR 0003).
+ */
+export type KubeTargetName = 'emulator' | 'real';
+
 export interface KubeSide {
-  kube: KubeEmulator;
+  target: KubeTargetName;
   kubeconfig: string;
   kubectl: Kubectl;
   api: CustomObjectsApi;
+  /** Server processes whose log tail a failed test prints (the real apiserver; none for the emulator). */
+  processes: RunningProcess[];
   /** kubectl that must succeed; returns stdout. */
   ok(args: string[], stdin?: string): Promise<string>;
+  /**
+   * Creates a namespace where the server serves Namespaces. kube-apiserver-lite has no core API and
+   * no NamespaceLifecycle admission (ADR 0003): namespaced objects need no Namespace object there.
+   */
+  createNamespace(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startKubeSide(): Promise<KubeSide> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-controller-'));
+interface StartedServer {
+  kubeconfig: string;
+  processes: RunningProcess[];
+  stop(): Promise<void>;
+}
+
+async function startServer(target: KubeTargetName, dir: string): Promise<StartedServer> {
+  if (target === 'real') {
+    const server = await startApiserver();
+    return { kubeconfig: server.kubeconfig, processes: [server.process], stop: () => server.stop() };
+  }
   const kube = await startKubeEmulator();
   const kubeconfig = join(dir, 'kubeconfig');
   writeKubeconfig(kubeconfig, kube.url);
+  return { kubeconfig, processes: [], stop: () => kube.close() };
+}
+
+/** A Kubernetes API of the given target with our CRDs installed by the real kubectl. */
+export async function startKubeSide(target: KubeTargetName = 'emulator'): Promise<KubeSide> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-controller-'));
+  let server: StartedServer;
+  try {
+    server = await startServer(target, dir);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const { kubeconfig } = server;
   const kubectl = new Kubectl(kubeconfig);
   const config = new KubeConfig();
   config.loadFromFile(kubeconfig);
@@ -50,20 +89,34 @@ export async function startKubeSide(): Promise<KubeSide> {
     expect(result.code, describeResult(result)).toBe(0);
     return result.stdout;
   };
-  await ok(['apply', '-f', join(repoRoot, 'charts/switchyard/crds')]);
-  await ok(['wait', '--for=condition=Established', '--timeout=20s', 'crd', '--all']);
-  return {
-    kube,
+  const side: KubeSide = {
+    target,
     kubeconfig,
     kubectl,
     api: config.makeApiClient(CustomObjectsApi),
+    processes: server.processes,
     ok,
+    async createNamespace(name) {
+      if (target === 'real') return;
+      await ok(
+        ['apply', '-f', '-'],
+        JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
+      );
+    },
     async close() {
       kubectl.dispose();
-      await kube.close();
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  try {
+    await ok(['apply', '-f', join(repoRoot, 'charts/switchyard/crds')]);
+    await ok(['wait', '--for=condition=Established', '--timeout=20s', 'crd', '--all']);
+  } catch (error) {
+    await side.close();
+    throw error;
+  }
+  return side;
 }
 
 /** The example manifest, moved to another namespace (each test gets its own). */
@@ -157,3 +210,48 @@ export const journalOf = (failover: Failover) =>
 
 export const conditionOf = (failover: Failover, type: string) =>
   failover.status?.conditions?.find((c) => c.type === type);
+
+/**
+ * The test stands in for the health probes: a RegionHealth of `region` from each vantage, its status
+ * patched unhealthy through /status with kubectl.
+ */
+export async function reportRegionDown(
+  side: KubeSide,
+  namespace: string,
+  region: string,
+  vantages = ['cluster-use1', 'cluster-use2'],
+): Promise<void> {
+  for (const vantage of vantages) {
+    const name = `${region}-from-${vantage}`;
+    await side.ok(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: 'RegionHealth',
+        metadata: { name, namespace },
+        spec: {
+          region,
+          vantage,
+          probes: [{ name: 'alb', type: 'TCP', tcp: { host: `api.${region}.example.com`, port: 443 } }],
+        },
+      }),
+    );
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    await side.ok([
+      'patch',
+      'regionhealth',
+      name,
+      '-n',
+      namespace,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({
+        status: {
+          healthy: false,
+          signals: [{ name: 'alb', healthy: false, lastTransitionTime: now, lastProbeTime: now }],
+        },
+      }),
+    ]);
+  }
+}

@@ -22,6 +22,9 @@ CRANK_MODULE=github.com/crossplane/crossplane/v2@v2.2.1
 FUNCTION_PT_MODULE=github.com/crossplane-contrib/function-patch-and-transform@v0.10.7
 FUNCTION_AUTO_READY_MODULE=github.com/crossplane-contrib/function-auto-ready@v0.7.0
 ARGOCD=github.com/argoproj/argo-cd/v3@v3.5.1
+# helm, for `helm lint`/`helm template` of charts/switchyard (docs/adr/0008-helm-chart.md). Built from
+# its own module (own go.mod/go.sum), so tools/real/go.mod's k8s pins are not involved.
+HELM_MODULE=helm.sh/helm/v3@v3.22.0
 # /version must report the Kubernetes release the apiserver library comes from: kubectl and
 # Google's kubectl dispatcher read it. Keep in step with k8s.io/apiextensions-apiserver in go.mod.
 KUBE_VERSION=v1.36.6
@@ -71,6 +74,15 @@ install_from_module() {
   (cd "$dir" && GOWORK=off go build -ldflags "-s -w" -o "$bin/$3" "$2")
 }
 
+# helm as upstream builds it (Makefile LDFLAGS), so `helm version` reports the release, not "+unreleased".
+install_helm() {
+  local dir version=${HELM_MODULE#*@}
+  dir=$(module_dir "$HELM_MODULE")
+  (cd "$dir" && GOWORK=off go build -o "$bin/helm" \
+    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$version -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
+    ./cmd/helm)
+}
+
 install_moto() {
   rm -rf "$cache/venv"
   python3 -m venv "$cache/venv"
@@ -105,6 +117,7 @@ component function-patch-and-transform "$FUNCTION_PT_MODULE-$go_version-stripped
   install_from_module "$FUNCTION_PT_MODULE" . function-patch-and-transform
 component function-auto-ready "$FUNCTION_AUTO_READY_MODULE-$go_version-stripped" "$bin/function-auto-ready" \
   install_from_module "$FUNCTION_AUTO_READY_MODULE" . function-auto-ready
+component helm "$HELM_MODULE-$go_version-stripped" "$bin/helm" install_helm
 component argocd-scripts "$ARGOCD" "$cache/argocd/resource_customizations" copy_argocd_scripts
 
 trap - EXIT

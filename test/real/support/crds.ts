@@ -71,3 +71,27 @@ export async function installCrds(server: RealApiserver, crds: CrdDocument[]): P
   }
   for (const crd of crds) await waitEstablished(server, crd.metadata.name);
 }
+
+export interface CelRule {
+  rule: string;
+  message?: string;
+  fieldPath?: string;
+}
+
+/**
+ * Every CEL rule (`x-kubernetes-validations`) in the schema of a kind's CRD in `dir`, so tests can
+ * expect the server's message without copying its wording.
+ */
+export function celRulesOf(dir: string, kind: string): CelRule[] {
+  const found = readCrds(dir).find(({ crd }) => crd.spec.names.kind === kind);
+  if (!found) throw new Error(`no CRD of kind ${kind} in ${dir}`);
+  const rules: CelRule[] = [];
+  const visit = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null) return;
+    const validations = (node as Record<string, unknown>)['x-kubernetes-validations'];
+    if (Array.isArray(validations)) rules.push(...(validations as CelRule[]));
+    for (const value of Object.values(node)) visit(value);
+  };
+  visit(found.crd.spec);
+  return rules;
+}

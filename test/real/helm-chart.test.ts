@@ -1,0 +1,148 @@
+/**
+ * charts/switchyard through the real helm (v3.22, built by real:setup): lint passes, `helm
+ * template` renders with the default values and with a values file, every document parses, the
+ * objects are exactly what src/chart says they are for those values (the model the unit tests
+ * check, test/unit/chart), the CRDs are charts/switchyard/crds and the real apiserver establishes
+ * them, and values.schema.json refuses bad values.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { deploymentOf, type Manifest, RELEASE, render } from '../unit/chart/support.js';
+import { type RealApiserver, startApiserver } from './support/apiserver.js';
+import { describeResult } from './support/command.js';
+import { type CrdDocument, installCrds, readCrds } from './support/crds.js';
+import { showLogsOnFailure } from './support/failure-logs.js';
+import { Helm, yamlDocuments } from './support/helm.js';
+import { startedForFile } from './support/lifecycle.js';
+import { repoRoot } from './support/paths.js';
+
+const chartDir = join(repoRoot, 'charts/switchyard');
+const helm = new Helm();
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-helm-values-'));
+afterAll(() => {
+  helm.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const apiserver = startedForFile(startApiserver, (server) => server.stop());
+showLogsOnFailure(() => [apiserver.peek()?.process]);
+
+/** What an operator of the standby region's cluster would put in their values file. */
+const overrides = {
+  image: { repository: 'registry.example.com/switchyard/controller', tag: 'sha-4f2c1e0' },
+  region: 'us-east-2',
+  awsEndpoint: 'http://aws-simulator.switchyard-system.svc:4566',
+  vantage: 'cluster-use2',
+  logLevel: 'debug',
+  replicaCount: 3,
+  metrics: { port: 9095 },
+  serviceAccount: {
+    annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/switchyard' },
+  },
+  podAnnotations: { 'prometheus.io/port': '9095' },
+  resources: { requests: { cpu: '250m', memory: '300Mi' }, limits: { memory: '1Gi' } },
+  nodeSelector: { 'kubernetes.io/os': 'linux' },
+  tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'platform', effect: 'NoSchedule' }],
+  affinity: null,
+  podDisruptionBudget: { enabled: false },
+};
+
+function valuesFile(values: object): string {
+  const file = join(dir, `values-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, stringify(values));
+  return file;
+}
+
+async function ok(args: string[]): Promise<string> {
+  const result = await helm.run(args);
+  expect(result.code, describeResult(result)).toBe(0);
+  return result.stdout;
+}
+
+async function template(...extra: string[]): Promise<Manifest[]> {
+  const text = await ok(['template', RELEASE.name, chartDir, '--namespace', RELEASE.namespace, ...extra]);
+  return yamlDocuments(text) as Manifest[];
+}
+
+const byKindAndName = (objects: Manifest[]) =>
+  [...objects].sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
+
+describe('charts/switchyard with the real helm', () => {
+  it('passes helm lint --strict, with the default values and with a values file', async () => {
+    expect(await ok(['lint', '--strict', chartDir])).toContain('0 chart(s) failed');
+    expect(await ok(['lint', '--strict', chartDir, '-f', valuesFile(overrides)])).toContain(
+      '0 chart(s) failed',
+    );
+  });
+
+  it('renders the default values into exactly the objects src/chart defines, each a complete document', async () => {
+    const rendered = await template();
+    for (const object of rendered) {
+      expect(object).toMatchObject({ apiVersion: expect.any(String), kind: expect.any(String) });
+      expect(object.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+    }
+    expect(rendered.map((o) => o.kind).sort()).toEqual([
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Deployment',
+      'PodDisruptionBudget',
+      'Role',
+      'RoleBinding',
+      'Service',
+      'ServiceAccount',
+    ]);
+    expect(byKindAndName(rendered)).toEqual(byKindAndName(render()));
+  });
+
+  it('renders a values file into the objects src/chart defines for it: the Deployment carries the values, the PDB is off', async () => {
+    const rendered = await template('-f', valuesFile(overrides));
+    expect(byKindAndName(rendered)).toEqual(byKindAndName(render(overrides)));
+    const { deployment, container, pod } = deploymentOf(rendered);
+    expect(deployment.spec.replicas).toBe(3);
+    expect(container.image).toBe('registry.example.com/switchyard/controller:sha-4f2c1e0');
+    expect(container.args).toEqual([
+      '--region=us-east-2',
+      '--http-port=9095',
+      `--leader-election-namespace=${RELEASE.namespace}`,
+      '--readiness-interval-ms=30000',
+      '--log-level=debug',
+      '--aws-endpoint=http://aws-simulator.switchyard-system.svc:4566',
+      '--vantage=cluster-use2',
+    ]);
+    expect(container.ports).toEqual([{ name: 'http', containerPort: 9095, protocol: 'TCP' }]);
+    expect(container.resources).toEqual(overrides.resources);
+    expect(pod.spec.tolerations).toEqual(overrides.tolerations);
+    expect(pod.spec.nodeSelector).toEqual(overrides.nodeSelector);
+    expect(pod.spec).not.toHaveProperty('affinity');
+    expect(rendered.map((o) => o.kind)).not.toContain('PodDisruptionBudget');
+    // --set takes the same path as a values file.
+    const set = await template('--set', 'replicaCount=1', '--set', 'podDisruptionBudget.minAvailable=0');
+    expect(deploymentOf(set).deployment.spec.replicas).toBe(1);
+  });
+
+  it('refuses values the schema does not allow, naming the field', async () => {
+    for (const [set, field] of [
+      ['replicaCount=two', '/replicaCount'],
+      ['region=useast1', '/region'],
+      ['logLevel=loud', '/logLevel'],
+      ['awsEndpoint=not a url', '/awsEndpoint'],
+      ['regoin=us-east-1', 'regoin'],
+    ] as const) {
+      const result = await helm.run(['template', RELEASE.name, chartDir, '--set', set]);
+      expect(result.code, `${set} was accepted`).not.toBe(0);
+      expect(result.stderr).toContain(field);
+    }
+  });
+
+  it('renders crds/ unchanged with --include-crds, and the real apiserver establishes them', async () => {
+    const server: RealApiserver = apiserver.get();
+    const rendered = (await template('--include-crds')).filter((o) => o.kind === 'CustomResourceDefinition');
+    const committed = readCrds(join(chartDir, 'crds')).map(({ crd }) => crd);
+    expect(byKindAndName(rendered)).toEqual(byKindAndName(committed as unknown as Manifest[]));
+    // Throws with the conditions unless every CRD becomes Established and NamesAccepted.
+    await installCrds(server, rendered as unknown as CrdDocument[]);
+  });
+});
