@@ -104,6 +104,18 @@ async function applyAndWait(side: KubeSide, ns: string, file: string, name: stri
   return succeeded(side, ns, name);
 }
 
+/**
+ * The plan's status once it records the execution `name` as Succeeded: the controller writes the
+ * plan after the Failover's own status, so reading it at once would race.
+ */
+function planRecorded(side: KubeSide, ns: string, name: string) {
+  return waitFor(async () => {
+    const status = await getPlanStatus(side, ns);
+    const last = status?.lastExecution as { name?: string; phase?: string } | undefined;
+    return last?.name === name && last.phase === 'Succeeded' && status;
+  }, `the plan to record ${name}`);
+}
+
 export function defineFailoverWireSuite(target: KubeTargetName): void {
   // A server that does not start (e.g. real:setup not run) fails every test with the reason.
   const platform = startedForFile(
@@ -177,11 +189,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       expect(await gateExists(sim, GATE_OF_USE2)).toBe(false);
       expect(sim.journal.list({ service: 'route53' })).toHaveLength(0);
 
-      const plan = await waitFor(async () => {
-        const status = await getPlanStatus(side, ns);
-        return (status?.lastExecution as { phase?: string } | undefined)?.phase === 'Succeeded' && status;
-      }, 'the plan to record the switchover');
-      expect(plan).toMatchObject({
+      expect(await planRecorded(side, ns, SWITCHOVER)).toMatchObject({
         currentRoles: { primary: 'us-east-2', standby: 'us-east-1' },
         lastExecution: { name: SWITCHOVER, type: 'Switchover', phase: 'Succeeded' },
       });
@@ -192,10 +200,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
     it('the controller writes only status, through /status as switchyard-controller; kubectl describe shows the step journal', async () => {
       const { side, ns } = await setUp();
       await applyAndWait(side, ns, 'failover-switchover.yaml', SWITCHOVER);
-      await waitFor(async () => {
-        const last = (await getPlanStatus(side, ns))?.lastExecution as { phase?: string } | undefined;
-        return last?.phase === 'Succeeded';
-      }, 'the plan to record the switchover');
+      await planRecorded(side, ns, SWITCHOVER);
 
       for (const [kind, name] of [
         ['failover', SWITCHOVER],
@@ -347,12 +352,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       );
       expect(sim.journal.list({ operation: 'FailoverGlobalCluster' })).toHaveLength(1);
       // The lock is released right after the final status write.
-      await waitFor(async () => {
-        const last = (await getPlanStatus(side, ns))?.lastExecution as
-          | { name?: string; phase?: string }
-          | undefined;
-        return last?.name === 'second' && last.phase === 'Succeeded';
-      }, 'the plan to record the second execution');
+      await planRecorded(side, ns, 'second');
     });
   });
 
