@@ -85,7 +85,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
 
 export const DEFAULT_READINESS_INTERVAL_MS = 30_000;
 
-function loadKubeConfig(options: ControllerOptions): KubeConfig {
+export function loadKubeConfig(options: ControllerOptions): KubeConfig {
   if (options.kubeConfig) return options.kubeConfig;
   const config = new KubeConfig();
   if (options.kubeconfigPath) config.loadFromFile(options.kubeconfigPath);

@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { awsRegion } from '../src/apis/common.js';
-import { startController } from './controller.js';
+import { type ControllerOptions, startController } from './controller.js';
+import { startProbeAgent } from './probe-agent.js';
 
 const USAGE =
-  'controller [--kubeconfig <file>] [--context <name>] --region <aws-region> [--aws-endpoint <url>] [--http-port <p>] [--poll-interval-ms <ms>] [--readiness-interval-ms <ms, 0 = off>] [--leader-election-namespace <ns>] [--vantage <name>] [--log-level <level>]';
+  'controller [--kubeconfig <file>] [--context <name>] --region <aws-region> [--aws-endpoint <url>] [--http-port <p>] [--poll-interval-ms <ms>] [--readiness-interval-ms <ms, 0 = off>] [--leader-election-namespace <ns>] [--vantage <name>] [--probe-only] [--log-level <level>]';
 
 /** pino's levels (fatal … trace) and `silent`. */
 export const LOG_LEVELS: readonly string[] = [...Object.keys(pino.levels.values), 'silent'];
@@ -29,14 +30,16 @@ export interface ControllerArgs {
   readinessIntervalMs?: number;
   leaderElectionNamespace?: string;
   vantage?: string;
+  /** Only probe the RegionHealth objects of --vantage (a vantage outside the cluster it reports to). */
+  probeOnly: boolean;
   logLevel: string;
 }
 
 /** Parses the controller's command line (the Helm chart's container args are tested against it). */
 export function parseControllerArgs(argv: string[]): { args: ControllerArgs } | { error: string } {
-  let values: Record<string, string | undefined>;
+  let parsed: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
+    ({ values: parsed } = parseArgs({
       args: argv,
       options: {
         kubeconfig: { type: 'string' },
@@ -48,6 +51,7 @@ export function parseControllerArgs(argv: string[]): { args: ControllerArgs } | 
         'readiness-interval-ms': { type: 'string' },
         'leader-election-namespace': { type: 'string' },
         vantage: { type: 'string' },
+        'probe-only': { type: 'boolean' },
         'log-level': { type: 'string' },
       },
       strict: true,
@@ -56,6 +60,13 @@ export function parseControllerArgs(argv: string[]): { args: ControllerArgs } | 
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }
+  // Every option but --probe-only takes a value.
+  const values = Object.fromEntries(
+    Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+  const probeOnly = parsed['probe-only'] === true;
+  if (probeOnly && !values.vantage)
+    return { error: '--probe-only needs --vantage: the vantage it probes from' };
   const region = values.region;
   if (!region || !awsRegion().safeParse(region).success)
     return { error: '--region must be an AWS region such as us-east-2' };
@@ -72,6 +83,7 @@ export function parseControllerArgs(argv: string[]): { args: ControllerArgs } | 
     args: {
       region,
       logLevel,
+      probeOnly,
       ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
       ...(values.context ? { context: values.context } : {}),
       ...(values['aws-endpoint'] ? { awsEndpoint: values['aws-endpoint'] } : {}),
@@ -96,7 +108,7 @@ async function main(): Promise<void> {
   if ('error' in parsed) fail(parsed.error);
   const { args } = parsed;
   const endpoint = args.awsEndpoint;
-  const controller = await startController({
+  const options: ControllerOptions = {
     region: args.region,
     logger: pino({ name: 'switchyard-controller', level: args.logLevel }),
     ...(args.readinessIntervalMs !== undefined ? { readinessIntervalMs: args.readinessIntervalMs } : {}),
@@ -131,7 +143,11 @@ async function main(): Promise<void> {
           },
         }
       : {},
-  });
+  };
+  const controller =
+    args.probeOnly && args.vantage
+      ? await startProbeAgent({ ...options, vantage: args.vantage })
+      : await startController(options);
   const shutdown = () => {
     controller.stop().then(
       () => process.exit(0),

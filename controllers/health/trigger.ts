@@ -14,6 +14,7 @@ import {
   type RegionHealth,
   RegionHealthResource,
 } from '../../src/apis/index.js';
+import { isTerminal } from '../failover/phase.js';
 import { TRIGGER_LABEL } from '../failover/reconciler.js';
 import { describeError, isConflict } from '../kube/api-errors.js';
 import { type SwitchyardKube, serverMeta } from '../kube/resources.js';
@@ -24,6 +25,26 @@ interface Round {
 }
 
 const MAX_ROUNDS = 100;
+/**
+ * A vantage counts only while its reports are fresh: the newest probe of each policy signal within
+ * this many of the probe's intervals. A vantage that died (its cluster went down with the primary,
+ * or a remote agent lost its way in) must not keep voting with its last rounds.
+ */
+export const STALE_AFTER_INTERVALS = 3;
+
+/** Why the health's reports of `signals` are stale at `now`, or undefined when they are fresh. */
+export function staleness(health: RegionHealth, signals: readonly string[], now: number): string | undefined {
+  for (const name of signals) {
+    const probe = health.spec.probes.find((p) => p.name === name);
+    if (!probe) continue;
+    const intervalMs = durationMilliseconds(probe.interval) ?? 10_000;
+    const last = health.status?.signals?.find((s) => s.name === name)?.lastProbeTime;
+    if (!last) return `${name} never probed`;
+    if (now - Date.parse(last) > STALE_AFTER_INTERVALS * intervalMs)
+      return `${name} last probed ${last}, more than ${STALE_AFTER_INTERVALS} × ${probe.interval} ago`;
+  }
+  return undefined;
+}
 
 export interface TriggerDeps {
   kube: SwitchyardKube;
@@ -91,32 +112,38 @@ export class AutomaticTrigger {
       return { fire: false, why: `left to the controller in ${regions.standby}` };
     const signals = automatic.signals ?? [];
     const failed = (round: Round) => signals.some((s) => round.healthy.get(s) === false);
-    const { failing, outOf } = automatic.window;
+    const { failing: windowFailing, outOf } = automatic.window;
+    const now = this.deps.now().getTime();
     const inNamespace = [...this.healths.entries()].filter(([key]) => key.startsWith(`${namespace}/`));
-    const agreeing = inNamespace
+    const failing = inNamespace
       .filter(([, h]) => h.spec.region === primary)
-      .filter(([key]) => (this.rounds.get(key) ?? []).slice(-outOf).filter(failed).length >= failing)
-      .map(([, h]) => h.spec.vantage);
-    const vantages = [...new Set(agreeing)];
+      .filter(([key]) => (this.rounds.get(key) ?? []).slice(-outOf).filter(failed).length >= windowFailing);
+    const stale = failing.flatMap(([, h]) => {
+      const why = staleness(h, signals, now);
+      return why ? [`${h.spec.vantage} (${why})`] : [];
+    });
+    const vantages = [
+      ...new Set(failing.filter(([, h]) => !staleness(h, signals, now)).map(([, h]) => h.spec.vantage)),
+    ];
     if (vantages.length < automatic.minimumVantagePoints) {
       return {
         fire: false,
-        why: `primary failing on ${vantages.length} vantage(s), ${automatic.minimumVantagePoints} needed`,
+        why: `primary failing on ${vantages.length} fresh vantage(s), ${automatic.minimumVantagePoints} needed${stale.length > 0 ? `; stale: ${stale.join(', ')}` : ''}`,
       };
     }
     const standby = inNamespace.filter(([, h]) => h.spec.region === regions.standby);
     const standbyHealthy =
       standby.length > 0 &&
-      standby.every(([key]) => {
+      standby.every(([key, h]) => {
         const last = (this.rounds.get(key) ?? []).at(-1);
-        return last !== undefined && !failed(last);
+        return last !== undefined && !failed(last) && !staleness(h, signals, now);
       });
     if (!standbyHealthy) return { fire: false, why: `standby ${regions.standby} not reported healthy` };
     const planName = serverMeta(plan).name;
     const ofPlan = this.deps
       .failovers(namespace)
       .filter((f) => f.spec.planRef.name === planName && !f.spec.dryRun);
-    if (ofPlan.some((f) => f.status?.phase !== 'Succeeded' && f.status?.phase !== 'Failed')) {
+    if (ofPlan.some((f) => !isTerminal(f.status?.phase))) {
       return { fire: false, why: 'an execution of the plan is active' };
     }
     const cooldownMs = durationMilliseconds(automatic.cooldown) ?? 30 * 60_000;
@@ -125,7 +152,7 @@ export class AutomaticTrigger {
       return { fire: false, why: `within the cooldown of ${automatic.cooldown}` };
     return {
       fire: true,
-      reason: `automatic: ${primary} failed ${signals.join('/')} in ${failing} of ${outOf} rounds from ${vantages.join(', ')}; ${regions.standby} healthy`,
+      reason: `automatic: ${primary} failed ${signals.join('/')} in ${windowFailing} of ${outOf} rounds from ${vantages.join(', ')}; ${regions.standby} healthy`,
     };
   }
 

@@ -83,3 +83,11 @@ export const CONTROLLER_PERMISSIONS: readonly ApiPermission[] = [
     usedBy: 'leader-election.ts (read, create, replace at the read resourceVersion)',
   },
 ];
+
+/**
+ * What the probe-only agent (`--probe-only`, a vantage outside the cluster it reports to) needs:
+ * its RegionHealth objects and their status, nothing of Failovers, plans, Events or Leases.
+ */
+export const PROBE_AGENT_PERMISSIONS: readonly ApiPermission[] = CONTROLLER_PERMISSIONS.filter(
+  (p) => p.apiGroup === GROUP && p.resource.split('/')[0] === REGION_HEALTHS.plural,
+);

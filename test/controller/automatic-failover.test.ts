@@ -21,13 +21,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import type { Failover, RegionHealth } from '../../src/apis/index.js';
 import { waitFor } from '../aws/support.js';
 import { writerOf } from './estate.js';
+import { healthRounds, QUIET_ROUNDS, regionHealthManifest, roundsTimeout, WINDOW } from './health-rounds.js';
 import {
   exampleIn,
   GROUP,
-  getPlanStatus,
   type KubeSide,
   startKubeSide,
   startSeededSimulator,
@@ -38,13 +37,6 @@ import {
 import { startVantageProxy, type VantageProxy } from './vantage-proxy.js';
 
 const NS = 'auto';
-const INTERVAL_MS = 250;
-/** The example plan's window: 3 failing of the last 5 rounds. */
-const WINDOW = { failing: 3, outOf: 5 };
-/** Rounds every RegionHealth must go through before "no Failover" is believed: three windows. */
-const QUIET_ROUNDS = 3 * WINDOW.outOf;
-/** Bound on waiting for n rounds: generous for 2 busy cores, still derived from the interval. */
-const roundsTimeout = (n: number) => n * INTERVAL_MS * 8 + 5_000;
 
 const VANTAGES = [
   { vantage: 'cluster-use1', region: 'us-east-1' },
@@ -56,34 +48,15 @@ let side: KubeSide;
 let sim: AwsSimulator;
 const proxies: VantageProxy[] = [];
 const controllers: RunningController[] = [];
+let failovers: ReturnType<typeof healthRounds>['failovers'];
+let waitForHealth: ReturnType<typeof healthRounds>['waitForHealth'];
+let watchRounds: ReturnType<typeof healthRounds>['watchRounds'];
+let planStatusAfter: ReturnType<typeof healthRounds>['planStatusAfter'];
 
 async function proxy(vantage: string, target: string): Promise<string> {
   const started = await startVantageProxy(vantage, target);
   proxies.push(started);
   return started.url;
-}
-
-function regionHealth(region: string, vantage: string, albUrl: string) {
-  const short = (r: string) => `use${r.slice(-1)}`;
-  const probe = { interval: `${INTERVAL_MS}ms`, timeout: `${INTERVAL_MS * 0.8}ms`, failureThreshold: 1 };
-  return {
-    apiVersion: `${GROUP}/${VERSION}`,
-    kind: 'RegionHealth',
-    metadata: { name: `${short(region)}-from-${short(vantage)}`, namespace: NS },
-    spec: {
-      region,
-      vantage,
-      probes: [
-        { name: 'alb', type: 'HTTP', http: { url: `${albUrl}/healthz` }, ...probe },
-        {
-          name: 'aurora-writer',
-          type: 'AuroraWriter',
-          auroraWriter: { clusterArn: `arn:aws:rds:${region}:123456789012:cluster:trading-${short(region)}` },
-          ...probe,
-        },
-      ],
-    },
-  };
 }
 
 beforeAll(async () => {
@@ -99,7 +72,7 @@ beforeAll(async () => {
   for (const { vantage, region } of VANTAGES) {
     for (const alb of sim.albs) {
       const albUrl = await proxy(vantage, `http://${alb.address}:${alb.port}`);
-      manifests.push(regionHealth(alb.region, vantage, albUrl));
+      manifests.push(regionHealthManifest(NS, alb.region, vantage, albUrl));
     }
     controllers.push(
       await startController({
@@ -111,6 +84,7 @@ beforeAll(async () => {
     );
   }
   await side.ok(['apply', '-f', '-'], manifests.map((m) => stringify(m)).join('---\n'));
+  ({ failovers, waitForHealth, watchRounds, planStatusAfter } = healthRounds(side, NS));
   await waitForHealth(HEALTHS, () => true, 'every RegionHealth healthy from both vantages');
 });
 
@@ -120,82 +94,6 @@ afterAll(async () => {
   await sim?.close();
   await side?.close();
 });
-
-const readHealth = async (name: string) =>
-  (await side.api.getNamespacedCustomObject({
-    group: GROUP,
-    version: VERSION,
-    namespace: NS,
-    plural: 'regionhealths',
-    name,
-  })) as RegionHealth;
-
-const failovers = async () =>
-  (
-    (await side.api.listNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: NS,
-      plural: 'failovers',
-    })) as { items: Failover[] }
-  ).items;
-
-const signal = (health: RegionHealth, name: string) => health.status?.signals?.find((s) => s.name === name);
-/** The latest round's time: the newest lastProbeTime of its signals. */
-const roundOf = (health: RegionHealth) =>
-  (health.status?.signals ?? [])
-    .map((s) => s.lastProbeTime)
-    .sort()
-    .at(-1);
-
-/** Waits until every named RegionHealth reports `healthy` (both plan signals agreeing). */
-function waitForHealth(names: string[], healthy: (name: string) => boolean, what: string) {
-  return waitFor(
-    async () => {
-      for (const name of names) {
-        const health = await readHealth(name);
-        const want = healthy(name);
-        if (health.status?.healthy !== want) return false;
-        if (!want && signal(health, 'alb')?.healthy !== false) return false;
-        if (!want && signal(health, 'aurora-writer')?.healthy !== false) return false;
-      }
-      return true;
-    },
-    what,
-    roundsTimeout(4),
-  );
-}
-
-/**
- * Waits until each named RegionHealth has gone through `n` more probe rounds (new lastProbeTime
- * values, as the trigger counts them) and returns what each round said.
- */
-async function watchRounds(names: string[], n: number): Promise<Map<string, boolean[]>> {
-  const seen = new Map(
-    names.map((name) => [name, { last: undefined as string | undefined, rounds: [] as boolean[] }]),
-  );
-  for (const name of names) {
-    const entry = seen.get(name);
-    if (entry) entry.last = roundOf(await readHealth(name));
-  }
-  await waitFor(
-    async () => {
-      for (const [name, entry] of seen) {
-        if (entry.rounds.length >= n) continue;
-        const health = await readHealth(name);
-        const at = roundOf(health);
-        if (at !== undefined && at !== entry.last) {
-          entry.last = at;
-          entry.rounds.push(health.status?.healthy === true);
-        }
-      }
-      return [...seen.values()].every((e) => e.rounds.length >= n);
-    },
-    `${n} probe rounds on ${names.join(', ')}`,
-    roundsTimeout(n),
-  );
-  return new Map([...seen].map(([name, e]) => [name, e.rounds]));
-}
 
 describe('automatic failover over the wire (probes → trigger → execution)', () => {
   it('a one-vantage partition (cluster-use2 cut off from us-east-1) creates no Failover', async () => {
@@ -332,23 +230,3 @@ describe('automatic failover over the wire (probes → trigger → execution)', 
     sim.faults.apply('region-up', ['us-east-1']);
   }, 90_000);
 });
-
-/**
- * The plan's status once it records `execution` as finished: the controller writes the plan's roles
- * and last execution after the Failover's own status, so reading it at once would race.
- */
-function planStatusAfter(execution: string): Promise<Record<string, unknown>> {
-  return waitFor(
-    async () => {
-      const status = (await getPlanStatus(side, NS)) as
-        | { lastExecution?: { name?: string; phase?: string } }
-        | undefined;
-      const last = status?.lastExecution;
-      return last?.name === execution && last.phase === 'Succeeded'
-        ? (status as Record<string, unknown>)
-        : undefined;
-    },
-    `the plan to record ${execution} as finished`,
-    10_000,
-  );
-}

@@ -39,6 +39,8 @@ export type KubeTargetName = 'emulator' | 'real';
 export interface KubeSide {
   target: KubeTargetName;
   kubeconfig: string;
+  /** The API server's URL (for a proxy in front of it). */
+  serverUrl: string;
   kubectl: Kubectl;
   api: CustomObjectsApi;
   /** Server processes whose log tail a failed test prints (the real apiserver; none for the emulator). */
@@ -92,6 +94,7 @@ export async function startKubeSide(target: KubeTargetName = 'emulator'): Promis
   const side: KubeSide = {
     target,
     kubeconfig,
+    serverUrl: config.getCurrentCluster()?.server ?? '',
     kubectl,
     api: config.makeApiClient(CustomObjectsApi),
     processes: server.processes,

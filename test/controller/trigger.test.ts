@@ -13,7 +13,7 @@ const basePlan = (): FailoverPlan => ({
   metadata: { name: 'trading', namespace: 'trading' },
 });
 
-function setUp(plan = basePlan(), failovers: Failover[] = []) {
+function setUp(plan = basePlan(), failovers: Failover[] = [], now = new Date('2026-11-25T12:00:00Z')) {
   const created: object[] = [];
   // Only createFailover is used by the trigger; a stub stands in for the API client.
   const kube = {
@@ -24,14 +24,15 @@ function setUp(plan = basePlan(), failovers: Failover[] = []) {
     region: 'us-east-2',
     plans: () => [plan],
     failovers: () => failovers,
-    now: () => new Date('2026-11-25T12:00:00Z'),
+    now: () => now,
     log: () => undefined,
   });
   const counters = new Map<string, number>();
   const round = async (name: string, region: string, vantage: string, healthy: boolean) => {
     const n = (counters.get(name) ?? 0) + 1;
     counters.set(name, n);
-    const at = new Date(Date.UTC(2026, 10, 25, 11, 0, n)).toISOString().replace('.000', '');
+    // Round n was probed n seconds after 11:59:30, so every report is fresh at 12:00.
+    const at = new Date(Date.UTC(2026, 10, 25, 11, 59, 30 + n)).toISOString().replace('.000', '');
     await trigger.observe({
       apiVersion: 'failover.switchyard.dev/v1alpha1',
       kind: 'RegionHealth',
@@ -69,6 +70,19 @@ describe('automatic trigger', () => {
         labels: { 'failover.switchyard.dev/trigger': 'automatic' },
       },
       spec: { type: 'Failover', targetRegion: 'us-east-2', planRef: { name: 'trading' } },
+    });
+  });
+
+  it('does not count a vantage whose reports stopped (a cluster gone with its region), and says so', async () => {
+    // The same rounds as the firing case, seen one minute later: every report is older than 3 × 10s.
+    const late = setUp(basePlan(), [], new Date('2026-11-25T12:01:00Z'));
+    await late.rounds('o', 'use2', 'us-east-2');
+    await late.rounds('offff', 'v1');
+    await late.rounds('oofoff', 'v2');
+    expect(late.created).toHaveLength(0);
+    expect(late.trigger.decide('trading', late.plan)).toEqual({
+      fire: false,
+      why: 'primary failing on 0 fresh vantage(s), 2 needed; stale: v1 (alb last probed 2026-11-25T11:59:35Z, more than 3 × 10s ago), v2 (alb last probed 2026-11-25T11:59:36Z, more than 3 × 10s ago)',
     });
   });
 

@@ -62,6 +62,7 @@ describe('the controller Deployment', () => {
       leaderElectionNamespace: RELEASE.namespace,
       readinessIntervalMs: values.readinessIntervalMs,
       logLevel: values.logLevel,
+      probeOnly: false,
     });
   });
 
@@ -84,6 +85,7 @@ describe('the controller Deployment', () => {
       readinessIntervalMs: 0,
       httpPort: 9095,
       leaderElectionNamespace: RELEASE.namespace,
+      probeOnly: false,
     });
   });
 
