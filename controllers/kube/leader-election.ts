@@ -24,6 +24,8 @@ export class LeaderElector {
   private leading = false;
   private lastRenewal = 0;
   private stopped = false;
+  /** The acquire-or-renew round trip in progress, which stop() waits out before releasing. */
+  private inFlight: Promise<void> | undefined;
 
   constructor(
     config: KubeConfig,
@@ -37,14 +39,18 @@ export class LeaderElector {
   }
 
   start(): void {
-    void this.tick();
+    this.run();
   }
 
-  /** Stops campaigning; a leader releases the Lease so a standby takes over without waiting it out. */
+  /**
+   * Stops campaigning. A renewal in flight is waited out first (it may have just taken or renewed
+   * the Lease), then a Lease that names us is released so a standby takes over without waiting
+   * the lease duration out.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    if (!this.leading) return;
+    await this.inFlight;
     this.leading = false;
     try {
       const lease = await this.read();
@@ -59,10 +65,18 @@ export class LeaderElector {
     }
   }
 
+  private run(): void {
+    this.inFlight = this.tick().finally(() => {
+      this.inFlight = undefined;
+    });
+  }
+
   private async tick(): Promise<void> {
     if (this.stopped) return;
     try {
       const held = await this.tryAcquireOrRenew();
+      // Stopped while the request was out: stop() releases the Lease; never start leading now.
+      if (this.stopped) return;
       if (held) this.lastRenewal = Date.now();
       if (held && !this.leading) {
         this.leading = true;
@@ -71,12 +85,13 @@ export class LeaderElector {
       }
       if (!held && this.leading) this.stepDown('another holder has the lease');
     } catch (error) {
+      if (this.stopped) return;
       this.options.log(`lease ${this.options.name}: ${describeError(error)}`);
       if (this.leading && Date.now() - this.lastRenewal > this.options.leaseDurationSeconds * 1000) {
         this.stepDown('could not renew within the lease duration');
       }
     }
-    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), this.options.retryPeriodMs);
+    if (!this.stopped) this.timer = setTimeout(() => this.run(), this.options.retryPeriodMs);
   }
 
   private stepDown(why: string): void {
