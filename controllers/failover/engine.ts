@@ -159,14 +159,18 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
     }
 
     // Wait polls do not count as attempts; entering a step, a retry and a resume after a crash do.
-    const polling = step.kind === 'wait' && entry.state === 'Running';
+    // A step awaiting approval is looked at again every recheck; like a wait poll, that is not a
+    // new attempt and writes nothing until the answer changes (no status write, no Event).
+    const awaiting =
+      status.phase === 'AwaitingApproval' && status.currentStep === step.name && entry.state === 'Running';
+    const polling = (step.kind === 'wait' && entry.state === 'Running') || awaiting;
     const running: JournalEntry = {
       ...entry,
       state: 'Running',
       attempts: Math.min(1000, entry.attempts + (polling ? 0 : 1)),
       startedAt: entry.startedAt ?? now().toISOString(),
     };
-    if (!polling || status.phase !== 'Running') {
+    if (!polling || (status.phase !== 'Running' && !awaiting)) {
       await write(
         phase(
           { phase: 'Running', reason: 'StepRunning', message: `step ${step.name}: ${step.describe}` },

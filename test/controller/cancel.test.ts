@@ -13,6 +13,7 @@ import { prepareOutageNamespace, startOutageSimulator } from './outage.js';
 import {
   conditionOf,
   exampleIn,
+  getFailover,
   journalOf,
   type KubeSide,
   startKubeSide,
@@ -192,6 +193,22 @@ describe('approval patched onto a waiting Failover', () => {
     );
     expect(conditionOf(waiting, 'AwaitingApproval')?.message).toMatch(/kubectl patch/);
     expect(mutatingCalls(sim)).toEqual([]);
+    // Waiting costs nothing: ten rechecks (100 ms each in tests) later, no status write, one Event.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const later = await getFailover(side, ns, NAME);
+    expect(later.metadata.resourceVersion).toBe(waiting.metadata.resourceVersion);
+    expect(later.status?.journal?.find((e) => e.name === 'approval')?.attempts).toBe(1);
+    const events = await side.ok([
+      'get',
+      'events',
+      '-n',
+      ns,
+      '--field-selector',
+      'reason=AwaitingApproval',
+      '-o',
+      'name',
+    ]);
+    expect(events.trim().split('\n')).toHaveLength(1);
 
     await patchSpec(ns, { approval: { approvedBy: 'alice@trading', approvedAt: '2026-11-25T04:00:00Z' } });
     const failover = await waitForFailover(
