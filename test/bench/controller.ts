@@ -1,11 +1,13 @@
-import { execFileSync, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningController, startController } from '../../controllers/controller.js';
+import { CONTROLLER_NODE_FLAGS } from '../../controllers/runtime-flags.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import type { Failover, FailoverPlan, RegionHealth } from '../../src/apis/index.js';
 import { projectRoot } from '../../src/schema/paths.js';
+import { bundleController } from '../../tools/build-controller.js';
 import { nextMessage } from './child-message.js';
 import {
   API_VERSION,
@@ -241,23 +243,19 @@ interface ChildVariant {
   execArgv: string[];
 }
 
-/** The child as `npm run controller` runs it today (tsx), and bundled by esbuild for plain node (an image's shape). */
-function childVariants(dir: string): ChildVariant[] {
+/** The child as `npm run controller` runs it (tsx), bundled for plain node, and as the image runs it. */
+async function childVariants(dir: string): Promise<ChildVariant[]> {
   const script = join(projectRoot(), 'test/bench/controller-child.ts');
   const bundle = join(dir, 'controller-child.mjs');
-  execFileSync(join(projectRoot(), 'node_modules/.bin/esbuild'), [
-    script,
-    '--bundle',
-    '--platform=node',
-    '--format=esm',
-    '--log-level=error',
-    `--outfile=${bundle}`,
-    // CommonJS dependencies call require(); an ES module bundle has to provide it.
-    "--banner:js=import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  ]);
+  await bundleController(script, bundle);
   return [
     { label: 'tsx (as npm run controller)', script, execArgv: ['--import', 'tsx', '--expose-gc'] },
-    { label: 'esbuild bundle, plain node', script: bundle, execArgv: ['--expose-gc'] },
+    { label: 'bundle, plain node', script: bundle, execArgv: ['--expose-gc'] },
+    {
+      label: 'bundle + image flags',
+      script: bundle,
+      execArgv: ['--expose-gc', ...CONTROLLER_NODE_FLAGS],
+    },
   ];
 }
 
@@ -393,7 +391,7 @@ async function measureMemory(kube: BenchKube): Promise<MemoryFigures[]> {
       });
     }
     const figures: MemoryFigures[] = [];
-    for (const variant of childVariants(dir)) figures.push(await measureChild(kube, sim, variant));
+    for (const variant of await childVariants(dir)) figures.push(await measureChild(kube, sim, variant));
     return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });
