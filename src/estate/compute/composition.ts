@@ -2,6 +2,8 @@
  * Compute Composition. The ASG's desired capacity is runtime-owned (ARCHITECTURE §4): it is set
  * in initProvider (from spec.initialCapacity) and the ASG uses the runtime-owned management
  * policies (no LateInitialize), so the controller's scale-ups survive every reconcile.
+ * Clients (and the Route 53 HTTPS health check) reach the ALB on HTTPS:443 with a certificate issued
+ * outside the estate; HTTP:80 only redirects there.
  */
 import { compositionName } from '../api.js';
 import { ACCESS_LABEL, ROLE_LABEL } from '../common/labels.js';
@@ -15,6 +17,9 @@ import { combineFromComposite, fromComposite, toComposite } from '../patch-and-t
 import type { ComposedTemplate } from '../patch-and-transform/types.js';
 
 const role = (value: string) => ({ [ROLE_LABEL]: value });
+
+/** TLS 1.3 and 1.2 only, forward-secret ciphers (the ELB policy AWS recommends for new listeners). */
+export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
 export function computeResources(): ComposedTemplate[] {
   return [
@@ -107,6 +112,22 @@ export function computeResources(): ComposedTemplate[] {
       ],
     }),
     managed({
+      name: 'listener-https',
+      service: 'elbv2',
+      kind: 'LBListener',
+      region: 'fromXr',
+      forProvider: {
+        port: 443,
+        protocol: 'HTTPS',
+        sslPolicy: TLS_POLICY,
+        loadBalancerArnSelector: selectOwn(role('alb')),
+        defaultAction: [{ type: 'forward', targetGroupArnSelector: selectOwn() }],
+      },
+      // Issued outside the estate (no ACM kind among the provider CRDs we compose), in the XR's region.
+      patches: [fromComposite('spec.certificateArn', 'spec.forProvider.certificateArn')],
+    }),
+    managed({
+      // Plain HTTP only sends clients to HTTPS; nothing is served over it.
       name: 'listener-http',
       service: 'elbv2',
       kind: 'LBListener',
@@ -115,7 +136,9 @@ export function computeResources(): ComposedTemplate[] {
         port: 80,
         protocol: 'HTTP',
         loadBalancerArnSelector: selectOwn(role('alb')),
-        defaultAction: [{ type: 'forward', targetGroupArnSelector: selectOwn() }],
+        defaultAction: [
+          { type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } },
+        ],
       },
     }),
     managed({

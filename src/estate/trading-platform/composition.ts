@@ -97,6 +97,7 @@ function regional(): ComposedTemplate[] {
       composedXr(`compute-${region}`, 'Compute', { region }, [
         fromComposite('spec.imageId'),
         fromComposite('spec.instanceType'),
+        fromComposite(`spec.certificateArns.${region}`, 'spec.certificateArn'),
         ...(['albArn', 'albDnsName', 'albZoneId', 'targetGroupArn', 'autoScalingGroupName'] as const).map(
           (field) => toComposite(`status.${field}`, `status.compute.${region}.${field}`),
         ),

@@ -5,7 +5,7 @@ import { compositeResourceDefinition } from '../../apis/xrd.js';
 import { celRule, withRules } from '../../schema/x-kubernetes.js';
 import { alertingStatus, notifyFields, notifyRules } from '../alerting/definition.js';
 import { commonSpecFields, commonSpecRules, ESTATE_GROUP, ownerRegion } from '../common/parameters.js';
-import { computeStatus } from '../compute/definition.js';
+import { certificateArn, computeStatus } from '../compute/definition.js';
 import { databaseStatus, INSTANCE_CLASSES } from '../database/definition.js';
 import { cidr16Rule, disjointRegionsRule, networkStatus, zoneCountRule } from '../network/definition.js';
 import { peeringStatus } from '../peering/definition.js';
@@ -46,6 +46,12 @@ export const tradingPlatformSpec = withRules(
       .max(32)
       .regex(/^ami-[0-9a-f]+$/, 'must be an AMI id such as ami-0abc123'),
     instanceType: z.string().max(32).default('m7g.large'),
+    certificateArns: z
+      .strictObject({ 'us-east-1': certificateArn('us-east-1'), 'us-east-2': certificateArn('us-east-2') })
+      .describe(
+        'ACM certificate of each region’s HTTPS listener, issued outside the estate (for domainName), ' +
+          'one per region: an ALB can only use a certificate of its own region.',
+      ),
     globalClusterIdentifier: label(),
     instanceClass: z.string().max(32).default('db.r6g.large'),
     alerting: withRules(z.strictObject(notifyFields), notifyRules)

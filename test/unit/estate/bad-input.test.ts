@@ -20,7 +20,12 @@ interface BadCase {
   spec: Record<string, unknown>;
   path: string;
   message: RegExp;
+  /** When zod words it differently from the apiserver (a pattern or a required field). */
+  zodMessage?: RegExp;
 }
+
+const acm = (region: string, id = '0b3c4d5e-6f70-4182-93a4-b5c6d7e8f901') =>
+  `arn:aws:acm:${region}:123456789012:certificate/${id}`;
 
 const cases: BadCase[] = [
   {
@@ -109,10 +114,57 @@ const cases: BadCase[] = [
     path: 'spec.endpoint',
     message: /https:\/\/ URL/,
   },
+  {
+    name: 'a Compute without a certificate',
+    example: 'compute-us-east-1.yaml',
+    spec: { certificateArn: undefined },
+    path: 'spec.certificateArn',
+    message: /Required value/,
+    zodMessage: /required: the ARN of an ACM certificate for the HTTPS listener/,
+  },
+  {
+    name: 'a certificate from the other region',
+    example: 'compute-us-east-1.yaml',
+    spec: { certificateArn: acm('us-east-2') },
+    path: 'spec.certificateArn',
+    message: /must be an ACM certificate in the XR's region .*only use certificates of its own region/,
+  },
+  {
+    name: 'a certificate that is not from ACM',
+    example: 'compute-us-east-2.yaml',
+    spec: { certificateArn: 'arn:aws:iam::123456789012:server-certificate/trading' },
+    path: 'spec.certificateArn',
+    message: /should match '\^arn:aws:acm:/,
+    zodMessage: /must be the ARN of an ACM certificate, such as arn:aws:acm:/,
+  },
+  {
+    name: 'an ACM ARN that names no certificate',
+    example: 'compute-us-east-2.yaml',
+    spec: { certificateArn: 'arn:aws:acm:us-east-2:123456789012:certificate/trading' },
+    path: 'spec.certificateArn',
+    message: /should match '\^arn:aws:acm:/,
+    zodMessage: /must be the ARN of an ACM certificate/,
+  },
+  {
+    name: 'a TradingPlatform with one region’s certificate in the other region’s place',
+    example: 'trading-platform.yaml',
+    spec: { certificateArns: { 'us-east-1': acm('us-east-2'), 'us-east-2': acm('us-east-2') } },
+    path: 'spec.certificateArns.us-east-1',
+    message: /should match '\^arn:aws:acm:us-east-1:/,
+    zodMessage: /must be the ARN of an ACM certificate in us-east-1/,
+  },
+  {
+    name: 'a TradingPlatform without a certificate for us-east-2',
+    example: 'trading-platform.yaml',
+    spec: { certificateArns: { 'us-east-1': acm('us-east-1') } },
+    path: 'spec.certificateArns.us-east-2',
+    message: /Required value/,
+    zodMessage: /required: the ARN of an ACM certificate in us-east-2/,
+  },
 ];
 
 describe('bad estate input', () => {
-  it.each(cases)('refuses $name', ({ example: file, spec, path, message }) => {
+  it.each(cases)('refuses $name', ({ example: file, spec, path, message, zodMessage }) => {
     const xr = example(file);
     xr.spec = { ...xr.spec, ...spec };
     const problems = validateObject(catalog, xr);
@@ -123,7 +175,9 @@ describe('bad estate input', () => {
     const { crossplane: _, ...ours } = xr.spec;
     const result = api?.spec.safeParse(ours);
     expect(result?.success).toBe(false);
-    expect(result?.error?.issues.map((issue) => issue.message)).toEqual([expect.stringMatching(message)]);
+    expect(result?.error?.issues.map((issue) => issue.message)).toEqual([
+      expect.stringMatching(zodMessage ?? message),
+    ]);
   });
 
   it('accepts every example as it is', () => {
@@ -135,6 +189,9 @@ describe('bad estate input', () => {
       'sessions.yaml',
       'storage.yaml',
       'alerting-us-east-1.yaml',
+      'compute-us-east-1.yaml',
+      'compute-us-east-2.yaml',
+      'trading-platform.yaml',
     ])
       expect(validateObject(catalog, example(file))).toEqual([]);
   });

@@ -254,6 +254,10 @@ describe('TradingPlatform', () => {
         zoneName: 'a.example.com',
         domainName: 'b.a.example.com',
         imageId: 'ami-1',
+        certificateArns: {
+          'us-east-1': 'arn:aws:acm:us-east-1:123456789012:certificate/0b3c4d5e-6f70-4182-93a4-b5c6d7e8f901',
+          'us-east-2': 'arn:aws:acm:us-east-2:123456789012:certificate/1c4d5e6f-7081-4293-a4b5-c6d7e8f9a012',
+        },
         globalClusterIdentifier: 'g',
         regions: { 'us-east-1': { cidrBlock: '10.0.0.0/16' }, 'us-east-2': { cidrBlock: '10.0.0.0/16' } },
       },
