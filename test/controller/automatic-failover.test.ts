@@ -34,7 +34,7 @@ import {
   VERSION,
   waitForFailover,
 } from './platform.js';
-import { startVantageProxy, type VantageProxy } from './vantage-proxy.js';
+import { VantagePaths } from './vantage-proxy.js';
 
 const NS = 'auto';
 
@@ -46,18 +46,14 @@ const HEALTHS = ['use1-from-use1', 'use1-from-use2', 'use2-from-use1', 'use2-fro
 
 let side: KubeSide;
 let sim: AwsSimulator;
-const proxies: VantageProxy[] = [];
 const controllers: RunningController[] = [];
 let failovers: ReturnType<typeof healthRounds>['failovers'];
 let waitForHealth: ReturnType<typeof healthRounds>['waitForHealth'];
 let watchRounds: ReturnType<typeof healthRounds>['watchRounds'];
 let planStatusAfter: ReturnType<typeof healthRounds>['planStatusAfter'];
 
-async function proxy(vantage: string, target: string): Promise<string> {
-  const started = await startVantageProxy(vantage, target);
-  proxies.push(started);
-  return started.url;
-}
+const paths = new VantagePaths();
+const proxy = (vantage: string, target: string) => paths.to(vantage, target);
 
 beforeAll(async () => {
   side = await startKubeSide();
@@ -90,7 +86,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(controllers.map((c) => c.stop()));
-  await Promise.all(proxies.map((p) => p.close()));
+  await paths.closeAll();
   await sim?.close();
   await side?.close();
 });

@@ -54,6 +54,27 @@ async function setUp() {
 const patchSpec = (ns: string, spec: object) =>
   side.ok(['patch', 'failover', NAME, '-n', ns, '--type=merge', '-p', JSON.stringify({ spec })]);
 
+/**
+ * Applies the unplanned Failover, holds its `operation` on the wire, runs `whileHeld`, sets
+ * spec.cancel, lets the call reach AWS (its answer lost) and waits for `phase`.
+ */
+async function cancelDuring(
+  ns: string,
+  proxy: HoldingProxy,
+  operation: string,
+  phase: string,
+  whileHeld: () => Promise<void> = async () => undefined,
+) {
+  const holding = proxy.holdNext(operation);
+  await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
+  const held = await holding;
+  await whileHeld();
+  await patchSpec(ns, { cancel: true });
+  await held.release();
+  proxy.unblock();
+  return waitForFailover(side, ns, NAME, (f) => f.status?.phase === phase, phase);
+}
+
 describe('cancel', () => {
   it('while awaiting approval → Cancelled, kubectl wait sees it, 0 mutating AWS calls', async () => {
     const { ns, sim } = await setUp();
@@ -95,20 +116,8 @@ describe('cancel', () => {
 
   it('after the fence, before the promotion → the fence is undone in us-east-2, the old primary still writes', async () => {
     const { ns, sim, proxy } = await setUp();
-    const scaleUp = proxy.holdNext('SetDesiredCapacity');
-    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
-    const held = await scaleUp;
-    expect(await gateClosed(sim, GATE_OF_USE1)).toBe(true);
-
-    await patchSpec(ns, { cancel: true });
-    await held.release();
-    proxy.unblock();
-    const failover = await waitForFailover(
-      side,
-      ns,
-      NAME,
-      (f) => f.status?.phase === 'Cancelled',
-      'Cancelled',
+    const failover = await cancelDuring(ns, proxy, 'SetDesiredCapacity', 'Cancelled', async () =>
+      expect(await gateClosed(sim, GATE_OF_USE1)).toBe(true),
     );
 
     // scale-up ends either way (its answer lost, the SDK retries): Succeeded, or Skipped when
@@ -141,19 +150,7 @@ describe('cancel', () => {
 
   it('after the promotion has started → refused with a condition; the execution finishes Succeeded', async () => {
     const { ns, sim, proxy } = await setUp();
-    const promotion = proxy.holdNext('FailoverGlobalCluster');
-    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
-    const held = await promotion;
-    await patchSpec(ns, { cancel: true });
-    await held.release();
-    proxy.unblock();
-    const failover = await waitForFailover(
-      side,
-      ns,
-      NAME,
-      (f) => f.status?.phase === 'Succeeded',
-      'Succeeded',
-    );
+    const failover = await cancelDuring(ns, proxy, 'FailoverGlobalCluster', 'Succeeded');
     expect(conditionOf(failover, 'Cancelled')).toMatchObject({ status: 'False', reason: 'PastOneWayStep' });
     expect(conditionOf(failover, 'Cancelled')?.message).toMatch(/promote has started/);
     expect(await writerOf(sim)).toBe('trading-use2');

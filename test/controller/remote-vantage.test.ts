@@ -36,7 +36,7 @@ import {
   testControllerOptions,
   waitForFailover,
 } from './platform.js';
-import { startVantageProxy, type VantageProxy } from './vantage-proxy.js';
+import { VantagePaths } from './vantage-proxy.js';
 
 const NS = 'remote';
 const STANDBY = 'cluster-use2';
@@ -52,14 +52,10 @@ let standby: RunningController;
 let rbac: RbacProxy | undefined;
 let agent: ChildProcess | undefined;
 let dir: string;
-const proxies: VantageProxy[] = [];
 let rounds: ReturnType<typeof healthRounds>;
 
-async function proxy(vantage: string, target: string): Promise<string> {
-  const started = await startVantageProxy(vantage, target);
-  proxies.push(started);
-  return started.url;
-}
+const paths = new VantagePaths();
+const proxy = (vantage: string, target: string) => paths.to(vantage, target);
 
 beforeAll(async () => {
   side = await startKubeSide();
@@ -94,7 +90,7 @@ afterAll(async () => {
   await killAgent();
   await standby?.stop();
   await rbac?.close();
-  await Promise.all(proxies.map((p) => p.close()));
+  await paths.closeAll();
   await sim?.close();
   await side?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });

@@ -44,3 +44,19 @@ export async function startVantageProxy(vantage: string, target: string): Promis
     },
   };
 }
+
+/** The vantage paths a test opens, closed together at the end. */
+export class VantagePaths {
+  private readonly open: VantageProxy[] = [];
+
+  /** A path from `vantage` to `target`; returns the URL to use instead of `target`. */
+  async to(vantage: string, target: string): Promise<string> {
+    const started = await startVantageProxy(vantage, target);
+    this.open.push(started);
+    return started.url;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.open.splice(0).map((p) => p.close()));
+  }
+}
