@@ -1,13 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parse } from 'yaml';
 import { type AwsSimulator, startAwsSimulator } from '../../local/aws/index.js';
+import { type FailoverPlan, FailoverPlanResource } from '../apis/failover-plan.js';
 import type { Command, CommandIo } from './io.js';
+import { seedAwsForPlan } from './seed-aws.js';
 
 const USAGE =
-  'switchyard aws [--port <p>] [--host <h>] [--time-scale <real-ms-per-sim-ms>] [--regions r1,r2]';
+  'switchyard aws [--port <p>] [--host <h>] [--time-scale <real-ms-per-sim-ms>] [--regions r1,r2] [--seed <failover-plan.yaml>]';
 
 /** Starts the simulator from CLI arguments; exported so tests can start and stop it in-process. */
 export async function startFromArgs(args: string[], io: CommandIo): Promise<AwsSimulator | number> {
-  let values: { port?: string; host?: string; 'time-scale'?: string; regions?: string };
+  let values: { port?: string; host?: string; 'time-scale'?: string; regions?: string; seed?: string };
   try {
     ({ values } = parseArgs({
       args,
@@ -16,6 +20,7 @@ export async function startFromArgs(args: string[], io: CommandIo): Promise<AwsS
         host: { type: 'string' },
         'time-scale': { type: 'string' },
         regions: { type: 'string' },
+        seed: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -36,12 +41,30 @@ export async function startFromArgs(args: string[], io: CommandIo): Promise<AwsS
     );
     return 2;
   }
+  // Read the plan before starting anything, so a bad file is refused with nothing running.
+  let plan: FailoverPlan | undefined;
+  if (values.seed) {
+    try {
+      plan = FailoverPlanResource.parse(parse(readFileSync(values.seed, 'utf8')));
+    } catch (error) {
+      io.stderr.write(
+        `switchyard aws: --seed ${values.seed}: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      return 1;
+    }
+  }
   const sim = await startAwsSimulator({
     port,
     timeScale,
     ...(values.host ? { host: values.host } : {}),
     ...(values.regions ? { regions: values.regions.split(',').map((r) => r.trim()) } : {}),
   });
+  if (plan) {
+    await seedAwsForPlan(plan.spec, sim.url);
+    io.stdout.write(
+      `seeded what FailoverPlan ${plan.metadata.name} points at: global cluster ${plan.spec.database.globalClusterIdentifier}, gate alarms, Auto Scaling groups\n`,
+    );
+  }
   const albs = sim.albs.map((alb) => `${alb.region}=${alb.url}`).join(' ');
   io.stdout.write(`AWS simulator ready at ${sim.url} (time scale ${timeScale}; ALBs ${albs})\n`);
   return sim;

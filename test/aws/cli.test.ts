@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeGlobalClustersCommand, FailoverGlobalClusterCommand } from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
@@ -6,7 +7,7 @@ import { startFromArgs } from '../../src/cli/aws.js';
 import { runCommand } from '../../src/cli/commands.js';
 import { memoryIo } from '../support/memory-io.js';
 import { createTwoRegionGlobalCluster } from './aurora-fixture.js';
-import { waitFor } from './support.js';
+import { cloudWatchClient, rdsClient, waitFor } from './support.js';
 
 let sim: AwsSimulator | undefined;
 afterEach(async () => {
@@ -18,7 +19,7 @@ async function startViaCli(args: string[]): Promise<AwsSimulator> {
   const io = memoryIo();
   const started = await startFromArgs(args, io);
   if (typeof started === 'number') throw new Error(`aws exited ${started}: ${io.err()}`);
-  expect(io.out()).toMatch(/^AWS simulator ready at http:\/\/127\.0\.0\.1:\d+ /);
+  expect(io.out()).toMatch(/^AWS simulator ready at http:\/\/127\.0\.0\.1:\d+ /m);
   return started;
 }
 
@@ -88,6 +89,29 @@ describe('switchyard aws / chaos / journal', () => {
     }
     const unreachable = memoryIo();
     expect(await runCommand(['journal', '--aws', 'http://127.0.0.1:1'], unreachable)).toBe(2);
+  });
+
+  it('--seed creates what a FailoverPlan points at; a bad plan is refused with nothing started', async () => {
+    sim = await startViaCli(['--seed', 'examples/failover/failover-plan.yaml']);
+    const global = await rdsClient(sim, 'us-east-2').send(
+      new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: 'trading-global' }),
+    );
+    expect(
+      global.GlobalClusters?.[0]?.GlobalClusterMembers?.map((m) => [m.DBClusterArn, m.IsWriter]),
+    ).toEqual([
+      ['arn:aws:rds:us-east-1:123456789012:cluster:trading-use1', true],
+      ['arn:aws:rds:us-east-2:123456789012:cluster:trading-use2', false],
+    ]);
+    // The gate of us-east-1 is an alarm in us-east-2 (ADR 0009).
+    const alarms = await cloudWatchClient(sim, 'us-east-2').send(new DescribeAlarmsCommand({}));
+    expect(alarms.MetricAlarms?.map((a) => a.AlarmName)).toEqual(['trading-switchyard-gate-us-east-1']);
+
+    const io = memoryIo();
+    expect(await startFromArgs(['--seed', 'examples/failover/failover-unplanned.yaml'], io)).toBe(1);
+    expect(io.err().trim().split('\n')[0]).toMatch(
+      /^switchyard aws: --seed .*failover-unplanned\.yaml: invalid FailoverPlan/,
+    );
+    expect(io.out()).toBe('');
   });
 
   it('npx switchyard aws prints ready', async () => {
