@@ -37,6 +37,18 @@ const UNPLANNED = 'trading-failover-use1-outage';
 const DRILL = 'trading-failover-drill';
 
 /** The journal of the example unplanned failover with us-east-1 reported down. */
+/** The planned Switchover's steps, in order (ARCHITECTURE §3, ADR 0009's gate steps last). */
+const PLANNED_STEPS = [
+  'preflight',
+  'lag-gate',
+  'switchover',
+  'wait-writer',
+  'drain-old-primary',
+  'open-new-primary',
+  'old-primary-drained',
+  'new-primary-open',
+];
+
 const UNPLANNED_JOURNAL = [
   { name: 'preflight', state: 'Succeeded', region: 'us-east-2' },
   { name: 'approval', state: 'Succeeded', region: undefined },
@@ -224,17 +236,8 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       const described = await side.ok(['describe', 'failover', SWITCHOVER, '-n', ns]);
       expect(described).toMatch(/^ {2}Phase:\s+Succeeded$/m);
       const journal = described.slice(described.indexOf('\n  Journal:\n'));
-      expect([...journal.matchAll(/^ {4}Name:\s+(\S+)$/gm)].map((m) => m[1])).toEqual([
-        'preflight',
-        'lag-gate',
-        'switchover',
-        'wait-writer',
-        'drain-old-primary',
-        'open-new-primary',
-        'old-primary-drained',
-        'new-primary-open',
-      ]);
-      expect([...journal.matchAll(/^ {4}State:\s+Succeeded$/gm)]).toHaveLength(8);
+      expect([...journal.matchAll(/^ {4}Name:\s+(\S+)$/gm)].map((m) => m[1])).toEqual(PLANNED_STEPS);
+      expect([...journal.matchAll(/^ {4}State:\s+Succeeded$/gm)]).toHaveLength(PLANNED_STEPS.length);
       expect(journal).toMatch(/^ {4}Message:\s+SwitchoverGlobalCluster accepted by us-east-1$/m);
     });
 
@@ -248,24 +251,16 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
         return listed.some((e) => e.reason === 'Completed') && listed;
       }, 'the Completed event');
       expect(new Set(events.map((e) => e.source))).toEqual(new Set(['switchyard-controller']));
-      const steps = [
-        'preflight',
-        'lag-gate',
-        'switchover',
-        'wait-writer',
-        'drain-old-primary',
-        'open-new-primary',
-        'old-primary-drained',
-        'new-primary-open',
-      ];
-      for (const step of steps) {
+      for (const step of PLANNED_STEPS) {
         for (const reason of ['StepStarted', 'StepSucceeded']) {
           expect(events.filter((e) => e.reason === reason && e.message.startsWith(`${step}: `))).toHaveLength(
             1,
           );
         }
       }
-      expect(events.find((e) => e.reason === 'Started')?.message).toBe(`Execution: ${steps.join(' → ')}`);
+      expect(events.find((e) => e.reason === 'Started')?.message).toBe(
+        `Execution: ${PLANNED_STEPS.join(' → ')}`,
+      );
 
       const described = await side.ok(['describe', 'failover', SWITCHOVER, '-n', ns]);
       const listed = described.slice(described.indexOf('\nEvents:'));
