@@ -1,4 +1,10 @@
-import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  PutMetricAlarmCommand,
+  PutMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
 import { CreateDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import {
   ChangeResourceRecordSetsCommand,
@@ -17,6 +23,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsSimulator, startAwsSimulator } from '../../local/aws/index.js';
+import { GATE_ALARM, gateDimensions } from '../../src/estate/traffic/gate.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { type RealMoto, startMoto } from './support/moto.js';
 
@@ -205,6 +212,48 @@ describe('simulator vs moto on shared operations', () => {
     });
     compare('GetMetricData', m.MetricDataResults, s.MetricDataResults);
     expect(s.MetricDataResults?.[0]?.Values).toEqual(m.MetricDataResults?.[0]?.Values);
+  });
+
+  it('CloudWatch gate alarm (ADR 0009): PutMetricAlarm + DescribeAlarms, the fields the controller reads', async () => {
+    const [m, s] = await onBoth(async (endpoint) => {
+      const cw = new CloudWatchClient(config(endpoint, 'us-east-2'));
+      await cw.send(
+        new PutMetricAlarmCommand({
+          AlarmName: 'trading-switchyard-gate-us-east-1',
+          Namespace: GATE_ALARM.namespace,
+          MetricName: GATE_ALARM.metricName,
+          Dimensions: Object.entries(gateDimensions('trading', 'us-east-1')).map(([Name, Value]) => ({
+            Name,
+            Value,
+          })),
+          Statistic: GATE_ALARM.statistic,
+          Period: GATE_ALARM.period,
+          EvaluationPeriods: GATE_ALARM.evaluationPeriods,
+          DatapointsToAlarm: GATE_ALARM.datapointsToAlarm,
+          Threshold: GATE_ALARM.threshold,
+          ComparisonOperator: GATE_ALARM.comparisonOperator,
+          TreatMissingData: GATE_ALARM.treatMissingData,
+          ActionsEnabled: false,
+        }),
+      );
+      const out = await cw.send(
+        new DescribeAlarmsCommand({ AlarmNames: ['trading-switchyard-gate-us-east-1'] }),
+      );
+      // The definition, not the state: moto does not evaluate alarms (a documented difference).
+      const {
+        StateValue,
+        StateReason,
+        StateReasonData,
+        StateUpdatedTimestamp,
+        AlarmConfigurationUpdatedTimestamp,
+        ...definition
+      } = out.MetricAlarms?.[0] ?? {};
+      return definition;
+    });
+    const t = compare('DescribeAlarms (gate alarm definition)', m, s);
+    expect(t.differences).toEqual([]);
+    for (const field of ['Namespace', 'MetricName', 'Dimensions', 'Threshold', 'TreatMissingData'] as const)
+      expect(s[field], field).toEqual(m[field]);
   });
 
   it('S3 Put/Get/Head object', async () => {
