@@ -7,8 +7,14 @@ import { decodeBody, mediaType, readBody, sendError, sendJson } from './http-io.
 import { type KubeObject, resourceVersionOf } from './object-meta.js';
 import { openApiV2Document, openApiV3Document, openApiV3Index } from './openapi.js';
 import { loadState, persistChanges } from './persistence.js';
+import {
+  decodeProtobufDeleteOptions,
+  decodeProtobufObject,
+  decodesProtobuf,
+  PROTOBUF_MEDIA_TYPE,
+} from './protobuf.js';
 import { TypeRegistry } from './registry.js';
-import { storageKey } from './resource-type.js';
+import { type ResourceType, storageKey } from './resource-type.js';
 import { pathNotFound, unsupportedMediaType } from './status.js';
 import { ObjectStore } from './store.js';
 import { type IncludeObject, toTable } from './table.js';
@@ -40,7 +46,9 @@ export interface KubeEmulator {
   close(): Promise<void>;
 }
 
-const OBJECT_CONTENT_TYPES = ['application/json', 'application/yaml'];
+const JSON_YAML_CONTENT_TYPES = ['application/json', 'application/yaml'];
+/** What the apiserver lists in its 415 for built-in kinds and custom resources alike. */
+const OBJECT_CONTENT_TYPES = [...JSON_YAML_CONTENT_TYPES, PROTOBUF_MEDIA_TYPE];
 const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export class KubeApi {
@@ -180,20 +188,21 @@ export class KubeApi {
     const { type, query } = resource;
     const accept = request.headers.accept ?? '';
     const asTable = /;\s*as=Table/.test(accept);
-    const readJson = async (): Promise<{ body: unknown; contentType: string }> => {
+    const contentType = mediaType(request.headers['content-type']);
+    /** The body as JSON; protobuf is decoded by `protobuf` when given (object and delete bodies). */
+    const readJson = async (protobuf?: (raw: Buffer, type: ResourceType) => unknown): Promise<unknown> => {
       const raw = await readBody(request);
-      const contentType = mediaType(request.headers['content-type']);
-      return { body: raw.length === 0 ? undefined : decodeBody(raw, contentType, type.kind), contentType };
+      if (protobuf && contentType === PROTOBUF_MEDIA_TYPE) return protobuf(raw, type);
+      return raw.length === 0 ? undefined : decodeBody(raw, contentType, type.kind);
     };
-    const checkObjectContentType = () => {
-      const contentType = mediaType(request.headers['content-type']);
-      if (!OBJECT_CONTENT_TYPES.includes(contentType)) {
-        throw unsupportedMediaType([
-          'application/json',
-          'application/yaml',
-          'application/vnd.kubernetes.protobuf',
-        ]);
+    /** POST and PUT bodies; checked before the body is read, as the apiserver negotiates first. */
+    const readObject = async (): Promise<unknown> => {
+      if (contentType === PROTOBUF_MEDIA_TYPE && !decodesProtobuf(type)) {
+        // Custom resources and CRDs: the emulator reads them as JSON or YAML only.
+        throw unsupportedMediaType(JSON_YAML_CONTENT_TYPES);
       }
+      if (!OBJECT_CONTENT_TYPES.includes(contentType)) throw unsupportedMediaType(OBJECT_CONTENT_TYPES);
+      return readJson(decodeProtobufObject);
     };
     if (resource.name === undefined) {
       if (method === 'GET' && (query.get('watch') === 'true' || query.get('watch') === '1')) {
@@ -216,15 +225,12 @@ export class KubeApi {
         return;
       }
       if (method === 'POST') {
-        checkObjectContentType();
-        const { body } = await readJson();
-        const reply = this.verbs.create(resource, body);
+        const reply = this.verbs.create(resource, await readObject());
         sendJson(response, reply.status, reply.body, reply.warnings);
         return;
       }
       if (method === 'DELETE') {
-        const { body } = await readJson();
-        const reply = this.verbs.deleteCollection(resource, body);
+        const reply = this.verbs.deleteCollection(resource, await readJson(decodeProtobufDeleteOptions));
         sendJson(response, reply.status, reply.body);
         return;
       }
@@ -244,13 +250,13 @@ export class KubeApi {
           ),
         };
     } else if (method === 'PUT') {
-      checkObjectContentType();
-      reply = this.verbs.update(resource, (await readJson()).body);
+      reply = this.verbs.update(resource, await readObject());
     } else if (method === 'PATCH') {
-      const { body, contentType } = await readJson();
+      // Patches are never protobuf: the patch verb's 415 comes before the body is read.
+      const body = contentType === PROTOBUF_MEDIA_TYPE ? undefined : await readJson();
       reply = this.verbs.patch(resource, contentType, body);
     } else if (method === 'DELETE') {
-      reply = this.verbs.delete(resource, (await readJson()).body);
+      reply = this.verbs.delete(resource, await readJson(decodeProtobufDeleteOptions));
     } else throw pathNotFound();
     sendJson(response, reply.status, reply.body, reply.warnings);
   }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeResult } from '../../real/support/command.js';
-import { Kubectl } from '../../real/support/kubectl.js';
+import { useKubectl } from './kubectl-runner.js';
 import type { KubeTarget } from './target.js';
 import { sleep } from './target.js';
 
@@ -14,20 +14,7 @@ const failoverName = 'trading-switchover-2026-11-25';
 
 /** Real kubectl (through the machine's dispatcher), without --validate=false. */
 export function defineKubectlSuite(target: () => KubeTarget): void {
-  let kubectl: Kubectl | undefined;
-  beforeAll(() => {
-    kubectl = new Kubectl(target().kubeconfig);
-  });
-  afterAll(() => kubectl?.dispose());
-  const k = () => {
-    if (!kubectl) throw new Error('kubectl not set up');
-    return kubectl;
-  };
-  const ok = async (args: string[], stdin?: string) => {
-    const result = await k().run(args, { stdin });
-    expect(result.code, describeResult(result)).toBe(0);
-    return result.stdout;
-  };
+  const { k, ok } = useKubectl(target);
 
   describe('kubectl', () => {
     it('applies examples with client-side validation on, and gets them as a table with printer columns', async () => {

@@ -1,0 +1,110 @@
+/**
+ * The protobuf wire format, read only: varints, fixed 32/64-bit values, length-delimited fields
+ * and (skipped) groups. Errors carry the words of the gogo-generated Go decoders the apiserver
+ * uses (`unexpected EOF`, `proto: wrong wireType = 0 for field Name`, ...), because the apiserver
+ * quotes them in its 400 answers.
+ */
+
+export const WIRE = { varint: 0, fixed64: 1, bytes: 2, startGroup: 3, endGroup: 4, fixed32: 5 } as const;
+
+export class WireError extends Error {}
+
+const unexpectedEof = () => new WireError('unexpected EOF');
+const negativeLength = () => new WireError('proto: negative length found during unmarshaling');
+
+/** A cursor over one message's bytes. */
+export class WireReader {
+  private position = 0;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  get done(): boolean {
+    return this.position >= this.bytes.length;
+  }
+
+  /** An unsigned varint of up to 64 bits. */
+  varint(): bigint {
+    let value = 0n;
+    for (let shift = 0n; ; shift += 7n) {
+      if (shift >= 64n) throw new WireError('proto: integer overflow');
+      const byte = this.bytes[this.position++];
+      if (byte === undefined) throw unexpectedEof();
+      value |= BigInt(byte & 0x7f) << shift;
+      if (byte < 0x80) return BigInt.asUintN(64, value);
+    }
+  }
+
+  /** A varint as Go's int64 (int32 values are sign-extended on the wire, so this fits both). */
+  int(): number {
+    return Number(BigInt.asIntN(64, this.varint()));
+  }
+
+  /** The payload of a length-delimited field. */
+  lengthDelimited(): Uint8Array {
+    const length = BigInt.asIntN(64, this.varint());
+    if (length < 0n) throw negativeLength();
+    return this.take(Number(length));
+  }
+
+  /** Skips a value of an unknown field, as the generated decoders' skipGenerated does. */
+  skip(wireType: number): void {
+    let depth = 0;
+    for (;;) {
+      switch (wireType) {
+        case WIRE.varint:
+          this.varint();
+          break;
+        case WIRE.fixed64:
+          this.take(8);
+          break;
+        case WIRE.bytes:
+          this.lengthDelimited();
+          break;
+        case WIRE.fixed32:
+          this.take(4);
+          break;
+        case WIRE.startGroup:
+          depth++;
+          break;
+        case WIRE.endGroup:
+          if (depth === 0) throw new WireError('proto: unexpected end of group');
+          depth--;
+          break;
+        default:
+          throw new WireError(`proto: illegal wireType ${wireType}`);
+      }
+      if (depth === 0) return;
+      wireType = Number(this.varint() & 7n);
+    }
+  }
+
+  private take(length: number): Uint8Array {
+    const end = this.position + length;
+    if (end > this.bytes.length) throw unexpectedEof();
+    const slice = this.bytes.subarray(this.position, end);
+    this.position = end;
+    return slice;
+  }
+}
+
+/**
+ * Calls `onField` for each field of a message, in wire order; `onField` reads the value from the
+ * reader or returns false to have it skipped. `message` names the message in errors.
+ */
+export function readFields(
+  bytes: Uint8Array,
+  message: string,
+  onField: (field: number, wireType: number, reader: WireReader) => boolean,
+): void {
+  const reader = new WireReader(bytes);
+  while (!reader.done) {
+    const key = reader.varint();
+    // Go keeps the field number in an int32.
+    const field = Number(BigInt.asIntN(32, key >> 3n));
+    const wireType = Number(key & 7n);
+    if (wireType === WIRE.endGroup)
+      throw new WireError(`proto: ${message}: wiretype end group for non-group`);
+    if (field <= 0) throw new WireError(`proto: ${message}: illegal tag ${field} (wire type ${key})`);
+    if (!onField(field, wireType, reader)) reader.skip(wireType);
+  }
+}
