@@ -7,7 +7,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import type { FailoverPlanSpec } from '../apis/failover-plan.js';
-import { GATE_ALARM, gateDimensions } from '../estate/traffic/gate.js';
+import { gateAlarmRequest } from '../estate/traffic/gate.js';
 
 /**
  * Creates in the AWS simulator what a FailoverPlan points at, so `npm start` can run a real
@@ -66,23 +66,9 @@ export async function seedAwsForPlan(
     // A region's gate alarm lives in the *other* region (ARCHITECTURE §2, ADR 0009).
     const alarmRegion = gate.region === primary ? standby : primary;
     await new CloudWatchClient({ ...client, region: alarmRegion }).send(
-      new PutMetricAlarmCommand({
-        AlarmName: gate.alarmName,
-        AlarmDescription: `Switchyard traffic gate of ${gate.region}`,
-        Namespace: GATE_ALARM.namespace,
-        MetricName: GATE_ALARM.metricName,
-        Dimensions: Object.entries(gateDimensions(options.platformId ?? 'trading', gate.region)).map(
-          ([Name, Value]) => ({ Name, Value }),
-        ),
-        Statistic: GATE_ALARM.statistic,
-        Period: GATE_ALARM.period,
-        EvaluationPeriods: GATE_ALARM.evaluationPeriods,
-        DatapointsToAlarm: GATE_ALARM.datapointsToAlarm,
-        Threshold: GATE_ALARM.threshold,
-        ComparisonOperator: GATE_ALARM.comparisonOperator,
-        TreatMissingData: GATE_ALARM.treatMissingData,
-        ActionsEnabled: false,
-      }),
+      new PutMetricAlarmCommand(
+        gateAlarmRequest(gate.alarmName, options.platformId ?? 'trading', gate.region),
+      ),
     );
   }
 

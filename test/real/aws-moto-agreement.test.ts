@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsSimulator, startAwsSimulator } from '../../local/aws/index.js';
-import { GATE_ALARM, gateDimensions } from '../../src/estate/traffic/gate.js';
+import { gateAlarmRequest } from '../../src/estate/traffic/gate.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { type RealMoto, startMoto } from './support/moto.js';
 
@@ -218,23 +218,9 @@ describe('simulator vs moto on shared operations', () => {
     const [m, s] = await onBoth(async (endpoint) => {
       const cw = new CloudWatchClient(config(endpoint, 'us-east-2'));
       await cw.send(
-        new PutMetricAlarmCommand({
-          AlarmName: 'trading-switchyard-gate-us-east-1',
-          Namespace: GATE_ALARM.namespace,
-          MetricName: GATE_ALARM.metricName,
-          Dimensions: Object.entries(gateDimensions('trading', 'us-east-1')).map(([Name, Value]) => ({
-            Name,
-            Value,
-          })),
-          Statistic: GATE_ALARM.statistic,
-          Period: GATE_ALARM.period,
-          EvaluationPeriods: GATE_ALARM.evaluationPeriods,
-          DatapointsToAlarm: GATE_ALARM.datapointsToAlarm,
-          Threshold: GATE_ALARM.threshold,
-          ComparisonOperator: GATE_ALARM.comparisonOperator,
-          TreatMissingData: GATE_ALARM.treatMissingData,
-          ActionsEnabled: false,
-        }),
+        new PutMetricAlarmCommand(
+          gateAlarmRequest('trading-switchyard-gate-us-east-1', 'trading', 'us-east-1'),
+        ),
       );
       const out = await cw.send(
         new DescribeAlarmsCommand({ AlarmNames: ['trading-switchyard-gate-us-east-1'] }),

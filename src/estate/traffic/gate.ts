@@ -37,3 +37,25 @@ export const GATE_DIMENSIONS = { platform: 'PlatformId', region: 'Region' } as c
 export function gateDimensions(platformId: string, region: string): Record<string, string> {
   return { [GATE_DIMENSIONS.platform]: platformId, [GATE_DIMENSIONS.region]: region };
 }
+
+/**
+ * The gate alarm as a CloudWatch PutMetricAlarm request: what the local seed creates where the
+ * TrafficRouting composition would (its MetricAlarm has the same fields in forProvider).
+ */
+export function gateAlarmRequest(alarmName: string, platformId: string, region: string) {
+  return {
+    AlarmName: alarmName,
+    AlarmDescription: `Switchyard traffic gate of ${region}`,
+    Namespace: GATE_ALARM.namespace,
+    MetricName: GATE_ALARM.metricName,
+    Dimensions: Object.entries(gateDimensions(platformId, region)).map(([Name, Value]) => ({ Name, Value })),
+    Statistic: GATE_ALARM.statistic,
+    Period: GATE_ALARM.period,
+    EvaluationPeriods: GATE_ALARM.evaluationPeriods,
+    DatapointsToAlarm: GATE_ALARM.datapointsToAlarm,
+    Threshold: GATE_ALARM.threshold,
+    ComparisonOperator: GATE_ALARM.comparisonOperator,
+    TreatMissingData: GATE_ALARM.treatMissingData,
+    ActionsEnabled: false,
+  };
+}
