@@ -3,15 +3,9 @@
  * alarms that tell an operator a region is degrading before the failover controller acts.
  */
 import { z } from 'zod';
-import { compositeResourceDefinition } from '../../apis/xrd.js';
 import { celRule, withRules } from '../../schema/x-kubernetes.js';
-import {
-  commonSpecFields,
-  commonSpecRules,
-  ESTATE_GROUP,
-  regionInPair,
-  statusString,
-} from '../common/parameters.js';
+import { estateDefinition } from '../api.js';
+import { commonSpecFields, commonSpecRules, regionInPair, statusString } from '../common/parameters.js';
 
 export const NOTIFY = ['None', 'Email', 'HTTPS'] as const;
 
@@ -112,15 +106,13 @@ export const alertingStatus = z.strictObject({
   topicArn: statusString().optional(),
 });
 
-export const alertingDefinition = compositeResourceDefinition({
-  group: ESTATE_GROUP,
+export const alertingDefinition = estateDefinition({
   kind: 'Alerting',
   plural: 'alertings',
-  categories: ['switchyard', 'estate'],
   description: 'SNS topic and CloudWatch alarms (ALB, ASG, Aurora, replication lag) of one region.',
   spec: alertingSpec,
   status: alertingStatus,
-  defaultCompositionRef: `alertings.${ESTATE_GROUP}`,
+  variants: true,
   printerColumns: [
     { name: 'Region', type: 'string', jsonPath: '.spec.region' },
     { name: 'Topic', type: 'string', jsonPath: '.status.topicArn' },

@@ -3,12 +3,11 @@
  * HTTPS listener with a certificate issued outside the estate, and an HTTP listener that redirects.
  */
 import { z } from 'zod';
-import { compositeResourceDefinition } from '../../apis/xrd.js';
 import { celRule, withRules } from '../../schema/x-kubernetes.js';
+import { estateDefinition } from '../api.js';
 import {
   commonSpecFields,
   commonSpecRules,
-  ESTATE_GROUP,
   type PairRegion,
   regionInPair,
   statusString,
@@ -105,11 +104,9 @@ export const computeStatus = z.strictObject({
   autoScalingGroupName: statusString().optional(),
 });
 
-export const computeDefinition = compositeResourceDefinition({
-  group: ESTATE_GROUP,
+export const computeDefinition = estateDefinition({
   kind: 'Compute',
   plural: 'computes',
-  categories: ['switchyard', 'estate'],
   description: 'The app tier of one region behind an application load balancer.',
   spec: computeSpec,
   status: computeStatus,

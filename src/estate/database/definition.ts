@@ -1,15 +1,9 @@
 /** Database: an Aurora MySQL global database across the region pair. */
 import { z } from 'zod';
 import { label } from '../../apis/common.js';
-import { compositeResourceDefinition } from '../../apis/xrd.js';
 import { celRule, withRules } from '../../schema/x-kubernetes.js';
-import {
-  commonSpecFields,
-  commonSpecRules,
-  ESTATE_GROUP,
-  ownerRegion,
-  statusString,
-} from '../common/parameters.js';
+import { estateDefinition } from '../api.js';
+import { commonSpecFields, commonSpecRules, ownerRegion, statusString } from '../common/parameters.js';
 
 /** Memory-optimised Graviton classes that Aurora MySQL 3 global databases support. */
 export const INSTANCE_CLASSES = [
@@ -81,15 +75,13 @@ export const databaseStatus = z.strictObject({
   members: z.array(member).max(2).optional().describe('One entry per region: [0] us-east-1, [1] us-east-2.'),
 });
 
-export const databaseDefinition = compositeResourceDefinition({
-  group: ESTATE_GROUP,
+export const databaseDefinition = estateDefinition({
   kind: 'Database',
   plural: 'databases',
-  categories: ['switchyard', 'estate'],
   description: 'An Aurora MySQL global database with one cluster per region of the pair.',
   spec: databaseSpec,
   status: databaseStatus,
-  defaultCompositionRef: `databases.${ESTATE_GROUP}`,
+  variants: true,
   printerColumns: [
     { name: 'Global', type: 'string', jsonPath: '.status.globalClusterId' },
     { name: 'Class', type: 'string', jsonPath: '.spec.instanceClass' },

@@ -1,14 +1,8 @@
 /** Network: one region's VPC, public/private subnets over 2-3 zones, internet and NAT egress. */
 import { z } from 'zod';
-import { compositeResourceDefinition } from '../../apis/xrd.js';
 import { celRule, withRules } from '../../schema/x-kubernetes.js';
-import {
-  commonSpecFields,
-  commonSpecRules,
-  ESTATE_GROUP,
-  regionInPair,
-  statusString,
-} from '../common/parameters.js';
+import { estateDefinition } from '../api.js';
+import { commonSpecFields, commonSpecRules, regionInPair, statusString } from '../common/parameters.js';
 
 /** Regular expression and CEL agree on this: four octets and a /16 suffix. */
 const slash16 =
@@ -71,15 +65,13 @@ export const networkStatus = z.strictObject({
   privateRouteTableIds: z.array(statusString()).max(3).optional(),
 });
 
-export const networkDefinition = compositeResourceDefinition({
-  group: ESTATE_GROUP,
+export const networkDefinition = estateDefinition({
   kind: 'Network',
   plural: 'networks',
-  categories: ['switchyard', 'estate'],
   description: 'A regional VPC with public and private subnets, an internet gateway and NAT egress.',
   spec: networkSpec,
   status: networkStatus,
-  defaultCompositionRef: `networks.${ESTATE_GROUP}`,
+  variants: true,
   printerColumns: [
     { name: 'Region', type: 'string', jsonPath: '.spec.region' },
     { name: 'CIDR', type: 'string', jsonPath: '.spec.cidrBlock' },

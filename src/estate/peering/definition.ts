@@ -3,15 +3,9 @@
  * the peer CIDR in every private route table of both regions.
  */
 import { z } from 'zod';
-import { compositeResourceDefinition } from '../../apis/xrd.js';
 import { withRules } from '../../schema/x-kubernetes.js';
-import {
-  commonSpecFields,
-  commonSpecRules,
-  ESTATE_GROUP,
-  ownerRegion,
-  statusString,
-} from '../common/parameters.js';
+import { estateDefinition } from '../api.js';
+import { commonSpecFields, commonSpecRules, ownerRegion, statusString } from '../common/parameters.js';
 import { DEFAULT_CIDRS, DEFAULT_ZONES } from '../network/composition.js';
 import { cidr16Rule, disjointRegionsRule, zoneCountRule } from '../network/definition.js';
 
@@ -56,15 +50,13 @@ export const peeringStatus = z.strictObject({
   acceptStatus: statusString().optional().describe('`active` once us-east-2 has accepted.'),
 });
 
-export const peeringDefinition = compositeResourceDefinition({
-  group: ESTATE_GROUP,
+export const peeringDefinition = estateDefinition({
   kind: 'Peering',
   plural: 'peerings',
-  categories: ['switchyard', 'estate'],
   description: 'Cross-region VPC peering between the pair’s networks, routed from every private subnet.',
   spec: peeringSpec,
   status: peeringStatus,
-  defaultCompositionRef: `peerings.${ESTATE_GROUP}`,
+  variants: true,
   printerColumns: [
     { name: 'Connection', type: 'string', jsonPath: '.status.peeringConnectionId' },
     { name: 'Status', type: 'string', jsonPath: '.status.acceptStatus' },

@@ -1,14 +1,8 @@
 /** Security: one region's security groups (ALB, app, database, controller) and their rules. */
 import { z } from 'zod';
-import { compositeResourceDefinition } from '../../apis/xrd.js';
 import { withRules } from '../../schema/x-kubernetes.js';
-import {
-  commonSpecFields,
-  commonSpecRules,
-  ESTATE_GROUP,
-  regionInPair,
-  statusString,
-} from '../common/parameters.js';
+import { estateDefinition } from '../api.js';
+import { commonSpecFields, commonSpecRules, regionInPair, statusString } from '../common/parameters.js';
 
 export const securitySpec = withRules(
   z.strictObject({
@@ -35,11 +29,9 @@ export const securityStatus = z.strictObject({
     .optional(),
 });
 
-export const securityDefinition = compositeResourceDefinition({
-  group: ESTATE_GROUP,
+export const securityDefinition = estateDefinition({
   kind: 'Security',
   plural: 'securities',
-  categories: ['switchyard', 'estate'],
   description:
     'Security groups of one region: ALB from the internet, app from the ALB, database from the app.',
   spec: securitySpec,

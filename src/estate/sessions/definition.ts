@@ -3,15 +3,9 @@
  * a replica in the other region, so a session survives the loss of either region.
  */
 import { z } from 'zod';
-import { compositeResourceDefinition } from '../../apis/xrd.js';
 import { withRules } from '../../schema/x-kubernetes.js';
-import {
-  commonSpecFields,
-  commonSpecRules,
-  ESTATE_GROUP,
-  ownerRegion,
-  statusString,
-} from '../common/parameters.js';
+import { estateDefinition } from '../api.js';
+import { commonSpecFields, commonSpecRules, ownerRegion, statusString } from '../common/parameters.js';
 
 export const sessionsSpec = withRules(
   z.strictObject({
@@ -38,11 +32,9 @@ export const sessionsStatus = z.strictObject({
   replicaArn: statusString().optional(),
 });
 
-export const sessionsDefinition = compositeResourceDefinition({
-  group: ESTATE_GROUP,
+export const sessionsDefinition = estateDefinition({
   kind: 'SessionStore',
   plural: 'sessionstores',
-  categories: ['switchyard', 'estate'],
   description: 'A DynamoDB global table (on-demand, PITR, TTL) replicated across the region pair.',
   spec: sessionsSpec,
   status: sessionsStatus,

@@ -3,15 +3,9 @@
  * both directions, so objects written in whichever region serves survive the loss of that region.
  */
 import { z } from 'zod';
-import { compositeResourceDefinition } from '../../apis/xrd.js';
 import { withRules } from '../../schema/x-kubernetes.js';
-import {
-  commonSpecFields,
-  commonSpecRules,
-  ESTATE_GROUP,
-  ownerRegion,
-  statusString,
-} from '../common/parameters.js';
+import { estateDefinition } from '../api.js';
+import { commonSpecFields, commonSpecRules, ownerRegion, statusString } from '../common/parameters.js';
 
 export const storageSpec = withRules(
   z.strictObject({
@@ -36,11 +30,9 @@ export const storageStatus = z.strictObject({
   replicationRoleArn: statusString().optional(),
 });
 
-export const storageDefinition = compositeResourceDefinition({
-  group: ESTATE_GROUP,
+export const storageDefinition = estateDefinition({
   kind: 'Storage',
   plural: 'storages',
-  categories: ['switchyard', 'estate'],
   description: 'Versioned, encrypted data buckets in both regions with replication in both directions.',
   spec: storageSpec,
   status: storageStatus,

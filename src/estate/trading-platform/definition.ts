@@ -1,10 +1,10 @@
 /** TradingPlatform: the whole region pair, composed from the regional and pair-level XR APIs. */
 import { z } from 'zod';
 import { label } from '../../apis/common.js';
-import { compositeResourceDefinition } from '../../apis/xrd.js';
 import { celRule, withRules } from '../../schema/x-kubernetes.js';
 import { alertingStatus, notifyFields, notifyRules } from '../alerting/definition.js';
-import { commonSpecFields, commonSpecRules, ESTATE_GROUP, ownerRegion } from '../common/parameters.js';
+import { estateDefinition } from '../api.js';
+import { commonSpecFields, commonSpecRules, ownerRegion } from '../common/parameters.js';
 import { certificateArn, computeStatus } from '../compute/definition.js';
 import { databaseStatus, INSTANCE_CLASSES } from '../database/definition.js';
 import { cidr16Rule, disjointRegionsRule, networkStatus, zoneCountRule } from '../network/definition.js';
@@ -85,11 +85,9 @@ export const tradingPlatformStatus = z.strictObject({
   alerting: perRegion(alertingStatus).optional(),
 });
 
-export const tradingPlatformDefinition = compositeResourceDefinition({
-  group: ESTATE_GROUP,
+export const tradingPlatformDefinition = estateDefinition({
   kind: 'TradingPlatform',
   plural: 'tradingplatforms',
-  categories: ['switchyard', 'estate'],
   description:
     'The two-region trading platform: networks and peering, security, compute, Aurora global database, ' +
     'session table, replicated storage, alerting and traffic.',

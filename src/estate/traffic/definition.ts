@@ -5,15 +5,9 @@
  * the surviving region: no Route 53 control-plane call (ADR 0009).
  */
 import { z } from 'zod';
-import { compositeResourceDefinition } from '../../apis/xrd.js';
 import { withRules } from '../../schema/x-kubernetes.js';
-import {
-  commonSpecFields,
-  commonSpecRules,
-  ESTATE_GROUP,
-  ownerRegion,
-  statusString,
-} from '../common/parameters.js';
+import { estateDefinition } from '../api.js';
+import { commonSpecFields, commonSpecRules, ownerRegion, statusString } from '../common/parameters.js';
 
 const hostname = () =>
   z
@@ -61,14 +55,12 @@ export const trafficStatus = z.strictObject({
   healthChecks: z.strictObject({ 'us-east-1': checks.optional(), 'us-east-2': checks.optional() }).optional(),
 });
 
-export const trafficDefinition = compositeResourceDefinition({
-  group: ESTATE_GROUP,
+export const trafficDefinition = estateDefinition({
   kind: 'TrafficRouting',
   plural: 'trafficroutings',
-  categories: ['switchyard', 'estate'],
   description: 'Route 53 records, health checks and CloudWatch-alarm traffic gates for the region pair.',
   spec: trafficSpec,
   status: trafficStatus,
-  defaultCompositionRef: `trafficroutings.${ESTATE_GROUP}`,
+  variants: true,
   printerColumns: [{ name: 'Domain', type: 'string', jsonPath: '.spec.domainName' }],
 });
