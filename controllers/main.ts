@@ -2,7 +2,8 @@
  * `npm run controller -- --kubeconfig <f> [--context <c>] --region <r> [--aws-endpoint <url>]`:
  * runs the failover controller until SIGINT/SIGTERM. Without --aws-endpoint it talks to real AWS
  * with the default credential chain; without --kubeconfig it uses $KUBECONFIG, ~/.kube/config or
- * the in-cluster service account (the Helm chart's Deployment, charts/switchyard).
+ * the in-cluster service account (the Helm chart's Deployment, charts/switchyard). With
+ * `--probe-only --vantage <name>` it runs only the prober of that vantage (controllers/probe-agent.ts).
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
