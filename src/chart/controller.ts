@@ -1,11 +1,20 @@
 /**
- * The failover controller as the Helm chart installs it: Deployment (leader election on, so only
- * one replica acts), ServiceAccount, RBAC generated from controllers/kube/permissions.ts, a
- * metrics Service and an optional PodDisruptionBudget. Written once against a ChartContext
- * (helm.ts): the same function produces the Helm templates and the objects they render to.
+ * What the Helm chart installs, in one of two modes (`mode`, ADR 0008):
+ *
+ * - `controller`: the failover controller — Deployment (leader election on, so only one replica
+ *   acts), ServiceAccount, RBAC generated from controllers/kube/permissions.ts, a metrics Service
+ *   and an optional PodDisruptionBudget;
+ * - `probe-agent`: the probe-only agent of a vantage in a third place (ADR 0007, "Vantages") — the
+ *   same image with `--probe-only --vantage`, writing into the standby's cluster through the
+ *   kubeconfig in a Secret; no local RBAC, no Lease (its remote RBAC is remote.ts).
+ *
+ * Each mode's documents are rendered only in that mode (`{{- if eq .Values.mode … }}`). Written once
+ * against a ChartContext (helm.ts): the same function produces the Helm templates and the objects
+ * they render to.
  */
 import { type ApiPermission, CONTROLLER_PERMISSIONS } from '../../controllers/kube/permissions.js';
 import type { ChartContext, ChartDocument } from './helm.js';
+import type { ChartMode } from './values.js';
 
 /** The container's one HTTP port (named), serving /metrics, /healthz and /readyz. */
 export const HTTP_PORT_NAME = 'http';
@@ -15,6 +24,9 @@ export const READINESS_PATH = '/readyz';
 export const METRICS_PATH = '/metrics';
 /** A non-root user the image does not need to declare (runAsNonRoot needs a numeric user). */
 export const RUN_AS_USER = 65532;
+/** Where the probe agent's pod mounts the kubeconfig Secret (read-only), and the file --kubeconfig names. */
+export const REMOTE_KUBECONFIG_DIR = '/etc/switchyard/remote';
+export const REMOTE_KUBECONFIG_PATH = `${REMOTE_KUBECONFIG_DIR}/kubeconfig`;
 
 export interface TemplateFile {
   /** File name under charts/switchyard/templates/. */
@@ -22,18 +34,34 @@ export interface TemplateFile {
   documents: ChartDocument[];
 }
 
-function rules(permissions: readonly ApiPermission[]) {
+export function rules(permissions: readonly ApiPermission[]) {
   return permissions.map((p) => ({ apiGroups: [p.apiGroup], resources: [p.resource], verbs: [...p.verbs] }));
 }
 
-export function controllerTemplates(ctx: ChartContext): TemplateFile[] {
+/** Both modes' template files, each document rendered only in its mode. */
+export function chartTemplates(ctx: ChartContext): TemplateFile[] {
+  const files = new Map<string, ChartDocument[]>();
+  for (const mode of ['controller', 'probe-agent'] as const) {
+    for (const file of modeTemplates(ctx, mode)) {
+      const documents = file.documents.map(({ object, when = [] }) => ({
+        object,
+        when: [{ value: 'mode', equals: mode }, ...when],
+      }));
+      files.set(file.name, [...(files.get(file.name) ?? []), ...documents]);
+    }
+  }
+  return [...files].map(([name, documents]) => ({ name, documents }));
+}
+
+function modeTemplates(ctx: ChartContext, mode: ChartMode): TemplateFile[] {
   const { release, chart } = ctx;
-  const name = `${release.name}-controller`;
+  const agent = mode === 'probe-agent';
+  const name = `${release.name}-${mode}`;
   const namespace = release.namespace;
   const selector = {
     'app.kubernetes.io/name': chart.name,
     'app.kubernetes.io/instance': release.name,
-    'app.kubernetes.io/component': 'controller',
+    'app.kubernetes.io/component': mode,
   };
   const labels = {
     ...selector,
@@ -82,15 +110,52 @@ export function controllerTemplates(ctx: ChartContext): TemplateFile[] {
     subjects,
   };
 
-  const args = [
-    `--region=${ctx.str('region')}`,
-    `--http-port=${ctx.intStr('metrics.port')}`,
-    // The Role above grants the Lease in the release's namespace, and only there.
-    `--leader-election-namespace=${namespace}`,
-    `--readiness-interval-ms=${ctx.intStr('readinessIntervalMs')}`,
-    `--log-level=${ctx.str('logLevel')}`,
-    ...ctx.optionalFlag('--aws-endpoint', 'awsEndpoint'),
-    ...ctx.optionalFlag('--vantage', 'vantage'),
+  const args = agent
+    ? [
+        `--region=${ctx.str('region')}`,
+        `--http-port=${ctx.intStr('metrics.port')}`,
+        // No Lease: probing twice from one vantage writes the same status.
+        '--probe-only',
+        // The values schema refuses probe-agent mode without a vantage.
+        `--vantage=${ctx.str('vantage')}`,
+        `--kubeconfig=${REMOTE_KUBECONFIG_PATH}`,
+        `--log-level=${ctx.str('logLevel')}`,
+        ...ctx.optionalFlag('--aws-endpoint', 'awsEndpoint'),
+      ]
+    : [
+        `--region=${ctx.str('region')}`,
+        `--http-port=${ctx.intStr('metrics.port')}`,
+        // The Role above grants the Lease in the release's namespace, and only there.
+        `--leader-election-namespace=${namespace}`,
+        `--readiness-interval-ms=${ctx.intStr('readinessIntervalMs')}`,
+        `--log-level=${ctx.str('logLevel')}`,
+        ...ctx.optionalFlag('--aws-endpoint', 'awsEndpoint'),
+        ...ctx.optionalFlag('--vantage', 'vantage'),
+      ];
+  // The agent reads the standby cluster's kubeconfig from a Secret, as one file whatever its key.
+  const remoteKubeconfig = 'remote-kubeconfig';
+  const volumeMounts = [
+    { name: 'tmp', mountPath: '/tmp' },
+    ...(agent ? [{ name: remoteKubeconfig, mountPath: REMOTE_KUBECONFIG_DIR, readOnly: true }] : []),
+  ];
+  const volumes = [
+    { name: 'tmp', emptyDir: {} },
+    ...(agent
+      ? [
+          {
+            name: remoteKubeconfig,
+            secret: {
+              secretName: ctx.str('probeAgent.kubeconfigSecret.name'),
+              items: [
+                {
+                  key: ctx.str('probeAgent.kubeconfigSecret.key'),
+                  path: REMOTE_KUBECONFIG_PATH.slice(REMOTE_KUBECONFIG_DIR.length + 1),
+                },
+              ],
+            },
+          },
+        ]
+      : []),
   ];
   const probe = (path: string) => ({ httpGet: { path, port: HTTP_PORT_NAME } });
   const deployment = {
@@ -104,6 +169,8 @@ export function controllerTemplates(ctx: ChartContext): TemplateFile[] {
         metadata: { labels, ...ctx.optional('annotations', 'podAnnotations') },
         spec: {
           serviceAccountName: name,
+          // The agent never calls the API of the cluster it runs in (IRSA's token is mounted apart).
+          ...(agent ? { automountServiceAccountToken: false } : {}),
           ...ctx.optional('imagePullSecrets', 'imagePullSecrets'),
           securityContext: {
             runAsNonRoot: true,
@@ -113,7 +180,7 @@ export function controllerTemplates(ctx: ChartContext): TemplateFile[] {
           },
           containers: [
             {
-              name: 'controller',
+              name: mode,
               image: `${ctx.str('image.repository')}:${ctx.strOrAppVersion('image.tag')}`,
               imagePullPolicy: ctx.str('image.pullPolicy'),
               args,
@@ -122,7 +189,7 @@ export function controllerTemplates(ctx: ChartContext): TemplateFile[] {
               ],
               // The endpoints start once the informers have listed everything; allow for a large estate.
               livenessProbe: { ...probe(LIVENESS_PATH), initialDelaySeconds: 15, periodSeconds: 20 },
-              // Ready = informers synced and leadership not lost; a standby replica is ready too.
+              // Ready = informers synced (and, for the controller, leadership not lost; a standby replica is ready too).
               readinessProbe: { ...probe(READINESS_PATH), periodSeconds: 10 },
               resources: ctx.yaml('resources'),
               securityContext: {
@@ -130,11 +197,11 @@ export function controllerTemplates(ctx: ChartContext): TemplateFile[] {
                 readOnlyRootFilesystem: true,
                 capabilities: { drop: ['ALL'] },
               },
-              // The only writable path: Node and tsx keep temporary files there.
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              // The only writable path (/tmp): Node and tsx keep temporary files there.
+              volumeMounts,
             },
           ],
-          volumes: [{ name: 'tmp', emptyDir: {} }],
+          volumes,
           ...ctx.optional('nodeSelector', 'nodeSelector'),
           ...ctx.optional('tolerations', 'tolerations'),
           ...ctx.optional('affinity', 'affinity'),
@@ -173,15 +240,18 @@ export function controllerTemplates(ctx: ChartContext): TemplateFile[] {
 
   return [
     { name: 'serviceaccount.yaml', documents: [{ object: serviceAccount }] },
+    // The agent needs nothing in the cluster it runs in; its RBAC in the standby's cluster is remote.ts.
     {
       name: 'rbac.yaml',
-      documents: [clusterRole, clusterRoleBinding, role, roleBinding].map((object) => ({ object })),
+      documents: agent
+        ? []
+        : [clusterRole, clusterRoleBinding, role, roleBinding].map((object) => ({ object })),
     },
     { name: 'deployment.yaml', documents: [{ object: deployment }] },
     { name: 'service.yaml', documents: [{ object: service }] },
     {
       name: 'poddisruptionbudget.yaml',
-      documents: [{ object: podDisruptionBudget, enabledBy: 'podDisruptionBudget.enabled' }],
+      documents: [{ object: podDisruptionBudget, when: [{ value: 'podDisruptionBudget.enabled' }] }],
     },
   ];
 }

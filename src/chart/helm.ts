@@ -43,10 +43,32 @@ export interface ChartContext {
   optionalFlag(flag: string, path: string): string[];
 }
 
-/** A document of a template file, optionally rendered only when a boolean value is true. */
+/** A value that is true (`podDisruptionBudget.enabled`), or equal to a string (`mode` is `controller`). */
+export interface Condition {
+  value: string;
+  equals?: string;
+}
+
+/** A document of a template file, optionally rendered only when all its conditions hold. */
 export interface ChartDocument {
   object: Record<string, unknown>;
-  enabledBy?: string;
+  when?: Condition[];
+}
+
+/** Whether the conditions hold for concrete values (what Helm's `if` decides). */
+export function conditionsHold(ctx: ChartContext, conditions: Condition[] = []): boolean {
+  return conditions.every(({ value, equals }) =>
+    equals === undefined ? Boolean(ctx.scalar<boolean>(value)) : ctx.scalar<string>(value) === equals,
+  );
+}
+
+/** The conditions as a Helm expression for `{{- if … }}`. */
+function helmCondition(conditions: Condition[]): string {
+  const terms = conditions.map(({ value, equals }) =>
+    equals === undefined ? `.Values.${value}` : `eq .Values.${value} ${JSON.stringify(equals)}`,
+  );
+  if (terms.length === 1) return terms[0] as string;
+  return `and ${terms.map((term) => (term.includes(' ') ? `(${term})` : term)).join(' ')}`;
 }
 
 const isEmpty = (value: unknown) =>
@@ -162,8 +184,8 @@ export function helmContext(): HelmContext {
 }
 
 /** A template file's documents, conditional ones wrapped in `if`. */
-export function templateFile(documents: { yaml: string; enabledBy?: string }[]): string {
+export function templateFile(documents: { yaml: string; when?: Condition[] }[]): string {
   return documents
-    .map(({ yaml, enabledBy }) => (enabledBy ? `{{- if .Values.${enabledBy} }}\n${yaml}{{- end }}\n` : yaml))
+    .map(({ yaml, when }) => (when?.length ? `{{- if ${helmCondition(when)} }}\n${yaml}{{- end }}\n` : yaml))
     .join('---\n');
 }

@@ -7,8 +7,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiObject, type App, Chart, JsonPatch, Yaml } from 'cdk8s';
 import { parse } from 'yaml';
-import { controllerTemplates } from './controller.js';
-import { type ChartInfo, helmContext, type ReleaseInfo, templateFile, valuesContext } from './helm.js';
+import { chartTemplates } from './controller.js';
+import {
+  type ChartInfo,
+  conditionsHold,
+  helmContext,
+  type ReleaseInfo,
+  templateFile,
+  valuesContext,
+} from './helm.js';
+import { probeAgentRemoteRbac, REMOTE_RBAC_FILE } from './remote.js';
 import { CHART_DIR, CHART_TEMPLATES_DIR, type ChartValues } from './values.js';
 
 const TEMPLATE_SOURCE = '# Written by src/chart/controller.ts (docs/adr/0008-helm-chart.md).\n';
@@ -20,12 +28,35 @@ export interface ChartTemplate {
   render(): string;
 }
 
-/** One cdk8s Chart per file of charts/switchyard/templates/. */
+const REMOTE_SOURCE =
+  "# Written by src/chart/remote.ts (docs/adr/0008-helm-chart.md). Not a template: apply it in the standby's\n" +
+  '# cluster for the probe agents that write into it (kubectl apply -f), see README "Install with Helm".\n';
+
+/**
+ * One cdk8s Chart per file of charts/switchyard/templates/, and the probe agent's RBAC for the
+ * standby's cluster (remote/, plain YAML that Helm packages but does not render).
+ */
 export function addChartTemplates(app: App): ChartTemplate[] {
+  const remote = new Chart(app, 'helm-remote-probe-agent-rbac');
+  for (const object of probeAgentRemoteRbac()) {
+    const { kind, metadata } = object as { kind: string; metadata: { name: string } };
+    new ApiObject(remote, `${kind}-${metadata.name}`, object as never);
+  }
+  return [
+    ...helmTemplates(app),
+    {
+      path: REMOTE_RBAC_FILE,
+      chart: remote,
+      render: () => REMOTE_SOURCE + Yaml.stringify(...remote.toJson()),
+    },
+  ];
+}
+
+function helmTemplates(app: App): ChartTemplate[] {
   const helm = helmContext();
-  return controllerTemplates(helm).map((file) => {
+  return chartTemplates(helm).map((file) => {
     const chart = new Chart(app, `helm-${file.name.replace(/\.yaml$/, '')}`);
-    const documents = file.documents.map(({ object, enabledBy }, index) => {
+    const documents = file.documents.map(({ object, when }, index) => {
       // cdk8s merges metadata.annotations key by key, which a Helm marker is not: add it as a patch.
       const { metadata, ...rest } = object as { metadata: Record<string, unknown> };
       const { annotations, ...plainMetadata } = metadata;
@@ -35,7 +66,7 @@ export function addChartTemplates(app: App): ChartTemplate[] {
       } as never);
       if (annotations !== undefined)
         apiObject.addJsonPatch(JsonPatch.add('/metadata/annotations', annotations));
-      return { apiObject, enabledBy };
+      return { apiObject, when };
     });
     return {
       path: `${CHART_TEMPLATES_DIR}/${file.name}`,
@@ -43,9 +74,9 @@ export function addChartTemplates(app: App): ChartTemplate[] {
       render: () =>
         TEMPLATE_SOURCE +
         templateFile(
-          documents.map(({ apiObject, enabledBy }) => ({
+          documents.map(({ apiObject, when }) => ({
             yaml: helm.toHelmTemplate(Yaml.stringify(apiObject.toJson())),
-            ...(enabledBy ? { enabledBy } : {}),
+            ...(when ? { when } : {}),
           })),
         ),
     };
@@ -65,9 +96,7 @@ export function renderChartObjects(
   chart: ChartInfo,
 ): Record<string, unknown>[] {
   const context = valuesContext(values, release, chart);
-  return controllerTemplates(context).flatMap((file) =>
-    file.documents
-      .filter(({ enabledBy }) => !enabledBy || context.scalar<boolean>(enabledBy))
-      .map(({ object }) => object),
+  return chartTemplates(context).flatMap((file) =>
+    file.documents.filter(({ when }) => conditionsHold(context, when)).map(({ object }) => object),
   );
 }

@@ -15,11 +15,31 @@ export const CHART_TEMPLATES_DIR = `${CHART_DIR}/templates`;
 export const VALUES_FILE = `${CHART_DIR}/values.yaml`;
 export const VALUES_SCHEMA_FILE = `${CHART_DIR}/values.schema.json`;
 
+/** What one release runs: the failover controller, or the probe-only agent of a vantage in a third place. */
+export const CHART_MODES = ['controller', 'probe-agent'] as const;
+export type ChartMode = (typeof CHART_MODES)[number];
+
+/**
+ * Values that must not be empty in probe-agent mode: the zod refinement below and values.schema.json's
+ * `if`/`then` are both made from this list.
+ */
+export const PROBE_AGENT_REQUIRED = ['vantage', 'probeAgent.kubeconfigSecret.name'] as const;
+
 const stringMap = z.record(z.string(), z.string());
 const objectMap = z.record(z.string(), z.unknown());
 
 export const chartValuesSchema = z
   .strictObject({
+    mode: z
+      .enum(CHART_MODES)
+      .describe(
+        'controller: the failover controller; probe-agent: only the prober of --vantage (--probe-only)',
+      ),
+    probeAgent: z.strictObject({
+      kubeconfigSecret: z
+        .strictObject({ name: z.string(), key: z.string().min(1) })
+        .describe("probe-agent mode: the Secret holding the standby cluster's kubeconfig (--kubeconfig)"),
+    }),
     image: z.strictObject({
       repository: z.string().min(1),
       tag: z.string().describe("empty: the chart's appVersion"),
@@ -49,7 +69,37 @@ export const chartValuesSchema = z
       minAvailable: z.union([z.int().min(0), z.string().regex(/^[0-9]+%$/)]),
     }),
   })
+  .superRefine((values, ctx) => {
+    if (values.mode !== 'probe-agent') return;
+    for (const path of PROBE_AGENT_REQUIRED) {
+      if (valueAt(values, path) === '')
+        ctx.addIssue({
+          code: 'custom',
+          path: path.split('.'),
+          message: `${path} is required in probe-agent mode`,
+        });
+    }
+  })
   .describe('Values of the switchyard chart (src/chart/values.ts)');
+
+function valueAt(values: object, path: string): unknown {
+  return path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], values);
+}
+
+/** JSON Schema for PROBE_AGENT_REQUIRED: `if` mode is probe-agent `then` each path has minLength 1. */
+function probeAgentRequirement(): object {
+  const then: { properties: Record<string, unknown> } = { properties: {} };
+  for (const path of PROBE_AGENT_REQUIRED) {
+    const keys = path.split('.');
+    let at = then;
+    for (const key of keys.slice(0, -1)) {
+      at.properties[key] ??= { properties: {} };
+      at = at.properties[key] as typeof then;
+    }
+    at.properties[keys.at(-1) as string] = { minLength: 1 };
+  }
+  return { if: { properties: { mode: { const: 'probe-agent' } }, required: ['mode'] }, then };
+}
 
 export type ChartValues = z.infer<typeof chartValuesSchema>;
 
@@ -60,7 +110,8 @@ export function loadChartValues(root: string): ChartValues {
 
 /** values.schema.json (JSON Schema draft 7, which Helm 3 validates values against). */
 export function renderValuesSchema(): string {
-  const schema = z.toJSONSchema(chartValuesSchema, { target: 'draft-7' });
+  // zod does not write refinements into JSON Schema; the probe-agent one is added from the same list.
+  const schema = { ...z.toJSONSchema(chartValuesSchema, { target: 'draft-7' }), ...probeAgentRequirement() };
   return `${JSON.stringify({ $comment: 'Generated from src/chart/values.ts by `npm run synth`; do not edit.', ...schema }, null, 2)}\n`;
 }
 
