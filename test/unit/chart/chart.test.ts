@@ -23,13 +23,18 @@ import {
   renderGeneratedFiles,
 } from '../../../src/generate/generated-files.js';
 import { isAllowed, resourceRequest } from './rbac-proxy.js';
-import { chartValues, deploymentOf, grantsOf, only, RELEASE, render, repoRoot } from './support.js';
+import {
+  chartValues,
+  controllerArgsOf,
+  deploymentOf,
+  grantsOf,
+  only,
+  RELEASE,
+  render,
+  repoRoot,
+} from './support.js';
 
-function parsedArgs(objects = render()) {
-  const parsed = parseControllerArgs(deploymentOf(objects).container.args);
-  if ('error' in parsed) throw new Error(`the controller refuses the chart's args: ${parsed.error}`);
-  return parsed.args;
-}
+const parsedArgs = (objects = render()) => controllerArgsOf(objects);
 
 const contains = (labels: Record<string, string>, selector: Record<string, string>) =>
   Object.entries(selector).every(([key, value]) => labels[key] === value);

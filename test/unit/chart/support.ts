@@ -1,5 +1,6 @@
 /** The chart's objects for given values, as `helm template` renders them (src/chart, ADR 0008). */
 import { join } from 'node:path';
+import { parseControllerArgs } from '../../../controllers/main.js';
 import type { ReleaseInfo } from '../../../src/chart/helm.js';
 import { loadChartInfo, renderChartObjects } from '../../../src/chart/index.js';
 import { type ChartValues, chartValuesSchema, loadChartValues } from '../../../src/chart/values.js';
@@ -43,6 +44,21 @@ export function render(overrides: DeepPartial<ChartValues> = {}, release = RELEA
   return renderChartObjects(chartValues(overrides), release, loadChartInfo(repoRoot)) as Manifest[];
 }
 
+/** What an operator of the third place (us-west-2) sets to run the probe agent there. */
+export const PROBE_AGENT_VALUES = {
+  mode: 'probe-agent',
+  region: 'us-west-2',
+  vantage: 'external-usw2',
+  probeAgent: { kubeconfigSecret: { name: 'standby-use2-kubeconfig', key: 'config' } },
+} as const;
+
+/** The Deployment's args as controllers/main.ts parses them; throws if it refuses them. */
+export function controllerArgsOf(objects: Manifest[]) {
+  const parsed = parseControllerArgs(deploymentOf(objects).container.args);
+  if ('error' in parsed) throw new Error(`the controller refuses the chart's args: ${parsed.error}`);
+  return parsed.args;
+}
+
 export function only(objects: Manifest[], kind: string): Manifest {
   const found = objects.filter((o) => o.kind === kind);
   if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
@@ -58,7 +74,7 @@ export interface Container {
   readinessProbe: { httpGet: { path: string; port: string | number } };
   resources: unknown;
   securityContext: Record<string, unknown>;
-  volumeMounts: { name: string; mountPath: string }[];
+  volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
 }
 
 export interface PodTemplate {
@@ -67,7 +83,11 @@ export interface PodTemplate {
     serviceAccountName: string;
     containers: Container[];
     securityContext: Record<string, unknown>;
-    volumes: { name: string; emptyDir?: object }[];
+    volumes: {
+      name: string;
+      emptyDir?: object;
+      secret?: { secretName: string; items?: { key: string; path: string }[] };
+    }[];
   };
 }
 
