@@ -1,6 +1,6 @@
 /**
  * charts/switchyard through the real helm (v3.22, built by real:setup): lint passes, `helm
- * template` renders with the default values and with a values file, every document parses, the
+ * template` renders with the default values, a values file and probe-agent values, every document parses, the
  * objects are exactly what src/chart says they are for those values (the model the unit tests
  * check, test/unit/chart), the CRDs are charts/switchyard/crds and the real apiserver establishes
  * them, and values.schema.json refuses bad values.
@@ -10,7 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { deploymentOf, type Manifest, RELEASE, render } from '../unit/chart/support.js';
+import {
+  controllerArgsOf,
+  deploymentOf,
+  type Manifest,
+  PROBE_AGENT_VALUES,
+  RELEASE,
+  render,
+} from '../unit/chart/support.js';
 import { type RealApiserver, startApiserver } from './support/apiserver.js';
 import { describeResult } from './support/command.js';
 import { type CrdDocument, installCrds, readCrds } from './support/crds.js';
@@ -71,11 +78,13 @@ const byKindAndName = (objects: Manifest[]) =>
   [...objects].sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
 
 describe('charts/switchyard with the real helm', () => {
-  it('passes helm lint --strict, with the default values and with a values file', async () => {
+  it('passes helm lint --strict, with the default values, a values file and probe-agent values', async () => {
     expect(await ok(['lint', '--strict', chartDir])).toContain('0 chart(s) failed');
-    expect(await ok(['lint', '--strict', chartDir, '-f', valuesFile(overrides)])).toContain(
-      '0 chart(s) failed',
-    );
+    for (const values of [overrides, PROBE_AGENT_VALUES]) {
+      expect(await ok(['lint', '--strict', chartDir, '-f', valuesFile(values)])).toContain(
+        '0 chart(s) failed',
+      );
+    }
   });
 
   it('renders the default values into exactly the objects src/chart defines, each a complete document', async () => {
@@ -123,18 +132,48 @@ describe('charts/switchyard with the real helm', () => {
     expect(deploymentOf(set).deployment.spec.replicas).toBe(1);
   });
 
+  it('renders probe-agent values into the objects src/chart defines: the probe-only agent, no RBAC, no Lease', async () => {
+    const rendered = await template('-f', valuesFile(PROBE_AGENT_VALUES));
+    expect(byKindAndName(rendered)).toEqual(byKindAndName(render(PROBE_AGENT_VALUES)));
+    expect(rendered.map((o) => o.kind).sort()).toEqual([
+      'Deployment',
+      'PodDisruptionBudget',
+      'Service',
+      'ServiceAccount',
+    ]);
+    const args = controllerArgsOf(rendered);
+    expect(args).toMatchObject({ probeOnly: true, vantage: 'external-usw2', region: 'us-west-2' });
+    expect(args).not.toHaveProperty('leaderElectionNamespace');
+    const { pod } = deploymentOf(rendered);
+    expect(pod.spec.volumes).toContainEqual(
+      expect.objectContaining({ secret: expect.objectContaining({ secretName: 'standby-use2-kubeconfig' }) }),
+    );
+  });
+
   it('refuses values the schema does not allow, naming the field', async () => {
-    for (const [set, field] of [
-      ['replicaCount=two', '/replicaCount'],
-      ['region=useast1', '/region'],
-      ['logLevel=loud', '/logLevel'],
-      ['awsEndpoint=not a url', '/awsEndpoint'],
-      ['regoin=us-east-1', 'regoin'],
+    const agent = ['mode=probe-agent', 'vantage=external-usw2', 'probeAgent.kubeconfigSecret.name=k'];
+    for (const [sets, field] of [
+      [['replicaCount=two'], '/replicaCount'],
+      [['region=useast1'], '/region'],
+      [['logLevel=loud'], '/logLevel'],
+      [['awsEndpoint=not a url'], '/awsEndpoint'],
+      [['regoin=us-east-1'], 'regoin'],
+      [['mode=agent'], '/mode'],
+      // probe-agent mode needs a vantage and the kubeconfig Secret (values.schema.json's if/then).
+      [agent.filter((set) => !set.startsWith('vantage=')), '/vantage'],
+      [agent.filter((set) => !set.startsWith('probeAgent.')), '/probeAgent/kubeconfigSecret/name'],
     ] as const) {
-      const result = await helm.run(['template', RELEASE.name, chartDir, '--set', set]);
-      expect(result.code, `${set} was accepted`).not.toBe(0);
+      const result = await helm.run([
+        'template',
+        RELEASE.name,
+        chartDir,
+        ...sets.flatMap((set) => ['--set', set]),
+      ]);
+      expect(result.code, `${sets.join(' ')} was accepted`).not.toBe(0);
       expect(result.stderr).toContain(field);
     }
+    // Complete probe-agent values pass.
+    await ok(['template', RELEASE.name, chartDir, ...agent.flatMap((set) => ['--set', set])]);
   });
 
   it('renders crds/ unchanged with --include-crds, and the real apiserver establishes them', async () => {
