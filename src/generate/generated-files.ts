@@ -4,10 +4,11 @@
  * use this, so they cannot disagree about what "up to date" means.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { ApiObject, type App, Chart, Yaml } from 'cdk8s';
 import { customResources } from '../apis/index.js';
 import { addChartTemplates } from '../chart/index.js';
+import { REMOTE_RBAC_FILE } from '../chart/remote.js';
 import { CHART_TEMPLATES_DIR } from '../chart/values.js';
 import { estateApis } from '../estate/index.js';
 import { estatePackages } from '../estate/packages.js';
@@ -120,6 +121,7 @@ function listGeneratedFiles(root: string): string[] {
     ...yamlFilesIn(root, CRD_DIR),
     ...yamlFilesIn(root, COMPOSITIONS_DIR, true),
     ...yamlFilesIn(root, CHART_TEMPLATES_DIR),
+    ...yamlFilesIn(root, posix.dirname(REMOTE_RBAC_FILE)),
   ].filter((path) => readFileSync(join(root, path), 'utf8').startsWith(GENERATED_HEADER));
 }
 
