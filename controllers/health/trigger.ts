@@ -118,13 +118,9 @@ export class AutomaticTrigger {
     const failing = inNamespace
       .filter(([, h]) => h.spec.region === primary)
       .filter(([key]) => (this.rounds.get(key) ?? []).slice(-outOf).filter(failed).length >= windowFailing);
-    const stale = failing.flatMap(([, h]) => {
-      const why = staleness(h, signals, now);
-      return why ? [`${h.spec.vantage} (${why})`] : [];
-    });
-    const vantages = [
-      ...new Set(failing.filter(([, h]) => !staleness(h, signals, now)).map(([, h]) => h.spec.vantage)),
-    ];
+    const judged = failing.map(([, h]) => ({ vantage: h.spec.vantage, stale: staleness(h, signals, now) }));
+    const stale = judged.flatMap((j) => (j.stale ? [`${j.vantage} (${j.stale})`] : []));
+    const vantages = [...new Set(judged.filter((j) => !j.stale).map((j) => j.vantage))];
     if (vantages.length < automatic.minimumVantagePoints) {
       return {
         fire: false,

@@ -15,6 +15,17 @@ export const INSTANCE_CLASSES = [
   'db.r7g.2xlarge',
 ] as const;
 
+/** `instanceClass`, when set, is one of INSTANCE_CLASSES (Database and TradingPlatform). */
+export const instanceClassRule = () =>
+  celRule<{ instanceClass?: string }>({
+    rule: `!has(self.instanceClass) || self.instanceClass in [${INSTANCE_CLASSES.map((c) => `'${c}'`).join(', ')}]`,
+    message: `instanceClass must be one of ${INSTANCE_CLASSES.join(', ')}`,
+    fieldPath: '.instanceClass',
+    check: (self) =>
+      self.instanceClass === undefined ||
+      (INSTANCE_CLASSES as readonly string[]).includes(self.instanceClass),
+  });
+
 export const databaseSpec = withRules(
   z.strictObject({
     ...commonSpecFields,
@@ -44,14 +55,7 @@ export const databaseSpec = withRules(
   }),
   [
     ...commonSpecRules,
-    celRule<{ instanceClass?: string }>({
-      rule: `!has(self.instanceClass) || self.instanceClass in [${INSTANCE_CLASSES.map((c) => `'${c}'`).join(', ')}]`,
-      message: `instanceClass must be one of ${INSTANCE_CLASSES.join(', ')}`,
-      fieldPath: '.instanceClass',
-      check: (self) =>
-        self.instanceClass === undefined ||
-        (INSTANCE_CLASSES as readonly string[]).includes(self.instanceClass),
-    }),
+    instanceClassRule(),
     celRule<{ instancesPerRegion?: number }>({
       rule: '!has(self.instancesPerRegion) || self.instancesPerRegion >= 2',
       message: 'instancesPerRegion must be at least 2: each region needs a reader to promote',

@@ -1,12 +1,12 @@
 /** TradingPlatform: the whole region pair, composed from the regional and pair-level XR APIs. */
 import { z } from 'zod';
 import { label } from '../../apis/common.js';
-import { celRule, withRules } from '../../schema/x-kubernetes.js';
+import { withRules } from '../../schema/x-kubernetes.js';
 import { alertingStatus, notifyFields, notifyRules } from '../alerting/definition.js';
 import { estateDefinition } from '../api.js';
 import { commonSpecFields, commonSpecRules, ownerRegion } from '../common/parameters.js';
 import { certificateArn, computeStatus } from '../compute/definition.js';
-import { databaseStatus, INSTANCE_CLASSES } from '../database/definition.js';
+import { databaseStatus, instanceClassRule } from '../database/definition.js';
 import { cidr16Rule, disjointRegionsRule, networkStatus, zoneCountRule } from '../network/definition.js';
 import { peeringStatus } from '../peering/definition.js';
 import { sessionsStatus } from '../sessions/definition.js';
@@ -58,17 +58,7 @@ export const tradingPlatformSpec = withRules(
       .default({ notify: 'None' })
       .describe('Who each region’s alert topic notifies.'),
   }),
-  [
-    ...commonSpecRules,
-    celRule<{ instanceClass?: string }>({
-      rule: `!has(self.instanceClass) || self.instanceClass in [${INSTANCE_CLASSES.map((c) => `'${c}'`).join(', ')}]`,
-      message: `instanceClass must be one of ${INSTANCE_CLASSES.join(', ')}`,
-      fieldPath: '.instanceClass',
-      check: (self) =>
-        self.instanceClass === undefined ||
-        (INSTANCE_CLASSES as readonly string[]).includes(self.instanceClass),
-    }),
-  ],
+  [...commonSpecRules, instanceClassRule()],
 );
 
 const perRegion = <T extends z.ZodType>(schema: T) =>
