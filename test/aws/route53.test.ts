@@ -32,7 +32,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { GATE_ALARM } from '../../src/estate/traffic/gate.js';
+import { GATE_ALARM, gateAlarmRequest, gateDimensions } from '../../src/estate/traffic/gate.js';
 import { cloudWatchClient, fastSimulator, rejectionOf, route53Client, s3Client, waitFor } from './support.js';
 
 let sim: AwsSimulator;
@@ -368,18 +368,13 @@ describe('TestDNSAnswer follows the routing rules', () => {
   it('the traffic gate (ADR 0009): one PutMetricData in us-east-2 drains us-east-1 with us-east-1 and the Route 53 API down', async () => {
     const zoneId = await zone();
     const cloudWatch = cloudWatchClient(sim, 'us-east-2');
+    // Each alarm watches its own series: the name stands in for the gated region's dimension.
+    const dimensionsOf = (alarm: string) =>
+      Object.entries(gateDimensions('test', alarm)).map(([Name, Value]) => ({ Name, Value }));
     const gateAlarm = async (name: string, treatMissingData: string) =>
       cloudWatch.send(
         new PutMetricAlarmCommand({
-          AlarmName: name,
-          Namespace: GATE_ALARM.namespace,
-          MetricName: GATE_ALARM.metricName,
-          Dimensions: [{ Name: 'Gate', Value: name }],
-          Statistic: GATE_ALARM.statistic,
-          Period: GATE_ALARM.period,
-          EvaluationPeriods: GATE_ALARM.evaluationPeriods,
-          Threshold: GATE_ALARM.threshold,
-          ComparisonOperator: GATE_ALARM.comparisonOperator,
+          ...gateAlarmRequest(name, 'test', name),
           TreatMissingData: treatMissingData,
         }),
       );
@@ -403,7 +398,7 @@ describe('TestDNSAnswer follows the routing rules', () => {
           MetricData: [
             {
               MetricName: GATE_ALARM.metricName,
-              Dimensions: [{ Name: 'Gate', Value: alarm }],
+              Dimensions: dimensionsOf(alarm),
               Value: value,
               StorageResolution: 1,
             },
