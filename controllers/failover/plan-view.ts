@@ -17,18 +17,24 @@ export function clusterIdOf(arn: string): string {
   return arn.slice(arn.lastIndexOf(':') + 1);
 }
 
-export interface GateLocation {
-  /** The region whose traffic the gate controls. */
+/** Which of a region's two traffic switches (ADR 0010). */
+export type SwitchKind = 'gate' | 'fence';
+
+export interface SwitchLocation {
+  kind: SwitchKind;
+  /** The region whose traffic the switch controls. */
   controls: string;
   alarmName: string;
-  /** The gate alarm lives in the *other* region, the one that survives when `controls` fails. */
+  /** The gate lives in the region it controls; the fence in the other one, which survives it. */
   alarmRegion: string;
 }
 
-export function gateOf(plan: FailoverPlanSpec, region: string): GateLocation {
+export function switchOf(plan: FailoverPlanSpec, kind: SwitchKind, region: string): SwitchLocation {
   const gate = plan.traffic.gates.find((g) => g.region === region);
   if (!gate) throw new Error(`plan lists no traffic gate for ${region}`);
-  return { controls: region, alarmName: gate.alarmName, alarmRegion: otherRegion(plan, region) };
+  return kind === 'gate'
+    ? { kind, controls: region, alarmName: gate.alarmName, alarmRegion: region }
+    : { kind, controls: region, alarmName: gate.fenceAlarmName, alarmRegion: otherRegion(plan, region) };
 }
 
 export function groupsIn(plan: FailoverPlanSpec, region: string): string[] {

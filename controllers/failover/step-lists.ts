@@ -13,49 +13,60 @@ import {
 } from './database-steps.js';
 import type { Step } from './model.js';
 import { otherRegion } from './plan-view.js';
-import { gateSettled, setGate } from './traffic-steps.js';
+import { setSwitch, switchSettled, trafficSettled } from './traffic-steps.js';
 
 /**
- * Unplanned: nothing is asked of the old primary's region except the best-effort scale-down, and
- * the fence (the old primary's gate alarm, which lives in the surviving region) holds before the
- * promotion because Aurora's own write fencing is best effort (pitfall 1). The scaling steps run
- * while the gate alarm evaluates.
+ * Unplanned: nothing is asked of the old primary's region except best-effort calls, and the fence
+ * (the old primary's fence alarm, which lives in the surviving region) holds before the promotion
+ * because Aurora's own write fencing is best effort (pitfall 1). The scaling steps run while the
+ * fence alarm evaluates. Every list ends the same way (ADR 0010): the new primary's gate opened,
+ * any fence on it in the old region lifted, the old primary drained, and `traffic-settled` reading
+ * both regions' switches. The fence stays after the run; the gate keeper lifts it once the old
+ * primary answers again and its own gate is closed.
  */
 export function unplannedSteps(plan: FailoverPlanSpec, target: string): Step[] {
   const old = otherRegion(plan, target);
+  const bestEffort = { bestEffort: true };
   return [
     unplannedPreflight(target),
     approvalGate,
     {
-      ...setGate('fence', old, true, target),
+      ...setSwitch('fence', 'fence', old, true, target),
       // A cancel before the promotion lets the old primary, still the writer, serve again.
       undo: [
-        setGate('undo-fence', old, false, target),
-        gateSettled('undo-fence-settled', old, false, target),
+        setSwitch('undo-fence', 'fence', old, false, target),
+        switchSettled('undo-fence-settled', 'fence', old, false, target),
       ],
+    },
+    {
+      ...setSwitch('close-old', 'gate', old, true, old, bestEffort),
+      undo: [setSwitch('undo-close-old', 'gate', old, false, old, bestEffort)],
     },
     { ...scaleDownOldPrimary(old), undo: [restoreCapacity('undo-scale-down-old', old)] },
     scaleUpStandby(target),
-    gateSettled('fenced', old, true, target),
+    switchSettled('fenced', 'fence', old, true, target),
     promote(target),
     waitForWriter(target),
+    setSwitch('open-new', 'gate', target, false, target),
+    setSwitch('unfence-new', 'fence', target, false, old, bestEffort),
     verifyStandby(target),
+    trafficSettled(target, old, bestEffort),
   ];
 }
 
 /** Planned: RPO 0, the switchover is sent to the current primary's region, then traffic follows. */
 export function plannedSteps(plan: FailoverPlanSpec, target: string): Step[] {
   const primary = otherRegion(plan, target);
-  // The gate of a region lives in the other region: the old primary's in the target, and back.
   return [
     plannedPreflight(target, primary),
     lagGate(target),
     switchover(target, primary),
     waitForWriter(target),
-    setGate('drain-old-primary', primary, true, target),
-    setGate('open-new-primary', target, false, primary),
-    gateSettled('old-primary-drained', primary, true, target),
-    gateSettled('new-primary-open', target, false, primary),
+    // Both regions answer: the old primary's own gate drains it for good, no fence is needed.
+    setSwitch('close-old', 'gate', primary, true, primary),
+    setSwitch('open-new', 'gate', target, false, target),
+    setSwitch('unfence-new', 'fence', target, false, primary),
+    trafficSettled(target, primary),
   ];
 }
 

@@ -1,74 +1,178 @@
 /**
- * Traffic gates (ARCHITECTURE §2, ADR 0009): the gate of region R is a CloudWatch alarm in the
- * *other* region that R's Route 53 gate health check reads; in ALARM it drains R. Setting a gate
- * is one PutMetricData into the metric the alarm watches, in the surviving region only, and no step
- * here ever calls Route 53. Publishing is an action; seeing the alarm reach its state is a wait,
- * so the alarm's evaluation period overlaps with the steps in between.
+ * Traffic switches (ARCHITECTURE §2, ADR 0010). Region R serves while its Route 53 CALCULATED
+ * check is healthy: its ALB, its *gate* (an alarm in R that keeps its state) and its *fence* (an
+ * alarm in the other region that lapses unless renewed). Setting a switch is one PutMetricData into
+ * the metric its alarm watches, in the alarm's region; no step here ever calls Route 53. Publishing
+ * is an action; seeing the alarm reach its state is a wait, so the alarm's evaluation period
+ * overlaps with the steps in between. Fences are renewed by the gate keeper, not by these steps.
  */
-import type { GateAlarmView } from '../aws/ports.js';
-import { type ExecutionContext, failed, type Step, type StepOutcome, succeeded, waiting } from './model.js';
-import { type GateLocation, gateOf } from './plan-view.js';
+import type { GateAlarmView, RegionalAws } from '../aws/ports.js';
+import { describeError } from '../kube/api-errors.js';
+import {
+  type ExecutionContext,
+  failed,
+  type Step,
+  type StepOutcome,
+  skipped,
+  succeeded,
+  waiting,
+} from './model.js';
+import { type SwitchKind, type SwitchLocation, switchOf } from './plan-view.js';
 
-/** The alarm state that means the gate is where we want it (closed drains, open serves). */
+/** The alarm state that means the switch is where we want it (closed drains, open serves). */
 const wantedState = (closed: boolean) => (closed ? 'ALARM' : 'OK');
 const verb = (closed: boolean) => (closed ? 'drained' : 'open');
 
-async function readGate(
-  ctx: ExecutionContext,
-  region: string,
-): Promise<{ gate: GateLocation; alarm?: GateAlarmView }> {
-  const gate = gateOf(ctx.plan, region);
-  const alarm = await ctx.aws.region(gate.alarmRegion).cloudWatch.describeGateAlarm(gate.alarmName);
-  return { gate, ...(alarm ? { alarm } : {}) };
+async function readSwitch(aws: RegionalAws, where: SwitchLocation): Promise<GateAlarmView | undefined> {
+  return aws.cloudWatch.describeGateAlarm(where.alarmName);
 }
 
-function gateMissing(gate: GateLocation): StepOutcome {
+function switchMissing(where: SwitchLocation): StepOutcome {
   return failed(
     'GateNotFound',
-    `gate alarm ${gate.alarmName} of ${gate.controls} not found in ${gate.alarmRegion}; the TrafficRouting composition creates it`,
+    `${where.kind} alarm ${where.alarmName} of ${where.controls} not found in ${where.alarmRegion}; the TrafficRouting composition creates it`,
   );
 }
 
+/** Vantages that report `region` down, or undefined: a best-effort call into it is not made then. */
+export function reportedDown(ctx: ExecutionContext, region: string): string | undefined {
+  const down = ctx.regionHealth(region).filter((h) => h.status?.healthy === false);
+  return down.length > 0
+    ? `${region} is reported unhealthy from ${down.map((h) => h.spec.vantage).join(', ')}`
+    : undefined;
+}
+
+export interface SwitchStepOptions {
+  /**
+   * The call goes into a region that may be gone (the old primary of an unplanned failover): one
+   * short attempt, not made when RegionHealth reports the region down, and never failing the run.
+   */
+  bestEffort?: boolean;
+}
+
 /**
- * Publishes the gate state of `region` (closed: drain it; open: let Route 53 send it traffic
- * again), unless the alarm already shows it (a resumed step does not publish twice). An alarm
- * cannot show a stale state here: every execution waits for its gates to settle before it ends,
- * and the plan lock lets only one execution run at a time.
+ * Publishes the state of one switch of `region` (closed: drain it; open: let Route 53 send it
+ * traffic again), unless its alarm already shows it (a resumed step does not publish twice).
  */
-export function setGate(name: string, region: string, closed: boolean, alarmRegion: string): Step {
+export function setSwitch(
+  name: string,
+  kind: SwitchKind,
+  region: string,
+  closed: boolean,
+  alarmRegion: string,
+  options: SwitchStepOptions = {},
+): Step {
+  const bestEffort = options.bestEffort ?? false;
   return {
     name,
     kind: 'action',
     region: alarmRegion,
-    describe: `PutMetricData ${closed ? 1 : 0} to the gate alarm's metric in ${alarmRegion}: ${closed ? 'drains' : 'opens'} ${region}`,
+    describe: `${bestEffort ? 'best effort: ' : ''}PutMetricData ${closed ? 1 : 0} to the ${kind} alarm's metric in ${alarmRegion}: ${closed ? 'drains' : 'opens'} ${region}`,
     async run(ctx) {
-      const { gate, alarm } = await readGate(ctx, region);
-      if (!alarm) return gateMissing(gate);
-      if (alarm.state === wantedState(closed)) {
-        return succeeded(`gate alarm ${alarm.name} already ${alarm.state}: ${region} ${verb(closed)}`);
+      const where = switchOf(ctx.plan, kind, region);
+      if (bestEffort) {
+        const down = reportedDown(ctx, where.alarmRegion);
+        if (down) return skipped(`not called: ${down}`);
       }
-      await ctx.aws.region(gate.alarmRegion).cloudWatch.publishGate(alarm, closed);
-      return succeeded(
-        `published ${alarm.namespace}/${alarm.metricName}=${closed ? 1 : 0} in ${gate.alarmRegion} (alarm ${alarm.name} was ${alarm.state})`,
-      );
+      const aws = bestEffort ? ctx.aws.bestEffort(where.alarmRegion) : ctx.aws.region(where.alarmRegion);
+      try {
+        const alarm = await readSwitch(aws, where);
+        if (!alarm) return switchMissing(where);
+        if (alarm.state === wantedState(closed)) {
+          return succeeded(`${kind} alarm ${alarm.name} already ${alarm.state}: ${region} ${verb(closed)}`);
+        }
+        await aws.cloudWatch.publishGate(alarm, closed);
+        return succeeded(
+          `published ${alarm.namespace}/${alarm.metricName}=${closed ? 1 : 0} in ${where.alarmRegion} (alarm ${alarm.name} was ${alarm.state})`,
+        );
+      } catch (error) {
+        if (!bestEffort) throw error;
+        return skipped(
+          `best effort, not blocking: ${where.alarmRegion} did not answer (${describeError(error)})`,
+        );
+      }
     },
   };
 }
 
-/** Waits until the gate alarm of `region` shows the published state, i.e. Route 53 sees it. */
-export function gateSettled(name: string, region: string, closed: boolean, alarmRegion: string): Step {
+/** Waits until the alarm of one switch of `region` shows the published state, i.e. Route 53 sees it. */
+export function switchSettled(
+  name: string,
+  kind: SwitchKind,
+  region: string,
+  closed: boolean,
+  alarmRegion: string,
+): Step {
   return {
     name,
     kind: 'wait',
     region: alarmRegion,
-    describe: `wait until the gate alarm of ${region} in ${alarmRegion} is ${wantedState(closed)} (${region} ${verb(closed)})`,
+    describe: `wait until the ${kind} alarm of ${region} in ${alarmRegion} is ${wantedState(closed)} (${region} ${verb(closed)})`,
     async run(ctx) {
-      const { gate, alarm } = await readGate(ctx, region);
-      if (!alarm) return gateMissing(gate);
+      const where = switchOf(ctx.plan, kind, region);
+      const alarm = await readSwitch(ctx.aws.region(where.alarmRegion), where);
+      if (!alarm) return switchMissing(where);
       if (alarm.state === wantedState(closed)) {
-        return succeeded(`gate alarm ${alarm.name} is ${alarm.state}: ${region} ${verb(closed)}`);
+        return succeeded(`${kind} alarm ${alarm.name} is ${alarm.state}: ${region} ${verb(closed)}`);
       }
-      return waiting(`gate alarm ${alarm.name} is ${alarm.state}, waiting for ${wantedState(closed)}`);
+      return waiting(`${kind} alarm ${alarm.name} is ${alarm.state}, waiting for ${wantedState(closed)}`);
+    },
+  };
+}
+
+/**
+ * The last word of every execution: the traffic invariant as Route 53 will see it. The target
+ * serves (its gate OK; its fence, held in the old primary's region, not in ALARM) and the old
+ * primary is drained (its fence in the target in ALARM, or its own gate in ALARM). The old
+ * primary's alarms are read where it answers: with `bestEffort`, a region that does not answer
+ * cannot hold a fence on the target either, because Route 53 counts a fence it cannot read as open.
+ */
+export function trafficSettled(target: string, old: string, options: SwitchStepOptions = {}): Step {
+  return {
+    name: 'traffic-settled',
+    kind: 'wait',
+    region: target,
+    describe: `read both regions' gates and fences: only ${target} serves, ${old} is drained`,
+    async run(ctx) {
+      const here = ctx.aws.region(target);
+      const targetGate = switchOf(ctx.plan, 'gate', target);
+      const oldFence = switchOf(ctx.plan, 'fence', old);
+      const [gate, fence] = await Promise.all([readSwitch(here, targetGate), readSwitch(here, oldFence)]);
+      if (!gate) return switchMissing(targetGate);
+      if (!fence) return switchMissing(oldFence);
+      if (gate.state !== 'OK') return waiting(`gate of ${target} (${gate.name}) is ${gate.state}, not OK`);
+
+      const there = options.bestEffort ? ctx.aws.bestEffort(old) : ctx.aws.region(old);
+      let oldGate: GateAlarmView | undefined;
+      let targetFence: GateAlarmView | undefined;
+      let unreachable: string | undefined;
+      try {
+        [oldGate, targetFence] = await Promise.all([
+          readSwitch(there, switchOf(ctx.plan, 'gate', old)),
+          readSwitch(there, switchOf(ctx.plan, 'fence', target)),
+        ]);
+      } catch (error) {
+        if (!options.bestEffort) throw error;
+        unreachable = describeError(error);
+      }
+      if (targetFence?.state === 'ALARM') {
+        return waiting(`fence of ${target} (${targetFence.name}) in ${old} is ALARM`);
+      }
+      const drainedBy = [
+        fence.state === 'ALARM' ? `its fence ${fence.name} in ${target}` : undefined,
+        oldGate?.state === 'ALARM' ? `its gate ${oldGate.name}` : undefined,
+      ].filter((d): d is string => d !== undefined);
+      if (drainedBy.length === 0) {
+        return waiting(
+          `${old} is not drained: fence ${fence.state}, gate ${oldGate?.state ?? (unreachable ? 'unreadable' : 'missing')}`,
+        );
+      }
+      const remote = unreachable
+        ? `${old} did not answer (${unreachable}); a fence there cannot hold ${target}`
+        : `fence of ${target} in ${old} ${targetFence?.state ?? 'missing'}`;
+      return succeeded(
+        `${target} serves (gate ${gate.state}; ${remote}); ${old} drained by ${drainedBy.join(' and ')}`,
+      );
     },
   };
 }

@@ -12,6 +12,7 @@ import { Journal } from './core/journal.js';
 import { DEFAULT_REGIONS } from './core/regions.js';
 import type { AuroraTimings } from './rds/global-failover.js';
 import { RdsService } from './rds/service.js';
+import { ROUTE53_VANTAGE } from './route53/health-monitor.js';
 import { Route53Service } from './route53/service.js';
 import { regionInHost, s3Address } from './s3/addressing.js';
 import { S3Service } from './s3/service.js';
@@ -84,7 +85,10 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
       const alb = albs.byDnsName(dnsName);
       return alb ? { healthy: albs.healthy(alb.region), address: alb.address } : undefined;
     },
-    (region, name) => cloudwatch.alarmState(region, name),
+    // Route 53 reads an alarm through the alarm region's CloudWatch: from a region it cannot reach
+    // it gets no data, and the check's InsufficientDataHealthStatus decides (ADR 0010's model).
+    (region, name) =>
+      faults.cannotReach(ROUTE53_VANTAGE, region) ? 'INSUFFICIENT_DATA' : cloudwatch.alarmState(region, name),
   );
   const lag = new LagPublisher(rds.store, faults, clock, (...args) => cloudwatch.putDatapoint(...args));
   const metricPeriod = options.metricPeriodMs ?? 60_000;

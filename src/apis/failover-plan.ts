@@ -62,30 +62,33 @@ const database = z
   })
   .describe('The Aurora global database the plan promotes.');
 
+const alarmName = () => z.string().min(1).max(255);
+
 const gate = z.strictObject({
   region: awsRegion().describe('The region whose traffic this gate controls.'),
-  alarmName: z
-    .string()
-    .min(1)
-    .max(255)
-    .describe(
-      "CloudWatch alarm in the *other* region that Route 53 reads for this region's gate health check: in ALARM it drains this region. The controller publishes to the metric the alarm watches.",
-    ),
+  alarmName: alarmName().describe(
+    "The region's gate: a CloudWatch alarm *in this region* that Route 53 reads; in ALARM it drains the region and it keeps its state without data, so a drained region stays drained with every controller gone. The controller publishes to the metric the alarm watches.",
+  ),
+  fenceAlarmName: alarmName().describe(
+    "The region's fence: a CloudWatch alarm in the *other* region that Route 53 also reads; in ALARM it drains this region, and it lapses within one period unless the controller there renews it. It lets the survivor drain a region it cannot reach, and cannot outlive the region that set it.",
+  ),
   healthCheckId: z
     .string()
     .max(64)
     .optional()
-    .describe('Route 53 health check watching the gate alarm; read-only, for readiness reporting.'),
+    .describe(
+      'Route 53 CALCULATED health check of the region (ALB, gate and fence); read-only, for readiness reporting.',
+    ),
 });
 
 const traffic = z
   .strictObject({
     gates: listMap(gate, ['region'], { minItems: 2, maxItems: 2 }).describe(
-      'One traffic gate per plan region.',
+      'One gate and fence per plan region.',
     ),
   })
   .describe(
-    'Traffic gates: CloudWatch alarms that Route 53 health checks read, so draining a region is a PutMetricData in the surviving region and never a Route 53 API call.',
+    'Traffic switches (ADR 0010): CloudWatch alarms that Route 53 health checks read, so the survivor moves traffic with PutMetricData in its own region and never a Route 53 API call.',
   );
 
 const autoScalingGroup = z.strictObject({

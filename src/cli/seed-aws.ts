@@ -7,12 +7,12 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import type { FailoverPlanSpec } from '../apis/failover-plan.js';
-import { gateAlarmRequest } from '../estate/traffic/gate.js';
+import { switchAlarmRequest } from '../estate/traffic/gate.js';
 
 /**
  * Creates in the AWS simulator what a FailoverPlan points at, so `npm start` can run a real
  * failover: the Aurora global cluster with one member per plan region (the primary's member is the
- * writer, because it joins first), the gate alarms, and the Auto Scaling groups (the primary at
+ * writer, because it joins first), the gate and fence alarms, and the Auto Scaling groups (the primary at
  * the plan's failover capacity, the standby warm with one instance, as Route 53 needs a healthy
  * standby). On real AWS the estate's compositions create these; here nothing else would.
  */
@@ -63,13 +63,18 @@ export async function seedAwsForPlan(
   }
 
   for (const gate of plan.traffic.gates) {
-    // A region's gate alarm lives in the *other* region (ARCHITECTURE §2, ADR 0009).
-    const alarmRegion = gate.region === primary ? standby : primary;
-    await new CloudWatchClient({ ...client, region: alarmRegion }).send(
-      new PutMetricAlarmCommand(
-        gateAlarmRequest(gate.alarmName, options.platformId ?? 'trading', gate.region),
-      ),
-    );
+    // The gate of a region lives in it, its fence in the other region (ADR 0010).
+    const peer = gate.region === primary ? standby : primary;
+    const platformId = options.platformId ?? 'trading';
+    const alarms = [
+      { kind: 'gate' as const, name: gate.alarmName, region: gate.region },
+      { kind: 'fence' as const, name: gate.fenceAlarmName, region: peer },
+    ];
+    for (const alarm of alarms) {
+      await new CloudWatchClient({ ...client, region: alarm.region }).send(
+        new PutMetricAlarmCommand(switchAlarmRequest(alarm.kind, alarm.name, platformId, gate.region)),
+      );
+    }
   }
 
   for (const group of plan.compute.autoScalingGroups) {

@@ -32,7 +32,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { GATE_ALARM, gateAlarmRequest, gateDimensions } from '../../src/estate/traffic/gate.js';
+import { GATE_ALARM, switchAlarmRequest, gateDimensions } from '../../src/estate/traffic/gate.js';
 import { cloudWatchClient, fastSimulator, rejectionOf, route53Client, s3Client, waitFor } from './support.js';
 
 let sim: AwsSimulator;
@@ -374,7 +374,7 @@ describe('TestDNSAnswer follows the routing rules', () => {
     const gateAlarm = async (name: string, treatMissingData: string) =>
       cloudWatch.send(
         new PutMetricAlarmCommand({
-          ...gateAlarmRequest(name, 'test', name),
+          ...switchAlarmRequest('gate', name, 'test', name),
           TreatMissingData: treatMissingData,
         }),
       );

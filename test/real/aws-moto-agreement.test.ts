@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsSimulator, startAwsSimulator } from '../../local/aws/index.js';
-import { gateAlarmRequest } from '../../src/estate/traffic/gate.js';
+import { switchAlarmRequest } from '../../src/estate/traffic/gate.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { type RealMoto, startMoto } from './support/moto.js';
 
@@ -219,7 +219,7 @@ describe('simulator vs moto on shared operations', () => {
       const cw = new CloudWatchClient(config(endpoint, 'us-east-2'));
       await cw.send(
         new PutMetricAlarmCommand(
-          gateAlarmRequest('trading-switchyard-gate-us-east-1', 'trading', 'us-east-1'),
+          switchAlarmRequest('gate', 'trading-switchyard-gate-us-east-1', 'trading', 'us-east-1'),
         ),
       );
       const out = await cw.send(

@@ -8,6 +8,9 @@ import type { HealthCheck, HealthCheckConfig } from './model.js';
 /** Where a simulated AWS name (S3 virtual host, ALB DNS name) really listens on this machine. */
 export type TargetResolver = (hostname: string) => { host: string; port: number } | undefined;
 
+/** The vantage Route 53's checkers carry in x-switchyard-vantage (`partition route53 <region>`). */
+export const ROUTE53_VANTAGE = 'route53';
+
 /** State of a CloudWatch alarm, for CLOUDWATCH_METRIC checks. */
 export type AlarmLookup = (region: string, name: string) => string | undefined;
 
@@ -236,7 +239,7 @@ function httpProbe(options: {
         method: 'GET',
         headers: {
           host: options.hostHeader,
-          [VANTAGE_HEADER]: 'route53',
+          [VANTAGE_HEADER]: ROUTE53_VANTAGE,
           'user-agent': 'Amazon-Route53-Health-Check-Service',
         },
         timeout: options.timeout,

@@ -14,6 +14,11 @@ export const ESTATE_API_VERSION = `${ESTATE_GROUP}/${ESTATE_VERSION}`;
 /** The region pair the platform runs in. Primary/standby is runtime state (ARCHITECTURE §1), not this order. */
 export const REGION_PAIR = ['us-east-1', 'us-east-2'] as const;
 export type PairRegion = (typeof REGION_PAIR)[number];
+/**
+ * The region the estate starts serving from: the PRIMARY failover record and the only gate open
+ * before any controller has published. Which region is primary *now* is runtime state.
+ */
+export const PAIR_PRIMARY: PairRegion = REGION_PAIR[0];
 
 /** The other region of the pair. */
 export const peerOf = (region: PairRegion): PairRegion =>

@@ -152,6 +152,7 @@ function pairLevel(): ComposedTemplate[] {
       ]),
       toComposite('status.zoneId', 'status.traffic.zoneId'),
       toComposite('status.gateAlarms', 'status.traffic.gateAlarms'),
+      toComposite('status.fenceAlarms', 'status.traffic.fenceAlarms'),
       toComposite('status.healthChecks', 'status.traffic.healthChecks'),
     ]),
   ];

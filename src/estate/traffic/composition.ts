@@ -1,7 +1,7 @@
 /**
  * TrafficRouting Compositions: a managed hosted zone (default) or an existing zone id.
  * Failover types are static (us-east-1 PRIMARY): which region serves is decided at run time by the
- * gate alarms the controller sets, never by a Git change (ARCHITECTURE §1, §2; ADR 0009).
+ * gate and fence alarms the controller sets, never by a Git change (ARCHITECTURE §1, §2; ADR 0010).
  */
 import { compositionName } from '../api.js';
 import { REGION_LABEL, ROLE_LABEL } from '../common/labels.js';
@@ -10,6 +10,7 @@ import { EXTERNAL_NAME } from '../common/names.js';
 import {
   ESTATE_API_VERSION,
   ESTATE_GROUP,
+  PAIR_PRIMARY,
   type PairRegion,
   peerOf,
   REGION_PAIR,
@@ -18,7 +19,14 @@ import type { PipelineCompositionProps } from '../patch-and-transform/compositio
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { format } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate, DirectPatch } from '../patch-and-transform/types.js';
-import { GATE_ALARM, GATE_DIMENSIONS, GATE_INSUFFICIENT_DATA_STATUS, gateAlarmFormat } from './gate.js';
+import {
+  GATE_DIMENSIONS,
+  insufficientDataHealthStatus,
+  SWITCH_ALARMS,
+  type SwitchKind,
+  switchAlarmFormat,
+  switchAlarmRegion,
+} from './gate.js';
 
 export type ZoneSource = 'managed' | 'existing';
 const ZONE_SOURCE_LABEL = `${ESTATE_GROUP}/zone-source`;
@@ -26,20 +34,83 @@ const CHECK_LABEL = `${ESTATE_GROUP}/check`;
 /** Route 53 checkers probe every 30 s (the standard interval; 10 s costs more and flaps more). */
 const REQUEST_INTERVAL = 30;
 
-/** `<platform>-switchyard-gate-<region>`: deterministic, so checks can name it before it exists. */
-export const gateBucketFormat = (region: PairRegion) => `%s-switchyard-gate-${region}`;
-/** The gate object of region R, in the other region's gate bucket. */
-export const gateObjectKey = (region: PairRegion) => `gates/${region}`;
-
 function zonePatch(source: ZoneSource): DirectPatch[] {
   return source === 'existing'
     ? [fromComposite('spec.existingZoneId', 'spec.forProvider.zoneId', { policy: 'Required' })]
     : [];
 }
 
+/** Member checks of a region's CALCULATED check: the ALB, its gate and its fence. */
+const MEMBER_CHECKS = 3;
+
+type RegionLabels = (extra: Record<string, string>) => Record<string, string>;
+
+/**
+ * One switch of `region` (ADR 0010): its alarm, in the region that holds it (the gate at home, the
+ * fence in the peer, so the survivor can drain a region it cannot reach), and the Route 53 check
+ * that reads it.
+ */
+function switchResources(
+  kind: SwitchKind,
+  region: PairRegion,
+  peer: PairRegion,
+  labels: RegionLabels,
+): ComposedTemplate[] {
+  const alarm = SWITCH_ALARMS[kind];
+  const role = kind === 'gate' ? 'gate' : 'fence';
+  const alarmRegion = switchAlarmRegion(kind, region, peer);
+  return [
+    managed({
+      name: `${kind}-alarm-${region}`,
+      service: 'cloudwatch',
+      kind: 'MetricAlarm',
+      region: alarmRegion,
+      labels: labels({ [ROLE_LABEL]: role }),
+      forProvider: {
+        alarmDescription:
+          kind === 'gate'
+            ? `Switchyard traffic gate of ${region}: ALARM drains ${region} and stays until a controller opens it. Set by the failover controller; never page on it.`
+            : `Switchyard fence of ${region}: ALARM drains ${region}; set from ${peer} when ${region} cannot be reached, cleared by the controller. Never page on it.`,
+        namespace: alarm.namespace,
+        metricName: alarm.metricName,
+        statistic: alarm.statistic,
+        period: alarm.period,
+        evaluationPeriods: alarm.evaluationPeriods,
+        datapointsToAlarm: alarm.datapointsToAlarm,
+        threshold: alarm.threshold,
+        comparisonOperator: alarm.comparisonOperator,
+        treatMissingData: alarm.treatMissingData,
+        dimensions: { [GATE_DIMENSIONS.region]: region },
+        actionsEnabled: false,
+      },
+      patches: [
+        fromComposite('spec.platformId', EXTERNAL_NAME, {
+          transforms: [format(switchAlarmFormat(kind, region))],
+        }),
+        fromComposite('spec.platformId', `spec.forProvider.dimensions.${GATE_DIMENSIONS.platform}`),
+        toComposite('status.atProvider.id', `status.${kind}Alarms.${region}`),
+      ],
+    }),
+    managed({
+      name: `health-check-${kind}-${region}`,
+      service: 'route53',
+      kind: 'HealthCheck',
+      labels: labels({ [CHECK_LABEL]: 'member' }),
+      forProvider: {
+        type: 'CLOUDWATCH_METRIC',
+        cloudwatchAlarmRegion: alarmRegion,
+        cloudwatchAlarmNameSelector: selectOwn(labels({ [ROLE_LABEL]: role })),
+        insufficientDataHealthStatus: insufficientDataHealthStatus(kind, region),
+        referenceName: `${kind}-${region}`,
+      },
+      patches: [toComposite('status.atProvider.id', `status.healthChecks.${region}.${kind}`)],
+    }),
+  ];
+}
+
 function regionResources(region: PairRegion, source: ZoneSource): ComposedTemplate[] {
   const peer = peerOf(region);
-  const labels = (extra: Record<string, string>) => ({ [REGION_LABEL]: region, ...extra });
+  const labels: RegionLabels = (extra) => ({ [REGION_LABEL]: region, ...extra });
   const zoneSelector = source === 'managed' ? { zoneIdSelector: selectOwn() } : {};
   const alias = (patches: DirectPatch[]) => [
     fromComposite(`spec.endpoints.${region}.albDnsName`, 'spec.forProvider.alias.name'),
@@ -47,33 +118,7 @@ function regionResources(region: PairRegion, source: ZoneSource): ComposedTempla
     ...patches,
   ];
   return [
-    managed({
-      // Lives in the *peer* region: when `region` fails, its gate is still in reach (ADR 0009).
-      name: `gate-alarm-${region}`,
-      service: 'cloudwatch',
-      kind: 'MetricAlarm',
-      region: peer,
-      labels: labels({ [ROLE_LABEL]: 'gate' }),
-      forProvider: {
-        alarmDescription: `Switchyard traffic gate of ${region}: ALARM drains ${region} (its Route 53 gate check reads this alarm). Set by the failover controller; never page on it.`,
-        namespace: GATE_ALARM.namespace,
-        metricName: GATE_ALARM.metricName,
-        statistic: GATE_ALARM.statistic,
-        period: GATE_ALARM.period,
-        evaluationPeriods: GATE_ALARM.evaluationPeriods,
-        datapointsToAlarm: GATE_ALARM.datapointsToAlarm,
-        threshold: GATE_ALARM.threshold,
-        comparisonOperator: GATE_ALARM.comparisonOperator,
-        treatMissingData: GATE_ALARM.treatMissingData,
-        dimensions: { [GATE_DIMENSIONS.region]: region },
-        actionsEnabled: false,
-      },
-      patches: [
-        fromComposite('spec.platformId', EXTERNAL_NAME, { transforms: [format(gateAlarmFormat(region))] }),
-        fromComposite('spec.platformId', `spec.forProvider.dimensions.${GATE_DIMENSIONS.platform}`),
-        toComposite('status.atProvider.id', `status.gateAlarms.${region}`),
-      ],
-    }),
+    ...(['gate', 'fence'] as const).flatMap((kind) => switchResources(kind, region, peer, labels)),
     managed({
       name: `health-check-alb-${region}`,
       service: 'route53',
@@ -95,29 +140,14 @@ function regionResources(region: PairRegion, source: ZoneSource): ComposedTempla
       ],
     }),
     managed({
-      name: `health-check-gate-${region}`,
-      service: 'route53',
-      kind: 'HealthCheck',
-      labels: labels({ [CHECK_LABEL]: 'member' }),
-      // Healthy while the gate alarm is OK (or has never had data); unhealthy once the controller
-      // publishes 1 into the alarm's metric in the peer region.
-      forProvider: {
-        type: 'CLOUDWATCH_METRIC',
-        cloudwatchAlarmRegion: peer,
-        cloudwatchAlarmNameSelector: selectOwn(labels({ [ROLE_LABEL]: 'gate' })),
-        insufficientDataHealthStatus: GATE_INSUFFICIENT_DATA_STATUS,
-        referenceName: `gate-${region}`,
-      },
-      patches: [toComposite('status.atProvider.id', `status.healthChecks.${region}.gate`)],
-    }),
-    managed({
       name: `health-check-${region}`,
       service: 'route53',
       kind: 'HealthCheck',
       labels: labels({ [CHECK_LABEL]: 'calculated' }),
       forProvider: {
         type: 'CALCULATED',
-        childHealthThreshold: 2,
+        // AND of the member checks: the ALB serves, the gate is open, no fence holds.
+        childHealthThreshold: MEMBER_CHECKS,
         childHealthchecksSelector: selectOwn(labels({ [CHECK_LABEL]: 'member' })),
         referenceName: `region-${region}`,
       },
@@ -130,7 +160,7 @@ function regionResources(region: PairRegion, source: ZoneSource): ComposedTempla
       forProvider: {
         type: 'A',
         setIdentifier: `${region}-failover`,
-        failoverRoutingPolicy: { type: region === REGION_PAIR[0] ? 'PRIMARY' : 'SECONDARY' },
+        failoverRoutingPolicy: { type: region === PAIR_PRIMARY ? 'PRIMARY' : 'SECONDARY' },
         alias: { evaluateTargetHealth: true },
         healthCheckIdSelector: selectOwn(labels({ [CHECK_LABEL]: 'calculated' })),
         ...zoneSelector,

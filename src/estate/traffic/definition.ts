@@ -1,8 +1,9 @@
 /**
  * TrafficRouting: Route 53 failover and latency records for the pair, gated per ARCHITECTURE §2.
- * Each region's records carry a CALCULATED check = AND(ALB check, gate check); the gate check of
- * region R reads a CloudWatch alarm in the *other* region, so draining R is one PutMetricData in
- * the surviving region: no Route 53 control-plane call (ADR 0009).
+ * Each region's records carry a CALCULATED check = AND(ALB check, gate check, fence check): the
+ * gate of region R is an alarm in R that keeps its state, the fence of R an alarm in the *other*
+ * region that holds only while renewed, so the survivor alone can drain R (one PutMetricData in
+ * its own region) and reopen itself, with no Route 53 control-plane call (ADR 0010).
  */
 import { z } from 'zod';
 import { withRules } from '../../schema/x-kubernetes.js';
@@ -41,17 +42,22 @@ export const trafficSpec = withRules(
 const checks = z.strictObject({
   alb: statusString().optional(),
   gate: statusString().optional(),
+  fence: statusString().optional(),
   calculated: statusString().optional(),
 });
 
+const perRegionString = z
+  .strictObject({ 'us-east-1': statusString().optional(), 'us-east-2': statusString().optional() })
+  .optional();
+
 export const trafficStatus = z.strictObject({
   zoneId: statusString().optional(),
-  gateAlarms: z
-    .strictObject({ 'us-east-1': statusString().optional(), 'us-east-2': statusString().optional() })
-    .optional()
-    .describe(
-      "Gate alarm of each region (it lives in the other region); a FailoverPlan's traffic.gates name them.",
-    ),
+  gateAlarms: perRegionString.describe(
+    "Gate alarm of each region (it lives in that region); a FailoverPlan's traffic.gates name them.",
+  ),
+  fenceAlarms: perRegionString.describe(
+    "Fence alarm of each region (it lives in the other region); a FailoverPlan's traffic.gates name them.",
+  ),
   healthChecks: z.strictObject({ 'us-east-1': checks.optional(), 'us-east-2': checks.optional() }).optional(),
 });
 

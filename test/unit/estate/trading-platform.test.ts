@@ -68,7 +68,9 @@ const pairKinds: Record<string, string> = {
 /** IAM and Route 53: no region. */
 const globalKinds = ['Role', 'Policy', 'RolePolicyAttachment', 'Zone', 'Record', 'HealthCheck'];
 
-const isGate = (mr: KubeObject) => mr.metadata.labels?.['platform.switchyard.dev/role'] === 'gate';
+const isTrafficSwitch = (mr: KubeObject) =>
+  ['gate', 'fence'].includes(mr.metadata.labels?.['platform.switchyard.dev/role'] ?? '');
+const regionLabelOf = (mr: KubeObject) => mr.metadata.labels?.['platform.switchyard.dev/region'];
 
 const renderPlatform = (file = example) =>
   renderExample(file, { catalog, recursive: true }).resources.filter(isManaged);
@@ -139,7 +141,7 @@ describe('TradingPlatform', () => {
   it('alarms on ASG and Aurora at once, and on the ALB once Compute reports its ARNs', () => {
     const alarms = (mrs: KubeObject[], region: string) =>
       mrs
-        .filter((mr) => mr.kind === 'MetricAlarm' && regionOf(mr) === region && !isGate(mr))
+        .filter((mr) => mr.kind === 'MetricAlarm' && regionOf(mr) === region && !isTrafficSwitch(mr))
         .map((mr) => forProviderOf<{ dimensions: Record<string, string> }>(mr).dimensions);
     expect(alarms(renderPlatform(), 'us-east-2')).toEqual([
       { AutoScalingGroupName: 'trading-app-us-east-2' },
@@ -173,40 +175,59 @@ describe('TradingPlatform', () => {
     });
   });
 
-  it('gates each region with an alarm in the other region that its CALCULATED check ANDs in', () => {
+  it('switches each region with a gate in it and a fence in the other region, ANDed with its ALB check (ADR 0010)', () => {
     const mrs = renderPlatform();
     for (const [region, peer] of [
       ['us-east-1', 'us-east-2'],
       ['us-east-2', 'us-east-1'],
     ] as const) {
-      const gates = mrs.filter((mr) => mr.kind === 'MetricAlarm' && isGate(mr) && regionOf(mr) === peer);
-      expect(gates, `gate alarm of ${region}`).toHaveLength(1);
-      const gate = gates[0] as KubeObject;
-      expect(gate.metadata.annotations?.['crossplane.io/external-name']).toBe(
-        `trading-switchyard-gate-${region}`,
+      for (const [kind, metricName, alarmRegion] of [
+        ['gate', 'GateClosed', region],
+        ['fence', 'Fenced', peer],
+      ] as const) {
+        const alarms = mrs.filter(
+          (mr) => mr.kind === 'MetricAlarm' && resourceName(mr) === `${kind}-alarm-${region}`,
+        );
+        expect(alarms, `${kind} alarm of ${region}`).toHaveLength(1);
+        const alarm = alarms[0] as KubeObject;
+        expect(regionOf(alarm), `${kind} of ${region} lives in ${alarmRegion}`).toBe(alarmRegion);
+        expect(alarm.metadata.annotations?.['crossplane.io/external-name']).toBe(
+          `trading-switchyard-${kind}-${region}`,
+        );
+        expect(forProviderOf(alarm)).toMatchObject({
+          namespace: 'Switchyard/Traffic',
+          metricName,
+          dimensions: { PlatformId: 'trading', Region: region },
+          threshold: 1,
+          comparisonOperator: 'GreaterThanOrEqualToThreshold',
+          treatMissingData: 'ignore',
+          period: 10,
+        });
+        const check = mrs.find((mr) => resourceName(mr) === `health-check-${kind}-${region}`) as KubeObject;
+        expect(forProviderOf(check)).toMatchObject({
+          type: 'CLOUDWATCH_METRIC',
+          cloudwatchAlarmRegion: alarmRegion,
+          // A fence Route 53 cannot read is open; a gate without data serves only in the primary.
+          insufficientDataHealthStatus:
+            kind === 'fence' ? 'Healthy' : region === 'us-east-1' ? 'LastKnownStatus' : 'Unhealthy',
+          cloudwatchAlarmNameSelector: {
+            matchControllerRef: true,
+            matchLabels: { 'platform.switchyard.dev/role': kind, 'platform.switchyard.dev/region': region },
+          },
+        });
+      }
+      // The CALCULATED check of the region's records needs all three members: ALB, gate and fence.
+      const members = mrs.filter(
+        (mr) =>
+          mr.kind === 'HealthCheck' &&
+          regionLabelOf(mr) === region &&
+          mr.metadata.labels?.['platform.switchyard.dev/check'] === 'member',
       );
-      expect(forProviderOf(gate)).toMatchObject({
-        namespace: 'Switchyard/Traffic',
-        metricName: 'GateClosed',
-        dimensions: { PlatformId: 'trading', Region: region },
-        threshold: 1,
-        comparisonOperator: 'GreaterThanOrEqualToThreshold',
-        treatMissingData: 'ignore',
-        period: 10,
-      });
-      const check = mrs.find((mr) => resourceName(mr) === `health-check-gate-${region}`) as KubeObject;
-      expect(forProviderOf(check)).toMatchObject({
-        type: 'CLOUDWATCH_METRIC',
-        cloudwatchAlarmRegion: peer,
-        insufficientDataHealthStatus: 'LastKnownStatus',
-        cloudwatchAlarmNameSelector: {
-          matchControllerRef: true,
-          matchLabels: { 'platform.switchyard.dev/role': 'gate', 'platform.switchyard.dev/region': region },
-        },
-      });
-      // The CALCULATED check of the region's records needs both members: its ALB and its gate.
+      expect(members.map(resourceName).sort()).toEqual(
+        [`health-check-alb-${region}`, `health-check-fence-${region}`, `health-check-gate-${region}`].sort(),
+      );
       const calculated = mrs.find((mr) => resourceName(mr) === `health-check-${region}`) as KubeObject;
-      expect(forProviderOf(calculated)).toMatchObject({ type: 'CALCULATED', childHealthThreshold: 2 });
+      expect(forProviderOf(calculated)).toMatchObject({ type: 'CALCULATED', childHealthThreshold: 3 });
     }
     // Nothing public: every bucket of the platform keeps all four public access blocks.
     for (const block of mrs.filter((mr) => mr.kind === 'BucketPublicAccessBlock')) {
