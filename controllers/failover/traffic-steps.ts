@@ -19,9 +19,16 @@ import {
 } from './model.js';
 import { type SwitchKind, type SwitchLocation, switchOf } from './plan-view.js';
 
-/** The alarm state that means the switch is where we want it (closed drains, open serves). */
+/** The alarm state to publish towards (closed drains, open serves). */
 const wantedState = (closed: boolean) => (closed ? 'ALARM' : 'OK');
 const verb = (closed: boolean) => (closed ? 'drained' : 'open');
+
+/**
+ * Whether the switch already is where we want it. A fence without data is open (its check counts
+ * INSUFFICIENT_DATA as healthy); a gate without data is not known to be anything, so it is published.
+ */
+const already = (kind: SwitchKind, state: string, closed: boolean) =>
+  state === wantedState(closed) || (kind === 'fence' && !closed && state === 'INSUFFICIENT_DATA');
 
 async function readSwitch(aws: RegionalAws, where: SwitchLocation): Promise<GateAlarmView | undefined> {
   return aws.cloudWatch.describeGateAlarm(where.alarmName);
@@ -78,7 +85,7 @@ export function setSwitch(
       try {
         const alarm = await readSwitch(aws, where);
         if (!alarm) return switchMissing(where);
-        if (alarm.state === wantedState(closed)) {
+        if (already(kind, alarm.state, closed)) {
           return succeeded(`${kind} alarm ${alarm.name} already ${alarm.state}: ${region} ${verb(closed)}`);
         }
         await aws.cloudWatch.publishGate(alarm, closed);
@@ -112,7 +119,7 @@ export function switchSettled(
       const where = switchOf(ctx.plan, kind, region);
       const alarm = await readSwitch(ctx.aws.region(where.alarmRegion), where);
       if (!alarm) return switchMissing(where);
-      if (alarm.state === wantedState(closed)) {
+      if (already(kind, alarm.state, closed)) {
         return succeeded(`${kind} alarm ${alarm.name} is ${alarm.state}: ${region} ${verb(closed)}`);
       }
       return waiting(`${kind} alarm ${alarm.name} is ${alarm.state}, waiting for ${wantedState(closed)}`);
@@ -145,15 +152,17 @@ export function trafficSettled(target: string, old: string, options: SwitchStepO
       const there = options.bestEffort ? ctx.aws.bestEffort(old) : ctx.aws.region(old);
       let oldGate: GateAlarmView | undefined;
       let targetFence: GateAlarmView | undefined;
-      let unreachable: string | undefined;
+      let unreachable = options.bestEffort ? reportedDown(ctx, old) : undefined;
       try {
-        [oldGate, targetFence] = await Promise.all([
-          readSwitch(there, switchOf(ctx.plan, 'gate', old)),
-          readSwitch(there, switchOf(ctx.plan, 'fence', target)),
-        ]);
+        if (!unreachable) {
+          [oldGate, targetFence] = await Promise.all([
+            readSwitch(there, switchOf(ctx.plan, 'gate', old)),
+            readSwitch(there, switchOf(ctx.plan, 'fence', target)),
+          ]);
+        }
       } catch (error) {
         if (!options.bestEffort) throw error;
-        unreachable = describeError(error);
+        unreachable = `it did not answer (${describeError(error)})`;
       }
       if (targetFence?.state === 'ALARM') {
         return waiting(`fence of ${target} (${targetFence.name}) in ${old} is ALARM`);
@@ -168,7 +177,7 @@ export function trafficSettled(target: string, old: string, options: SwitchStepO
         );
       }
       const remote = unreachable
-        ? `${old} did not answer (${unreachable}); a fence there cannot hold ${target}`
+        ? `${old} not read: ${unreachable}; a fence there cannot hold ${target}`
         : `fence of ${target} in ${old} ${targetFence?.state ?? 'missing'}`;
       return succeeded(
         `${target} serves (gate ${gate.state}; ${remote}); ${old} drained by ${drainedBy.join(' and ')}`,

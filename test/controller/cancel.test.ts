@@ -4,52 +4,30 @@
  * after it is refused and the execution finishes; an approval patched onto a waiting Failover lets
  * it go on.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningController } from '../../controllers/controller.js';
-import type { AwsSimulator } from '../../local/aws/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GATE_OF_USE1, gateClosed, mutatingCalls, writerOf } from './estate.js';
 import type { HoldingProxy } from './holding-proxy.js';
-import { prepareOutageNamespace, startOutageSimulator } from './outage.js';
+  approvalNow,
+  approvedAtApply,
+import { outagePlatform } from './outage.js';
 import {
   conditionOf,
   exampleIn,
   getFailover,
   journalOf,
   type KubeSide,
-  startKubeSide,
-  startTestController,
+  UNBOUNDED_LOSS_SECONDS,
   waitForFailover,
 } from './platform.js';
 
+const platform = outagePlatform('cancel');
+const setUp = () => platform.setUp();
 const NAME = 'trading-failover-use1-outage';
-const withoutApproval = (text: string) => text.replace(/ {2}approval:\n( {4}.*\n)+/, '');
 
 let side: KubeSide;
-let sim: AwsSimulator | undefined;
-let proxy: HoldingProxy | undefined;
-let controller: RunningController | undefined;
-let namespaceCount = 0;
-
-beforeAll(async () => {
-  side = await startKubeSide();
+beforeAll(() => {
+  side = platform.side();
 });
-afterAll(async () => side?.close());
-afterEach(async () => {
-  await controller?.stop();
-  await proxy?.close();
-  await sim?.close();
-  controller = undefined;
-  proxy = undefined;
-  sim = undefined;
-});
-
-async function setUp() {
-  const ns = `cancel${++namespaceCount}`;
-  await prepareOutageNamespace(side, ns);
-  ({ sim, proxy } = await startOutageSimulator());
-  controller = await startTestController(side, sim, proxy.url);
-  return { ns, sim, proxy };
-}
 
 const patchSpec = (ns: string, spec: object) =>
   side.ok(['patch', 'failover', NAME, '-n', ns, '--type=merge', '-p', JSON.stringify({ spec })]);
@@ -66,7 +44,7 @@ async function cancelDuring(
   whileHeld: () => Promise<void> = async () => undefined,
 ) {
   const holding = proxy.holdNext(operation);
-  await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
+  await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns, approvedAtApply()));
   const held = await holding;
   await whileHeld();
   await patchSpec(ns, { cancel: true });
@@ -78,7 +56,7 @@ async function cancelDuring(
 describe('cancel', () => {
   it('while awaiting approval → Cancelled, kubectl wait sees it, 0 mutating AWS calls', async () => {
     const { ns, sim } = await setUp();
-    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns, withoutApproval));
+    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
     await waitForFailover(side, ns, NAME, (f) => f.status?.phase === 'AwaitingApproval', 'AwaitingApproval');
 
     await patchSpec(ns, { cancel: true });
@@ -160,7 +138,7 @@ describe('cancel', () => {
 
   it('refuses to withdraw a cancel (CEL), naming the field', async () => {
     const { ns } = await setUp();
-    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns, withoutApproval));
+    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
     await patchSpec(ns, { cancel: true });
     const refused = await side.kubectl.run([
       'patch',
@@ -180,7 +158,7 @@ describe('cancel', () => {
 describe('approval patched onto a waiting Failover', () => {
   it('AwaitingApproval → kubectl patch spec.approval → Succeeded, the approver in the journal', async () => {
     const { ns, sim } = await setUp();
-    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns, withoutApproval));
+    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
     const waiting = await waitForFailover(
       side,
       ns,
@@ -207,7 +185,8 @@ describe('approval patched onto a waiting Failover', () => {
     ]);
     expect(events.trim().split('\n')).toHaveLength(1);
 
-    await patchSpec(ns, { approval: { approvedBy: 'alice@trading', approvedAt: '2026-11-25T04:00:00Z' } });
+    const approval = approvalNow(UNBOUNDED_LOSS_SECONDS, 'alice@trading');
+    await patchSpec(ns, { approval });
     const failover = await waitForFailover(
       side,
       ns,
@@ -216,7 +195,7 @@ describe('approval patched onto a waiting Failover', () => {
       'Succeeded',
     );
     expect(failover.status?.journal?.find((e) => e.name === 'approval')?.message).toMatch(
-      /approved by alice@trading at 2026-11-25T04:00:00Z/,
+      `approval by alice@trading at ${approval.approvedAt} accepts ${UNBOUNDED_LOSS_SECONDS} s of data loss`,
     );
     expect(await writerOf(sim)).toBe('trading-use2');
   });

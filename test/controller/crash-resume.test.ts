@@ -11,10 +11,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningController } from '../../controllers/controller.js';
 import { startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { GATE_OF_USE1, gateClosed, writerOf } from './estate.js';
+import { switchState, writerOf } from './estate.js';
 import type { HoldingProxy } from './holding-proxy.js';
 import { prepareOutageNamespace, startOutageSimulator } from './outage.js';
 import {
+  approvedAtApply,
   exampleIn,
   type KubeSide,
   repoRoot,
@@ -36,10 +37,14 @@ const CALLS = [
   'SetDesiredCapacity',
   'DescribeAlarms', // fenced
   'DescribeGlobalClusters', // promote
+  'GetMetricData',
   'FailoverGlobalCluster',
   'DescribeGlobalClusters', // wait-writer
+  'DescribeAlarms', // open-new
+  'PutMetricData',
   'DescribeDBClusters', // verify
   'DescribeAutoScalingGroups',
+  'DescribeAlarms', // traffic-settled
 ];
 
 let side: KubeSide;
@@ -74,23 +79,27 @@ async function expectSameEndState(ns: string, sim: AwsSimulator) {
     'Succeeded after restarts',
     20_000,
   );
-  expect(failover.status?.journal?.map((e) => e.state)).toEqual([
-    'Succeeded',
-    'Succeeded',
-    'Succeeded',
-    'Skipped',
-    'Succeeded',
-    'Succeeded',
-    'Succeeded',
-    'Succeeded',
-    'Succeeded',
+  expect(failover.status?.journal?.map((e) => [e.name, e.state])).toEqual([
+    ['preflight', 'Succeeded'],
+    ['approval', 'Succeeded'],
+    ['fence', 'Succeeded'],
+    ['close-old', 'Skipped'],
+    ['scale-down-old', 'Skipped'],
+    ['scale-up', 'Succeeded'],
+    ['fenced', 'Succeeded'],
+    ['promote', 'Succeeded'],
+    ['wait-writer', 'Succeeded'],
+    ['open-new', 'Succeeded'],
+    ['unfence-new', 'Skipped'],
+    ['verify', 'Succeeded'],
+    ['traffic-settled', 'Succeeded'],
   ]);
   expect(sim.journal.list({ operation: 'FailoverGlobalCluster', outcome: 'ok' })).toHaveLength(1);
   expect(sim.journal.list({ operation: 'FailoverGlobalCluster' })).toHaveLength(1);
   expect(sim.journal.list({ region: 'us-east-1' })).toEqual([]);
   expect(sim.journal.list({ service: 'route53' })).toEqual([]);
   expect(await writerOf(sim)).toBe('trading-use2');
-  expect(await gateClosed(sim, GATE_OF_USE1)).toBe(true);
+  expect(await switchState(sim, 'fence', 'us-east-1')).toBe('ALARM');
   return failover;
 }
 
@@ -100,7 +109,7 @@ describe('crash-resume, in-process restarts at every call', () => {
       const { ns, sim, proxy } = await setUp();
       const options = () => testControllerOptions(side, sim, proxy.url);
       let controller: RunningController = await startController(options());
-      await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
+      await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns, approvedAtApply()));
       try {
         for (const operation of CALLS) {
           const held = await proxy.holdNext(operation);
@@ -142,6 +151,8 @@ function spawnController(kubeconfig: string, awsUrl: string): ChildProcess {
       // Readiness reads both regions; this test counts the failover path's requests only.
       '--readiness-interval-ms',
       '0',
+      // A SIGKILLed leader would hold the Lease for its duration; one process at a time here.
+      '--no-leader-election',
     ],
     {
       cwd: repoRoot,
@@ -163,7 +174,7 @@ describe('crash-resume, SIGKILL of the controller process', () => {
   it('killed mid-PutMetricData (applied), mid-SetDesiredCapacity (lost) and mid-FailoverGlobalCluster (applied) → Succeeded, one FailoverGlobalCluster', async () => {
     const { ns, sim, proxy } = await setUp();
     let child = spawnController(side.kubeconfig, proxy.url);
-    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
+    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns, approvedAtApply()));
     try {
       for (const [operation, outcome] of [
         ['PutMetricData', 'release'],
@@ -178,7 +189,8 @@ describe('crash-resume, SIGKILL of the controller process', () => {
         child = spawnController(side.kubeconfig, proxy.url);
       }
       const failover = await expectSameEndState(ns, sim);
-      expect(sim.journal.list({ operation: 'PutMetricData' })).toHaveLength(1);
+      // One for the fence (not sent again after the kill) and one for open-new.
+      expect(sim.journal.list({ operation: 'PutMetricData' })).toHaveLength(2);
       expect(sim.journal.list({ operation: 'SetDesiredCapacity' })).toHaveLength(1);
       expect(failover.status?.journal?.find((e) => e.name === 'promote')).toMatchObject({
         attempts: 2,

@@ -1,30 +1,28 @@
 /**
  * The AWS side of the example FailoverPlan (examples/failover/failover-plan.yaml) in the simulator,
  * seeded by the same code as `npm start` (src/cli/seed-aws.ts): global cluster trading-global
- * (writer trading-use1, secondary trading-use2, one instance each), the two gate alarms (each in the
- * region that is *not* the one its gate controls) and one Auto Scaling group per region.
+ * (writer trading-use1, secondary trading-use2, one instance each), each region's gate (in it) and
+ * fence (in the other region) alarms, and one Auto Scaling group per region.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
 import { parse } from 'yaml';
+import { type SwitchLocation, switchOf } from '../../controllers/failover/plan-view.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { FailoverPlanResource } from '../../src/apis/index.js';
 import { seedAwsForPlan } from '../../src/cli/seed-aws.js';
 import { cloudWatchClient, rdsClient } from '../aws/support.js';
 
 export const GLOBAL_ID = 'trading-global';
-/** Gate of us-east-1 (drains us-east-1) is an alarm in us-east-2, and vice versa. */
-export const GATE_OF_USE1 = { alarm: 'trading-switchyard-gate-us-east-1', region: 'us-east-2' };
-export const GATE_OF_USE2 = { alarm: 'trading-switchyard-gate-us-east-2', region: 'us-east-1' };
 
 export interface EstateOptions {
   /** Leave the us-east-2 secondary without a DB instance (a headless secondary). */
   headlessStandby?: boolean;
 }
 
-const examplePlan = FailoverPlanResource.parse(
+export const examplePlan = FailoverPlanResource.parse(
   parse(readFileSync(join(import.meta.dirname, '../../examples/failover/failover-plan.yaml'), 'utf8')),
 );
 
@@ -40,15 +38,25 @@ export async function writerOf(sim: AwsSimulator, region = 'us-east-2'): Promise
   return arn?.slice(arn.lastIndexOf(':') + 1);
 }
 
-/** Whether the gate drains its region: its alarm is in ALARM, which Route 53's gate check reads. */
-export async function gateClosed(
+/** The state of one switch of `region`, read in the region that holds its alarm. */
+export async function switchState(
   sim: AwsSimulator,
-  gate: { alarm: string; region: string },
-): Promise<boolean> {
-  const out = await cloudWatchClient(sim, gate.region).send(
-    new DescribeAlarmsCommand({ AlarmNames: [gate.alarm] }),
+  kind: SwitchLocation['kind'],
+  region: string,
+): Promise<string | undefined> {
+  const where = switchOf(examplePlan.spec, kind, region);
+  const out = await cloudWatchClient(sim, where.alarmRegion).send(
+    new DescribeAlarmsCommand({ AlarmNames: [where.alarmName] }),
   );
-  return out.MetricAlarms?.[0]?.StateValue === 'ALARM';
+  return out.MetricAlarms?.[0]?.StateValue;
+}
+
+/** The states of a region's gate (in it) and fence (in the other region), as Route 53 reads them. */
+export async function switchesOf(sim: AwsSimulator, region: string) {
+  const [gate, fence] = await Promise.all(
+    (['gate', 'fence'] as const).map((kind) => switchState(sim, kind, region)),
+  );
+  return { gate, fence };
 }
 
 /** Calls that change AWS state, as the simulator journal names them. */

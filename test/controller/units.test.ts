@@ -8,6 +8,7 @@ import { approvalNeeded } from '../../controllers/failover/approval.js';
 import { plannedSteps, unplannedSteps } from '../../controllers/failover/step-lists.js';
 import { setCondition } from '../../controllers/kube/conditions.js';
 import { WorkQueue } from '../../controllers/kube/work-queue.js';
+import { parseControllerArgs } from '../../controllers/main.js';
 import type { FailoverPlanSpec } from '../../src/apis/index.js';
 import { FailoverPlanResource } from '../../src/apis/index.js';
 import { waitFor } from '../aws/support.js';
@@ -16,6 +17,19 @@ import { examples } from './platform.js';
 const plan: FailoverPlanSpec = FailoverPlanResource.parse(
   parse(readFileSync(join(examples, 'failover-plan.yaml'), 'utf8')),
 ).spec;
+
+describe('the controller command line', () => {
+  it('elects a leader unless --no-leader-election says otherwise, and refuses both switches at once', () => {
+    expect(parseControllerArgs(['--region=us-east-2'])).toMatchObject({ args: { leaderElection: true } });
+    expect(parseControllerArgs(['--region=us-east-2'])).not.toHaveProperty('args.leaderElectionNamespace');
+    expect(parseControllerArgs(['--region=us-east-2', '--no-leader-election'])).toMatchObject({
+      args: { leaderElection: false },
+    });
+    expect(
+      parseControllerArgs(['--region=us-east-2', '--no-leader-election', '--leader-election-namespace=x']),
+    ).toEqual({ error: '--no-leader-election and --leader-election-namespace contradict each other' });
+  });
+});
 
 describe('WorkQueue', () => {
   it('hands a key to one worker at a time and re-queues a change that arrives meanwhile', async () => {
@@ -100,27 +114,34 @@ describe('approval rule', () => {
 });
 
 describe('step lists', () => {
-  it('unplanned calls only the target region, except the best-effort scale-down; planned switches over in the primary', () => {
+  it('unplanned calls only the target region, except best-effort calls into the old one; planned switches over in the primary', () => {
     expect(unplannedSteps(plan, 'us-east-2').map((s) => [s.name, s.kind, s.region])).toEqual([
       ['preflight', 'read', 'us-east-2'],
       ['approval', 'decision', undefined],
       ['fence', 'action', 'us-east-2'],
+      ['close-old', 'action', 'us-east-1'],
       ['scale-down-old', 'action', 'us-east-1'],
       ['scale-up', 'action', 'us-east-2'],
       ['fenced', 'wait', 'us-east-2'],
       ['promote', 'action', 'us-east-2'],
       ['wait-writer', 'wait', 'us-east-2'],
+      ['open-new', 'action', 'us-east-2'],
+      ['unfence-new', 'action', 'us-east-1'],
       ['verify', 'wait', 'us-east-2'],
+      ['traffic-settled', 'wait', 'us-east-2'],
     ]);
+    // Every call into the old primary's region is best effort: it never holds the run up.
+    const intoOld = unplannedSteps(plan, 'us-east-2').filter((s) => s.region === 'us-east-1');
+    expect(intoOld.every((s) => s.describe.startsWith('best effort'))).toBe(true);
     expect(plannedSteps(plan, 'us-east-1').map((s) => [s.name, s.region])).toEqual([
       ['preflight', 'us-east-2'],
       ['lag-gate', 'us-east-1'],
       ['switchover', 'us-east-2'],
       ['wait-writer', 'us-east-1'],
-      ['drain-old-primary', 'us-east-1'],
-      ['open-new-primary', 'us-east-2'],
-      ['old-primary-drained', 'us-east-1'],
-      ['new-primary-open', 'us-east-2'],
+      ['close-old', 'us-east-2'],
+      ['open-new', 'us-east-1'],
+      ['unfence-new', 'us-east-2'],
+      ['traffic-settled', 'us-east-1'],
     ]);
   });
 });
