@@ -35,12 +35,35 @@ export interface ClusterView {
   hasWriterInstance: boolean;
 }
 
+/** The Failover's spec.allowDataLoss, handed to the port explicitly so no path can assume it. */
+export interface DataLossConsent {
+  allowDataLoss: boolean;
+}
+
+/** Thrown by a port asked to fail over without consent; nothing was sent. */
+export class DataLossNotConsentedError extends Error {
+  constructor(globalClusterId: string) {
+    super(
+      `FailoverGlobalCluster for ${globalClusterId} not sent: the Failover did not consent to data loss (spec.allowDataLoss)`,
+    );
+    this.name = 'DataLossNotConsentedError';
+  }
+}
+
 export interface RdsPort {
   describeGlobalCluster(globalClusterId: string): Promise<GlobalClusterView | undefined>;
   /** Only clusters of this port's region are visible, as on AWS. */
   describeCluster(clusterArn: string): Promise<ClusterView | undefined>;
-  /** Unplanned: always `AllowDataLoss=true`; omitting it would mean a switchover (pitfall 7). */
-  failoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<void>;
+  /**
+   * Unplanned: sent as `AllowDataLoss=true`, and only with the Failover's consent. Without it the
+   * port refuses and sends nothing: omitting AllowDataLoss would mean a switchover, which blocks on
+   * a dead primary (failover-anchors §0.3).
+   */
+  failoverGlobalCluster(
+    globalClusterId: string,
+    targetClusterArn: string,
+    consent: DataLossConsent,
+  ): Promise<void>;
   /** Planned, RPO 0; AWS accepts it only in the current primary's region. */
   switchoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<void>;
 }

@@ -23,14 +23,16 @@ import {
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
 import { BEST_EFFORT_POLICY, type CallPolicy, callDeadline, FAILOVER_PATH_POLICY } from './deadline.js';
-import type {
-  AutoScalingPort,
-  AwsPorts,
-  CloudWatchPort,
-  GateAlarmView,
-  GlobalClusterView,
-  RdsPort,
-  RegionalAws,
+import {
+  type AutoScalingPort,
+  type AwsPorts,
+  type CloudWatchPort,
+  type DataLossConsent,
+  DataLossNotConsentedError,
+  type GateAlarmView,
+  type GlobalClusterView,
+  type RdsPort,
+  type RegionalAws,
 } from './ports.js';
 
 export interface SdkPortsOptions {
@@ -152,13 +154,19 @@ class SdkRds implements RdsPort {
     }
   }
 
-  async failoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<void> {
+  async failoverGlobalCluster(
+    globalClusterId: string,
+    targetClusterArn: string,
+    consent: DataLossConsent,
+  ): Promise<void> {
+    // The flag is never omitted (that would be a switchover) and never sent without consent.
+    if (consent.allowDataLoss !== true) throw new DataLossNotConsentedError(globalClusterId);
     await this.promotionClient.send(
       new FailoverGlobalClusterCommand({
         GlobalClusterIdentifier: globalClusterId,
         // An ARN, so Aurora can locate the cluster in its region (failover-anchors §1.1).
         TargetDbClusterIdentifier: targetClusterArn,
-        AllowDataLoss: true,
+        AllowDataLoss: consent.allowDataLoss,
       }),
       { abortSignal: callDeadline(this.policy) },
     );

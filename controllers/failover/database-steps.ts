@@ -1,5 +1,6 @@
 /** Steps that read or change the Aurora global cluster. */
 import type { GlobalClusterView } from '../aws/ports.js';
+import { approvalOutcome } from './approval.js';
 import {
   type ExecutionContext,
   failed,
@@ -52,6 +53,8 @@ export function unplannedPreflight(target: string): Step {
     region: target,
     describe: `read global cluster, target cluster and replication lag in ${target}`,
     async run(ctx) {
+      // Refused before any action, so a spec that bypassed the CRD leaves nothing half-done.
+      if (ctx.spec.allowDataLoss !== true) return dataLossNotConsented(ctx);
       const regional = ctx.aws.region(target);
       const global = await regional.rds.describeGlobalCluster(ctx.plan.database.globalClusterIdentifier);
       if (!global) return notFound(ctx, target);
@@ -154,6 +157,35 @@ export function lagGate(target: string): Step {
   };
 }
 
+/** What a step that would lose data without consent answers: the spec bypassed the CRD's rule. */
+function dataLossNotConsented(ctx: ExecutionContext): StepOutcome {
+  return failed(
+    'DataLossNotConsented',
+    `type Failover without spec.allowDataLoss: true (${ctx.spec.allowDataLoss}); FailoverGlobalCluster loses unreplicated writes and is not sent without consent. Create a Failover with allowDataLoss: true, or a Switchover`,
+  );
+}
+
+/**
+ * Lag can grow between the approval step and the one-way call (the fence and scaling run in
+ * between), so the unplanned promotion judges the approval again at the lag read now: it goes on
+ * while the lag is within what was approved (or within the plan's budget when no approval is
+ * needed), else it waits for a new approval. The message names the approval and the reason but
+ * keeps the lag first seen, so rechecks while the lag keeps moving write nothing.
+ */
+async function lagStillApproved(
+  ctx: ExecutionContext,
+  target: string,
+  targetArn: string,
+): Promise<{ waitFor?: StepOutcome; approved?: StepOutcome }> {
+  const lag = await ctx.aws.region(target).cloudWatch.latestReplicationLagMs(clusterIdOf(targetArn));
+  const verdict = approvalOutcome(ctx, lag);
+  if (verdict?.type !== 'awaitingApproval') return verdict ? { approved: verdict } : {};
+  const key = `before promoting (${verdict.reason ?? 'ApprovalRequired'}, approval ${ctx.spec.approval?.approvedAt ?? 'none'}): `;
+  const previous = ctx.journal.find((e) => e.name === 'promote')?.message;
+  if (previous?.startsWith(key)) return { waitFor: { ...verdict, message: previous } };
+  return { waitFor: { ...verdict, message: `${key}${verdict.message}` } };
+}
+
 /**
  * The one-way door. Reads first: if the target already writes, or Aurora already runs an operation
  * towards it (we crashed after sending the call), the call is not sent again.
@@ -173,6 +205,7 @@ function promotionStep(
     region: callRegion,
     describe: `${call} to ${target} on the ${callRegion} endpoint`,
     async run(ctx) {
+      if (operation === 'failover' && ctx.spec.allowDataLoss !== true) return dataLossNotConsented(ctx);
       const rds = ctx.aws.region(callRegion).rds;
       const globalId = ctx.plan.database.globalClusterIdentifier;
       const targetArn = memberArn(ctx.plan, target);
@@ -187,9 +220,17 @@ function promotionStep(
       }
       if (state)
         return waiting(`another operation is in progress (${state.status} to ${state.toClusterArn ?? '?'})`);
-      if (operation === 'failover') await rds.failoverGlobalCluster(globalId, targetArn);
-      else await rds.switchoverGlobalCluster(globalId, targetArn);
-      return succeeded(`${call} accepted by ${callRegion}`);
+      if (operation === 'switchover') {
+        await rds.switchoverGlobalCluster(globalId, targetArn);
+        return succeeded(`${call} accepted by ${callRegion}`);
+      }
+      const { waitFor, approved } = await lagStillApproved(ctx, target, targetArn);
+      if (waitFor) return waitFor;
+      await rds.failoverGlobalCluster(globalId, targetArn, { allowDataLoss: ctx.spec.allowDataLoss });
+      const accepted = `${call} accepted by ${callRegion}`;
+      return approved?.type === 'succeeded'
+        ? { ...approved, message: `${accepted}; ${approved.message}` }
+        : succeeded(accepted);
     },
   };
 }

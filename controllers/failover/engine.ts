@@ -221,7 +221,7 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
           finishedAt: now().toISOString(),
           message: stepMessage(outcome.message),
         };
-        const next = putEntry(done);
+        const next = withOutcomeConditions(putEntry(done), outcome);
         await write(
           outcome.type === 'succeeded' && outcome.observedLag
             ? { ...next, observedLag: outcome.observedLag }
@@ -252,11 +252,19 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
           );
           continue;
         }
-        if (status.phase !== 'AwaitingApproval') {
+        // Written when the answer changes (a new approval judged, say), never per recheck.
+        if (status.phase !== 'AwaitingApproval' || running.message !== stepMessage(outcome.message)) {
           await write(
-            phase(
-              { phase: 'AwaitingApproval', reason: 'ApprovalRequired', message: outcome.message },
-              putEntry({ ...running, message: stepMessage(outcome.message) }),
+            withOutcomeConditions(
+              phase(
+                {
+                  phase: 'AwaitingApproval',
+                  reason: outcome.reason ?? 'ApprovalRequired',
+                  message: outcome.message,
+                },
+                putEntry({ ...running, message: stepMessage(outcome.message) }),
+              ),
+              outcome,
             ),
           );
           await deps.event('Warning', 'AwaitingApproval', outcome.message);
@@ -292,6 +300,13 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
   );
   await deps.event('Normal', reason, message);
   return {};
+
+  /** The conditions a step's outcome carries (e.g. ApprovalValid), set on the status written with it. */
+  function withOutcomeConditions(base: FailoverStatus, outcome: StepOutcome): FailoverStatus {
+    const updates = 'conditions' in outcome ? outcome.conditions : undefined;
+    if (!updates?.length) return base;
+    return { ...base, conditions: setConditions(base.conditions, updates, generation, now()) };
+  }
 
   /** Skips what is left and appends the undo steps, in one status write. */
   async function beginCancel(skip: readonly string[], undo: readonly Step[]): Promise<void> {

@@ -12,6 +12,7 @@ import type {
   RegionHealth,
 } from '../../src/apis/index.js';
 import type { AwsPorts } from '../aws/ports.js';
+import type { ConditionUpdate } from '../kube/conditions.js';
 
 export type JournalEntry = NonNullable<FailoverStatus['journal']>[number];
 export type ObservedLag = NonNullable<FailoverStatus['observedLag']>;
@@ -24,11 +25,17 @@ export type ObservedLag = NonNullable<FailoverStatus['observedLag']>;
  */
 export type StepKind = 'read' | 'decision' | 'action' | 'wait';
 
+/**
+ * `conditions` are written with the outcome (e.g. ApprovalValid). An awaitingApproval `reason`
+ * becomes the AwaitingApproval condition's reason (default ApprovalRequired); its status is
+ * rewritten only when the message changes, so a step keeps its message stable while nothing new
+ * happened and a recheck writes nothing.
+ */
 export type StepOutcome =
-  | { type: 'succeeded'; message: string; observedLag?: ObservedLag }
+  | { type: 'succeeded'; message: string; observedLag?: ObservedLag; conditions?: ConditionUpdate[] }
   | { type: 'skipped'; message: string }
   | { type: 'waiting'; message: string }
-  | { type: 'awaitingApproval'; message: string }
+  | { type: 'awaitingApproval'; message: string; reason?: string; conditions?: ConditionUpdate[] }
   | { type: 'failed'; reason: string; message: string };
 
 export interface ExecutionContext {

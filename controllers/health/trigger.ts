@@ -166,6 +166,8 @@ export class AutomaticTrigger {
         planRef: { name: planName },
         type: 'Failover',
         targetRegion: plan.spec.regions.standby,
+        // The consent to lose unreplicated writes is the plan's: whoever enabled its automatic
+        // policy accepted it (the approval gate and rpoBudgetSeconds still bound how much).
         allowDataLoss: true,
         reason: decision.reason.slice(0, 1024),
       },

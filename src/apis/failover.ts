@@ -1,8 +1,8 @@
 /**
  * Failover: one execution of a FailoverPlan (ARCHITECTURE §3). People create it with kubectl
  * and the automatic trigger creates it too, so every failover leaves the same audit object.
- * Its spec is a request: only `cancel` and `approval` may be set later; its status is the step journal
- * the controller resumes from.
+ * Its spec is a request: only `cancel` and `approval` may be set later (an approval is replaced only
+ * by a later one); its status is the step journal the controller resumes from.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
@@ -37,12 +37,32 @@ const REQUEST_UNCHANGED_RULE = REQUEST_FIELDS.map((field) =>
     : `self.${field} == oldSelf.${field}`,
 ).join(' && ');
 
+/** How far an approval's approvedAt may lie ahead of the controller's clock or before the Failover. */
+export const APPROVAL_CLOCK_SKEW_SECONDS = 60;
+
 const approval = z
   .strictObject({
     approvedBy: z.string().min(1).max(253).describe('Who approved (user or group name).'),
-    approvedAt: timestamp().describe('When it was approved.'),
+    approvedAt: timestamp().describe(
+      `When it was approved (RFC 3339). Valid only if not in the future and not before the Failover was created, each within ${APPROVAL_CLOCK_SKEW_SECONDS} s of clock skew; the controller checks it (condition ApprovalValid).`,
+    ),
+    maxDataLossSeconds: z
+      .int32()
+      .min(0)
+      .describe(
+        'The data loss the approver accepts, in seconds of replication lag: above it the Failover waits for a new approval, also when the lag grows before the promotion.',
+      ),
   })
-  .describe('Approval for a failover whose plan or observed lag requires one.');
+  .describe(
+    `Approval for a failover whose plan or observed lag requires one: who, when, and how much data loss it accepts. Valid only when approvedAt is neither in the future nor before the Failover's creation (${APPROVAL_CLOCK_SKEW_SECONDS} s skew allowed) and the observed lag is at most maxDataLossSeconds (condition ApprovalValid).`,
+  );
+
+/** Compared as instants, as CEL compares date-time strings (both are RFC 3339). */
+const approvedLater = (later: { approvedAt: string }, earlier: { approvedAt: string }) =>
+  Date.parse(later.approvedAt) > Date.parse(earlier.approvedAt);
+
+export const DATA_LOSS_CONSENT_MESSAGE =
+  'type Failover promotes without waiting for replication and loses unreplicated writes: set allowDataLoss: true to consent, or use type Switchover';
 
 export const failoverSpec = withRules(
   z
@@ -61,7 +81,9 @@ export const failoverSpec = withRules(
       allowDataLoss: z
         .boolean()
         .default(false)
-        .describe('Acknowledges that writes not yet replicated are lost (type Failover only).'),
+        .describe(
+          'Consent to lose the writes not yet replicated: required (true) for type Failover, refused for type Switchover. The controller passes it to FailoverGlobalCluster as AllowDataLoss; the automatic trigger sets it, the plan\'s automatic policy being the consent.',
+        ),
       dryRun: z
         .boolean()
         .default(false)
@@ -69,7 +91,7 @@ export const failoverSpec = withRules(
       approval: approval
         .optional()
         .describe(
-          'Approval for a failover whose plan or observed lag requires one; may be added to a waiting Failover (kubectl patch), never changed.',
+          'May be added to a waiting Failover (kubectl patch) and replaced by one with a later approvedAt (e.g. a larger maxDataLossSeconds); never removed or rewritten in place.',
         ),
       cancel: z
         .boolean()
@@ -90,17 +112,27 @@ export const failoverSpec = withRules(
       check: (self, oldSelf) => isDeepStrictEqual(requestOf(self), requestOf(oldSelf)),
     }),
     transitionRule({
-      rule: '!has(oldSelf.approval) || (has(self.approval) && self.approval == oldSelf.approval)',
-      message: 'an approval cannot be changed or removed once given',
+      // An approval whose lag budget proved too small must be replaceable, but never rewritten
+      // into the past or removed: the newest approval is the one that counts.
+      rule: '!has(oldSelf.approval) || (has(self.approval) && (self.approval == oldSelf.approval || self.approval.approvedAt > oldSelf.approval.approvedAt))',
+      message: 'an approval cannot be removed or changed; replace it only with one whose approvedAt is later',
       fieldPath: '.approval',
       check: (self, oldSelf) =>
-        oldSelf.approval === undefined || isDeepStrictEqual(self.approval, oldSelf.approval),
+        oldSelf.approval === undefined ||
+        (self.approval !== undefined &&
+          (isDeepStrictEqual(self.approval, oldSelf.approval) || approvedLater(self.approval, oldSelf.approval))),
     }),
     transitionRule({
       rule: '!oldSelf.cancel || self.cancel',
       message: 'a cancel cannot be withdrawn; create a new Failover instead',
       fieldPath: '.cancel',
       check: (self, oldSelf) => !oldSelf.cancel || self.cancel,
+    }),
+    celRule({
+      rule: "self.type != 'Failover' || self.allowDataLoss",
+      message: DATA_LOSS_CONSENT_MESSAGE,
+      fieldPath: '.allowDataLoss',
+      check: (self) => self.type !== 'Failover' || self.allowDataLoss,
     }),
     celRule({
       rule: "!self.allowDataLoss || self.type == 'Failover'",

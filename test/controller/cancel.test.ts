@@ -5,12 +5,12 @@
  * it go on.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GATE_OF_USE1, gateClosed, mutatingCalls, writerOf } from './estate.js';
+import { mutatingCalls, switchState, writerOf } from './estate.js';
 import type { HoldingProxy } from './holding-proxy.js';
-  approvalNow,
-  approvedAtApply,
 import { outagePlatform } from './outage.js';
 import {
+  approvalNow,
+  approvedAtApply,
   conditionOf,
   exampleIn,
   getFailover,
@@ -20,10 +20,10 @@ import {
   waitForFailover,
 } from './platform.js';
 
-const platform = outagePlatform('cancel');
-const setUp = () => platform.setUp();
 const NAME = 'trading-failover-use1-outage';
 
+const platform = outagePlatform('cancel');
+const setUp = () => platform.setUp();
 let side: KubeSide;
 beforeAll(() => {
   side = platform.side();
@@ -80,12 +80,16 @@ describe('cancel', () => {
     ).toEqual([
       'approval',
       'fence',
+      'close-old',
       'scale-down-old',
       'scale-up',
       'fenced',
       'promote',
       'wait-writer',
+      'open-new',
+      'unfence-new',
       'verify',
+      'traffic-settled',
     ]);
     expect(mutatingCalls(sim)).toEqual([]);
     const described = await side.ok(['describe', 'failover', NAME, '-n', ns]);
@@ -95,7 +99,7 @@ describe('cancel', () => {
   it('after the fence, before the promotion → the fence is undone in us-east-2, the old primary still writes', async () => {
     const { ns, sim, proxy } = await setUp();
     const failover = await cancelDuring(ns, proxy, 'SetDesiredCapacity', 'Cancelled', async () =>
-      expect(await gateClosed(sim, GATE_OF_USE1)).toBe(true),
+      expect(await switchState(sim, 'fence', 'us-east-1')).toBe('ALARM'),
     );
 
     // scale-up ends either way (its answer lost, the SDK retries): Succeeded, or Skipped when
@@ -106,19 +110,23 @@ describe('cancel', () => {
       { name: 'preflight', state: 'Succeeded', region: 'us-east-2' },
       { name: 'approval', state: 'Succeeded', region: undefined },
       { name: 'fence', state: 'Succeeded', region: 'us-east-2' },
+      { name: 'close-old', state: 'Skipped', region: 'us-east-1' },
       { name: 'scale-down-old', state: 'Skipped', region: 'us-east-1' },
       { name: 'scale-up', state: scaleUpState, region: 'us-east-2' },
       { name: 'fenced', state: 'Skipped', region: 'us-east-2' },
       { name: 'promote', state: 'Skipped', region: 'us-east-2' },
       { name: 'wait-writer', state: 'Skipped', region: 'us-east-2' },
+      { name: 'open-new', state: 'Skipped', region: 'us-east-2' },
+      { name: 'unfence-new', state: 'Skipped', region: 'us-east-1' },
       { name: 'verify', state: 'Skipped', region: 'us-east-2' },
+      { name: 'traffic-settled', state: 'Skipped', region: 'us-east-2' },
       { name: 'undo-fence', state: 'Succeeded', region: 'us-east-2' },
       { name: 'undo-fence-settled', state: 'Succeeded', region: 'us-east-2' },
     ]);
     expect(conditionOf(failover, 'Cancelled')?.message).toBe(
       'cancelled before the one-way step; undone: undo-fence, undo-fence-settled',
     );
-    expect(await gateClosed(sim, GATE_OF_USE1)).toBe(false);
+    expect(await switchState(sim, 'fence', 'us-east-1')).toBe('OK');
     expect(await writerOf(sim, 'us-east-2')).toBe('trading-use1');
     expect(sim.journal.list({ operation: 'FailoverGlobalCluster' })).toEqual([]);
     // Still nothing asked of the failed region or of Route 53.
@@ -132,7 +140,7 @@ describe('cancel', () => {
     expect(conditionOf(failover, 'Cancelled')).toMatchObject({ status: 'False', reason: 'PastOneWayStep' });
     expect(conditionOf(failover, 'Cancelled')?.message).toMatch(/promote has started/);
     expect(await writerOf(sim)).toBe('trading-use2');
-    expect(await gateClosed(sim, GATE_OF_USE1)).toBe(true);
+    expect(await switchState(sim, 'fence', 'us-east-1')).toBe('ALARM');
     expect(sim.journal.list({ operation: 'FailoverGlobalCluster' })).toHaveLength(1);
   });
 

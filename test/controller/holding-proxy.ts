@@ -46,6 +46,8 @@ export class HoldingProxy {
   /** While blocked (between a kill and the next start), every request is reset: the old controller is "dead". */
   private blocked = false;
   readonly seen: string[] = [];
+  /** Every request's operation and body as it went on the wire (to check parameters). */
+  readonly requests: Array<{ operation: string; body: string }> = [];
 
   private constructor(
     private readonly server: Server,
@@ -109,6 +111,7 @@ export class HoldingProxy {
       return;
     }
     this.seen.push(operation);
+    this.requests.push({ operation, body: captured.body.toString('utf8') });
     const hold = this.hold;
     if (hold && hold.operation === operation) {
       this.hold = undefined;

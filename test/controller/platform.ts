@@ -133,6 +133,36 @@ export function exampleIn(
   );
 }
 
+/** Now as an RFC 3339 timestamp with second precision, as `date -u +%FT%TZ` prints it. */
+export const rfc3339Now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** An approval given now, as a person patches it onto a waiting Failover. */
+export const approvalNow = (maxDataLossSeconds: number, approvedBy = 'oncall-trading-platform') => ({
+  approvedBy,
+  approvedAt: rfc3339Now(),
+  maxDataLossSeconds,
+});
+
+/**
+ * Data loss an approval accepts when a test wants it never to bind: about three simulated years.
+ * The fast simulator runs 10,000× real time, so a cut-off secondary's lag passes an hour within
+ * a second.
+ */
+export const UNBOUNDED_LOSS_SECONDS = 100_000_000;
+
+/**
+ * An edit for {@link exampleIn}: the unplanned example (shipped unapproved) approved at apply time
+ * for `maxDataLossSeconds`.
+ */
+export const approvedAtApply =
+  (maxDataLossSeconds = UNBOUNDED_LOSS_SECONDS) =>
+  (text: string) => {
+    const { approvedBy, approvedAt } = approvalNow(maxDataLossSeconds);
+    const block = `  approval:\n    approvedBy: ${approvedBy}\n    approvedAt: "${approvedAt}"\n    maxDataLossSeconds: ${maxDataLossSeconds}\n`;
+    if (!text.includes('  allowDataLoss: true\n')) throw new Error('not an unplanned Failover manifest');
+    return text.replace('  allowDataLoss: true\n', `  allowDataLoss: true\n${block}`);
+  };
+
 export async function startSeededSimulator(estate: EstateOptions = {}): Promise<AwsSimulator> {
   const sim = await fastSimulator();
   await seedTradingEstate(sim, estate);

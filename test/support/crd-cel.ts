@@ -1,7 +1,8 @@
 /**
  * Just enough of the apiserver to check our CEL strings in tests: apply schema defaults, then run
  * every `x-kubernetes-validations` rule with `self` (and `oldSelf` on updates) bound, as the
- * apiserver does after defaulting. Integers become CEL ints (bigint), as they are on the server.
+ * apiserver does after defaulting. Integers become CEL ints (bigint) and date-time strings CEL
+ * timestamps (compared as instants, whatever their offset), as they are on the server.
  * This is a test oracle for src/apis, not the project's validator.
  */
 import { evaluate } from '@marcbachmann/cel-js';
@@ -71,6 +72,7 @@ export function failingRules(
 
 function toCel(schema: JSONSchemaProps, value: Json): Json {
   if (schema.type === 'integer' && typeof value === 'number') return BigInt(value);
+  if (schema.format === 'date-time' && typeof value === 'string') return new Date(value);
   const items = schema.items;
   if (Array.isArray(value)) return items ? value.map((item) => toCel(items, item)) : value;
   if (!isObject(value)) return value;

@@ -17,6 +17,7 @@ import { startedForFile } from '../../real/support/lifecycle.js';
 import { GATE_OF_USE1, GATE_OF_USE2, gateClosed, mutatingCalls, writerOf } from '../estate.js';
 import { HoldingProxy } from '../holding-proxy.js';
 import {
+  approvedAtApply,
   conditionOf,
   exampleIn,
   getFailover,
@@ -111,8 +112,14 @@ const succeeded = (side: KubeSide, ns: string, name: string, timeoutMs?: number)
  * `kubectl apply` of an example, then `kubectl wait --for=condition=Succeeded` on it, as a user
  * would; returns the Failover once its phase says Succeeded too.
  */
-async function applyAndWait(side: KubeSide, ns: string, file: string, name: string) {
-  await side.ok(['apply', '-f', '-'], exampleIn(file, ns));
+async function applyAndWait(
+  side: KubeSide,
+  ns: string,
+  file: string,
+  name: string,
+  edit?: (text: string) => string,
+) {
+  await side.ok(['apply', '-f', '-'], exampleIn(file, ns, edit));
   await side.ok(['wait', '--for=condition=Succeeded', '--timeout=30s', '-n', ns, `failover/${name}`]);
   return succeeded(side, ns, name);
 }
@@ -275,12 +282,13 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       await reportRegionDown(side, ns, 'us-east-1');
       sim.faults.apply('region-down', ['us-east-1']);
       sim.journal.clear();
-      const failover = await applyAndWait(side, ns, 'failover-unplanned.yaml', UNPLANNED);
+      const failover = await applyAndWait(side, ns, 'failover-unplanned.yaml', UNPLANNED, approvedAtApply());
       expect(journalOf(failover)).toEqual(UNPLANNED_JOURNAL);
       const entry = (step: string) => failover.status?.journal?.find((e) => e.name === step);
-      // Cut off from its writer, the secondary's lag grows past the 5 s budget: the approval is recorded.
+      // Cut off from its writer, the secondary's lag grows past the 5 s budget: the approval is
+      // recorded with the lag it was used at.
       expect(entry('approval')?.message).toMatch(
-        /exceeds the RPO budget 5\.0 s; approved by oncall-trading-platform at 2026-11-25T03:12:00Z/,
+        /exceeds the RPO budget 5\.0 s; approval by oncall-trading-platform at \S+ accepts 100000000 s of data loss; replication lag \d+\.\d s when used/,
       );
       expect(entry('scale-down-old')?.message).toMatch(/not called: us-east-1 is reported unhealthy/);
       expect(failover.status?.recoveryTimeSeconds).toBeGreaterThanOrEqual(0);
@@ -299,7 +307,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       const { side, ns, sim } = await setUp();
       sim.faults.apply('region-down', ['us-east-1', 'blackhole']);
       sim.journal.clear();
-      await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
+      await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns, approvedAtApply()));
       const failover = await succeeded(side, ns, UNPLANNED, 20_000);
       expect(failover.status?.journal?.find((e) => e.name === 'scale-down-old')).toMatchObject({
         state: 'Skipped',
@@ -313,10 +321,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
     it('lag above the budget and no approval: AwaitingApproval, 0 mutating calls', async () => {
       const { side, ns, sim } = await setUp();
       sim.faults.apply('region-down', ['us-east-1']);
-      await side.ok(
-        ['apply', '-f', '-'],
-        exampleIn('failover-unplanned.yaml', ns, (t) => t.replace(/ {2}approval:\n.*\n.*\n/, '')),
-      );
+      await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
       const failover = await inPhase(side, ns, UNPLANNED, 'AwaitingApproval');
       expect(conditionOf(failover, 'AwaitingApproval')).toMatchObject({
         status: 'True',
@@ -333,7 +338,9 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       // Slow RDS (0.3 s per call) keeps the first execution busy long enough to observe the second.
       sim.faults.apply('latency', ['rds', '3000000']);
       const unplanned = (name: string) =>
-        exampleIn('failover-unplanned.yaml', ns, (t) => t.replace(`name: ${UNPLANNED}`, `name: ${name}`));
+        exampleIn('failover-unplanned.yaml', ns, (t) =>
+          approvedAtApply()(t).replace(`name: ${UNPLANNED}`, `name: ${name}`),
+        );
       await side.ok(['apply', '-f', '-'], unplanned('first'));
       await waitFor(
         async () => (await getPlanStatus(side, ns))?.lastExecution,
@@ -467,7 +474,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       const approvedDrill = exampleIn('failover-dry-run.yaml', ns, (t) =>
         t.replace(
           '  dryRun: true',
-          '  dryRun: true\n  approval:\n    approvedBy: oncall\n    approvedAt: "2026-11-25T03:12:00Z"',
+          '  dryRun: true\n  approval:\n    approvedBy: oncall\n    approvedAt: "2026-11-25T03:12:00Z"\n    maxDataLossSeconds: 30',
         ),
       );
       expect(await refused(lossySwitchover)).toContain(
@@ -563,7 +570,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       try {
         const first = await startController(testControllerOptions(side, sim, proxy.url));
         controllers.push(first);
-        await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns));
+        await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', ns, approvedAtApply()));
         const held = await proxy.holdNext('FailoverGlobalCluster');
         const running = await getFailover(side, ns, UNPLANNED);
         expect(running.status?.journal?.find((e) => e.name === 'promote')).toMatchObject({

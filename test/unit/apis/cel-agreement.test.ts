@@ -6,7 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { FailoverPlanResource, FailoverResource, RegionHealthResource } from '../../../src/apis/index.js';
+import {
+  DATA_LOSS_CONSENT_MESSAGE,
+  FailoverPlanResource,
+  FailoverResource,
+  RegionHealthResource,
+} from '../../../src/apis/index.js';
 import type { JSONSchemaProps } from '../../../src/schema/json-schema-props.js';
 import { applyDefaults, failingRules } from '../../support/crd-cel.js';
 
@@ -72,7 +77,18 @@ const plan = () => example('failover-plan.yaml');
 const switchover = () => example('failover-switchover.yaml');
 const IMMUTABLE_REQUEST =
   'spec: only spec.cancel and spec.approval may change once the Failover is created; create a new Failover instead';
-const APPROVAL = { approvedBy: 'oncall-trading-platform', approvedAt: '2026-11-25T03:12:00Z' };
+const APPROVAL = {
+  approvedBy: 'oncall-trading-platform',
+  approvedAt: '2026-11-25T03:12:00Z',
+  maxDataLossSeconds: 10,
+};
+const APPROVAL_CHANGED =
+  'spec.approval: an approval cannot be removed or changed; replace it only with one whose approvedAt is later';
+const approved = (approval: Obj | undefined) => {
+  const f = switchover();
+  if (approval) f.spec.approval = approval;
+  return f;
+};
 const health = () => example('region-health.yaml');
 const withStatus = (object: Obj, status: Obj) => ({ ...object, status });
 
@@ -206,6 +222,26 @@ const cases: Case[] = [
     expected: [],
   },
   {
+    name: 'type Failover without allowDataLoss (the consent is required)',
+    resource: FailoverResource,
+    object: () => {
+      const f = example('failover-unplanned.yaml');
+      delete f.spec.allowDataLoss;
+      return f;
+    },
+    expected: [`spec.allowDataLoss: ${DATA_LOSS_CONSENT_MESSAGE}`],
+  },
+  {
+    name: 'type Failover with allowDataLoss: false',
+    resource: FailoverResource,
+    object: () => {
+      const f = example('failover-unplanned.yaml');
+      f.spec.allowDataLoss = false;
+      return f;
+    },
+    expected: [`spec.allowDataLoss: ${DATA_LOSS_CONSENT_MESSAGE}`],
+  },
+  {
     name: 'allowDataLoss on a Switchover',
     resource: FailoverResource,
     object: () => {
@@ -222,7 +258,7 @@ const cases: Case[] = [
     resource: FailoverResource,
     object: () => {
       const f = example('failover-dry-run.yaml');
-      f.spec.approval = { approvedBy: 'someone', approvedAt: '2026-11-25T00:00:00Z' };
+      f.spec.approval = { approvedBy: 'someone', approvedAt: '2026-11-25T00:00:00Z', maxDataLossSeconds: 5 };
       return f;
     },
     expected: ['spec.approval: a dry run changes nothing and takes no approval'],
@@ -300,12 +336,54 @@ const cases: Case[] = [
   {
     name: 'an update that changes who approved',
     resource: FailoverResource,
-    previous: () => ({ ...switchover(), spec: { ...switchover().spec, approval: APPROVAL } }),
-    object: () => ({
-      ...switchover(),
-      spec: { ...switchover().spec, approval: { ...APPROVAL, approvedBy: 'mallory' } },
-    }),
-    expected: ['spec.approval: an approval cannot be changed or removed once given'],
+    previous: () => approved(APPROVAL),
+    object: () => approved({ ...APPROVAL, approvedBy: 'mallory' }),
+    expected: [APPROVAL_CHANGED],
+  },
+  {
+    name: 'an update that raises maxDataLossSeconds in place (same approvedAt)',
+    resource: FailoverResource,
+    previous: () => approved(APPROVAL),
+    object: () => approved({ ...APPROVAL, maxDataLossSeconds: 60 }),
+    expected: [APPROVAL_CHANGED],
+  },
+  {
+    name: 'an update that removes the approval',
+    resource: FailoverResource,
+    previous: () => approved(APPROVAL),
+    object: () => approved(undefined),
+    expected: [APPROVAL_CHANGED],
+  },
+  {
+    name: 'an update that replaces the approval with a later one (larger lag budget)',
+    resource: FailoverResource,
+    previous: () => approved(APPROVAL),
+    object: () =>
+      approved({ approvedBy: 'alice', approvedAt: '2026-11-25T03:12:01Z', maxDataLossSeconds: 60 }),
+    expected: [],
+  },
+  {
+    name: 'an update that replaces the approval with an earlier one',
+    resource: FailoverResource,
+    previous: () => approved(APPROVAL),
+    object: () => approved({ ...APPROVAL, approvedAt: '2026-11-25T03:11:59Z', maxDataLossSeconds: 60 }),
+    expected: [APPROVAL_CHANGED],
+  },
+  {
+    name: 'a later approval written with another offset is compared as an instant',
+    resource: FailoverResource,
+    previous: () => approved(APPROVAL),
+    // Sorts earlier as text, but is 03:12:30Z: 30 s after the first.
+    object: () => approved({ ...APPROVAL, approvedAt: '2026-11-24T22:12:30-05:00', maxDataLossSeconds: 60 }),
+    expected: [],
+  },
+  {
+    name: 'an earlier approval that sorts later as text is refused',
+    resource: FailoverResource,
+    previous: () => approved(APPROVAL),
+    // Sorts later as text, but is 02:00:00Z: before the first.
+    object: () => approved({ ...APPROVAL, approvedAt: '2026-11-25T05:00:00+03:00', maxDataLossSeconds: 60 }),
+    expected: [APPROVAL_CHANGED],
   },
 
   // RegionHealth

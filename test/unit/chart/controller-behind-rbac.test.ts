@@ -17,6 +17,7 @@ import { writeKubeconfig } from '../../../local/kube/index.js';
 import type { RegionHealth } from '../../../src/apis/index.js';
 import { waitFor } from '../../aws/support.js';
 import {
+  approvedAtApply,
   exampleIn,
   GROUP,
   type KubeSide,
@@ -161,7 +162,7 @@ describe('the controller with the chart’s arguments and RBAC', () => {
       20_000,
     );
 
-    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', NS));
+    await side.ok(['apply', '-f', '-'], exampleIn('failover-unplanned.yaml', NS, approvedAtApply()));
     await waitForFailover(
       side,
       NS,
