@@ -8,7 +8,11 @@
  * within APPROVAL_CLOCK_SKEW_SECONDS). CEL has no clock, so the controller judges the time here and
  * reports it in the ApprovalValid condition.
  */
-import { APPROVAL_CLOCK_SKEW_SECONDS, type FailoverPlanSpec, type FailoverSpec } from '../../src/apis/index.js';
+import {
+  APPROVAL_CLOCK_SKEW_SECONDS,
+  type FailoverPlanSpec,
+  type FailoverSpec,
+} from '../../src/apis/index.js';
 import type { ConditionUpdate } from '../kube/conditions.js';
 import { serverMeta } from '../kube/resources.js';
 import { type ExecutionContext, type Step, type StepOutcome, skipped } from './model.js';
@@ -71,7 +75,11 @@ export function decideApproval(input: ApprovalInput): ApprovalDecision {
   if (!need) return { kind: 'notNeeded' };
   const { approval } = input;
   if (!approval) {
-    return { kind: 'wait', reason: 'ApprovalRequired', message: `${need}; waiting for approval: ${PATCH_HINT}` };
+    return {
+      kind: 'wait',
+      reason: 'ApprovalRequired',
+      message: `${need}; waiting for approval: ${PATCH_HINT}`,
+    };
   }
   const who = `approval by ${approval.approvedBy} at ${approval.approvedAt}`;
   const skewMs = APPROVAL_CLOCK_SKEW_SECONDS * 1000;

@@ -82,7 +82,7 @@ export const failoverSpec = withRules(
         .boolean()
         .default(false)
         .describe(
-          'Consent to lose the writes not yet replicated: required (true) for type Failover, refused for type Switchover. The controller passes it to FailoverGlobalCluster as AllowDataLoss; the automatic trigger sets it, the plan\'s automatic policy being the consent.',
+          "Consent to lose the writes not yet replicated: required (true) for type Failover, refused for type Switchover. The controller passes it to FailoverGlobalCluster as AllowDataLoss; the automatic trigger sets it, the plan's automatic policy being the consent.",
         ),
       dryRun: z
         .boolean()
@@ -120,7 +120,8 @@ export const failoverSpec = withRules(
       check: (self, oldSelf) =>
         oldSelf.approval === undefined ||
         (self.approval !== undefined &&
-          (isDeepStrictEqual(self.approval, oldSelf.approval) || approvedLater(self.approval, oldSelf.approval))),
+          (isDeepStrictEqual(self.approval, oldSelf.approval) ||
+            approvedLater(self.approval, oldSelf.approval))),
     }),
     transitionRule({
       rule: '!oldSelf.cancel || self.cancel',
