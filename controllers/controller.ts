@@ -17,6 +17,7 @@ import { type SdkPortsOptions, sdkAwsPorts } from './aws/sdk-ports.js';
 import type { EngineOptions } from './failover/engine.js';
 import { StepRetryError } from './failover/engine.js';
 import { LockContendedError } from './failover/plan-lock.js';
+import { keepGates } from './failover/gate-keeper.js';
 import { PLAN_KEY_PREFIX, reconcilePlanReadiness } from './failover/readiness-reconciler.js';
 import { reconcileFailover } from './failover/reconciler.js';
 import { RegionHealthProber } from './health/prober.js';
@@ -56,6 +57,11 @@ export interface ControllerOptions {
    * controller); 0 turns it off. Default 30 s.
    */
   readinessIntervalMs?: number;
+  /**
+   * Period of the gate keeper (ADR 0010: closes the non-writer's gate and lifts fences once both
+   * regions agree on the writer; reads both regions); 0 turns it off. Default 10 s.
+   */
+  gateKeeperIntervalMs?: number;
   /** Lease-based leader election: only the Lease holder runs reconciles. Off when undefined. */
   leaderElection?: {
     namespace: string;
@@ -84,6 +90,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
 };
 
 export const DEFAULT_READINESS_INTERVAL_MS = 30_000;
+export const DEFAULT_GATE_KEEPER_INTERVAL_MS = 10_000;
 
 export function loadKubeConfig(options: ControllerOptions): KubeConfig {
   if (options.kubeConfig) return options.kubeConfig;
@@ -214,8 +221,32 @@ export async function startController(options: ControllerOptions): Promise<Runni
     });
     for (const object of healthInformer.list()) prober.onChange(object);
   };
+  const gateKeeperIntervalMs = options.gateKeeperIntervalMs ?? DEFAULT_GATE_KEEPER_INTERVAL_MS;
+  let gateKeeper: NodeJS.Timeout | undefined;
+  let keeping: Promise<void> = Promise.resolve();
+  const startGateKeeper = () => {
+    if (gateKeeperIntervalMs <= 0) return;
+    const pass = () =>
+      keepGates({
+        aws,
+        plans: () =>
+          planInformer.list().flatMap((o) => {
+            const parsed = FailoverPlanResource.safeParse(o);
+            return parsed.success ? [parsed.data] : [];
+          }),
+        failovers: (namespace) =>
+          parsedIn(failoverInformer.list(), namespace, (o) => FailoverResource.safeParse(o)),
+        changed: (plan, message) => events.record(plan, 'Normal', 'GateKept', message),
+        log: (level, message, fields) => log[level]({ ...fields }, message),
+      }).catch((error: unknown) => log.warn({ err: describeError(error) }, 'gate keeper pass failed'));
+    gateKeeper = setInterval(() => {
+      // One pass at a time: a slow region must not pile passes up.
+      keeping = keeping.then(pass);
+    }, gateKeeperIntervalMs);
+  };
   const runReconciles = () => {
     startProbing();
+    startGateKeeper();
     queue.start(async (key) => {
       if (key.startsWith(PLAN_KEY_PREFIX)) {
         const [namespace = '', name = ''] = key.slice(PLAN_KEY_PREFIX.length).split('/');
@@ -265,6 +296,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
         // A queue does not restart: a deposed leader stops acting for good and should be restarted.
         leadershipLost = true;
         prober?.stop();
+        clearInterval(gateKeeper);
         void queue.stop();
         election.onLost?.();
       },
@@ -291,6 +323,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
     isLeader: () => (elector ? elector.isLeader : true),
     async stop() {
       prober?.stop();
+      clearInterval(gateKeeper);
+      await keeping;
       await elector?.stop();
       await Promise.all(informers.map((i) => i.stop()));
       await queue.stop();

@@ -54,14 +54,19 @@ export function unplannedSteps(plan: FailoverPlanSpec, target: string): Step[] {
   ];
 }
 
-/** Planned: RPO 0, the switchover is sent to the current primary's region, then traffic follows. */
+/**
+ * Planned: RPO 0, the switchover is sent to the current primary's region, then traffic follows.
+ * The target is scaled up first: it may have been scaled down by an earlier failover away from it.
+ */
 export function plannedSteps(plan: FailoverPlanSpec, target: string): Step[] {
   const primary = otherRegion(plan, target);
   return [
     plannedPreflight(target, primary),
     lagGate(target),
+    scaleUpStandby(target),
     switchover(target, primary),
     waitForWriter(target),
+    verifyStandby(target),
     // Both regions answer: the old primary's own gate drains it for good, no fence is needed.
     setSwitch('close-old', 'gate', primary, true, primary),
     setSwitch('open-new', 'gate', target, false, target),

@@ -184,6 +184,8 @@ export function testControllerOptions(
     retryMaxDelayMs: 400,
     // Off unless a test asks for it: readiness reads both regions, and the failover tests count requests per region.
     readinessIntervalMs: 0,
+    // Off unless a test asks for it, for the same reason: the gate keeper reads both regions.
+    gateKeeperIntervalMs: 0,
     logger: pino({ level: process.env.SWITCHYARD_TEST_LOG ?? 'silent' }),
   };
 }

@@ -136,8 +136,10 @@ describe('step lists', () => {
     expect(plannedSteps(plan, 'us-east-1').map((s) => [s.name, s.region])).toEqual([
       ['preflight', 'us-east-2'],
       ['lag-gate', 'us-east-1'],
+      ['scale-up', 'us-east-1'],
       ['switchover', 'us-east-2'],
       ['wait-writer', 'us-east-1'],
+      ['verify', 'us-east-1'],
       ['close-old', 'us-east-2'],
       ['open-new', 'us-east-1'],
       ['unfence-new', 'us-east-2'],

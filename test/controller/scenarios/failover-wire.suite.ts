@@ -14,7 +14,7 @@ import { describeResult } from '../../real/support/command.js';
 import { celRulesOf } from '../../real/support/crds.js';
 import { showLogsOnFailure } from '../../real/support/failure-logs.js';
 import { startedForFile } from '../../real/support/lifecycle.js';
-import { GATE_OF_USE1, GATE_OF_USE2, gateClosed, mutatingCalls, writerOf } from '../estate.js';
+import { mutatingCalls, switchesOf, switchState, writerOf } from '../estate.js';
 import { HoldingProxy } from '../holding-proxy.js';
 import {
   approvedAtApply,
@@ -38,28 +38,34 @@ const UNPLANNED = 'trading-failover-use1-outage';
 const DRILL = 'trading-failover-drill';
 
 /** The journal of the example unplanned failover with us-east-1 reported down. */
-/** The planned Switchover's steps, in order (ARCHITECTURE §3, ADR 0009's gate steps last). */
+/** The planned Switchover's steps, in order (ARCHITECTURE §3, ADR 0010's traffic steps last). */
 const PLANNED_STEPS = [
   'preflight',
   'lag-gate',
+  'scale-up',
   'switchover',
   'wait-writer',
-  'drain-old-primary',
-  'open-new-primary',
-  'old-primary-drained',
-  'new-primary-open',
+  'verify',
+  'close-old',
+  'open-new',
+  'unfence-new',
+  'traffic-settled',
 ];
 
 const UNPLANNED_JOURNAL = [
   { name: 'preflight', state: 'Succeeded', region: 'us-east-2' },
   { name: 'approval', state: 'Succeeded', region: undefined },
   { name: 'fence', state: 'Succeeded', region: 'us-east-2' },
+  { name: 'close-old', state: 'Skipped', region: 'us-east-1' },
   { name: 'scale-down-old', state: 'Skipped', region: 'us-east-1' },
   { name: 'scale-up', state: 'Succeeded', region: 'us-east-2' },
   { name: 'fenced', state: 'Succeeded', region: 'us-east-2' },
   { name: 'promote', state: 'Succeeded', region: 'us-east-2' },
   { name: 'wait-writer', state: 'Succeeded', region: 'us-east-2' },
+  { name: 'open-new', state: 'Succeeded', region: 'us-east-2' },
+  { name: 'unfence-new', state: 'Skipped', region: 'us-east-1' },
   { name: 'verify', state: 'Succeeded', region: 'us-east-2' },
+  { name: 'traffic-settled', state: 'Succeeded', region: 'us-east-2' },
 ];
 
 /**
@@ -185,12 +191,14 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       expect(journalOf(failover)).toEqual([
         { name: 'preflight', state: 'Succeeded', region: 'us-east-1' },
         { name: 'lag-gate', state: 'Succeeded', region: 'us-east-2' },
+        { name: 'scale-up', state: 'Succeeded', region: 'us-east-2' },
         { name: 'switchover', state: 'Succeeded', region: 'us-east-1' },
         { name: 'wait-writer', state: 'Succeeded', region: 'us-east-2' },
-        { name: 'drain-old-primary', state: 'Succeeded', region: 'us-east-2' },
-        { name: 'open-new-primary', state: 'Succeeded', region: 'us-east-1' },
-        { name: 'old-primary-drained', state: 'Succeeded', region: 'us-east-2' },
-        { name: 'new-primary-open', state: 'Succeeded', region: 'us-east-1' },
+        { name: 'verify', state: 'Succeeded', region: 'us-east-2' },
+        { name: 'close-old', state: 'Succeeded', region: 'us-east-1' },
+        { name: 'open-new', state: 'Succeeded', region: 'us-east-2' },
+        { name: 'unfence-new', state: 'Succeeded', region: 'us-east-1' },
+        { name: 'traffic-settled', state: 'Succeeded', region: 'us-east-2' },
       ]);
       for (const entry of failover.status?.journal ?? []) {
         expect(entry.startedAt).toBeDefined();
@@ -207,8 +215,9 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
         sim.journal.list({ operation: 'SwitchoverGlobalCluster' }).map((e) => [e.region, e.outcome]),
       ).toEqual([['us-east-1', 'ok']]);
       expect(sim.journal.list({ operation: 'FailoverGlobalCluster' })).toHaveLength(0);
-      expect(await gateClosed(sim, GATE_OF_USE1)).toBe(true);
-      expect(await gateClosed(sim, GATE_OF_USE2)).toBe(false);
+      // The old primary's own gate drains it for good; the new one's is open; no fence is needed.
+      expect(await switchesOf(sim, 'us-east-1')).toEqual({ gate: 'ALARM', fence: 'INSUFFICIENT_DATA' });
+      expect(await switchesOf(sim, 'us-east-2')).toEqual({ gate: 'OK', fence: 'INSUFFICIENT_DATA' });
       expect(sim.journal.list({ service: 'route53' })).toHaveLength(0);
 
       expect(await planRecorded(side, ns, SWITCHOVER)).toMatchObject({
@@ -300,7 +309,10 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
         sim.journal.list({ operation: 'FailoverGlobalCluster' }).map((e) => [e.region, e.outcome]),
       ).toEqual([['us-east-2', 'ok']]);
       expect(await writerOf(sim)).toBe('trading-use2');
-      expect(await gateClosed(sim, GATE_OF_USE1)).toBe(true);
+      // us-east-1 cannot be reached: its fence, in us-east-2, drains it until the gate keeper can
+      // close its own gate; us-east-2's gate is open.
+      expect(await switchState(sim, 'gate', 'us-east-2')).toBe('OK');
+      expect(await switchState(sim, 'fence', 'us-east-1')).toBe('ALARM');
     });
 
     it('with us-east-1 blackholed and no health report: the best-effort scale-down ends at its deadline and never blocks', async () => {
