@@ -29,6 +29,14 @@ export interface SwitchLocation {
   alarmRegion: string;
 }
 
+/**
+ * How Route 53 reads a gate whose alarm has no data: open in the plan's primary region, closed in
+ * its standby (the estate's InsufficientDataHealthStatus, src/estate/traffic/gate.ts).
+ */
+export function gateOpenWithoutData(plan: FailoverPlanSpec, region: string): boolean {
+  return region === plan.regions.primary;
+}
+
 export function switchOf(plan: FailoverPlanSpec, kind: SwitchKind, region: string): SwitchLocation {
   const gate = plan.traffic.gates.find((g) => g.region === region);
   if (!gate) throw new Error(`plan lists no traffic gate for ${region}`);

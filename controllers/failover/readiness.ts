@@ -8,7 +8,16 @@ import type { FailoverPlan, FailoverPlanSpec, RegionHealth } from '../../src/api
 import type { AwsPorts, ClusterView } from '../aws/ports.js';
 import { describeError } from '../kube/api-errors.js';
 import type { ConditionStatus, ConditionUpdate } from '../kube/conditions.js';
-import { clusterIdOf, formatLag, groupsIn, memberArn, otherRegion } from './plan-view.js';
+import {
+  clusterIdOf,
+  formatLag,
+  gateOpenWithoutData,
+  groupsIn,
+  memberArn,
+  otherRegion,
+  type SwitchKind,
+  switchOf,
+} from './plan-view.js';
 
 export const READINESS_CONDITIONS = [
   'EngineVersionsMatch',
@@ -16,6 +25,12 @@ export const READINESS_CONDITIONS = [
   'StandbyEndpointHealthy',
   'LagWithinBudget',
 ] as const;
+
+/**
+ * What the traffic switches say now (ADR 0010), beside readiness rather than in it: they tell
+ * where traffic goes, not whether a failover could run.
+ */
+export const TRAFFIC_CONDITIONS = ['PrimaryServing', 'StandbyDrained'] as const;
 
 export interface ReadinessInput {
   plan: FailoverPlanSpec;
@@ -57,13 +72,89 @@ export async function evaluateReadiness(input: ReadinessInput): Promise<Conditio
       attempt(() => aws.region(region).rds.describeCluster(memberArn(plan, region))),
     ),
   );
-  const checks = await Promise.all([
-    engineVersions(plan, primary, standby, primaryCluster, standbyCluster),
-    standbyInstances(plan, standby, standbyCluster),
-    standbyEndpoint(input),
-    lagWithinBudget(input),
+  const [checks, traffic] = await Promise.all([
+    Promise.all([
+      engineVersions(plan, primary, standby, primaryCluster, standbyCluster),
+      standbyInstances(plan, standby, standbyCluster),
+      standbyEndpoint(input),
+      lagWithinBudget(input),
+    ]),
+    trafficSwitches(plan, primary, standby, aws),
   ]);
-  return [...checks, aggregate(checks)];
+  return [...checks, aggregate(checks), ...traffic];
+}
+
+type SwitchStates = Record<SwitchKind, Read<string | undefined>>;
+
+/** A region's gate and fence, each read in the region that holds its alarm. */
+async function switchStates(plan: FailoverPlanSpec, region: string, aws: AwsPorts): Promise<SwitchStates> {
+  const read = (kind: SwitchKind) => {
+    const where = switchOf(plan, kind, region);
+    return attempt(
+      async () => (await aws.region(where.alarmRegion).cloudWatch.describeGateAlarm(where.alarmName))?.state,
+    );
+  };
+  const [gate, fence] = await Promise.all([read('gate'), read('fence')]);
+  return { gate, fence };
+}
+
+const stateText = (read: Read<string | undefined>) =>
+  read.ok ? (read.value ?? 'missing') : `unreadable (${read.error})`;
+const is = (read: Read<string | undefined>, state: string) => read.ok && read.value === state;
+
+/**
+ * PrimaryServing: the primary's gate is open and no fence holds it. StandbyDrained: the standby's
+ * gate or fence is closed, so it receives no traffic, and which one says how the next failover
+ * will open it (a fence needs the primary's region to lift it, a gate only the standby's).
+ */
+async function trafficSwitches(
+  plan: FailoverPlanSpec,
+  primary: string,
+  standby: string,
+  aws: AwsPorts,
+): Promise<ConditionUpdate[]> {
+  const [p, s] = await Promise.all([switchStates(plan, primary, aws), switchStates(plan, standby, aws)]);
+  const describe = (region: string, states: SwitchStates) =>
+    `${region}: gate ${stateText(states.gate)}, fence ${stateText(states.fence)}`;
+  const both = `${describe(primary, p)}; ${describe(standby, s)}`;
+
+  // A gate without data counts as the estate's default for its region (ADR 0010).
+  const gateOpen = (region: string, read: Read<string | undefined>) =>
+    is(read, 'OK') || (is(read, 'INSUFFICIENT_DATA') && gateOpenWithoutData(plan, region));
+  const gateClosed = (region: string, read: Read<string | undefined>) =>
+    read.ok && read.value !== undefined && !gateOpen(region, read);
+
+  let serving: ConditionUpdate;
+  if (gateClosed(primary, p.gate) || is(p.fence, 'ALARM'))
+    serving = condition('PrimaryServing', 'False', 'Drained', `${primary} is drained: ${both}`);
+  else if (gateOpen(primary, p.gate) && p.fence.ok)
+    serving = condition('PrimaryServing', 'True', 'Open', `${primary} receives traffic: ${both}`);
+  else serving = condition('PrimaryServing', 'Unknown', 'SwitchesUnknown', both);
+
+  let drained: ConditionUpdate;
+  if (gateClosed(standby, s.gate))
+    drained = condition(
+      'StandbyDrained',
+      'True',
+      'GateClosed',
+      `${standby} is drained by its own gate: ${both}`,
+    );
+  else if (is(s.fence, 'ALARM'))
+    drained = condition(
+      'StandbyDrained',
+      'True',
+      'Fenced',
+      `${standby} is drained by its fence in ${primary} only; the gate keeper closes its gate once both regions agree on the writer: ${both}`,
+    );
+  else if (s.gate.ok && s.fence.ok)
+    drained = condition(
+      'StandbyDrained',
+      'False',
+      'ReceivesTraffic',
+      `${standby} is not the writer but neither its gate nor its fence is closed: ${both}`,
+    );
+  else drained = condition('StandbyDrained', 'Unknown', 'SwitchesUnknown', both);
+  return [serving, drained];
 }
 
 function unreachable(type: string, region: string, arn: string, error: string): ConditionUpdate {

@@ -6,13 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
 import { parse } from 'yaml';
 import { type SwitchLocation, switchOf } from '../../controllers/failover/plan-view.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { FailoverPlanResource } from '../../src/apis/index.js';
 import { seedAwsForPlan } from '../../src/cli/seed-aws.js';
+import { gateDimensions, SWITCH_ALARMS } from '../../src/estate/traffic/gate.js';
 import { cloudWatchClient, rdsClient } from '../aws/support.js';
 
 export const GLOBAL_ID = 'trading-global';
@@ -49,6 +50,33 @@ export async function switchState(
     new DescribeAlarmsCommand({ AlarmNames: [where.alarmName] }),
   );
   return out.MetricAlarms?.[0]?.StateValue;
+}
+
+/** Sets one switch as a controller would (a test standing in for one): 1 closes, 0 opens. */
+export async function publishSwitch(
+  sim: AwsSimulator,
+  kind: SwitchLocation['kind'],
+  region: string,
+  closed: boolean,
+): Promise<void> {
+  const where = switchOf(examplePlan.spec, kind, region);
+  const alarm = SWITCH_ALARMS[kind];
+  await cloudWatchClient(sim, where.alarmRegion).send(
+    new PutMetricDataCommand({
+      Namespace: alarm.namespace,
+      MetricData: [
+        {
+          MetricName: alarm.metricName,
+          Dimensions: Object.entries(gateDimensions('trading', region)).map(([Name, Value]) => ({
+            Name,
+            Value,
+          })),
+          Value: closed ? 1 : 0,
+          StorageResolution: 1,
+        },
+      ],
+    }),
+  );
 }
 
 /** The states of a region's gate (in it) and fence (in the other region), as Route 53 reads them. */

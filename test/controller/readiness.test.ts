@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { waitFor } from '../aws/support.js';
-import { type EstateOptions, mutatingCalls } from './estate.js';
+import { type EstateOptions, mutatingCalls, publishSwitch } from './estate.js';
 import {
   exampleIn,
   getPlanStatus,
@@ -99,6 +99,43 @@ describe('FailoverPlan readiness', () => {
     expect(mutatingCalls(sim)).toEqual([]);
     const status = await getPlanStatus(side, ns);
     expect(status?.observedGeneration).toBe(1);
+    // Before any controller published, the estate's defaults route: a gate without data is open in
+    // the primary region and closed in the standby.
+    expect(ready.get('PrimaryServing')?.status).toBe('True');
+    expect(ready.get('StandbyDrained')).toMatchObject({ status: 'True', reason: 'GateClosed' });
+  });
+
+  it('traffic conditions follow the switches: the primary serving, the standby drained by its gate or only by a fence', async () => {
+    const { ns, sim } = await setUp();
+    const publish = (kind: 'gate' | 'fence', region: string, closed: boolean) =>
+      publishSwitch(sim, kind, region, closed);
+    await publish('gate', 'us-east-1', false);
+    await publish('gate', 'us-east-2', false);
+    let c = await waitForConditions(
+      ns,
+      (current) => statusOf(current, 'StandbyDrained') === 'False',
+      'StandbyDrained=False while the standby gate is open',
+    );
+    expect(c.get('StandbyDrained')?.message).toMatch(
+      /us-east-1: gate OK, fence INSUFFICIENT_DATA; us-east-2: gate OK, fence INSUFFICIENT_DATA/,
+    );
+    expect(statusOf(c, 'PrimaryServing')).toBe('True');
+    await publish('fence', 'us-east-2', true);
+    c = await waitForConditions(
+      ns,
+      (current) => current.get('StandbyDrained')?.reason === 'Fenced',
+      'Fenced',
+    );
+    expect(c.get('StandbyDrained')?.message).toMatch(/drained by its fence in us-east-1 only/);
+    await publish('gate', 'us-east-2', true);
+    c = await waitForConditions(
+      ns,
+      (current) => current.get('StandbyDrained')?.reason === 'GateClosed',
+      'GateClosed',
+    );
+    expect(statusOf(c, 'StandbyDrained')).toBe('True');
+    // Readiness itself published nothing: the only PutMetricData are the test's own.
+    expect(mutatingCalls(sim).map((call) => call.operation)).toEqual(Array(4).fill('PutMetricData'));
   });
 
   it('standby cluster without instances → StandbyHasInstances=False, Ready=False, no mutating call', async () => {

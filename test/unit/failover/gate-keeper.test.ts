@@ -13,7 +13,11 @@ import {
 import { plan } from './recording-aws.js';
 
 const ARN = Object.fromEntries(plan.database.members.map((m) => [m.region, m.clusterArn]));
-const writes = (region: string): WriterRead => ({ answered: true, writerArn: ARN[region], busy: false });
+const writes = (region: string): Extract<WriterRead, { answered: true }> => ({
+  answered: true,
+  writerArn: ARN[region],
+  busy: false,
+});
 const agreeOn = (region: string) => ({ 'us-east-1': writes(region), 'us-east-2': writes(region) });
 
 describe('decideAgreement', () => {
