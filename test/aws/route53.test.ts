@@ -32,7 +32,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { GATE_ALARM, switchAlarmRequest, gateDimensions } from '../../src/estate/traffic/gate.js';
+import { GATE_ALARM, gateDimensions, switchAlarmRequest } from '../../src/estate/traffic/gate.js';
 import { cloudWatchClient, fastSimulator, rejectionOf, route53Client, s3Client, waitFor } from './support.js';
 
 let sim: AwsSimulator;
@@ -451,6 +451,58 @@ describe('TestDNSAnswer follows the routing rules', () => {
       true,
       false,
     ]);
+  });
+
+  it('an alarm in a region Route 53 cannot reach reads as no data: the check says what InsufficientDataHealthStatus says (ADR 0010)', async () => {
+    const cloudWatch = cloudWatchClient(sim, 'us-east-2');
+    await cloudWatch.send(
+      new PutMetricAlarmCommand(switchAlarmRequest('fence', 'fence-use1', 'test', 'us-east-1')),
+    );
+    const check = async (insufficientData: 'Healthy' | 'Unhealthy' | 'LastKnownStatus') =>
+      (
+        await r53.send(
+          new CreateHealthCheckCommand({
+            CallerReference: `unreachable-${insufficientData}`,
+            HealthCheckConfig: {
+              Type: 'CLOUDWATCH_METRIC',
+              AlarmIdentifier: { Region: 'us-east-2', Name: 'fence-use1' },
+              InsufficientDataHealthStatus: insufficientData,
+            },
+          }),
+        )
+      ).HealthCheck?.Id ?? '';
+    const [whenHealthy, whenUnhealthy, lastKnown] = [
+      await check('Healthy'),
+      await check('Unhealthy'),
+      await check('LastKnownStatus'),
+    ];
+    await cloudWatch.send(
+      new PutMetricDataCommand({
+        Namespace: 'Switchyard/Traffic',
+        MetricData: [
+          {
+            MetricName: 'Fenced',
+            Dimensions: Object.entries(gateDimensions('test', 'us-east-1')).map(([Name, Value]) => ({
+              Name,
+              Value,
+            })),
+            Value: 1,
+            StorageResolution: 1,
+          },
+        ],
+      }),
+    );
+    // Readable and in ALARM: every check is unhealthy.
+    expect([healthy(whenHealthy), healthy(whenUnhealthy), healthy(lastKnown)]).toEqual([false, false, false]);
+    // The alarm's region is lost: its alarm still says ALARM, but Route 53 cannot read it.
+    sim.faults.apply('region-down', ['us-east-2']);
+    expect([healthy(whenHealthy), healthy(whenUnhealthy), healthy(lastKnown)]).toEqual([true, false, false]);
+    // Seen only from the checkers (a partition), the same.
+    sim.faults.apply('region-up', ['us-east-2']);
+    sim.faults.apply('partition', ['route53', 'us-east-2']);
+    expect([healthy(whenHealthy), healthy(whenUnhealthy), healthy(lastKnown)]).toEqual([true, false, false]);
+    sim.faults.apply('heal', ['route53', 'us-east-2']);
+    expect(healthy(whenHealthy)).toBe(false);
   });
 
   it('control-plane-down route53 fails the API but not health checks or DNS answers', async () => {

@@ -214,33 +214,30 @@ describe('simulator vs moto on shared operations', () => {
     expect(s.MetricDataResults?.[0]?.Values).toEqual(m.MetricDataResults?.[0]?.Values);
   });
 
-  it('CloudWatch gate alarm (ADR 0009): PutMetricAlarm + DescribeAlarms, the fields the controller reads', async () => {
-    const [m, s] = await onBoth(async (endpoint) => {
-      const cw = new CloudWatchClient(config(endpoint, 'us-east-2'));
-      await cw.send(
-        new PutMetricAlarmCommand(
-          switchAlarmRequest('gate', 'trading-switchyard-gate-us-east-1', 'trading', 'us-east-1'),
-        ),
-      );
-      const out = await cw.send(
-        new DescribeAlarmsCommand({ AlarmNames: ['trading-switchyard-gate-us-east-1'] }),
-      );
-      // The definition, not the state: moto does not evaluate alarms (a documented difference).
-      const {
-        StateValue,
-        StateReason,
-        StateReasonData,
-        StateUpdatedTimestamp,
-        AlarmConfigurationUpdatedTimestamp,
-        ...definition
-      } = out.MetricAlarms?.[0] ?? {};
-      return definition;
+  for (const kind of ['gate', 'fence'] as const) {
+    it(`CloudWatch ${kind} alarm (ADR 0010): PutMetricAlarm + DescribeAlarms, the fields the controller reads`, async () => {
+      const name = `trading-switchyard-${kind}-us-east-1`;
+      const [m, s] = await onBoth(async (endpoint) => {
+        const cw = new CloudWatchClient(config(endpoint, 'us-east-2'));
+        await cw.send(new PutMetricAlarmCommand(switchAlarmRequest(kind, name, 'trading', 'us-east-1')));
+        const out = await cw.send(new DescribeAlarmsCommand({ AlarmNames: [name] }));
+        // The definition, not the state: moto does not evaluate alarms (a documented difference).
+        const {
+          StateValue,
+          StateReason,
+          StateReasonData,
+          StateUpdatedTimestamp,
+          AlarmConfigurationUpdatedTimestamp,
+          ...definition
+        } = out.MetricAlarms?.[0] ?? {};
+        return definition;
+      });
+      const t = compare(`DescribeAlarms (${kind} alarm definition)`, m, s);
+      expect(t.differences).toEqual([]);
+      for (const field of ['Namespace', 'MetricName', 'Dimensions', 'Threshold', 'TreatMissingData'] as const)
+        expect(s[field], field).toEqual(m[field]);
     });
-    const t = compare('DescribeAlarms (gate alarm definition)', m, s);
-    expect(t.differences).toEqual([]);
-    for (const field of ['Namespace', 'MetricName', 'Dimensions', 'Threshold', 'TreatMissingData'] as const)
-      expect(s[field], field).toEqual(m[field]);
-  });
+  }
 
   it('S3 Put/Get/Head object', async () => {
     const [m, s] = await onBoth(async (endpoint) => {
