@@ -4,6 +4,9 @@
  * with the default credential chain; without --kubeconfig it uses $KUBECONFIG, ~/.kube/config or
  * the in-cluster service account (the Helm chart's Deployment, charts/switchyard). With
  * `--probe-only --vantage <name>` it runs only the prober of that vantage (controllers/probe-agent.ts).
+ * Leader election is on by default (one actor per region): the Lease lives in
+ * --leader-election-namespace, else $POD_NAMESPACE (the chart sets it from the downward API), else
+ * `switchyard-system`; `--no-leader-election` turns it off (tests, a single replica by hand).
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -15,7 +18,10 @@ import { type ControllerOptions, startController } from './controller.js';
 import { startProbeAgent } from './probe-agent.js';
 
 const USAGE =
-  'controller [--kubeconfig <file>] [--context <name>] --region <aws-region> [--aws-endpoint <url>] [--http-port <p>] [--poll-interval-ms <ms>] [--readiness-interval-ms <ms, 0 = off>] [--leader-election-namespace <ns>] [--vantage <name>] [--probe-only] [--log-level <level>]';
+  'controller [--kubeconfig <file>] [--context <name>] --region <aws-region> [--aws-endpoint <url>] [--http-port <p>] [--poll-interval-ms <ms>] [--readiness-interval-ms <ms, 0 = off>] [--gate-keeper-interval-ms <ms, 0 = off>] [--leader-election-namespace <ns, default $POD_NAMESPACE or switchyard-system> | --no-leader-election] [--vantage <name>] [--probe-only] [--log-level <level>]';
+
+/** Where the Lease lives when neither --leader-election-namespace nor $POD_NAMESPACE says. */
+export const DEFAULT_LEADER_ELECTION_NAMESPACE = 'switchyard-system';
 
 /** pino's levels (fatal … trace) and `silent`. */
 export const LOG_LEVELS: readonly string[] = [...Object.keys(pino.levels.values), 'silent'];
@@ -29,7 +35,11 @@ export interface ControllerArgs {
   httpPort?: number;
   pollIntervalMs?: number;
   readinessIntervalMs?: number;
+  /** Period of the gate keeper (ADR 0010); 0 turns it off. */
+  gateKeeperIntervalMs?: number;
   leaderElectionNamespace?: string;
+  /** False only with --no-leader-election: two replicas for one region would both act. */
+  leaderElection: boolean;
   vantage?: string;
   /** Only probe the RegionHealth objects of --vantage (a vantage outside the cluster it reports to). */
   probeOnly: boolean;
@@ -50,7 +60,9 @@ export function parseControllerArgs(argv: string[]): { args: ControllerArgs } | 
         'http-port': { type: 'string' },
         'poll-interval-ms': { type: 'string' },
         'readiness-interval-ms': { type: 'string' },
+        'gate-keeper-interval-ms': { type: 'string' },
         'leader-election-namespace': { type: 'string' },
+        'no-leader-election': { type: 'boolean' },
         vantage: { type: 'string' },
         'probe-only': { type: 'boolean' },
         'log-level': { type: 'string' },
@@ -61,11 +73,14 @@ export function parseControllerArgs(argv: string[]): { args: ControllerArgs } | 
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }
-  // Every option but --probe-only takes a value.
+  // Every option but the two switches takes a value.
   const values = Object.fromEntries(
     Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );
   const probeOnly = parsed['probe-only'] === true;
+  const leaderElection = parsed['no-leader-election'] !== true;
+  if (!leaderElection && values['leader-election-namespace'])
+    return { error: '--no-leader-election and --leader-election-namespace contradict each other' };
   if (probeOnly && !values.vantage)
     return { error: '--probe-only needs --vantage: the vantage it probes from' };
   const region = values.region;
@@ -78,6 +93,11 @@ export function parseControllerArgs(argv: string[]): { args: ControllerArgs } | 
   const readinessIntervalMs = number('readiness-interval-ms');
   if (readinessIntervalMs !== undefined && !(readinessIntervalMs >= 0))
     return { error: '--readiness-interval-ms must be a number of milliseconds (0 turns readiness off)' };
+  const gateKeeperIntervalMs = number('gate-keeper-interval-ms');
+  if (gateKeeperIntervalMs !== undefined && !(gateKeeperIntervalMs >= 0))
+    return {
+      error: '--gate-keeper-interval-ms must be a number of milliseconds (0 turns the gate keeper off)',
+    };
   const logLevel = values['log-level'] ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) return { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}` };
   return {
@@ -85,12 +105,14 @@ export function parseControllerArgs(argv: string[]): { args: ControllerArgs } | 
       region,
       logLevel,
       probeOnly,
+      leaderElection,
       ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
       ...(values.context ? { context: values.context } : {}),
       ...(values['aws-endpoint'] ? { awsEndpoint: values['aws-endpoint'] } : {}),
       ...(httpPort !== undefined ? { httpPort } : {}),
       ...(number('poll-interval-ms') !== undefined ? { pollIntervalMs: number('poll-interval-ms') } : {}),
       ...(readinessIntervalMs !== undefined ? { readinessIntervalMs } : {}),
+      ...(gateKeeperIntervalMs !== undefined ? { gateKeeperIntervalMs } : {}),
       ...(values['leader-election-namespace']
         ? { leaderElectionNamespace: values['leader-election-namespace'] }
         : {}),
@@ -113,14 +135,19 @@ async function main(): Promise<void> {
     region: args.region,
     logger: pino({ name: 'switchyard-controller', level: args.logLevel }),
     ...(args.readinessIntervalMs !== undefined ? { readinessIntervalMs: args.readinessIntervalMs } : {}),
+    ...(args.gateKeeperIntervalMs !== undefined ? { gateKeeperIntervalMs: args.gateKeeperIntervalMs } : {}),
     ...(args.kubeconfig ? { kubeconfigPath: args.kubeconfig } : {}),
     ...(args.context ? { context: args.context } : {}),
     ...(args.httpPort !== undefined ? { httpPort: args.httpPort } : {}),
     ...(args.vantage ? { vantage: args.vantage } : {}),
-    ...(args.leaderElectionNamespace
+    ...(args.leaderElection
       ? {
           leaderElection: {
-            namespace: args.leaderElectionNamespace,
+            namespace:
+              args.leaderElectionNamespace ??
+              (process.env.POD_NAMESPACE || DEFAULT_LEADER_ELECTION_NAMESPACE),
+            // One Lease per region: controllers of two regions sharing a cluster do not block each other.
+            name: `switchyard-controller-${args.region}`,
             onLost: () => {
               process.stderr.write('switchyard controller: lost leadership, exiting\n');
               process.exit(1);

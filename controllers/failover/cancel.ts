@@ -11,6 +11,9 @@ import type { JournalEntry, Step } from './model.js';
 
 export const CANCELLED_CONDITION = 'Cancelled';
 
+/** spec.cancel, or the Failover's deletion (metadata.deletionTimestamp), which cancels the same way. */
+export type CancelCause = 'spec.cancel' | 'deletion';
+
 export type CancelDecision =
   /** Refused: the point of no return has been passed. */
   | { kind: 'tooLate'; condition: ConditionUpdate }
@@ -21,6 +24,7 @@ export function decideCancel(
   steps: readonly Step[],
   journal: readonly JournalEntry[],
   conditions: ReadonlyArray<{ type: string; reason?: string }> | undefined,
+  cause: CancelCause = 'spec.cancel',
 ): CancelDecision {
   const entry = (name: string) => journal.find((e) => e.name === name);
   const allUndo = steps.flatMap((s) => s.undo ?? []);
@@ -37,7 +41,10 @@ export function decideCancel(
         type: CANCELLED_CONDITION,
         status: 'False',
         reason: 'PastOneWayStep',
-        message: `cancel refused: ${oneWay.name} has started (${oneWayState}); the execution runs to the end. To go back, create a Switchover once it has finished.`,
+        message:
+          cause === 'deletion'
+            ? `deleted after ${oneWay.name} started (${oneWayState}): the execution runs to the end, then the Failover goes. To go back, create a Switchover once it has finished.`
+            : `cancel refused: ${oneWay.name} has started (${oneWayState}); the execution runs to the end. To go back, create a Switchover once it has finished.`,
       },
     };
   }

@@ -5,10 +5,11 @@
  * mid-call is visible, and after it, so the next reconcile moves on.
  */
 import type { Failover, FailoverStatus } from '../../src/apis/index.js';
-import { describeError } from '../kube/api-errors.js';
+import { describeError, isConflict } from '../kube/api-errors.js';
 import { setConditions } from '../kube/conditions.js';
 import type { EventType } from '../kube/events.js';
-import { CANCELLED_CONDITION, decideCancel } from './cancel.js';
+import { CANCELLED_CONDITION, type CancelCause, decideCancel } from './cancel.js';
+import { isBeingDeleted } from './deletion.js';
 import type { ExecutionContext, JournalEntry, Step, StepOutcome } from './model.js';
 import { isTerminal, type PhaseChange, withPhase } from './phase.js';
 
@@ -23,7 +24,8 @@ export interface EngineOptions {
   recheckIntervalMs: number;
 }
 
-export type LockState = { held: true } | { held: false; holder: string };
+/** Held: the Failover as stored after taking the lock (its finalizer write changed it). */
+export type LockState = { held: true; failover: Failover } | { held: false; holder: string };
 
 export interface EngineObserver {
   stepFinished(step: string, outcome: 'succeeded' | 'skipped' | 'failed'): void;
@@ -37,9 +39,10 @@ export interface EngineObserver {
 export interface EngineDeps {
   steps: Step[];
   context: Omit<ExecutionContext, 'journal' | 'observedLag' | 'failover'>;
-  persist(status: FailoverStatus): Promise<Failover>;
+  /** Writes the status at `failover`'s resourceVersion (409 when someone wrote since). */
+  persist(failover: Failover, status: FailoverStatus): Promise<Failover>;
   event(type: EventType, reason: string, message: string): Promise<void>;
-  acquireLock(): Promise<LockState>;
+  acquireLock(failover: Failover): Promise<LockState>;
   observer?: EngineObserver;
   options: EngineOptions;
 }
@@ -50,6 +53,16 @@ export interface AdvanceResult {
 
 /** Thrown after a failed attempt was journaled, so the work queue retries with backoff. */
 export class StepRetryError extends Error {}
+
+/**
+ * A status write was refused with 409: someone wrote the Failover since it was read (a new leader,
+ * a person). Nothing may act on the stale read; the caller reads again and decides again.
+ */
+export class StatusConflictError extends Error {}
+
+/** Why an execution is being cancelled: a deletion is a cancel too (ADR 0007, "Deletion"). */
+const cancelCauseOf = (failover: Failover): CancelCause | undefined =>
+  isBeingDeleted(failover) ? 'deletion' : failover.spec.cancel ? 'spec.cancel' : undefined;
 
 const stepMessage = (message: string) => message.slice(0, 1024);
 
@@ -63,7 +76,13 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
 
   let status: FailoverStatus = failover.status ?? {};
   const write = async (next: FailoverStatus) => {
-    failover = await deps.persist(next);
+    try {
+      failover = await deps.persist(failover, next);
+    } catch (error) {
+      if (isConflict(error))
+        throw new StatusConflictError(`Failover status changed since it was read: ${describeError(error)}`);
+      throw error;
+    }
     status = failover.status ?? next;
   };
   const entryOf = (name: string) => (status.journal ?? []).find((e) => e.name === name);
@@ -102,8 +121,19 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
 
   let active: readonly Step[] = steps;
   let cancelled = false;
-  if (failover.spec.cancel) {
-    const decision = decideCancel(steps, status.journal ?? [], status.conditions);
+  const cause = cancelCauseOf(failover);
+  if (cause === 'deletion' && !status.deletedDuringStep) {
+    // The step the execution is at: the first not done (the last one once all are).
+    const step =
+      status.journal?.find((e) => e.state === 'Pending' || e.state === 'Running')?.name ??
+      status.currentStep ??
+      steps[0]?.name ??
+      'none';
+    await write({ ...status, deletedDuringStep: step });
+    await deps.event('Warning', 'Deleting', `deleted during step ${step}: the deletion runs as a cancel`);
+  }
+  if (cause) {
+    const decision = decideCancel(steps, status.journal ?? [], status.conditions, cause);
     if (decision.kind === 'tooLate') {
       if (!status.conditions?.some((c) => c.type === CANCELLED_CONDITION)) {
         await write({
@@ -115,14 +145,14 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
     } else {
       cancelled = true;
       active = [...steps, ...decision.undo];
-      if (decision.begin) await beginCancel(decision.skip, decision.undo);
+      if (decision.begin) await beginCancel(decision.skip, decision.undo, cause);
     }
   }
 
   for (const step of active) {
-    // Every status write returns the object as stored, spec included: a cancel set while this
-    // call was running is seen before the next step, not after the whole execution.
-    if (failover.spec.cancel && !initial.spec.cancel) return advance(failover, deps);
+    // Every status write returns the object as stored, spec and metadata included: a cancel or a
+    // deletion while this call was running is seen before the next step, not after the execution.
+    if (cancelCauseOf(failover) !== cancelCauseOf(initial)) return advance(failover, deps);
     const entry = entryOf(step.name);
     if (!entry) throw new Error(`journal has no entry for step ${step.name}`);
     if (entry.state === 'Succeeded' || entry.state === 'Skipped') continue;
@@ -142,8 +172,9 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
     }
 
     if (step.kind === 'action' && !dryRun) {
-      const lock = await deps.acquireLock();
-      if (!lock.held) {
+      const lock = await deps.acquireLock(failover);
+      if (lock.held) failover = lock.failover;
+      else {
         const message = `plan ${failover.spec.planRef.name} is being executed by Failover ${lock.holder}; this one waits for it to finish`;
         if (status.phase !== 'Pending' || status.currentStep !== step.name) {
           await write(
@@ -309,7 +340,7 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
   }
 
   /** Skips what is left and appends the undo steps, in one status write. */
-  async function beginCancel(skip: readonly string[], undo: readonly Step[]): Promise<void> {
+  async function beginCancel(skip: readonly string[], undo: readonly Step[], by: CancelCause): Promise<void> {
     const at = now().toISOString();
     const journal: JournalEntry[] = (status.journal ?? []).map((e) =>
       skip.includes(e.name)
@@ -335,8 +366,8 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
     );
     const message =
       undo.length > 0
-        ? `cancelled by spec.cancel before the one-way step; undoing: ${undo.map((u) => u.name).join(' → ')}`
-        : 'cancelled by spec.cancel before any change in AWS; nothing to undo';
+        ? `cancelled by ${by} before the one-way step; undoing: ${undo.map((u) => u.name).join(' → ')}`
+        : `cancelled by ${by} before any change in AWS; nothing to undo`;
     await write(
       withPhase(
         { ...status, journal },

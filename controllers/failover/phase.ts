@@ -1,11 +1,11 @@
 /** The Failover's phase and the conditions that mirror it (Kubernetes conventions, one place). */
-import type { FailoverStatus } from '../../src/apis/index.js';
+import { type FailoverStatus, TERMINAL_PHASES } from '../../src/apis/index.js';
 import { type ConditionUpdate, setConditions } from '../kube/conditions.js';
 
 export type Phase = NonNullable<FailoverStatus['phase']>;
 
 export const isTerminal = (phase: string | undefined) =>
-  phase === 'Succeeded' || phase === 'Failed' || phase === 'Cancelled';
+  (TERMINAL_PHASES as readonly (string | undefined)[]).includes(phase);
 
 export interface PhaseChange {
   phase: Phase;

@@ -2,29 +2,40 @@
  * One active execution per plan. The plan's status.lastExecution is the lock: an execution takes it
  * by replacing the plan status at the resourceVersion it read (a concurrent taker gets 409 and
  * re-reads), holds it while its phase is non-terminal, and a holder that was deleted or finished
- * no longer counts. Only executions that are about to change AWS take it; preflight, approval and
+ * no longer counts. The execution finalizer goes on first, so a holder is never deleted mid-run. Only executions that are about to change AWS take it; preflight, approval and
  * dry runs do not.
  */
 import type { Failover, FailoverPlan } from '../../src/apis/index.js';
 import { isConflict } from '../kube/api-errors.js';
 import { kubeTime } from '../kube/conditions.js';
 import { type SwitchyardKube, serverMeta } from '../kube/resources.js';
+import { holdExecutionFinalizer } from './deletion.js';
 import type { LockState } from './engine.js';
 import { isTerminal } from './phase.js';
 
 /** Raised on a lost race for the lock; the queue retries, and the retry reads the winner. */
 export class LockContendedError extends Error {}
 
+/** The Failover was deleted before it ever acted (no finalizer yet): it must not start now. */
+export class ExecutionGoneError extends Error {}
+
+/**
+ * Takes the plan lock for `failover`, first putting the execution finalizer on it (a deletion from
+ * here on is a cancel, never an abandonment). Returns the Failover as stored after that write.
+ */
 export async function acquirePlanLock(kube: SwitchyardKube, failover: Failover): Promise<LockState> {
   const { namespace, name } = serverMeta(failover);
   const plan = await kube.getPlan(namespace, failover.spec.planRef.name);
   if (!plan) throw new Error(`plan ${failover.spec.planRef.name} disappeared`);
   const last = plan.status?.lastExecution;
-  if (last && !isTerminal(last.phase)) {
-    if (last.name === name) return { held: true };
+  const ours = last?.name === name && !isTerminal(last.phase);
+  if (last && !isTerminal(last.phase) && !ours) {
     const holder = await kube.getFailover(namespace, last.name);
     if (holder && !isTerminal(holder.status?.phase)) return { held: false, holder: last.name };
   }
+  const finalized = await holdExecutionFinalizer(kube, failover);
+  if (!finalized) throw new ExecutionGoneError(`Failover ${name} was deleted before it acted`);
+  if (ours) return { held: true, failover: finalized };
   try {
     await kube.replacePlanStatus(plan, {
       ...plan.status,
@@ -35,7 +46,7 @@ export async function acquirePlanLock(kube: SwitchyardKube, failover: Failover):
       throw new LockContendedError(`plan ${serverMeta(plan).name} changed while taking its lock`);
     throw error;
   }
-  return { held: true };
+  return { held: true, failover: finalized };
 }
 
 /**

@@ -1,19 +1,30 @@
 /**
  * Reconciles one Failover: admission checks (plan exists, target in plan), then the engine. It
  * reads the object fresh from the API (not the informer cache), because the engine resumes from the
- * status it wrote last and a stale cache would replay an older journal.
+ * status it wrote last and a stale cache would replay an older journal. Every status write carries
+ * the resourceVersion read; a 409 means someone wrote since, so it reads again and decides again.
+ * A finished execution records its end on the plan, then gives up its finalizer (deletion.ts).
  */
 import {
   checkTargetRegion,
+  type Failover,
   type FailoverStatus,
   type RegionHealth,
   TARGET_REGION_CONDITION,
 } from '../../src/apis/index.js';
 import type { AwsPorts } from '../aws/ports.js';
+import { isConflict } from '../kube/api-errors.js';
 import { type ConditionUpdate, setCondition } from '../kube/conditions.js';
 import type { EventRecorder } from '../kube/events.js';
 import { type SwitchyardKube, serverMeta } from '../kube/resources.js';
-import { advance, type EngineObserver, type EngineOptions } from './engine.js';
+import {
+  deletionSummary,
+  holdsExecutionFinalizer,
+  isBeingDeleted,
+  releaseExecutionFinalizer,
+} from './deletion.js';
+import { advance, type EngineObserver, type EngineOptions, StatusConflictError } from './engine.js';
+import type { JournalEntry } from './model.js';
 import { isTerminal, withPhase } from './phase.js';
 import { acquirePlanLock, releasePlanLock } from './plan-lock.js';
 import { otherRegion } from './plan-view.js';
@@ -40,18 +51,61 @@ export async function reconcileFailover(
   namespace: string,
   name: string,
 ): Promise<{ requeueAfterMs?: number }> {
+  try {
+    return await reconcileOnce(deps, namespace, name);
+  } catch (error) {
+    if (!(error instanceof StatusConflictError || isConflict(error))) throw error;
+    // Not a retry of the write: the next pass reads the Failover again and decides from that.
+    deps.log('info', 'the Failover changed since it was read; reading it again', { namespace, name });
+    return { requeueAfterMs: 0 };
+  }
+}
+
+/**
+ * The end of an execution: its phase (and roles) on the plan, then, for a Failover being deleted,
+ * an Event on the plan saying what the deletion did, and only then the finalizer goes.
+ */
+async function finishExecution(deps: FailoverReconcilerDeps, failover: Failover): Promise<void> {
+  await releasePlanLock(deps.kube, failover);
+  if (!holdsExecutionFinalizer(failover)) return;
+  if (isBeingDeleted(failover)) {
+    const { namespace } = serverMeta(failover);
+    const plan = await deps.kube.getPlan(namespace, failover.spec.planRef.name);
+    if (plan) {
+      const undoSteps = stepsFor(failover.spec, plan.spec).flatMap((s) => s.undo ?? []);
+      const message = deletionSummary(
+        failover,
+        undoSteps.map((u) => u.name),
+      );
+      await deps.events.record(plan, 'Warning', 'ExecutionDeleted', message);
+      deps.log('info', 'deleted Failover finished its execution', { namespace, message });
+    }
+  }
+  await releaseExecutionFinalizer(deps.kube, failover);
+}
+
+async function reconcileOnce(
+  deps: FailoverReconcilerDeps,
+  namespace: string,
+  name: string,
+): Promise<{ requeueAfterMs?: number }> {
   const now = deps.now ?? (() => new Date());
   const failover = await deps.kube.getFailover(namespace, name);
   if (!failover) return {};
   if (isTerminal(failover.status?.phase)) {
-    await releasePlanLock(deps.kube, failover);
+    await finishExecution(deps, failover);
     return {};
   }
   const generation = serverMeta(failover).generation;
   const refuse = async (reason: string, message: string, extra: ConditionUpdate[] = []) => {
     const at = now().toISOString();
+    // Mid-run (the plan deleted under it), the step it stopped at is the one that failed.
+    const unfinished = failover.status?.journal?.find((e) => e.state === 'Pending' || e.state === 'Running');
+    const failedAt = (e: JournalEntry): JournalEntry =>
+      e === unfinished ? { ...e, state: 'Failed', finishedAt: at, message: message.slice(0, 1024) } : e;
     const status: FailoverStatus = {
       ...failover.status,
+      ...(failover.status?.journal ? { journal: failover.status.journal.map(failedAt) } : {}),
       startedAt: failover.status?.startedAt ?? at,
       completedAt: at,
     };
@@ -89,8 +143,8 @@ export async function reconcileFailover(
     reason: 'InPlan',
     message: `${failover.spec.targetRegion} is a region of plan ${failover.spec.planRef.name}`,
   };
-  const persist = (status: FailoverStatus) =>
-    deps.kube.patchFailoverStatus(failover, {
+  const persist = (current: Failover, status: FailoverStatus) =>
+    deps.kube.patchFailoverStatus(current, {
       ...status,
       conditions: setCondition(status.conditions, targetValid, generation, now()),
     });
@@ -110,11 +164,11 @@ export async function reconcileFailover(
     },
     persist,
     event: async (type, reason, message) => deps.events.record(failover, type, reason, message),
-    acquireLock: () => acquirePlanLock(deps.kube, failover),
+    acquireLock: (current) => acquirePlanLock(deps.kube, current),
     ...(deps.observer ? { observer: deps.observer } : {}),
     options: deps.options,
   });
   const latest = await deps.kube.getFailover(namespace, name);
-  if (latest && isTerminal(latest.status?.phase)) await releasePlanLock(deps.kube, latest);
+  if (latest && isTerminal(latest.status?.phase)) await finishExecution(deps, latest);
   return result;
 }

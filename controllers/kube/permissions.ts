@@ -28,10 +28,10 @@ export const CONTROLLER_PERMISSIONS: readonly ApiPermission[] = [
   {
     apiGroup: GROUP,
     resource: FAILOVERS.plural,
-    verbs: ['get', 'list', 'watch', 'create'],
+    verbs: ['get', 'list', 'watch', 'create', 'patch'],
     scope: 'cluster',
     usedBy:
-      'informers.ts (list, watch); resources.ts getFailover before each step; the automatic trigger creates Failovers',
+      'informers.ts (list, watch); resources.ts getFailover before each step, setFailoverFinalizers (the execution finalizer); the automatic trigger creates Failovers',
   },
   {
     apiGroup: GROUP,

@@ -77,13 +77,37 @@ export class SwitchyardKube {
     return this.get(namespace, name, REGION_HEALTHS, (raw) => RegionHealthResource.safeParse(raw));
   }
 
+  /**
+   * Writes the Failover's status at the resourceVersion it was read at (the merge patch carries
+   * metadata.resourceVersion, so the apiserver answers 409 if anyone wrote since): a status write
+   * precedes every action, and a writer working from a stale read (a deposed leader) must not act.
+   */
   async patchFailoverStatus(failover: Failover, status: FailoverStatus): Promise<Failover> {
     const meta = serverMeta(failover);
     const updated: unknown = await this.api.patchNamespacedCustomObjectStatus(
       {
         ...this.base(meta.namespace, FAILOVERS),
         name: meta.name,
-        body: { status },
+        body: { metadata: { resourceVersion: meta.resourceVersion }, status },
+        fieldManager: FIELD_MANAGER,
+      },
+      mergePatch(),
+    );
+    return FailoverResource.parse(updated);
+  }
+
+  /**
+   * Sets the Failover's metadata.finalizers to `finalizers` at the resourceVersion it was read at:
+   * a merge patch replaces the whole list, so the precondition is what keeps a finalizer someone
+   * else added meanwhile (409, the caller re-reads).
+   */
+  async setFailoverFinalizers(failover: Failover, finalizers: readonly string[]): Promise<Failover> {
+    const meta = serverMeta(failover);
+    const updated: unknown = await this.api.patchNamespacedCustomObject(
+      {
+        ...this.base(meta.namespace, FAILOVERS),
+        name: meta.name,
+        body: { metadata: { resourceVersion: meta.resourceVersion, finalizers: [...finalizers] } },
         fieldManager: FIELD_MANAGER,
       },
       mergePatch(),

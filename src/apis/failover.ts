@@ -159,6 +159,11 @@ export const failoverPhases = [
   'Cancelled',
 ] as const;
 export const stepStates = ['Pending', 'Running', 'Succeeded', 'Failed', 'Skipped'] as const;
+/** Phases an execution never leaves. */
+export const TERMINAL_PHASES = ['Succeeded', 'Failed', 'Cancelled'] as const;
+/** A step that is done: it never runs again and never changes state. */
+const isDone = (state: string) => state === 'Succeeded' || state === 'Skipped';
+const DONE_CEL = (entry: string) => `${entry}.state == 'Succeeded' || ${entry}.state == 'Skipped'`;
 
 const journalEntry = z.strictObject({
   name: label().describe('Step name, e.g. preflight, fence, scale-up, promote, verify.'),
@@ -202,14 +207,74 @@ export const failoverStatus = withRules(
         .describe('Measured from startedAt to verified writer.'),
       startedAt: timestamp().optional(),
       completedAt: timestamp().optional(),
+      deletedDuringStep: label()
+        .optional()
+        .describe(
+          'The step the execution was at when the Failover was deleted; the deletion runs as a cancel (undo before the one-way step, the safe remainder after it) before the finalizer is released.',
+        ),
     })
-    .describe('Progress of the failover, written by the controller.'),
+    .describe(
+      'Progress of the failover, written by the controller. Guarded so that a write by anyone else cannot end or skip a run: a finished phase is final, Succeeded/Cancelled need every step done, a done step stays done.',
+    ),
   [
     celRule({
       rule: '!has(self.completedAt) || has(self.startedAt)',
       message: 'completedAt requires startedAt',
       fieldPath: '.completedAt',
       check: (self) => self.completedAt === undefined || self.startedAt !== undefined,
+    }),
+    celRule({
+      rule: `!has(self.phase) || !(self.phase in ['Succeeded', 'Cancelled']) || (has(self.journal) && self.journal.all(e, ${DONE_CEL('e')}))`,
+      message: 'phase Succeeded or Cancelled needs a journal whose every step Succeeded or was Skipped',
+      fieldPath: '.phase',
+      check: (self) =>
+        !(self.phase === 'Succeeded' || self.phase === 'Cancelled') ||
+        self.journal?.every((e) => isDone(e.state)) === true,
+    }),
+    celRule({
+      rule: "!has(self.phase) || self.phase != 'Failed' || !has(self.journal) || self.journal.exists(e, e.state == 'Failed')",
+      message: 'phase Failed needs a Failed journal step (or no journal: refused before it started)',
+      fieldPath: '.phase',
+      check: (self) =>
+        self.phase !== 'Failed' ||
+        self.journal === undefined ||
+        self.journal.some((e) => e.state === 'Failed'),
+    }),
+    transitionRule({
+      rule: `!has(oldSelf.phase) || !(oldSelf.phase in [${TERMINAL_PHASES.map((p) => `'${p}'`).join(', ')}]) || (has(self.phase) && self.phase == oldSelf.phase)`,
+      message: 'a finished Failover (Succeeded, Failed or Cancelled) keeps its phase',
+      fieldPath: '.phase',
+      check: (self, oldSelf) =>
+        oldSelf.phase === undefined ||
+        !(TERMINAL_PHASES as readonly string[]).includes(oldSelf.phase) ||
+        self.phase === oldSelf.phase,
+    }),
+    transitionRule({
+      rule: '!has(oldSelf.journal) || (has(self.journal) && oldSelf.journal.all(o, self.journal.exists(n, n.name == o.name)))',
+      message: 'journal steps are never removed or renamed once written',
+      fieldPath: '.journal',
+      check: (self, oldSelf) =>
+        oldSelf.journal === undefined ||
+        (self.journal !== undefined &&
+          oldSelf.journal.every((o) => self.journal?.some((n) => n.name === o.name))),
+    }),
+    transitionRule({
+      rule: `!has(oldSelf.journal) || !has(self.journal) || oldSelf.journal.all(o, !(${DONE_CEL('o')}) || self.journal.exists(n, n.name == o.name && n.state == o.state))`,
+      message: 'a journal step that Succeeded or was Skipped keeps its state',
+      fieldPath: '.journal',
+      check: (self, oldSelf) =>
+        oldSelf.journal === undefined ||
+        self.journal === undefined ||
+        oldSelf.journal.every(
+          (o) => !isDone(o.state) || self.journal?.some((n) => n.name === o.name && n.state === o.state),
+        ),
+    }),
+    transitionRule({
+      rule: '!has(oldSelf.deletedDuringStep) || (has(self.deletedDuringStep) && self.deletedDuringStep == oldSelf.deletedDuringStep)',
+      message: 'deletedDuringStep is written once',
+      fieldPath: '.deletedDuringStep',
+      check: (self, oldSelf) =>
+        oldSelf.deletedDuringStep === undefined || self.deletedDuringStep === oldSelf.deletedDuringStep,
     }),
   ],
 );

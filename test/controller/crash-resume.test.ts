@@ -151,6 +151,9 @@ function spawnController(kubeconfig: string, awsUrl: string): ChildProcess {
       // Readiness reads both regions; this test counts the failover path's requests only.
       '--readiness-interval-ms',
       '0',
+      // The gate keeper reads both regions too.
+      '--gate-keeper-interval-ms',
+      '0',
       // A SIGKILLed leader would hold the Lease for its duration; one process at a time here.
       '--no-leader-election',
     ],

@@ -12,8 +12,6 @@ import type { AwsSimulator } from '../../../local/aws/index.js';
 import { waitFor } from '../../aws/support.js';
 import { describeResult } from '../../real/support/command.js';
 import { celRulesOf } from '../../real/support/crds.js';
-import { showLogsOnFailure } from '../../real/support/failure-logs.js';
-import { startedForFile } from '../../real/support/lifecycle.js';
 import { mutatingCalls, switchesOf, switchState, writerOf } from '../estate.js';
 import { HoldingProxy } from '../holding-proxy.js';
 import {
@@ -32,6 +30,7 @@ import {
   testControllerOptions,
   waitForFailover,
 } from '../platform.js';
+import { kubeSideForFile } from './kube-side-for-file.js';
 
 const SWITCHOVER = 'trading-switchover-2026-11-25';
 const UNPLANNED = 'trading-failover-use1-outage';
@@ -92,7 +91,7 @@ async function managedFieldsOf(side: KubeSide, ns: string, kind: string, name: s
 }
 
 /** The core/v1 Events about one object, as `kubectl describe` finds them (field selector). */
-async function eventsAbout(side: KubeSide, ns: string, name: string) {
+export async function eventsAbout(side: KubeSide, ns: string, name: string) {
   const list = JSON.parse(
     await side.ok([
       'get',
@@ -143,12 +142,7 @@ function planRecorded(side: KubeSide, ns: string, name: string) {
 }
 
 export function defineFailoverWireSuite(target: KubeTargetName): void {
-  // A server that does not start (e.g. real:setup not run) fails every test with the reason.
-  const platform = startedForFile(
-    () => startKubeSide(target),
-    (side) => side.close(),
-  );
-  showLogsOnFailure(() => platform.peek()?.processes ?? []);
+  const platform = kubeSideForFile(target);
 
   let sim: AwsSimulator | undefined;
   let controllers: RunningController[] = [];
@@ -239,10 +233,15 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       ] as const) {
         const entries = await managedFieldsOf(side, ns, kind, name);
         const byController = entries.filter((e) => e.manager === 'switchyard-controller');
-        expect(byController.map(({ operation, subresource }) => ({ operation, subresource }))).toEqual([
-          { operation: 'Update', subresource: 'status' },
-        ]);
-        expect(Object.keys(byController[0]?.fieldsV1 ?? {})).toEqual(['f:status']);
+        const statusWrites = byController.filter((e) => e.subresource === 'status');
+        expect(statusWrites.map(({ operation }) => operation)).toEqual(['Update']);
+        expect(Object.keys(statusWrites[0]?.fieldsV1 ?? {})).toEqual(['f:status']);
+        // Outside status only the execution finalizer, released at the end (an empty entry may stay).
+        for (const entry of byController.filter((e) => e.subresource !== 'status')) {
+          expect(JSON.stringify(entry.fieldsV1 ?? {})).toMatch(
+            /^\{("f:metadata":\{("f:finalizers":\{.*\})?\})?\}$/,
+          );
+        }
         // kubectl owns the spec and never the status.
         const byKubectl = entries.filter((e) => e.manager === 'kubectl-client-side-apply');
         expect(byKubectl.flatMap((e) => Object.keys(e.fieldsV1 ?? {}))).toContain('f:spec');

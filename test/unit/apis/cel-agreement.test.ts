@@ -386,6 +386,9 @@ const cases: Case[] = [
     expected: [APPROVAL_CHANGED],
   },
 
+  // Failover status: a write by anyone else cannot end or skip a run.
+  ...failoverStatusCases(),
+
   // RegionHealth
   { name: 'the example region health', resource: RegionHealthResource, object: health, expected: [] },
   {
@@ -433,6 +436,70 @@ const cases: Case[] = [
     expected: ['spec.probes[1].timeout: timeout must be shorter than interval'],
   },
 ];
+
+function failoverStatusCases(): Case[] {
+  const entry = (name: string, state: string) => ({ name, state, attempts: 1 });
+  const running = {
+    phase: 'Running',
+    startedAt: '2026-11-25T00:00:00Z',
+    journal: [entry('preflight', 'Succeeded'), entry('switchover', 'Running')],
+  };
+  const status = (over: Obj) => () => withStatus(switchover(), { ...running, ...over });
+  const before = status({});
+  return [
+    { name: 'status Running mid-journal', resource: FailoverResource, object: before, expected: [] },
+    {
+      name: 'status Succeeded with a step still running',
+      resource: FailoverResource,
+      object: status({ phase: 'Succeeded' }),
+      expected: [
+        'status.phase: phase Succeeded or Cancelled needs a journal whose every step Succeeded or was Skipped',
+      ],
+    },
+    {
+      name: 'status Failed without a failed step',
+      resource: FailoverResource,
+      object: status({ phase: 'Failed' }),
+      expected: [
+        'status.phase: phase Failed needs a Failed journal step (or no journal: refused before it started)',
+      ],
+    },
+    {
+      name: 'a finished status changing phase',
+      resource: FailoverResource,
+      previous: status({
+        phase: 'Cancelled',
+        journal: [entry('preflight', 'Succeeded'), entry('switchover', 'Skipped')],
+      }),
+      object: status({
+        phase: 'Running',
+        journal: [entry('preflight', 'Succeeded'), entry('switchover', 'Skipped')],
+      }),
+      expected: ['status.phase: a finished Failover (Succeeded, Failed or Cancelled) keeps its phase'],
+    },
+    {
+      name: 'a journal losing a step',
+      resource: FailoverResource,
+      previous: before,
+      object: status({ journal: [entry('preflight', 'Succeeded')] }),
+      expected: ['status.journal: journal steps are never removed or renamed once written'],
+    },
+    {
+      name: 'a succeeded step going back to Pending',
+      resource: FailoverResource,
+      previous: before,
+      object: status({ journal: [entry('preflight', 'Pending'), entry('switchover', 'Running')] }),
+      expected: ['status.journal: a journal step that Succeeded or was Skipped keeps its state'],
+    },
+    {
+      name: 'the deletion step rewritten',
+      resource: FailoverResource,
+      previous: status({ deletedDuringStep: 'switchover' }),
+      object: status({ deletedDuringStep: 'preflight' }),
+      expected: ['status.deletedDuringStep: deletedDuringStep is written once'],
+    },
+  ];
+}
 
 describe('CEL rules and zod refinements agree', () => {
   it.each(cases)('$resource.kind: $name', ({ resource, object, previous, expected }) => {

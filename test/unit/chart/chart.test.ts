@@ -68,6 +68,7 @@ describe('the controller Deployment', () => {
       readinessIntervalMs: values.readinessIntervalMs,
       logLevel: values.logLevel,
       probeOnly: false,
+      leaderElection: true,
     });
   });
 
@@ -91,6 +92,7 @@ describe('the controller Deployment', () => {
       httpPort: 9095,
       leaderElectionNamespace: RELEASE.namespace,
       probeOnly: false,
+      leaderElection: true,
     });
   });
 
@@ -238,7 +240,12 @@ describe('the chart’s ServiceAccount and RBAC', () => {
     };
     const failovers = '/apis/failover.switchyard.dev/v1alpha1/namespaces/trading/failovers';
     expect(allowed('PATCH', `${failovers}/f1/status`)).toBe(true);
-    expect(allowed('PATCH', `${failovers}/f1`)).toBe(false);
+    // A patch of the Failover itself is its execution finalizer; a replace of it is never needed.
+    expect(allowed('PATCH', `${failovers}/f1`)).toBe(true);
+    expect(allowed('PUT', `${failovers}/f1`)).toBe(false);
+    expect(
+      allowed('PATCH', '/apis/failover.switchyard.dev/v1alpha1/namespaces/trading/failoverplans/p'),
+    ).toBe(false);
     expect(allowed('GET', '/apis/failover.switchyard.dev/v1alpha1/failovers?watch=true')).toBe(true);
     expect(allowed('DELETE', `${failovers}/f1`)).toBe(false);
     expect(allowed('POST', '/api/v1/namespaces/trading/events')).toBe(true);
