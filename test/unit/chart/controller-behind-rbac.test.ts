@@ -122,7 +122,8 @@ describe('the controller with the chart’s arguments and RBAC', () => {
 
   it('takes the Lease in the release namespace, probes its vantage and runs a failover to Succeeded, with no request refused', async () => {
     const leases = await side.ok(['get', 'leases', '-n', RELEASE.namespace, '-o', 'name']);
-    expect(leases.trim()).toBe('lease.coordination.k8s.io/switchyard-controller');
+    // One Lease per region (controllers/main.ts), so two regions sharing a cluster do not block each other.
+    expect(leases.trim()).toBe('lease.coordination.k8s.io/switchyard-controller-us-east-2');
 
     const [alb] = sim.albs.filter((a) => a.region === 'us-east-1');
     await side.ok(
