@@ -224,7 +224,7 @@ export const failoverPlanStatus = z
     conditions: conditions()
       .optional()
       .describe(
-        'Written by the controller in the current standby region. Readiness: EngineVersionsMatch, StandbyHasInstances, StandbyEndpointHealthy, LagWithinBudget, and Ready (True only when all four are True). Traffic (ADR 0010): PrimaryServing (its gate open, no fence on it) and StandbyDrained (by its own gate, or only by a fence the gate keeper still has to replace), each naming both regions\' gate and fence states.',
+        "Written by the controller in the current standby region. Readiness: EngineVersionsMatch, StandbyHasInstances, StandbyEndpointHealthy, LagWithinBudget, and Ready (True only when all four are True). Traffic (ADR 0010): PrimaryServing (its gate open, no fence on it) and StandbyDrained (by its own gate, or only by a fence the gate keeper still has to replace), each naming both regions' gate and fence states.",
       ),
     lastExecution: z
       .strictObject({

@@ -34,7 +34,7 @@ type Region = 'us-east-1' | 'us-east-2';
 const REGIONS: readonly Region[] = ['us-east-1', 'us-east-2'];
 const other = (region: Region): Region => (region === 'us-east-1' ? 'us-east-2' : 'us-east-1');
 
-export type SequenceStep =
+type SequenceStep =
   | { kind: 'planned'; target: Region }
   | { kind: 'unplanned'; target: Region }
   | { kind: 'lose'; region: Region }
@@ -274,7 +274,7 @@ function random(seed: number): () => number {
 }
 
 /** A random but always playable sequence: never both regions down, a lost writer is failed over from. */
-export function randomSequence(seed: number, length: number): SequenceStep[] {
+function randomSequence(seed: number, length: number): SequenceStep[] {
   const next = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   let writer: Region = 'us-east-1';
