@@ -20,10 +20,17 @@ export type CancelDecision =
   /** Cancelling: `undo` joins the step list; `begin` when this reconcile starts it. */
   | { kind: 'cancel'; undo: Step[]; begin: boolean; skip: string[] };
 
+/** Where the execution stands: its journal, conditions, and the step it waits at for approval. */
+export interface CancelState {
+  journal: readonly JournalEntry[];
+  conditions?: ReadonlyArray<{ type: string; reason?: string }> | undefined;
+  /** status.currentStep while the phase is AwaitingApproval. */
+  awaitingApprovalAt?: string | undefined;
+}
+
 export function decideCancel(
   steps: readonly Step[],
-  journal: readonly JournalEntry[],
-  conditions: ReadonlyArray<{ type: string; reason?: string }> | undefined,
+  { journal, conditions, awaitingApprovalAt }: CancelState,
   cause: CancelCause = 'spec.cancel',
 ): CancelDecision {
   const entry = (name: string) => journal.find((e) => e.name === name);
@@ -34,7 +41,10 @@ export function decideCancel(
   }
   const oneWay = steps.find((s) => s.oneWay);
   const oneWayState = oneWay ? entry(oneWay.name)?.state : undefined;
-  if (oneWay && oneWayState !== undefined && oneWayState !== 'Pending') {
+  // A one-way step waiting for approval has sent nothing: it decides on the approval before its
+  // call, and after a lost call it finds the operation under way and succeeds instead of waiting.
+  const onlyWaitingForApproval = oneWay !== undefined && awaitingApprovalAt === oneWay.name;
+  if (oneWay && oneWayState !== undefined && oneWayState !== 'Pending' && !onlyWaitingForApproval) {
     return {
       kind: 'tooLate',
       condition: {

@@ -133,7 +133,15 @@ export async function advance(initial: Failover, deps: EngineDeps): Promise<Adva
     await deps.event('Warning', 'Deleting', `deleted during step ${step}: the deletion runs as a cancel`);
   }
   if (cause) {
-    const decision = decideCancel(steps, status.journal ?? [], status.conditions, cause);
+    const decision = decideCancel(
+      steps,
+      {
+        journal: status.journal ?? [],
+        conditions: status.conditions,
+        awaitingApprovalAt: status.phase === 'AwaitingApproval' ? status.currentStep : undefined,
+      },
+      cause,
+    );
     if (decision.kind === 'tooLate') {
       if (!status.conditions?.some((c) => c.type === CANCELLED_CONDITION)) {
         await write({

@@ -174,6 +174,21 @@ describe('the promotion judges the approval again at the lag read just before it
     ]);
   });
 
+  it('a cancel while promote waits for a new approval is honoured: nothing was sent, the fence is undone', async () => {
+    let reads = 0;
+    const { ports, calls } = recordingAws(() => (reads++ === 0 ? 10_000 : 30_000));
+    const execution = new Execution(spec, ports);
+    expect((await execution.settle()).status?.currentStep).toBe('promote');
+    execution.patchSpec({ cancel: true });
+    const cancelled = await execution.settle();
+    expect(cancelled.status?.phase).toBe('Cancelled');
+    expect(cancelled.status?.journal?.find((e) => e.name === 'promote')).toMatchObject({ state: 'Skipped' });
+    expect(cancelled.status?.journal?.find((e) => e.name === 'undo-fence')).toMatchObject({
+      state: 'Succeeded',
+    });
+    expect(calls.filter((c) => c.operation === 'FailoverGlobalCluster')).toEqual([]);
+  });
+
   it('without an approval, the budget binds: lag that grew past it before promote waits for one', async () => {
     let reads = 0;
     const { ports, calls } = recordingAws(() => (reads++ === 0 ? 2_000 : 6_000));
