@@ -236,7 +236,10 @@ export async function startController(options: ControllerOptions): Promise<Runni
           }),
         failovers: (namespace) =>
           parsedIn(failoverInformer.list(), namespace, (o) => FailoverResource.safeParse(o)),
-        changed: (plan, message) => events.record(plan, 'Normal', 'GateKept', message),
+        changed: (plan, action, message) => {
+          metrics.gateKeeperActions.inc({ action });
+          return events.record(plan, 'Normal', 'GateKept', message);
+        },
         log: (level, message, fields) => log[level]({ ...fields }, message),
       }).catch((error: unknown) => log.warn({ err: describeError(error) }, 'gate keeper pass failed'));
     gateKeeper = setInterval(() => {

@@ -78,7 +78,9 @@ export function parseControllerArgs(argv: string[]): { args: ControllerArgs } | 
     Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );
   const probeOnly = parsed['probe-only'] === true;
-  const leaderElection = parsed['no-leader-election'] !== true;
+  // A probe-only agent takes no Lease (it holds no RBAC for one, ADR 0007 "Vantages"): it only
+  // writes its own vantage's RegionHealth status, so two of them never double an action.
+  const leaderElection = !probeOnly && parsed['no-leader-election'] !== true;
   if (!leaderElection && values['leader-election-namespace'])
     return { error: '--no-leader-election and --leader-election-namespace contradict each other' };
   if (probeOnly && !values.vantage)

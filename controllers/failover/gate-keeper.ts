@@ -98,8 +98,8 @@ export interface GateKeeperDeps {
   aws: AwsPorts;
   plans(): FailoverPlan[];
   failovers(namespace: string): Failover[];
-  /** Records what the keeper changed, as an Event on the plan. */
-  changed(plan: FailoverPlan, message: string): Promise<void>;
+  /** Records what the keeper changed (an Event on the plan, a metric). */
+  changed(plan: FailoverPlan, action: KeeperActionKind, message: string): Promise<void>;
   log(level: 'debug' | 'info' | 'warn', message: string, fields?: object): void;
 }
 
@@ -166,7 +166,7 @@ export async function keepGates(deps: GateKeeperDeps): Promise<void> {
           .cloudWatch.publishGate(alarm, CLOSES[action.kind]);
         const message = `${action.kind}: ${action.switch.kind} of ${action.switch.controls} (${alarm.name} in ${action.switch.alarmRegion}, was ${alarm.state}); both regions agree ${decision.writer} is the writer`;
         deps.log('info', 'gate keeper', { namespace, plan: name, action: action.kind, alarm: alarm.name });
-        await deps.changed(plan, message);
+        await deps.changed(plan, action.kind, message);
       }
     } catch (error) {
       deps.log('warn', 'gate keeper could not read or set a switch', {

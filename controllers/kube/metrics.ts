@@ -23,6 +23,12 @@ export class ControllerMetrics implements EngineObserver {
     labelNames: ['region', 'vantage'],
     registers: [this.registry],
   });
+  readonly gateKeeperActions = new Counter({
+    name: 'switchyard_gate_keeper_actions_total',
+    help: 'Traffic switches the gate keeper changed (ADR 0010), by action: close-gate, lift-fence, clear-stale-fence.',
+    labelNames: ['action'],
+    registers: [this.registry],
+  });
   readonly reconcileErrors = new Counter({
     name: 'switchyard_reconcile_errors_total',
     help: 'Reconciles that ended in an error (and were retried with backoff), by kind.',

@@ -102,9 +102,12 @@ describe('switchyard aws / chaos / journal', () => {
       ['arn:aws:rds:us-east-1:123456789012:cluster:trading-use1', true],
       ['arn:aws:rds:us-east-2:123456789012:cluster:trading-use2', false],
     ]);
-    // The gate of us-east-1 is an alarm in us-east-2 (ADR 0009).
+    // Each region's gate lives in it, its fence in the other region (ADR 0010).
     const alarms = await cloudWatchClient(sim, 'us-east-2').send(new DescribeAlarmsCommand({}));
-    expect(alarms.MetricAlarms?.map((a) => a.AlarmName)).toEqual(['trading-switchyard-gate-us-east-1']);
+    expect(alarms.MetricAlarms?.map((a) => a.AlarmName).sort()).toEqual([
+      'trading-switchyard-fence-us-east-1',
+      'trading-switchyard-gate-us-east-2',
+    ]);
 
     const io = memoryIo();
     expect(await startFromArgs(['--seed', 'examples/failover/failover-unplanned.yaml'], io)).toBe(1);

@@ -186,12 +186,28 @@ class SequencePlatform {
     if (violations.length > 0) throw new Error(`${label}: ${violations.join('; ')}`);
   }
 
+  /** close-gate actions counted by the running controllers' gate keepers. */
+  private async closedGates(): Promise<number> {
+    const counts = await Promise.all(
+      [...this.controllers.values()].map(async (c) =>
+        (await c.metrics.gateKeeperActions.get()).values
+          .filter((v) => v.labels.action === 'close-gate')
+          .reduce((sum, v) => sum + v.value, 0),
+      ),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
   /**
    * A region that came back while the other writes: DNS never answers it, and the gate keeper closes
    * its gate and lifts the fence on it (the drain no longer needs the survivor's controller).
    */
   async watchReturn(region: Region, label: string): Promise<void> {
     const writer = other(region);
+    const [gateBefore, closedBefore] = [
+      await switchState(this.sim, 'gate', region),
+      await this.closedGates(),
+    ];
     await waitFor(
       async () => {
         const view = await observeTraffic(this.sim, this.traffic);
@@ -211,6 +227,10 @@ class SequencePlatform {
       `the gate keeper to close ${region}'s gate and lift its fence while ${writer} writes`,
       10_000,
     );
+    // Its work shows in /metrics: switchyard_gate_keeper_actions_total{action="close-gate"}.
+    if (gateBefore !== 'ALARM') {
+      expect(await this.closedGates(), `${label}: close-gate counted`).toBeGreaterThan(closedBefore);
+    }
   }
 }
 

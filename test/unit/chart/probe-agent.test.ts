@@ -41,6 +41,7 @@ describe('the chart in probe-agent mode', () => {
       region: 'us-west-2',
       httpPort: values.metrics.port,
       probeOnly: true,
+      leaderElection: false,
       vantage: 'external-usw2',
       kubeconfig: expect.any(String),
       logLevel: values.logLevel,

@@ -79,9 +79,11 @@ export function defineKubectlSuite(target: () => KubeTarget): void {
         { timeoutMs: 25_000 },
       );
       await sleep(1_000);
+      // A finished phase needs a journal that reached it (the CRD's status rules).
       const status = {
         status: {
           phase: 'Succeeded',
+          journal: [{ name: 'preflight', state: 'Succeeded', attempts: 1 }],
           conditions: [
             {
               type: 'Succeeded',
