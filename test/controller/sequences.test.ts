@@ -204,10 +204,9 @@ class SequencePlatform {
    */
   async watchReturn(region: Region, label: string): Promise<void> {
     const writer = other(region);
-    const [gateBefore, closedBefore] = [
-      await switchState(this.sim, 'gate', region),
-      await this.closedGates(),
-    ];
+    // Counted before the gate is read: a close in between shows as a closed gate, not a lost count.
+    const closedBefore = await this.closedGates();
+    const gateBefore = await switchState(this.sim, 'gate', region);
     await waitFor(
       async () => {
         const view = await observeTraffic(this.sim, this.traffic);
