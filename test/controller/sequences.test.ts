@@ -331,6 +331,16 @@ function seedsToRun(): number[] {
   return Array.from({ length: count }, (_, i) => i + 1);
 }
 
+/** us-east-1 fails, returns, then us-east-2 fails and returns: the sequence ADR 0009 could not survive. */
+const DOUBLE_FAILURE: SequenceStep[] = [
+  { kind: 'lose', region: 'us-east-1' },
+  { kind: 'unplanned', target: 'us-east-2' },
+  { kind: 'return', region: 'us-east-1' },
+  { kind: 'lose', region: 'us-east-2' },
+  { kind: 'unplanned', target: 'us-east-1' },
+  { kind: 'return', region: 'us-east-2' },
+];
+
 describe('failover sequences keep traffic on the writer (ADR 0010)', () => {
   it('fail-back: planned to us-east-2 and back', async () => {
     await play(
@@ -343,17 +353,7 @@ describe('failover sequences keep traffic on the writer (ADR 0010)', () => {
   });
 
   it('double failure: us-east-1 fails → us-east-2; us-east-1 returns drained; us-east-2 fails → us-east-1 reopens itself alone; us-east-2 returns stale and stays drained', async () => {
-    await play(
-      [
-        { kind: 'lose', region: 'us-east-1' },
-        { kind: 'unplanned', target: 'us-east-2' },
-        { kind: 'return', region: 'us-east-1' },
-        { kind: 'lose', region: 'us-east-2' },
-        { kind: 'unplanned', target: 'us-east-1' },
-        { kind: 'return', region: 'us-east-2' },
-      ],
-      'double failure',
-    );
+    await play(DOUBLE_FAILURE, 'double failure');
   });
 
   it('stale region returning: never answered before it is the writer again, then a planned fail-back', async () => {
@@ -380,17 +380,9 @@ describe('failover sequences keep traffic on the writer (ADR 0010)', () => {
   });
 
   it('the checker catches a broken design: without the gate keeper, the fence us-east-2 set in the first failure drains the writer when us-east-2 returns', async () => {
-    const doubleFailure: SequenceStep[] = [
-      { kind: 'lose', region: 'us-east-1' },
-      { kind: 'unplanned', target: 'us-east-2' },
-      { kind: 'return', region: 'us-east-1' },
-      { kind: 'lose', region: 'us-east-2' },
-      { kind: 'unplanned', target: 'us-east-1' },
-      { kind: 'return', region: 'us-east-2' },
-    ];
     // Every record unhealthy: Route 53 answers as if all were healthy, so the stale region gets
     // latency traffic from its own resolvers.
-    await expect(play(doubleFailure, 'no gate keeper', { gateKeeper: false })).rejects.toThrow(
+    await expect(play(DOUBLE_FAILURE, 'no gate keeper', { gateKeeper: false })).rejects.toThrow(
       /step 6 \(return us-east-2\)[\s\S]*latency from us-east-2 answers \[us-east-2\], want \[us-east-1\]/,
     );
   });
