@@ -371,6 +371,9 @@ export function defineFailoverSafetySuite(target: KubeTargetName): void {
             '50',
             '--readiness-interval-ms',
             '0',
+            // The gate keeper would close the standby's never-published gate: a mutating call.
+            '--gate-keeper-interval-ms',
+            '0',
           ],
           {
             cwd: repoRoot,
