@@ -60,11 +60,21 @@ export type ApprovalDecision =
 const PATCH_HINT =
   'set spec.approval {approvedBy, approvedAt, maxDataLossSeconds} (kubectl patch --type merge), or spec.cancel: true';
 
+/**
+ * An approval can only be replaced by a later one (CEL), so one dated in the future cannot be
+ * corrected in place: say so, and point at the way out.
+ */
+const NEXT_STEP: Record<string, string> = {
+  ApprovedInFuture:
+    'it can only be replaced by a later approvedAt, so cancel this Failover (spec.cancel: true) and create a new one with a correct approval',
+};
+
 function invalid(need: string, reason: string, problem: string): ApprovalDecision {
+  const next = NEXT_STEP[reason] ?? `waiting for a new approval with a later approvedAt: ${PATCH_HINT}`;
   return {
     kind: 'wait',
     reason,
-    message: `${need}; ${problem}; waiting for a new approval with a later approvedAt: ${PATCH_HINT}`,
+    message: `${need}; ${problem}; ${next}`,
     condition: { type: APPROVAL_VALID_CONDITION, status: 'False', reason, message: problem },
   };
 }
