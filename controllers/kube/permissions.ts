@@ -73,7 +73,8 @@ export const CONTROLLER_PERMISSIONS: readonly ApiPermission[] = [
     resource: 'events',
     verbs: ['create'],
     scope: 'cluster',
-    usedBy: 'events.ts KubeEventRecorder (core/v1 Events, one per step transition)',
+    usedBy:
+      "events.ts KubeEventRecorder (core/v1 Events: one per step transition, and the gate keeper's changes on plans)",
   },
   {
     apiGroup: 'coordination.k8s.io',
