@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<Command>> = {
   journal: async () => (await import('./journal.js')).command,
   kube: async () => (await import('./kube.js')).command,
   generate: async () => (await import('./generate.js')).command,
+  plan: async () => (await import('./plan.js')).command,
   render: async () => (await import('./render.js')).command,
   start: async () => (await import('./start.js')).command,
   validate: async () => (await import('./validate.js')).command,

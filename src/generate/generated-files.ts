@@ -13,6 +13,7 @@ import { CHART_TEMPLATES_DIR } from '../chart/values.js';
 import { estateApis } from '../estate/index.js';
 import { estatePackages } from '../estate/packages.js';
 import { PipelineComposition } from '../estate/patch-and-transform/composition.js';
+import { addDerivedPlanCharts, EXAMPLE_PLAN_FILE } from './derived-plan.js';
 
 export const CRD_DIR = 'charts/switchyard/crds';
 /** The estate: `compositions/<plural>/{definition,composition}.yaml` and the package manifests. */
@@ -20,6 +21,8 @@ export const COMPOSITIONS_DIR = 'compositions';
 export const PACKAGES_FILE = `${COMPOSITIONS_DIR}/packages.yaml`;
 
 export const GENERATED_HEADER = '# Generated from src/apis by `npm run synth`; do not edit.\n';
+/** Any generated file's first line (GENERATED_HEADER or a header naming another source). */
+const GENERATED_FIRST_LINE = /^# Generated from .+ by `npm run synth`.*; do not edit\.\n/;
 
 export interface GeneratedFile {
   /** Relative to the project root, forward slashes. */
@@ -31,8 +34,10 @@ export interface GeneratedFile {
 export interface GeneratedSource {
   path: string;
   chart: Chart;
-  /** The file's text after GENERATED_HEADER; default: the chart's YAML. */
+  /** The file's text after the header; default: the chart's YAML. */
   render?: () => string;
+  /** Default GENERATED_HEADER; files generated from something else than src/apis name it. */
+  header?: string;
 }
 
 /** Adds one namespace-less Chart per CRD (CRDs are cluster-scoped) and returns each chart's target file. */
@@ -58,13 +63,15 @@ export function addGeneratedCharts(app: App): GeneratedSource[] {
   charts.push({ path: PACKAGES_FILE, chart: packages });
   // The Helm chart's templates (src/chart, docs/adr/0008-helm-chart.md).
   charts.push(...addChartTemplates(app));
+  // The example plan and RegionHealth objects, derived from the example TradingPlatform (ADR 0011).
+  charts.push(...addDerivedPlanCharts(app));
   return charts;
 }
 
 export function renderGeneratedFiles(charts: GeneratedSource[]): GeneratedFile[] {
-  return charts.map(({ path, chart, render }) => ({
+  return charts.map(({ path, chart, render, header }) => ({
     path,
-    content: GENERATED_HEADER + (render ? render() : Yaml.stringify(...chart.toJson())),
+    content: (header ?? GENERATED_HEADER) + (render ? render() : Yaml.stringify(...chart.toJson())),
   }));
 }
 
@@ -122,7 +129,8 @@ function listGeneratedFiles(root: string): string[] {
     ...yamlFilesIn(root, COMPOSITIONS_DIR, true),
     ...yamlFilesIn(root, CHART_TEMPLATES_DIR),
     ...yamlFilesIn(root, posix.dirname(REMOTE_RBAC_FILE)),
-  ].filter((path) => readFileSync(join(root, path), 'utf8').startsWith(GENERATED_HEADER));
+    ...yamlFilesIn(root, posix.dirname(EXAMPLE_PLAN_FILE)),
+  ].filter((path) => GENERATED_FIRST_LINE.test(readFileSync(join(root, path), 'utf8')));
 }
 
 /** `*.yaml` under `dir` (relative, forward slashes), one level of subfolders when `nested`. */

@@ -44,7 +44,19 @@ describe('generated files', () => {
       `${CRD_DIR}/failover.switchyard.dev_regionhealths.yaml`,
     ]);
     expect(render()).toEqual(first);
-    for (const file of first) expect(file.content.startsWith(GENERATED_HEADER)).toBe(true);
+    for (const file of first) {
+      // Files derived from an example XR name it in their header instead of src/apis.
+      const header = file.path.startsWith('examples/')
+        ? '# Generated from examples/estate/trading-platform.yaml by `npm run synth`'
+        : GENERATED_HEADER;
+      expect(file.content.startsWith(header), file.path).toBe(true);
+    }
+  });
+
+  it('include the example FailoverPlan and RegionHealth objects, derived from the example TradingPlatform', () => {
+    const paths = render().map((file) => file.path);
+    expect(paths).toContain('examples/failover/failover-plan.yaml');
+    expect(paths).toContain('examples/failover/region-health.yaml');
   });
 
   it('are written once, then left alone until something changes', () => {

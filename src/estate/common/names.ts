@@ -1,17 +1,45 @@
 /**
- * Deterministic AWS names (external names) shared by the Composition that creates a resource and
- * the ones that refer to it from another XR. Alarms need the ASG name and the Aurora cluster
- * identifier as dimensions; fixing them at synth time means the alarms can be composed before the
- * targets exist, instead of waiting for their status to travel up and down the XR tree.
+ * Deterministic AWS names (external names) shared by the Composition that creates a resource, the
+ * ones that refer to it from another XR and the FailoverPlan derivation (src/plan). Alarms need the
+ * ASG name and the Aurora cluster identifier as dimensions; fixing them at synth time means the
+ * alarms can be composed before the targets exist, instead of waiting for their status to travel
+ * up and down the XR tree, and the plan can name them before anything is provisioned.
+ *
+ * Each name is written once as a P&T format string (`%s` per input); the `…Name` functions fill
+ * the same string, so a composition and the derivation cannot disagree.
  */
 import type { PairRegion } from './parameters.js';
 
 export const EXTERNAL_NAME = 'metadata.annotations[crossplane.io/external-name]';
 
+/** Fills a P&T format string's `%s` placeholders in order, as a Format or Combine transform would. */
+export function fillFormat(format: string, ...values: string[]): string {
+  let next = 0;
+  return format.replace(/%s/g, () => values[next++] ?? '%s');
+}
+
 /** Aurora cluster of a region: `<globalClusterIdentifier>-<region>` (a Format over the global id). */
 export const clusterIdentifierFormat = (region: PairRegion) => `%s-${region}`;
+export const clusterIdentifier = (globalClusterIdentifier: string, region: PairRegion) =>
+  fillFormat(clusterIdentifierFormat(region), globalClusterIdentifier);
 
 /** App-tier names (ASG, target group): `<platformId>-app-<region>`; Combine over platformId, region. */
 export const APP_NAME_COMBINE = '%s-app-%s';
 /** The same name for a known region (a Format over platformId). */
 export const appNameFormat = (region: PairRegion) => `%s-app-${region}`;
+export const appName = (platformId: string, region: PairRegion) =>
+  fillFormat(APP_NAME_COMBINE, platformId, region);
+
+/** Alerting alarms: `<platformId>-<region>-<alarm>`; Combine over platformId, region. */
+export const alarmNameCombine = (alarm: string) => `%s-%s-${alarm}`;
+export const alarmName = (platformId: string, region: PairRegion, alarm: string) =>
+  fillFormat(alarmNameCombine(alarm), platformId, region);
+
+/**
+ * A region's own DNS name, `<region>.<domainName>`: an alias to that region's ALB whatever the
+ * gates say, so a probe reaches one region by a name known before the ALB exists (a Format over
+ * the domain name).
+ */
+export const regionalHostFormat = (region: PairRegion) => `${region}.%s`;
+export const regionalHostName = (domainName: string, region: PairRegion) =>
+  fillFormat(regionalHostFormat(region), domainName);

@@ -84,6 +84,9 @@ export const commonSpecRules = [
   }),
 ];
 
+/** The app's health path: the ALB target group and Route 53 check request it, and so do the derived probes. */
+export const DEFAULT_HEALTH_PATH = '/healthz';
+
 /** Status every estate XR reports besides Crossplane's own conditions. */
 export const statusString = () => z.string().max(2048);
 

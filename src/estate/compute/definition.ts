@@ -8,6 +8,7 @@ import { estateDefinition } from '../api.js';
 import {
   commonSpecFields,
   commonSpecRules,
+  DEFAULT_HEALTH_PATH,
   type PairRegion,
   regionInPair,
   statusString,
@@ -56,6 +57,9 @@ const certificateInRegionRule = celRule<{ region: string; certificateArn?: strin
     arn === undefined || !arn.startsWith(ACM_ARN_PREFIX) || arn.startsWith(`${ACM_ARN_PREFIX}${region}:`),
 });
 
+/** The group's ceiling; a derived FailoverPlan scales a region taking over up to it (src/plan). */
+export const DEFAULT_MAX_SIZE = 6;
+
 export const computeSpec = withRules(
   z.strictObject({
     ...commonSpecFields,
@@ -66,13 +70,13 @@ export const computeSpec = withRules(
       .regex(/^ami-[0-9a-f]+$/, 'must be an AMI id such as ami-0abc123'),
     instanceType: z.string().max(32).default('m7g.large'),
     appPort: z.int32().min(1).max(65535).default(8080),
-    healthPath: z.string().max(255).default('/healthz'),
+    healthPath: z.string().max(255).default(DEFAULT_HEALTH_PATH),
     certificateArn: certificateArn().describe(
       'ACM certificate of the HTTPS:443 listener, issued outside the estate, in the XR’s region. ' +
         'The HTTP:80 listener only redirects to HTTPS.',
     ),
     minSize: z.int32().min(0).max(100).default(2),
-    maxSize: z.int32().min(1).max(100).default(6),
+    maxSize: z.int32().min(1).max(100).default(DEFAULT_MAX_SIZE),
     initialCapacity: z
       .int32()
       .min(0)

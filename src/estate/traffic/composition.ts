@@ -2,11 +2,13 @@
  * TrafficRouting Compositions: a managed hosted zone (default) or an existing zone id.
  * Failover types are static (us-east-1 PRIMARY): which region serves is decided at run time by the
  * gate and fence alarms the controller sets, never by a Git change (ARCHITECTURE §1, §2; ADR 0010).
+ * Each region also gets its own name, `<region>.<domainName>`, outside the gates: what the derived
+ * RegionHealth probes (docs/adr/0011-derived-plan.md) instead of an AWS-generated ALB host name.
  */
 import { compositionName } from '../api.js';
 import { REGION_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
-import { EXTERNAL_NAME } from '../common/names.js';
+import { EXTERNAL_NAME, regionalHostFormat } from '../common/names.js';
 import {
   ESTATE_API_VERSION,
   ESTATE_GROUP,
@@ -181,6 +183,19 @@ function regionResources(region: PairRegion, source: ZoneSource): ComposedTempla
       },
       patches: alias([
         fromComposite('spec.domainName', 'spec.forProvider.name', { transforms: [format('latency.%s')] }),
+        ...zonePatch(source),
+      ]),
+    }),
+    managed({
+      // Not gated: a probe must see the region's ALB even while traffic is drained from it.
+      name: `record-regional-${region}`,
+      service: 'route53',
+      kind: 'Record',
+      forProvider: { type: 'A', alias: { evaluateTargetHealth: false }, ...zoneSelector },
+      patches: alias([
+        fromComposite('spec.domainName', 'spec.forProvider.name', {
+          transforms: [format(regionalHostFormat(region))],
+        }),
         ...zonePatch(source),
       ]),
     }),

@@ -8,7 +8,13 @@
 import { z } from 'zod';
 import { withRules } from '../../schema/x-kubernetes.js';
 import { estateDefinition } from '../api.js';
-import { commonSpecFields, commonSpecRules, ownerRegion, statusString } from '../common/parameters.js';
+import {
+  commonSpecFields,
+  commonSpecRules,
+  DEFAULT_HEALTH_PATH,
+  ownerRegion,
+  statusString,
+} from '../common/parameters.js';
 
 const hostname = () =>
   z
@@ -30,7 +36,11 @@ export const trafficSpec = withRules(
     domainName: hostname().describe(
       'Name clients resolve; failover records (PRIMARY us-east-1, SECONDARY us-east-2).',
     ),
-    healthPath: z.string().max(255).default('/healthz').describe('Path the ALB health checks request.'),
+    healthPath: z
+      .string()
+      .max(255)
+      .default(DEFAULT_HEALTH_PATH)
+      .describe('Path the ALB health checks request.'),
     endpoints: z
       .strictObject({ 'us-east-1': endpoint.optional(), 'us-east-2': endpoint.optional() })
       .optional()

@@ -13,6 +13,7 @@
  * path. The TrafficRouting composition and the local seed build the alarms from here; the
  * controller reads the metric back from the alarm itself.
  */
+import { fillFormat } from '../common/names.js';
 import { PAIR_PRIMARY, type PairRegion } from '../common/parameters.js';
 
 const SWITCH_COMMON = {
@@ -57,7 +58,7 @@ export function switchAlarmRegion(kind: SwitchKind, region: PairRegion, peer: Pa
 /** `<platform>-switchyard-gate-<region>` / `-fence-`: deterministic, so the plan can name them before they exist. */
 export const switchAlarmFormat = (kind: SwitchKind, region: PairRegion) => `%s-switchyard-${kind}-${region}`;
 export const switchAlarmName = (kind: SwitchKind, platformId: string, region: PairRegion) =>
-  switchAlarmFormat(kind, region).replace('%s', platformId);
+  fillFormat(switchAlarmFormat(kind, region), platformId);
 
 /** Dimension names of the switch metrics; the values are the platform id and the switched region. */
 export const GATE_DIMENSIONS = { platform: 'PlatformId', region: 'Region' } as const;

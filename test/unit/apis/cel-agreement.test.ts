@@ -404,11 +404,11 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'a TCP probe without tcp settings',
+    name: 'an AuroraWriter probe without auroraWriter settings',
     resource: RegionHealthResource,
     object: () => {
       const h = health();
-      delete h.spec.probes[1].tcp;
+      delete h.spec.probes[1].auroraWriter;
       return h;
     },
     expected: [
