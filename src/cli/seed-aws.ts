@@ -90,7 +90,7 @@ export async function seedAwsForPlan(
   }
 }
 
-/** `arn:aws:rds:us-east-1:123456789012:cluster:trading-use1` → `trading-use1`. */
+/** `arn:aws:rds:us-east-1:123456789012:cluster:trading-global-us-east-1` → `trading-global-us-east-1`. */
 function clusterIdentifier(clusterArn: string): string {
   return clusterArn.slice(clusterArn.lastIndexOf(':') + 1);
 }

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { startFromArgs } from '../../src/cli/aws.js';
 import { runCommand } from '../../src/cli/commands.js';
+import { examplePlan as plan } from '../controller/estate.js';
 import { memoryIo } from '../support/memory-io.js';
 import { createTwoRegionGlobalCluster } from './aurora-fixture.js';
 import { cloudWatchClient, rdsClient, waitFor } from './support.js';
@@ -94,14 +95,16 @@ describe('switchyard aws / chaos / journal', () => {
   it('--seed creates what a FailoverPlan points at; a bad plan is refused with nothing started', async () => {
     sim = await startViaCli(['--seed', 'examples/failover/failover-plan.yaml']);
     const global = await rdsClient(sim, 'us-east-2').send(
-      new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: 'trading-global' }),
+      new DescribeGlobalClustersCommand({
+        GlobalClusterIdentifier: plan.spec.database.globalClusterIdentifier,
+      }),
     );
     expect(
       global.GlobalClusters?.[0]?.GlobalClusterMembers?.map((m) => [m.DBClusterArn, m.IsWriter]),
-    ).toEqual([
-      ['arn:aws:rds:us-east-1:123456789012:cluster:trading-use1', true],
-      ['arn:aws:rds:us-east-2:123456789012:cluster:trading-use2', false],
-    ]);
+    ).toEqual(
+      // The plan's members, the primary's the writer.
+      plan.spec.database.members.map((m) => [m.clusterArn, m.region === plan.spec.regions.primary]),
+    );
     // Each region's gate lives in it, its fence in the other region (ADR 0010).
     const alarms = await cloudWatchClient(sim, 'us-east-2').send(new DescribeAlarmsCommand({}));
     expect(alarms.MetricAlarms?.map((a) => a.AlarmName).sort()).toEqual([

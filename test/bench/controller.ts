@@ -3,11 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningController, startController } from '../../controllers/controller.js';
+import { memberArn } from '../../controllers/failover/plan-view.js';
 import { CONTROLLER_NODE_FLAGS } from '../../controllers/runtime-flags.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import type { Failover, FailoverPlan, RegionHealth } from '../../src/apis/index.js';
 import { projectRoot } from '../../src/schema/paths.js';
 import { bundleController } from '../../tools/build-controller.js';
+import { examplePlan } from '../controller/estate.js';
 import { nextMessage } from './child-message.js';
 import {
   API_VERSION,
@@ -166,7 +168,7 @@ function healthObjects(ns: string, sim: AwsSimulator): RegionHealth[] {
     {
       name: 'aurora-writer',
       type: 'AuroraWriter',
-      auroraWriter: { clusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:trading-use1' },
+      auroraWriter: { clusterArn: memberArn(examplePlan.spec, 'us-east-1') },
       ...PROBE,
     },
   ];
@@ -325,14 +327,14 @@ async function measureMemory(kube: BenchKube): Promise<MemoryFigures[]> {
       {
         name: 'alb',
         type: 'HTTP',
-        http: { url: 'https://api.us-east-1.trading.example.com/healthz' },
+        http: { url: 'https://us-east-1.api.trading.example.com/healthz' },
         ...PROBE,
       },
-      { name: 'alb-tcp', type: 'TCP', tcp: { host: 'api.us-east-1.trading.example.com', port: 443 } },
+      { name: 'alb-tcp', type: 'TCP', tcp: { host: 'us-east-1.api.trading.example.com', port: 443 } },
       {
         name: 'aurora-writer',
         type: 'AuroraWriter',
-        auroraWriter: { clusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:trading-use1' },
+        auroraWriter: { clusterArn: memberArn(examplePlan.spec, 'us-east-1') },
       },
     ];
     for (let i = 0; i < MEMORY_HEALTHS; i++) {

@@ -8,10 +8,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataLossNotConsentedError } from '../../controllers/aws/ports.js';
 import { sdkAwsPorts } from '../../controllers/aws/sdk-ports.js';
+import { memberArn } from '../../controllers/failover/plan-view.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { DATA_LOSS_CONSENT_MESSAGE, type Failover } from '../../src/apis/index.js';
 import { credentials, waitFor } from '../aws/support.js';
-import { GLOBAL_ID, mutatingCalls, writerOf } from './estate.js';
+import { clusterIdIn, examplePlan, GLOBAL_ID, mutatingCalls, writerOf } from './estate.js';
 import { outagePlatform } from './outage.js';
 import {
   approvalNow,
@@ -23,7 +24,7 @@ import {
 } from './platform.js';
 
 const NAME = 'trading-failover-use1-outage';
-const TARGET_ARN = 'arn:aws:rds:us-east-2:123456789012:cluster:trading-use2';
+const TARGET_ARN = memberArn(examplePlan.spec, 'us-east-2');
 
 const platform = outagePlatform('approval');
 const setUp = () => platform.setUp();
@@ -92,7 +93,10 @@ describe('consent for data loss', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]?.body).toMatch(/(^|&)AllowDataLoss=true(&|$)/);
     // A failover, not a switchover: with us-east-1 down a switchover would be cancelled.
-    await waitFor(async () => (await writerOf(sim)) === 'trading-use2', 'us-east-2 to become the writer');
+    await waitFor(
+      async () => (await writerOf(sim)) === clusterIdIn('us-east-2'),
+      'us-east-2 to become the writer',
+    );
   });
 });
 
@@ -168,6 +172,6 @@ describe('approvals that mean something', () => {
     expect(proxy.requests.find((r) => r.operation === 'FailoverGlobalCluster')?.body).toMatch(
       /(^|&)AllowDataLoss=true(&|$)/,
     );
-    expect(await writerOf(sim)).toBe('trading-use2');
+    expect(await writerOf(sim)).toBe(clusterIdIn('us-east-2'));
   });
 });

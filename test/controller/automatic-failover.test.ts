@@ -22,7 +22,7 @@ import { stringify } from 'yaml';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { waitFor } from '../aws/support.js';
-import { writerOf } from './estate.js';
+import { clusterIdIn, writerOf } from './estate.js';
 import { healthRounds, QUIET_ROUNDS, regionHealthManifest, roundsTimeout, WINDOW } from './health-rounds.js';
 import {
   exampleIn,
@@ -161,7 +161,7 @@ describe('automatic failover over the wire (probes → trigger → execution)', 
       30_000,
     );
     expect(done.status?.phase).toBe('Succeeded');
-    expect(await writerOf(sim)).toBe('trading-use2');
+    expect(await writerOf(sim)).toBe(clusterIdIn('us-east-2'));
     expect(await planStatusAfter(name)).toMatchObject({
       currentRoles: { primary: 'us-east-2', standby: 'us-east-1' },
       lastExecution: { name, phase: 'Succeeded' },
@@ -184,7 +184,7 @@ describe('automatic failover over the wire (probes → trigger → execution)', 
     const all = await failovers();
     expect(all).toHaveLength(1);
     expect(all.filter((f) => f.spec.targetRegion === 'us-east-1')).toEqual([]);
-    expect(await writerOf(sim)).toBe('trading-use2');
+    expect(await writerOf(sim)).toBe(clusterIdIn('us-east-2'));
   }, 90_000);
 
   it('after a planned failback, us-east-1 down again within the cooldown creates no Failover', async () => {
@@ -209,7 +209,7 @@ describe('automatic failover over the wire (probes → trigger → execution)', 
       30_000,
     );
     expect(back.status?.phase, JSON.stringify(back.status?.conditions)).toBe('Succeeded');
-    expect(await writerOf(sim)).toBe('trading-use1');
+    expect(await writerOf(sim)).toBe(clusterIdIn('us-east-1'));
     // Every rule of the policy but the cooldown now says "fail over": the primary is home again,
     // no execution is active, and the outage is seen from both vantages with the standby healthy.
     const planStatus = await planStatusAfter('trading-failback');

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningController } from '../../controllers/controller.js';
 import { startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { switchState, writerOf } from './estate.js';
+import { clusterIdIn, switchState, writerOf } from './estate.js';
 import type { HoldingProxy } from './holding-proxy.js';
 import { prepareOutageNamespace, startOutageSimulator } from './outage.js';
 import {
@@ -98,7 +98,7 @@ async function expectSameEndState(ns: string, sim: AwsSimulator) {
   expect(sim.journal.list({ operation: 'FailoverGlobalCluster' })).toHaveLength(1);
   expect(sim.journal.list({ region: 'us-east-1' })).toEqual([]);
   expect(sim.journal.list({ service: 'route53' })).toEqual([]);
-  expect(await writerOf(sim)).toBe('trading-use2');
+  expect(await writerOf(sim)).toBe(clusterIdIn('us-east-2'));
   expect(await switchState(sim, 'fence', 'us-east-1')).toBe('ALARM');
   return failover;
 }

@@ -1,22 +1,27 @@
 /**
- * The AWS side of the example FailoverPlan (examples/failover/failover-plan.yaml) in the simulator,
- * seeded by the same code as `npm start` (src/cli/seed-aws.ts): global cluster trading-global
- * (writer trading-use1, secondary trading-use2, one instance each), each region's gate (in it) and
- * fence (in the other region) alarms, and one Auto Scaling group per region.
+ * The AWS side of the example FailoverPlan (examples/failover/failover-plan.yaml, derived from the
+ * example TradingPlatform) in the simulator, seeded by the same code as `npm start`
+ * (src/cli/seed-aws.ts): the global cluster (writer in us-east-1, secondary in us-east-2, one
+ * instance each), each region's gate (in it) and fence (in the other region) alarms, and one Auto
+ * Scaling group per region. Tests name those resources through the plan (clusterIdIn, groupIn),
+ * never by writing the derived names again.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeAlarmsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
 import { parse } from 'yaml';
-import { type SwitchLocation, switchOf } from '../../controllers/failover/plan-view.js';
+import {
+  clusterIdOf,
+  memberArn,
+  type SwitchLocation,
+  switchOf,
+} from '../../controllers/failover/plan-view.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { FailoverPlanResource } from '../../src/apis/index.js';
 import { seedAwsForPlan } from '../../src/cli/seed-aws.js';
 import { gateDimensions, SWITCH_ALARMS } from '../../src/estate/traffic/gate.js';
 import { cloudWatchClient, rdsClient } from '../aws/support.js';
-
-export const GLOBAL_ID = 'trading-global';
 
 export interface EstateOptions {
   /** Leave the us-east-2 secondary without a DB instance (a headless secondary). */
@@ -26,6 +31,18 @@ export interface EstateOptions {
 export const examplePlan = FailoverPlanResource.parse(
   parse(readFileSync(join(import.meta.dirname, '../../examples/failover/failover-plan.yaml'), 'utf8')),
 );
+
+export const GLOBAL_ID = examplePlan.spec.database.globalClusterIdentifier;
+
+/** The example plan's Aurora member cluster in `region`, as writerOf names it. */
+export const clusterIdIn = (region: string) => clusterIdOf(memberArn(examplePlan.spec, region));
+
+/** The example plan's Auto Scaling group in `region`. */
+export function groupIn(region: string): string {
+  const group = examplePlan.spec.compute.autoScalingGroups.find((g) => g.region === region);
+  if (!group) throw new Error(`the example plan has no Auto Scaling group in ${region}`);
+  return group.name;
+}
 
 export async function seedTradingEstate(sim: AwsSimulator, options: EstateOptions = {}): Promise<void> {
   await seedAwsForPlan(examplePlan.spec, sim.url, options);

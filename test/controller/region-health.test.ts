@@ -1,9 +1,11 @@
 /** RegionHealth probes over the wire: HTTP to the region's ALB, TCP, and Aurora writer reachability. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningController, startController } from '../../controllers/controller.js';
+import { memberArn } from '../../controllers/failover/plan-view.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import type { RegionHealth } from '../../src/apis/index.js';
 import { waitFor } from '../aws/support.js';
+import { examplePlan } from './estate.js';
 import {
   GROUP,
   type KubeSide,
@@ -59,7 +61,7 @@ it('probes write signals with transition times; a region going down turns them u
           {
             name: 'aurora-writer',
             type: 'AuroraWriter',
-            auroraWriter: { clusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:trading-use1' },
+            auroraWriter: { clusterArn: memberArn(examplePlan.spec, 'us-east-1') },
             ...probe,
           },
         ],

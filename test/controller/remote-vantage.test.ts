@@ -18,7 +18,7 @@ import type { AwsSimulator } from '../../local/aws/index.js';
 import { writeKubeconfig } from '../../local/kube/index.js';
 import { waitFor } from '../aws/support.js';
 import { type RbacProxy, startRbacProxy } from '../unit/chart/rbac-proxy.js';
-import { writerOf } from './estate.js';
+import { clusterIdIn, writerOf } from './estate.js';
 import {
   healthName,
   healthRounds,
@@ -175,7 +175,7 @@ describe('a vantage outside the failed region', () => {
       30_000,
     );
     expect(done.status?.phase).toBe('Succeeded');
-    expect(await writerOf(sim)).toBe('trading-use2');
+    expect(await writerOf(sim)).toBe(clusterIdIn('us-east-2'));
 
     // The agent wrote its vantage's status, and asked for nothing but RegionHealth.
     const fromExternal = await rounds.readHealth(healthName('us-east-1', EXTERNAL));

@@ -24,7 +24,7 @@ import { FailoverPlanResource, FailoverResource } from '../../../src/apis/index.
 import { autoScalingClient, cloudWatchClient, waitFor } from '../../aws/support.js';
 import { describeResult } from '../../real/support/command.js';
 import { celRulesOf } from '../../real/support/crds.js';
-import { mutatingCalls, writerOf } from '../estate.js';
+import { clusterIdIn, groupIn, mutatingCalls, writerOf } from '../estate.js';
 import { HoldingProxy } from '../holding-proxy.js';
 import { KubeHoldingProxy, type KubeRequest } from '../kube-holding-proxy.js';
 import {
@@ -179,7 +179,7 @@ export function defineFailoverSafetySuite(target: KubeTargetName): void {
       if (boundary.untouched) {
         expect(mutatingCalls(sim)).toEqual([]);
         expect(planStatus?.lastExecution).toBeUndefined();
-        expect(await writerOf(sim)).toBe('trading-use1');
+        expect(await writerOf(sim)).toBe(clusterIdIn('us-east-1'));
         return;
       }
       const phase = boundary.cancels ? 'Cancelled' : 'Succeeded';
@@ -187,15 +187,15 @@ export function defineFailoverSafetySuite(target: KubeTargetName): void {
       const sent = (operation: string) => sim.journal.list({ operation, outcome: 'ok' }).length;
       if (boundary.cancels) {
         // The old primary still writes and serves: nothing about it drained, capacity back.
-        expect(await writerOf(sim)).toBe('trading-use1');
+        expect(await writerOf(sim)).toBe(clusterIdIn('us-east-1'));
         expect(sent('FailoverGlobalCluster') + sent('SwitchoverGlobalCluster')).toBe(0);
         await waitFor(async () => (await alarmsDrainingUse1(sim)).length === 0, 'us-east-1 to serve', 10_000);
-        expect(await desiredCapacity(sim, 'us-east-1', 'trading-api-use1')).toBe(
+        expect(await desiredCapacity(sim, 'us-east-1', groupIn('us-east-1'))).toBe(
           plan.spec.compute.standbyDesiredCapacity,
         );
         expect(planStatus?.currentRoles).toBeUndefined();
       } else {
-        expect(await writerOf(sim)).toBe('trading-use2');
+        expect(await writerOf(sim)).toBe(clusterIdIn('us-east-2'));
         expect(sent('FailoverGlobalCluster') + sent('SwitchoverGlobalCluster')).toBe(1);
         expect(planStatus?.currentRoles).toMatchObject({ primary: 'us-east-2', standby: 'us-east-1' });
       }
@@ -274,7 +274,7 @@ export function defineFailoverSafetySuite(target: KubeTargetName): void {
       );
       expect(done.status?.journal?.every((e) => e.state === 'Succeeded' || e.state === 'Skipped')).toBe(true);
       expect(sim.journal.list({ operation: 'SwitchoverGlobalCluster', outcome: 'ok' })).toHaveLength(1);
-      expect(await writerOf(sim)).toBe('trading-use2');
+      expect(await writerOf(sim)).toBe(clusterIdIn('us-east-2'));
       const finished = await patchStatus({ phase: 'Failed' });
       expect(finished.stderr).toContain(messageOf('oldSelf.phase in'));
     });
@@ -338,7 +338,7 @@ export function defineFailoverSafetySuite(target: KubeTargetName): void {
         20_000,
       );
       expect(sim.journal.list({ operation: 'FailoverGlobalCluster' })).toHaveLength(1);
-      expect(await writerOf(sim)).toBe('trading-use2');
+      expect(await writerOf(sim)).toBe(clusterIdIn('us-east-2'));
       expect(failover.status?.journal?.find((e) => e.name === 'promote')?.message).toMatch(
         /not sent again|already the writer|in progress/,
       );

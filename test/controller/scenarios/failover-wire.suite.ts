@@ -12,7 +12,7 @@ import type { AwsSimulator } from '../../../local/aws/index.js';
 import { waitFor } from '../../aws/support.js';
 import { describeResult } from '../../real/support/command.js';
 import { celRulesOf } from '../../real/support/crds.js';
-import { mutatingCalls, switchesOf, switchState, writerOf } from '../estate.js';
+import { clusterIdIn, mutatingCalls, switchesOf, switchState, writerOf } from '../estate.js';
 import { HoldingProxy } from '../holding-proxy.js';
 import {
   approvedAtApply,
@@ -204,7 +204,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       expect(conditionOf(failover, 'TargetRegionValid')?.status).toBe('True');
       expect(conditionOf(failover, 'Ready')?.status).toBe('True');
 
-      expect(await writerOf(sim)).toBe('trading-use2');
+      expect(await writerOf(sim)).toBe(clusterIdIn('us-east-2'));
       expect(
         sim.journal.list({ operation: 'SwitchoverGlobalCluster' }).map((e) => [e.region, e.outcome]),
       ).toEqual([['us-east-1', 'ok']]);
@@ -307,7 +307,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       expect(
         sim.journal.list({ operation: 'FailoverGlobalCluster' }).map((e) => [e.region, e.outcome]),
       ).toEqual([['us-east-2', 'ok']]);
-      expect(await writerOf(sim)).toBe('trading-use2');
+      expect(await writerOf(sim)).toBe(clusterIdIn('us-east-2'));
       // us-east-1 cannot be reached: its fence, in us-east-2, drains it until the gate keeper can
       // close its own gate; us-east-2's gate is open.
       expect(await switchState(sim, 'gate', 'us-east-2')).toBe('OK');
@@ -326,7 +326,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       });
       expect(sim.journal.list({ region: 'us-east-1', outcome: 'ok' })).toEqual([]);
       expect(sim.journal.list({ service: 'route53' })).toEqual([]);
-      expect(await writerOf(sim)).toBe('trading-use2');
+      expect(await writerOf(sim)).toBe(clusterIdIn('us-east-2'));
     });
 
     it('lag above the budget and no approval: AwaitingApproval, 0 mutating calls', async () => {
@@ -391,7 +391,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       ).toBe(true);
       expect(failover.status?.recoveryTimeSeconds).toBeUndefined();
       expect(mutatingCalls(sim)).toEqual([]);
-      expect(await writerOf(sim)).toBe('trading-use1');
+      expect(await writerOf(sim)).toBe(clusterIdIn('us-east-1'));
       expect((await getPlanStatus(side, ns))?.lastExecution).toBeUndefined();
 
       const base = controller?.httpUrl ?? '';
@@ -510,7 +510,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       expect(drill.spec.dryRun).toBe(true);
       expect(conditionOf(drill, 'Succeeded')?.reason).toBe('DryRunCompleted');
       expect(mutatingCalls(sim)).toEqual([]);
-      expect(await writerOf(sim)).toBe('trading-use1');
+      expect(await writerOf(sim)).toBe(clusterIdIn('us-east-1'));
     });
   });
 
@@ -602,7 +602,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
         });
         expect(sim.journal.list({ operation: 'FailoverGlobalCluster' })).toHaveLength(1);
         expect(sim.journal.list({ region: 'us-east-1' })).toEqual([]);
-        expect(await writerOf(sim)).toBe('trading-use2');
+        expect(await writerOf(sim)).toBe(clusterIdIn('us-east-2'));
       } finally {
         await proxy.close();
       }
