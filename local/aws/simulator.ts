@@ -10,6 +10,8 @@ import { Faults } from './core/faults.js';
 import { FrontDoor } from './core/front-door.js';
 import { Journal } from './core/journal.js';
 import { DEFAULT_REGIONS } from './core/regions.js';
+import { PolicyEnforcement } from './iam/enforcement.js';
+import type { Policy } from './iam/policy.js';
 import type { AuroraTimings } from './rds/global-failover.js';
 import { RdsService } from './rds/service.js';
 import { ROUTE53_VANTAGE } from './route53/health-monitor.js';
@@ -34,6 +36,8 @@ export interface AwsSimulatorOptions {
   metricPeriodMs?: number;
   /** Simulated time from launch to InService for Auto Scaling instances (default 60 s). */
   instanceLaunchMs?: number;
+  /** Enforce this identity policy on every signed request from the start (ADR 0012); `policy.set` later. */
+  enforcePolicy?: Policy;
 }
 
 export interface AwsSimulator {
@@ -50,6 +54,8 @@ export interface AwsSimulator {
   route53: Route53Service;
   cloudwatch: CloudWatchService;
   autoscaling: AutoScalingService;
+  /** Policy enforcement: off until a policy is set (`--enforce-policy`, or after seeding). */
+  policy: PolicyEnforcement;
   close(): Promise<void>;
 }
 
@@ -110,11 +116,19 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
 
   // Unsigned requests are anonymous S3 object reads (Route 53 checkers probing gate objects);
   // they belong to the bucket's region, so a region-down takes the gate object down with it.
-  const frontDoor = new FrontDoor(clock, faults, journal, (hostHeader, path) => {
-    const { bucket } = s3Address(hostHeader, path);
-    if (!bucket) return undefined;
-    return { service: s3, region: s3.regionOfBucket(bucket) ?? regionInHost(hostHeader) ?? 'us-east-1' };
-  });
+  const policy = new PolicyEnforcement();
+  if (options.enforcePolicy) policy.set(options.enforcePolicy);
+  const frontDoor = new FrontDoor(
+    clock,
+    faults,
+    journal,
+    (hostHeader, path) => {
+      const { bucket } = s3Address(hostHeader, path);
+      if (!bucket) return undefined;
+      return { service: s3, region: s3.regionOfBucket(bucket) ?? regionInHost(hostHeader) ?? 'us-east-1' };
+    },
+    policy,
+  );
   for (const service of [rds, s3, route53, cloudwatch, autoscaling]) frontDoor.register(service);
 
   const admin = new AdminApi(clock, faults, journal, {
@@ -151,6 +165,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     route53,
     cloudwatch,
     autoscaling,
+    policy,
     async close() {
       clock.stop();
       route53.monitor.stopAll();

@@ -1,17 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
-import { type AwsSimulator, startAwsSimulator } from '../../local/aws/index.js';
+import { type AwsSimulator, type Policy, parsePolicy, startAwsSimulator } from '../../local/aws/index.js';
 import { type FailoverPlan, FailoverPlanResource } from '../apis/failover-plan.js';
 import type { Command, CommandIo } from './io.js';
 import { seedAwsForPlan } from './seed-aws.js';
 
 const USAGE =
-  'switchyard aws [--port <p>] [--host <h>] [--time-scale <real-ms-per-sim-ms>] [--regions r1,r2] [--seed <failover-plan.yaml>]';
+  'switchyard aws [--port <p>] [--host <h>] [--time-scale <real-ms-per-sim-ms>] [--regions r1,r2] [--seed <failover-plan.yaml>] [--enforce-policy <policy.json>]';
 
 /** Starts the simulator from CLI arguments; exported so tests can start and stop it in-process. */
 export async function startFromArgs(args: string[], io: CommandIo): Promise<AwsSimulator | number> {
-  let values: { port?: string; host?: string; 'time-scale'?: string; regions?: string; seed?: string };
+  let values: {
+    port?: string;
+    host?: string;
+    'time-scale'?: string;
+    regions?: string;
+    seed?: string;
+    'enforce-policy'?: string;
+  };
   try {
     ({ values } = parseArgs({
       args,
@@ -21,6 +28,7 @@ export async function startFromArgs(args: string[], io: CommandIo): Promise<AwsS
         'time-scale': { type: 'string' },
         regions: { type: 'string' },
         seed: { type: 'string' },
+        'enforce-policy': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -53,6 +61,18 @@ export async function startFromArgs(args: string[], io: CommandIo): Promise<AwsS
       return 1;
     }
   }
+  let policy: Policy | undefined;
+  const policyFile = values['enforce-policy'];
+  if (policyFile !== undefined) {
+    try {
+      policy = parsePolicy(readFileSync(policyFile, 'utf8'));
+    } catch (error) {
+      io.stderr.write(
+        `switchyard aws: --enforce-policy ${policyFile}: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      return 1;
+    }
+  }
   const sim = await startAwsSimulator({
     port,
     timeScale,
@@ -63,6 +83,13 @@ export async function startFromArgs(args: string[], io: CommandIo): Promise<AwsS
     await seedAwsForPlan(plan.spec, sim.url);
     io.stdout.write(
       `seeded what FailoverPlan ${plan.metadata.name} points at: global cluster ${plan.spec.database.globalClusterIdentifier}, gate alarms, Auto Scaling groups\n`,
+    );
+  }
+  // After the seed: the seed stands for what the estate's own identity (Crossplane) creates.
+  if (policy) {
+    sim.policy.set(policy);
+    io.stdout.write(
+      `enforcing ${policyFile} (${policy.statements.length} Allow statements): anything else is AccessDenied\n`,
     );
   }
   const albs = sim.albs.map((alb) => `${alb.region}=${alb.url}`).join(' ');

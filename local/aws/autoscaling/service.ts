@@ -1,7 +1,7 @@
 import type { SimClock } from '../core/clock.js';
 import { AwsError } from '../core/errors.js';
 import { ACCOUNT_ID } from '../core/regions.js';
-import type { ServiceReply, ServiceRequest, SimService } from '../core/request.js';
+import type { RequestAuthorization, ServiceReply, ServiceRequest, SimService } from '../core/request.js';
 import { fields, items, type Xml } from '../core/xml.js';
 import { QueryParams, queryError, queryReply } from '../protocols/query.js';
 import { type Group, Groups } from './groups.js';
@@ -57,6 +57,19 @@ export class AutoScalingService implements SimService {
 
   renderError(error: AwsError, request: ServiceRequest): ServiceReply {
     return queryError(error, NAMESPACE, request.requestId);
+  }
+
+  /**
+   * A request naming one group acts on its ARN (AWS-generated id; a group that does not exist gets
+   * a placeholder id). Describe calls have no resource-level permissions: `*`.
+   */
+  authorization(request: ServiceRequest, operation: string): RequestAuthorization {
+    const name = QueryParams.fromBody(request.body, request.query).string('AutoScalingGroupName');
+    if (name === undefined || operation.startsWith('Describe')) return { resources: ['*'] };
+    const arn =
+      this.groups.in(request.region).get(name)?.arn ??
+      `arn:aws:autoscaling:${request.region}:${ACCOUNT_ID}:autoScalingGroup:00000000-0000-0000-0000-000000000000:autoScalingGroupName/${name}`;
+    return { resources: [arn] };
   }
 
   async handle(request: ServiceRequest, operation: string): Promise<ServiceReply> {

@@ -1,7 +1,7 @@
 import type { SimClock } from '../core/clock.js';
 import { AwsError, invalidParameterValue } from '../core/errors.js';
 import { ACCOUNT_ID } from '../core/regions.js';
-import type { ServiceReply, ServiceRequest, SimService } from '../core/request.js';
+import type { RequestAuthorization, ServiceReply, ServiceRequest, SimService } from '../core/request.js';
 import { jsonError, jsonReply, targetOperation } from '../protocols/json.js';
 import { type AlarmState, COMPARISON_OPERATORS, evaluate, type MetricAlarm } from './alarms.js';
 import { type Dimension, dimensionsKey, MetricStore, statistic } from './metrics.js';
@@ -139,6 +139,34 @@ export class CloudWatchService implements SimService {
 
   renderError(error: AwsError, request: ServiceRequest): ServiceReply {
     return jsonError(error, request.requestId, SHAPE_NAMESPACE, SHAPES);
+  }
+
+  /**
+   * Alarm operations act on the named alarms' ARNs (all alarms of the region when none is named);
+   * metric operations have no resource-level permissions, and PutMetricData carries the
+   * `cloudwatch:namespace` condition key.
+   */
+  authorization(request: ServiceRequest, operation: string): RequestAuthorization {
+    let body: Json = {};
+    try {
+      const parsed: unknown = JSON.parse(request.body.toString('utf8') || '{}');
+      if (parsed && typeof parsed === 'object') body = parsed as Json;
+    } catch {
+      // Unreadable bodies are refused by handle() once authorized against `*`.
+    }
+    const alarmArn = (name: string) => `arn:aws:cloudwatch:${request.region}:${ACCOUNT_ID}:alarm:${name}`;
+    const names = Array.isArray(body.AlarmNames)
+      ? body.AlarmNames.filter((n): n is string => typeof n === 'string')
+      : typeof body.AlarmName === 'string'
+        ? [body.AlarmName]
+        : undefined;
+    if (operation === 'DescribeAlarms' || operation === 'PutMetricAlarm' || operation === 'DeleteAlarms') {
+      return { resources: names?.length ? names.map(alarmArn) : [alarmArn('*')] };
+    }
+    if (operation === 'PutMetricData' && typeof body.Namespace === 'string') {
+      return { resources: ['*'], conditions: { 'cloudwatch:namespace': body.Namespace } };
+    }
+    return { resources: ['*'] };
   }
 
   async handle(request: ServiceRequest, operation: string): Promise<ServiceReply> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { PolicyEnforcement } from '../iam/enforcement.js';
 import type { SimClock } from './clock.js';
 import { AwsError, serviceUnavailable, throttling } from './errors.js';
 import type { Faults } from './faults.js';
@@ -34,6 +35,7 @@ export class FrontDoor {
     private readonly faults: Faults,
     private readonly journal: Journal,
     private readonly anonymous: AnonymousRouter,
+    private readonly enforcement?: PolicyEnforcement,
   ) {
     faults.onChange(() => {
       for (const [socket, region] of this.held) {
@@ -99,6 +101,8 @@ export class FrontDoor {
 
     let reply: ServiceReply;
     try {
+      // IAM decides before the service sees the request (ADR 0012; off unless a policy is set).
+      this.enforcement?.check(service, request, operation, scope?.accessKeyId ?? '');
       await this.clock.sleep(this.faults.latencyOf(service.signingName));
       if (!service.isDataPlane?.(operation) && this.faults.isControlPlaneDown(service.signingName)) {
         throw serviceUnavailable(service.signingName);

@@ -43,6 +43,12 @@ export interface ServiceReply {
   body?: string | Buffer;
 }
 
+/** What a request touches in IAM terms: its resources (ARNs, or `*`) and its condition keys. */
+export interface RequestAuthorization {
+  resources: string[];
+  conditions?: Record<string, string>;
+}
+
 /** A simulated AWS service behind the shared endpoint. */
 export interface SimService {
   /** Signing name in the credential scope (rds, s3, route53, monitoring, autoscaling). */
@@ -55,6 +61,11 @@ export interface SimService {
   isGlobal?(operation: string): boolean;
   /** The service's own throttling error (S3 answers SlowDown, the others Throttling). */
   throttlingError?(): AwsError;
+  /**
+   * The resources (ARNs) a request touches and its condition keys, for policy enforcement
+   * (local/aws/iam); a service without it is checked against resource `*`.
+   */
+  authorization?(request: ServiceRequest, operation: string): RequestAuthorization;
   handle(request: ServiceRequest, operation: string): Promise<ServiceReply>;
   renderError(error: AwsError, request: ServiceRequest): ServiceReply;
 }

@@ -1,9 +1,10 @@
 import type { SimClock } from '../core/clock.js';
 import { AwsError } from '../core/errors.js';
 import type { Faults } from '../core/faults.js';
-import type { ServiceReply, ServiceRequest, SimService } from '../core/request.js';
+import type { RequestAuthorization, ServiceReply, ServiceRequest, SimService } from '../core/request.js';
 import { QueryParams, queryError, queryReply } from '../protocols/query.js';
 import { type AuroraTimings, DEFAULT_AURORA_TIMINGS, GlobalFailoverEngine } from './global-failover.js';
+import { clusterArn, globalClusterArn } from './model.js';
 import { rdsOperations } from './operations.js';
 import { RdsStore } from './store.js';
 
@@ -28,6 +29,24 @@ export class RdsService implements SimService {
 
   operationOf(request: ServiceRequest): string {
     return QueryParams.fromBody(request.body, request.query).string('Action') ?? 'Unknown';
+  }
+
+  /** The global cluster and DB clusters a request names, as ARNs (identifiers resolve in the called region). */
+  authorization(request: ServiceRequest, operation: string): RequestAuthorization {
+    const params = QueryParams.fromBody(request.body, request.query);
+    const global = params.string('GlobalClusterIdentifier');
+    const cluster = params.string(
+      operation === 'FailoverGlobalCluster' || operation === 'SwitchoverGlobalCluster'
+        ? 'TargetDbClusterIdentifier'
+        : 'DBClusterIdentifier',
+    );
+    const resources = [
+      ...(global === undefined ? [] : [global.startsWith('arn:') ? global : globalClusterArn(global)]),
+      ...(cluster === undefined
+        ? []
+        : [cluster.startsWith('arn:') ? cluster : clusterArn(request.region, cluster)]),
+    ];
+    return { resources: resources.length > 0 ? resources : ['*'] };
   }
 
   async handle(request: ServiceRequest, operation: string): Promise<ServiceReply> {

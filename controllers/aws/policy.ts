@@ -1,0 +1,120 @@
+/**
+ * The controller's IAM policy document, built from the one list of actions (permissions.ts) and
+ * the ARNs of what one plan names. The estate's ControllerAccess composition calls it with P&T
+ * placeholders for the ARNs, the tests with a FailoverPlan's resources; either way the statements
+ * are the same: one per action, on exactly the resources of its kinds.
+ */
+import type { FailoverPlanSpec } from '../../src/apis/index.js';
+import { switchOf } from '../failover/plan-view.js';
+import { AWS_PERMISSIONS, type AwsPermission, type ResourceKind } from './permissions.js';
+
+/** The ARNs behind each resource kind, and the namespace the switch metrics are published in. */
+export interface ControllerResources {
+  globalCluster: readonly string[];
+  memberClusters: readonly string[];
+  switchAlarms: readonly string[];
+  probeAlarms: readonly string[];
+  autoScalingGroups: readonly string[];
+  switchMetricNamespace: string;
+}
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string;
+  Resource: string | string[];
+  Condition?: { StringEquals: Record<string, string> };
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+const ARNS_OF: Record<
+  Exclude<ResourceKind, 'any'>,
+  keyof Omit<ControllerResources, 'switchMetricNamespace'>
+> = {
+  'global-cluster': 'globalCluster',
+  'member-clusters': 'memberClusters',
+  'switch-alarms': 'switchAlarms',
+  'probe-alarms': 'probeAlarms',
+  'auto-scaling-groups': 'autoScalingGroups',
+};
+
+/** `rds:DescribeGlobalClusters` → `RdsDescribeGlobalClusters` (a Sid is alphanumeric). */
+export const statementId = (action: string) =>
+  action
+    .split(':')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+function statement(permission: AwsPermission, resources: ControllerResources): PolicyStatement {
+  const arns = permission.resources.includes('any')
+    ? ['*']
+    : [...new Set(permission.resources.flatMap((kind) => (kind === 'any' ? [] : resources[ARNS_OF[kind]])))];
+  return {
+    Sid: statementId(permission.action),
+    Effect: 'Allow',
+    Action: permission.action,
+    Resource: arns.length === 1 ? (arns[0] ?? '*') : arns,
+    ...(permission.condition
+      ? { Condition: { StringEquals: { [permission.condition.key]: resources.switchMetricNamespace } } }
+      : {}),
+  };
+}
+
+export function controllerPolicy(
+  resources: ControllerResources,
+  permissions: readonly AwsPermission[] = AWS_PERMISSIONS,
+): PolicyDocument {
+  return { Version: '2012-10-17', Statement: permissions.map((p) => statement(p, resources)) };
+}
+
+/** ARN shapes of the kinds the controller touches (IAM Service Authorization Reference). */
+export const arns = {
+  globalCluster: (account: string, id: string) => `arn:aws:rds::${account}:global-cluster:${id}`,
+  cluster: (region: string, account: string, id: string) => `arn:aws:rds:${region}:${account}:cluster:${id}`,
+  /** The group's UUID is AWS-generated, so the policy names the group by name with a wildcard id. */
+  autoScalingGroup: (region: string, account: string, name: string) =>
+    `arn:aws:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/${name}`,
+  alarm: (region: string, account: string, name: string) =>
+    `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`,
+};
+
+/** The account of an ARN (`arn:aws:rds:us-east-1:123456789012:cluster:x` → `123456789012`). */
+const accountOf = (arn: string) => arn.split(':')[4] ?? '';
+
+/**
+ * The resources of a FailoverPlan: its global cluster and member clusters, both regions' gate and
+ * fence alarms where they live, its Auto Scaling groups, plus the alarms its RegionHealth probes
+ * read (not part of the plan, so given). The account is the member clusters' one.
+ */
+export function planResources(
+  plan: FailoverPlanSpec,
+  extra: { probeAlarms: ReadonlyArray<{ region: string; alarmName: string }>; switchMetricNamespace: string },
+): ControllerResources {
+  const accounts = [...new Set(plan.database.members.map((m) => accountOf(m.clusterArn)))];
+  const [account] = accounts;
+  if (accounts.length !== 1 || !account || !/^[0-9]{12}$/.test(account)) {
+    throw new Error(
+      `spec.database.members: the member cluster ARNs must name one 12-digit account, got ${accounts.join(', ')}`,
+    );
+  }
+  const regions = [plan.regions.primary, plan.regions.standby];
+  return {
+    globalCluster: [arns.globalCluster(account, plan.database.globalClusterIdentifier)],
+    memberClusters: plan.database.members.map((m) => m.clusterArn),
+    switchAlarms: regions.flatMap((region) =>
+      (['gate', 'fence'] as const).map((kind) => {
+        const where = switchOf(plan, kind, region);
+        return arns.alarm(where.alarmRegion, account, where.alarmName);
+      }),
+    ),
+    probeAlarms: extra.probeAlarms.map((a) => arns.alarm(a.region, account, a.alarmName)),
+    autoScalingGroups: plan.compute.autoScalingGroups.map((g) =>
+      arns.autoScalingGroup(g.region, account, g.name),
+    ),
+    switchMetricNamespace: extra.switchMetricNamespace,
+  };
+}
