@@ -4,8 +4,10 @@
  * failureThreshold 1, so every probe round reaches the trigger as it is, and bounded waits counted
  * in observed rounds (never wall-clock sleeps), so a slow machine only makes a wait longer.
  */
+import { memberArn } from '../../controllers/failover/plan-view.js';
 import type { Failover, RegionHealth } from '../../src/apis/index.js';
 import { waitFor } from '../aws/support.js';
+import { examplePlan } from './estate.js';
 import { GROUP, getPlanStatus, type KubeSide, VERSION } from './platform.js';
 
 export const INTERVAL_MS = 250;
@@ -36,9 +38,7 @@ export function regionHealthManifest(namespace: string, region: string, vantage:
         {
           name: 'aurora-writer',
           type: 'AuroraWriter',
-          auroraWriter: {
-            clusterArn: `arn:aws:rds:${region}:123456789012:cluster:trading-${shortRegion(region)}`,
-          },
+          auroraWriter: { clusterArn: memberArn(examplePlan.spec, region) },
           ...probe,
         },
       ],
