@@ -2,6 +2,7 @@
 import { alertingApi } from './alerting/index.js';
 import type { EstateApi } from './api.js';
 import { computeApi } from './compute/index.js';
+import { controllerAccessApi } from './controller-access/index.js';
 import { databaseApi } from './database/index.js';
 import { networkApi } from './network/index.js';
 import { peeringApi } from './peering/index.js';
@@ -21,5 +22,6 @@ export const estateApis: EstateApi[] = [
   storageApi,
   alertingApi,
   trafficApi,
+  controllerAccessApi,
   tradingPlatformApi,
 ];

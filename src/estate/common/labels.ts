@@ -11,6 +11,8 @@ export const NAT_LABEL = `${ESTATE_GROUP}/nat`;
 export const INSTANCES_LABEL = `${ESTATE_GROUP}/instances`;
 /** Zone count of one region of the pair (Peering routes through each zone's route table). */
 export const regionZonesLabel = (region: string) => `${ZONES_LABEL}-${region}`;
+/** ControllerAccess variant: how the controller's pods assume its role (pod-identity | irsa). */
+export const TRUST_LABEL = `${ESTATE_GROUP}/trust`;
 /** Alerting variant: with or without a topic subscription. */
 export const NOTIFY_LABEL = `${ESTATE_GROUP}/notify`;
 

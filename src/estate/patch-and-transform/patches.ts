@@ -60,3 +60,24 @@ export function combineFromComposite(
 export function patchSet(name: string): PatchSetPatch {
   return { type: 'PatchSet', patchSetName: name };
 }
+
+/**
+ * A text with `{{name}}` markers (a JSON document built in TypeScript) as one string Combine: each
+ * marker becomes a `%s` filled from the XR field `fields[name]`, in order; a literal `%` is escaped.
+ */
+export function combineTemplate(
+  text: string,
+  fields: Record<string, string>,
+  to: string,
+  opts: Options = {},
+): CombineFromCompositePatch {
+  const variables: string[] = [];
+  const fmt = text.replaceAll('%', '%%').replace(/\{\{([\w-]+)\}\}/g, (_, name: string) => {
+    const path = fields[name];
+    if (path === undefined) throw new Error(`combineTemplate: no XR field for {{${name}}}`);
+    variables.push(path);
+    return '%s';
+  });
+  if (fmt.includes('{{')) throw new Error(`combineTemplate: a marker is not {{name}}: ${fmt}`);
+  return combineFromComposite(variables, fmt, to, opts);
+}

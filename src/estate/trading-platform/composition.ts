@@ -8,12 +8,13 @@
 
 import { NOTIFY_VARIANT } from '../alerting/composition.js';
 import { compositionName } from '../api.js';
-import { NAT_LABEL, NOTIFY_LABEL, regionZonesLabel, ZONES_LABEL } from '../common/labels.js';
+import { NAT_LABEL, NOTIFY_LABEL, regionZonesLabel, TRUST_LABEL, ZONES_LABEL } from '../common/labels.js';
 import { appNameFormat, clusterIdentifierFormat } from '../common/names.js';
 import { ESTATE_API_VERSION, ESTATE_GROUP, PLATFORM_LABEL, REGION_PAIR } from '../common/parameters.js';
+import { TRUST_VARIANT } from '../controller-access/composition.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, patchSet, toComposite } from '../patch-and-transform/patches.js';
-import { convertTo, format, mapValues } from '../patch-and-transform/transforms.js';
+import { convertTo, format, mapValues, regexp } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate, DirectPatch, PatchSet } from '../patch-and-transform/types.js';
 
 const XR_COMMON = 'composed-xr-common';
@@ -141,6 +142,27 @@ function pairLevel(): ComposedTemplate[] {
       fromComposite('spec.region'),
       toComposite('status.buckets', 'status.storage.buckets'),
       toComposite('status.replicationRoleArn', 'status.storage.replicationRoleArn'),
+    ]),
+    composedXr('controller-access', 'ControllerAccess', {}, [
+      fromComposite('spec.region'),
+      fromComposite('spec.globalClusterIdentifier'),
+      // The platform's account: the one its certificates are in (as the derived plan reads it, src/plan).
+      fromComposite('spec.certificateArns.us-east-1', 'spec.accountId', {
+        transforms: [regexp('^arn:aws:acm:[^:]+:([0-9]{12}):', 1)],
+      }),
+      fromComposite('spec.controller.trust', 'spec.trust'),
+      fromComposite('spec.controller.oidcProviders', 'spec.oidcProviders'),
+      fromComposite('spec.controller.serviceAccount', 'spec.serviceAccount'),
+      // Pick the ControllerAccess variant of the trust.
+      fromComposite(
+        'spec.controller.trust',
+        `spec.crossplane.compositionSelector.matchLabels[${TRUST_LABEL}]`,
+        {
+          transforms: [mapValues(TRUST_VARIANT)],
+        },
+      ),
+      toComposite('status.roleArns', 'status.controllerAccess.roleArns'),
+      toComposite('status.policyArn', 'status.controllerAccess.policyArn'),
     ]),
     composedXr('traffic', 'TrafficRouting', {}, [
       fromComposite('spec.region'),

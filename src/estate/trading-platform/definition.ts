@@ -6,6 +6,11 @@ import { alertingStatus, notifyFields, notifyRules } from '../alerting/definitio
 import { estateDefinition } from '../api.js';
 import { commonSpecFields, commonSpecRules, ownerRegion } from '../common/parameters.js';
 import { certificateArn, computeStatus } from '../compute/definition.js';
+import {
+  controllerAccessStatus,
+  controllerTrustFields,
+  controllerTrustRules,
+} from '../controller-access/definition.js';
 import { databaseStatus, instanceClassRule } from '../database/definition.js';
 import { cidr16Rule, disjointRegionsRule, networkStatus, zoneCountRule } from '../network/definition.js';
 import { peeringStatus } from '../peering/definition.js';
@@ -57,6 +62,14 @@ export const tradingPlatformSpec = withRules(
     alerting: withRules(z.strictObject(notifyFields), notifyRules)
       .default({ notify: 'None' })
       .describe('Who each region’s alert topic notifies.'),
+    controller: withRules(z.strictObject(controllerTrustFields), controllerTrustRules)
+      .default({
+        trust: 'PodIdentity',
+        serviceAccount: { namespace: 'switchyard-system', name: 'switchyard-controller' },
+      })
+      .describe(
+        'How each region’s failover controller assumes its IAM role (ControllerAccess); its account is the one of certificateArns.',
+      ),
   }),
   [...commonSpecRules, instanceClassRule()],
 );
@@ -73,6 +86,7 @@ export const tradingPlatformStatus = z.strictObject({
   sessions: sessionsStatus.optional(),
   storage: storageStatus.optional(),
   alerting: perRegion(alertingStatus).optional(),
+  controllerAccess: controllerAccessStatus.optional(),
 });
 
 export const tradingPlatformDefinition = estateDefinition({

@@ -161,6 +161,67 @@ const cases: BadCase[] = [
     message: /Required value/,
     zodMessage: /required: the ARN of an ACM certificate in us-east-2/,
   },
+  {
+    name: 'an OIDC provider ARN where the provider’s name belongs',
+    example: 'controller-access-irsa.yaml',
+    spec: {
+      oidcProviders: {
+        'us-east-1':
+          'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9',
+        'us-east-2': 'oidc.eks.us-east-2.amazonaws.com/id/9F8E7D6C5B4A39281706F5E4D3C2B1A0',
+      },
+    },
+    path: 'spec.oidcProviders.us-east-1',
+    message: /must be the IAM OIDC provider of the us-east-1 EKS cluster/,
+  },
+  {
+    name: 'the other region’s OIDC provider',
+    example: 'controller-access-irsa.yaml',
+    spec: {
+      oidcProviders: {
+        'us-east-1': 'oidc.eks.us-east-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9',
+        'us-east-2': 'oidc.eks.us-east-1.amazonaws.com/id/9F8E7D6C5B4A39281706F5E4D3C2B1A0',
+      },
+    },
+    path: 'spec.oidcProviders.us-east-2',
+    message: /must be the IAM OIDC provider of the us-east-2 EKS cluster/,
+  },
+  {
+    name: 'IRSA without OIDC providers',
+    example: 'controller-access.yaml',
+    spec: { trust: 'IRSA' },
+    path: 'spec.oidcProviders',
+    message: /oidcProviders is required when trust is IRSA/,
+  },
+  {
+    name: 'an account id that is not 12 digits',
+    example: 'controller-access.yaml',
+    spec: { accountId: '12345' },
+    path: 'spec.accountId',
+    message: /12-digit AWS account id/,
+  },
+  {
+    name: 'a platform id too long for the role name',
+    example: 'controller-access.yaml',
+    spec: { platformId: 'a-very-long-platform-identifier-x' },
+    path: 'spec.platformId',
+    message: /role name <platformId>-switchyard-controller-<region> is limited to 64/,
+  },
+  {
+    name: 'a TradingPlatform with a malformed controller OIDC provider',
+    example: 'trading-platform.yaml',
+    spec: {
+      controller: {
+        trust: 'IRSA',
+        oidcProviders: {
+          'us-east-1': 'https://oidc.eks.us-east-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9',
+          'us-east-2': 'oidc.eks.us-east-2.amazonaws.com/id/9F8E7D6C5B4A39281706F5E4D3C2B1A0',
+        },
+      },
+    },
+    path: 'spec.controller.oidcProviders.us-east-1',
+    message: /must be the IAM OIDC provider of the us-east-1 EKS cluster/,
+  },
 ];
 
 describe('bad estate input', () => {
@@ -192,6 +253,8 @@ describe('bad estate input', () => {
       'compute-us-east-1.yaml',
       'compute-us-east-2.yaml',
       'trading-platform.yaml',
+      'controller-access.yaml',
+      'controller-access-irsa.yaml',
     ])
       expect(validateObject(catalog, example(file))).toEqual([]);
   });
