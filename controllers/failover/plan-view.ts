@@ -12,7 +12,7 @@ export function memberArn(plan: FailoverPlanSpec, region: string): string {
   return member.clusterArn;
 }
 
-/** `arn:aws:rds:us-east-2:123456789012:cluster:trading-use2` → `trading-use2`. */
+/** `arn:aws:rds:us-east-2:123456789012:cluster:trading-global-us-east-2` → `trading-global-us-east-2`. */
 export function clusterIdOf(arn: string): string {
   return arn.slice(arn.lastIndexOf(':') + 1);
 }

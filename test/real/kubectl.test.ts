@@ -45,29 +45,39 @@ const platform = startedForFile(
 );
 showLogsOnFailure(() => [platform.peek()?.server.process]);
 
-/** The message of the CRD's allowDataLoss rule, read from the generated CRD (its wording may change). */
-function allowDataLossRuleMessage(): string {
+/**
+ * The message of the Failover CRD rule on `fieldPath` whose CEL text contains `ruleText`, read
+ * from the generated CRD (its wording may change).
+ */
+function failoverRuleMessage(fieldPath: string, ruleText: string): string {
   const crd = readCrds(join(repoRoot, 'charts/switchyard/crds')).find(
     ({ crd }) => crd.spec.names.kind === 'Failover',
   );
-  const message = findRuleMessage(crd?.crd, '.allowDataLoss');
-  if (!message) throw new Error('Failover CRD has no rule with fieldPath .allowDataLoss');
+  const message = findRuleMessage(crd?.crd, fieldPath, ruleText);
+  if (!message) throw new Error(`Failover CRD has no rule on ${fieldPath} containing ${ruleText}`);
   return message;
 }
 
-function findRuleMessage(node: unknown, fieldPath: string): string | undefined {
+function findRuleMessage(node: unknown, fieldPath: string, ruleText: string): string | undefined {
   if (Array.isArray(node)) {
     for (const item of node) {
-      const found = findRuleMessage(item, fieldPath);
+      const found = findRuleMessage(item, fieldPath, ruleText);
       if (found) return found;
     }
     return undefined;
   }
   if (typeof node !== 'object' || node === null) return undefined;
   const record = node as Record<string, unknown>;
-  if (record.fieldPath === fieldPath && typeof record.message === 'string') return record.message;
+  if (
+    record.fieldPath === fieldPath &&
+    typeof record.rule === 'string' &&
+    record.rule.includes(ruleText) &&
+    typeof record.message === 'string'
+  ) {
+    return record.message;
+  }
   for (const value of Object.values(record)) {
-    const found = findRuleMessage(value, fieldPath);
+    const found = findRuleMessage(value, fieldPath, ruleText);
     if (found) return found;
   }
   return undefined;
@@ -108,14 +118,26 @@ describe('kubectl against the real apiserver', () => {
   });
 
   it('refuses a CEL rule violation with the rule message from the server', async () => {
-    // allowDataLoss only makes sense for an unplanned Failover (CRD rule on spec).
-    const bad = readFileSync(failoverFile, 'utf8')
+    // allowDataLoss belongs to an unplanned Failover only; a Switchover never loses data.
+    const lossySwitchover = readFileSync(failoverFile, 'utf8')
       .replace(`name: ${failover.metadata.name}`, 'name: lossy-switchover')
       .replace('  type: Switchover', '  type: Switchover\n  allowDataLoss: true');
-    const result = await k().run(['apply', '-f', '-'], { stdin: bad });
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('spec.allowDataLoss');
-    expect(result.stderr).toContain(allowDataLossRuleMessage());
+    const refusedSwitchover = await k().run(['apply', '-f', '-'], { stdin: lossySwitchover });
+    expect(refusedSwitchover.code).not.toBe(0);
+    expect(refusedSwitchover.stderr).toContain('spec.allowDataLoss');
+    expect(refusedSwitchover.stderr).toContain(failoverRuleMessage('.allowDataLoss', '!self.allowDataLoss'));
+  });
+
+  it('refuses a type Failover without consent to data loss (CEL rule on spec)', async () => {
+    const unconsented = readFileSync(failoverFile, 'utf8')
+      .replace(`name: ${failover.metadata.name}`, 'name: unconsented-failover')
+      .replace('  type: Switchover', '  type: Failover');
+    const refused = await k().run(['apply', '-f', '-'], { stdin: unconsented });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('spec.allowDataLoss');
+    expect(refused.stderr).toContain(failoverRuleMessage('.allowDataLoss', "self.type != 'Failover'"));
+    const listed = await ok(['get', 'failovers', '-n', namespace, '-o', 'name']);
+    expect(listed).not.toContain('unconsented-failover');
   });
 
   it('gets both objects by name and by kind', async () => {
@@ -168,6 +190,12 @@ describe('kubectl against the real apiserver', () => {
     const status = {
       status: {
         phase: 'Succeeded',
+        // The CRD refuses Succeeded unless every journal step Succeeded or was Skipped.
+        journal: [
+          { name: 'preflight', state: 'Succeeded' },
+          { name: 'switchover', state: 'Succeeded' },
+          { name: 'verify', state: 'Succeeded' },
+        ],
         conditions: [
           {
             type: 'Succeeded',

@@ -35,7 +35,6 @@ import {
   type KubeSide,
   type KubeTargetName,
   repoRoot,
-  startKubeSide,
   startSeededSimulator,
   testControllerOptions,
   waitForFailover,

@@ -25,7 +25,6 @@ import {
   type KubeTargetName,
   repoRoot,
   reportRegionDown,
-  startKubeSide,
   startSeededSimulator,
   testControllerOptions,
   waitForFailover,
