@@ -589,6 +589,8 @@ export function normalize(value: unknown, target: KubeTarget, key = ''): unknown
   for (const [field, child] of Object.entries(value)) {
     if (field === 'uid' || field === 'resourceVersion') result[field] = child === '' ? '' : `<${field}>`;
     else if (TIME_FIELDS.has(field) && typeof child === 'string') result[field] = '<time>';
+    else if (field === 'managedFields' && Array.isArray(child))
+      result[field] = orderedWithoutTime(normalize(child, target, field) as unknown[]);
     else if (field === 'continue' && typeof child === 'string' && child !== '') result[field] = '<continue>';
     else if (field === 'manager' && child === target.serverManager) result[field] = '<server>';
     else if (field === 'name' && typeof child === 'string' && /^gen-[a-z0-9]{5}$/.test(child))
@@ -596,6 +598,24 @@ export function normalize(value: unknown, target: KubeTarget, key = ''): unknown
     else result[field] = normalize(child, target, field);
   }
   return result;
+}
+
+/**
+ * Both servers order managedFields by operation, time (whole seconds), manager, apiVersion and
+ * subresource. Times are masked, so two writes that straddle a second boundary on one server and
+ * not the other would differ in order alone: compare the entries ordered by the other keys.
+ */
+function orderedWithoutTime(entries: unknown[]): unknown[] {
+  const key = (entry: unknown) => {
+    const {
+      operation = '',
+      manager = '',
+      apiVersion = '',
+      subresource = '',
+    } = entry as Record<string, string | undefined>;
+    return [operation, manager, apiVersion, subresource].join('\u0000');
+  };
+  return [...entries].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 export function sameOutcome(a: Outcome[], b: Outcome[]): boolean {
