@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { App } from 'cdk8s';
-import { addGeneratedCharts, findStaleFiles, renderGeneratedFiles } from '../generate/generated-files.js';
+import { REMOTE_RBAC_FILE } from '../chart/remote.js';
+import {
+  addGeneratedCharts,
+  CRD_DIR,
+  findStaleFiles,
+  renderGeneratedFiles,
+} from '../generate/generated-files.js';
 import { yamlFilesUnder } from '../schema/catalog.js';
 import { projectRoot } from '../schema/paths.js';
 import { type EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform.js';
@@ -12,8 +18,11 @@ import { formatProblem, validateInputs } from './validate.js';
 const USAGE =
   'switchyard start [--once] [--state-dir <dir>] [--kube-port <p>] [--aws-port <p>] [--time-scale <f>]';
 
-/** Folders of manifests the project emits or ships; each is validated before anything starts. */
-const MANIFEST_DIRS = ['examples', 'compositions'];
+/**
+ * Folders of manifests the project emits or ships; each is validated before anything starts. The
+ * chart's templates are Helm templates, not manifests: test/unit/chart validates what they render.
+ */
+const MANIFEST_DIRS = ['examples', 'compositions', CRD_DIR, dirname(REMOTE_RBAC_FILE)];
 
 interface StartOptions {
   once: boolean;

@@ -9,6 +9,8 @@ import type { OpenApiSchema } from './openapi.js';
  *
  * - `nullable: true` → null is an allowed type (and enum value);
  * - `x-kubernetes-int-or-string` → integer or string (its anyOf only restates that);
+ * - `format: quantity` (a built-in kind's resource.Quantity, builtin-schemas.ts) → a number, or a
+ *   string in Kubernetes' quantity syntax;
  * - objects with `properties` (or nothing) are CLOSED unless `x-kubernetes-preserve-unknown-fields`:
  *   the apiserver would prune unknown fields silently, Switchyard refuses them;
  * - `x-kubernetes-embedded-resource` → apiVersion/kind required, metadata allowed;
@@ -19,8 +21,12 @@ import type { OpenApiSchema } from './openapi.js';
 
 export type JsonSchema = { [keyword: string]: unknown };
 
+/** The format builtin-schemas.ts gives resource.Quantity; ajv-validator.ts says which strings match. */
+export const QUANTITY_FORMAT = 'quantity';
+
 /** Formats validated; the rest (e.g. `password`, free-form names in upstream CRDs) are annotations. */
 const CHECKED_FORMATS = new Set([
+  QUANTITY_FORMAT,
   'int32',
   'int64',
   'float',
@@ -34,7 +40,7 @@ const CHECKED_FORMATS = new Set([
 ]);
 
 /** Value-only keywords copied as is. */
-const VALUE_KEYWORDS = [
+export const VALUE_KEYWORDS = [
   'pattern',
   'minLength',
   'maxLength',
@@ -86,6 +92,8 @@ function valueChecks(schema: OpenApiSchema, inJunctor: boolean): JsonSchema {
   const intOrString = schema['x-kubernetes-int-or-string'] === true;
   const nullable = schema.nullable === true;
   if (intOrString) out.type = nullable ? ['integer', 'string', 'null'] : ['integer', 'string'];
+  // Go reads a JSON number as a quantity too (`cpu: 0.5`); the format applies to strings only.
+  else if (schema.format === QUANTITY_FORMAT) out.type = ['number', 'string'];
   else if (schema.type) out.type = nullable ? [schema.type, 'null'] : schema.type;
   if (schema.enum) out.enum = nullable && !schema.enum.includes(null) ? [...schema.enum, null] : schema.enum;
   if (schema.format && CHECKED_FORMATS.has(schema.format)) out.format = schema.format;

@@ -1,9 +1,9 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { allowedFields, requiredFields, shallowAjvSchema } from './ajv-schema.js';
+import { allowedFields, QUANTITY_FORMAT, requiredFields, shallowAjvSchema } from './ajv-schema.js';
 import { objectMetaSchema } from './object-meta.js';
 import { isPlainObject, type OpenApiSchema, type SchemaVersion } from './openapi.js';
-import { joinField } from './schema-walk.js';
+import { forEachSchemaNode, joinField } from './schema-walk.js';
 
 /**
  * Structural validation: walks the document and checks each value against its schema node with a
@@ -34,6 +34,11 @@ const validatorByShape = new Map<string, ValidateFunction>();
 const rootByVersion = new WeakMap<SchemaVersion, OpenApiSchema>();
 const STRING: OpenApiSchema = { type: 'string' };
 const EMBEDDED_METADATA = objectMetaSchema();
+/**
+ * What apimachinery's ParseQuantity accepts: an optionally signed decimal (digits may be left out:
+ * `+` and `.` parse as 0), then no suffix, a decimal SI or binary suffix, or an exponent.
+ */
+const QUANTITY = /^(?=.)[+-]?[0-9]*(\.[0-9]*)?([numkMGTPE]|[KMGTPE]i|[eE][+-]?[0-9]+)?$/;
 
 function sharedAjv(): Ajv {
   if (!ajv) {
@@ -53,6 +58,7 @@ function sharedAjv(): Ajv {
       type: 'number',
       validate: (value: number) => Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63,
     });
+    ajv.addFormat(QUANTITY_FORMAT, { type: 'string', validate: (value: string) => QUANTITY.test(value) });
   }
   return ajv;
 }
@@ -143,14 +149,10 @@ function checkNode(value: unknown, schema: OpenApiSchema, path: string, problems
 /** Compiles every node of a version's schema up front; returns how many nodes it visited. */
 export function compileSchemaVersion(version: SchemaVersion): number {
   let nodes = 0;
-  const visit = (node: OpenApiSchema) => {
+  forEachSchemaNode(rootSchema(version), (node) => {
     nodes++;
     nodeChecks(node);
-    for (const child of Object.values(node.properties ?? {})) visit(child);
-    if (node.items) visit(node.items);
-    if (typeof node.additionalProperties === 'object') visit(node.additionalProperties);
-  };
-  visit(rootSchema(version));
+  });
   return nodes;
 }
 
@@ -177,6 +179,14 @@ function describeError(error: ErrorObject, basePath: string): StructuralProblem 
       return { path, message: `Unsupported value: ${shown}: supported values: ${list}`, blocksRules: true };
     }
     case 'format':
+      if (params.format === QUANTITY_FORMAT) {
+        const example = 'a number with an optional suffix, e.g. 500m, 1.5, 128Mi, 2G or 1e3';
+        return {
+          path,
+          message: `Invalid value: ${shown}: must be a quantity: ${example}`,
+          blocksRules: true,
+        };
+      }
       // Not blocking in the apiserver, but a date-time or byte value that does not parse cannot be
       // given its CEL type, so rules over it would only add confusing evaluation errors.
       return {

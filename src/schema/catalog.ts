@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { builtinSchemaVersions, documentGroupVersion, KUBERNETES_SCHEMAS_DIR } from './builtin-kinds.js';
 import { isPlainObject, type OpenApiSchema, type SchemaVersion } from './openapi.js';
 import { projectRoot, schemaCacheDir, upstreamSchemasDir } from './paths.js';
 import { compositeSchemaVersions, isCompositeResourceDefinition } from './xrd.js';
@@ -7,18 +8,20 @@ import { parseYamlDocuments, readYamlDocumentsCached } from './yaml-cache.js';
 
 /**
  * Every kind Switchyard can validate, indexed by group/version/kind: the upstream CRDs (Crossplane,
- * provider-aws, Argo CD), the project's generated CRDs and the CRDs Crossplane derives from the
- * project's XRDs.
+ * provider-aws, Argo CD), Kubernetes' built-in kinds (its own OpenAPI v3 documents, `kubernetes/`),
+ * the project's generated CRDs and the CRDs Crossplane derives from the project's XRDs.
  *
  * Upstream files are indexed from their first lines only (group, kind, scope come before
  * `versions:` in every controller-gen CRD) and parsed in full the first time one of their kinds is
  * looked up, because parsing all 10 MB takes seconds and a typical run needs a handful of kinds.
+ * Kubernetes' documents are indexed by group from their file names and read when a kind of that
+ * group is first looked up.
  */
 
 export interface CatalogOptions {
   /** Project root; defaults to the one this module lives in. */
   root?: string;
-  /** Upstream CRDs; defaults to SWITCHYARD_SCHEMAS_DIR or `<root>/../shared/schemas`. */
+  /** Upstream CRDs and Kubernetes' documents; defaults to SWITCHYARD_SCHEMAS_DIR or `<root>/../shared/schemas`. */
   schemasDir?: string;
   /** JSON cache for parsed upstream files; `false` disables it. */
   cacheDir?: string | false;
@@ -37,6 +40,10 @@ interface KindSource {
 export class SchemaCatalog {
   private readonly sources = new Map<string, KindSource>();
   private readonly loaded = new Map<string, SchemaVersion[]>();
+  /** Readers of Kubernetes' documents by group, until the group is first looked up. */
+  private readonly builtinGroups = new Map<string, (() => SchemaVersion[])[]>();
+  /** Where Kubernetes' documents were looked for when they were not there, for messages. */
+  private missingBuiltinsDir: string | undefined;
 
   static load(options: CatalogOptions = {}): SchemaCatalog {
     const root = options.root ?? projectRoot();
@@ -47,6 +54,7 @@ export class SchemaCatalog {
     }
     const catalog = new SchemaCatalog();
     for (const file of yamlFilesUnder(schemasDir)) catalog.indexUpstreamFile(file, schemasDir, cacheDir);
+    catalog.indexBuiltinDocuments(join(schemasDir, KUBERNETES_SCHEMAS_DIR), schemasDir);
     // Project definitions come last so a regenerated CRD replaces a stale upstream copy of itself.
     const crdDir = join(root, 'charts', 'switchyard', 'crds');
     for (const file of existsSync(crdDir) ? yamlFilesUnder(crdDir, false) : [])
@@ -68,9 +76,13 @@ export class SchemaCatalog {
     if (!versions) {
       const kindsInGroup = [...this.sources.values()].filter((source) => source.group === group);
       if (kindsInGroup.length === 0) {
+        const hint =
+          this.missingBuiltinsDir && looksBuiltin(group)
+            ? ` (Kubernetes' OpenAPI documents for built-in kinds are not at ${this.missingBuiltinsDir})`
+            : '';
         return {
           ok: false,
-          reason: `unknown apiVersion "${apiVersion}": no schema for group "${group || 'core'}"`,
+          reason: `unknown apiVersion "${apiVersion}": no schema for group "${group || 'core'}"${hint}`,
         };
       }
       const known = kindsInGroup.map((source) => source.kind).sort();
@@ -106,11 +118,16 @@ export class SchemaCatalog {
 
   /** Every version of every kind; loads all files (the bench and compile-all use this). */
   allVersions(): SchemaVersion[] {
+    this.loadAllBuiltinGroups();
     return [...this.sources.values()].flatMap((source) => this.versionsOf(source.group, source.kind) ?? []);
   }
 
-  /** group/kind pairs known, without loading anything. */
+  /**
+   * group/kind pairs known, without parsing CRD files; Kubernetes' documents are read (their kinds
+   * are known only from their paths).
+   */
   kinds(): { group: string; kind: string; file: string }[] {
+    this.loadAllBuiltinGroups();
     return [...this.sources.values()].map(({ group, kind, file }) => ({ group, kind, file }));
   }
 
@@ -118,11 +135,46 @@ export class SchemaCatalog {
     const key = `${group}/${kind}`;
     const cached = this.loaded.get(key);
     if (cached) return cached;
+    if (!this.sources.has(key)) this.loadBuiltinGroup(group);
     const source = this.sources.get(key);
     if (!source) return undefined;
     const versions = source.load().filter((version) => version.group === group && version.kind === kind);
     this.loaded.set(key, versions);
     return versions;
+  }
+
+  /** Kubernetes' documents in `dir`, one reader per group-version, registered under their group. */
+  private indexBuiltinDocuments(dir: string, schemasDir: string): void {
+    if (!existsSync(dir)) {
+      this.missingBuiltinsDir = dir;
+      return;
+    }
+    for (const fileName of readdirSync(dir).sort()) {
+      const groupVersion = documentGroupVersion(fileName);
+      if (!groupVersion) continue;
+      const file = join(dir, fileName);
+      const label = relative(join(schemasDir, '..'), file);
+      const read = () => builtinSchemaVersions(readJson(file, label), label);
+      this.builtinGroups.set(groupVersion.group, [
+        ...(this.builtinGroups.get(groupVersion.group) ?? []),
+        read,
+      ]);
+    }
+  }
+
+  /** Reads a group's documents once; a kind already defined (a CRD added at runtime) keeps its definition. */
+  private loadBuiltinGroup(group: string): void {
+    const readers = this.builtinGroups.get(group);
+    if (!readers) return;
+    this.builtinGroups.delete(group);
+    for (const read of readers) {
+      const versions = read();
+      this.registerVersions(versions, versions[0]?.source ?? group, true);
+    }
+  }
+
+  private loadAllBuiltinGroups(): void {
+    for (const group of [...this.builtinGroups.keys()]) this.loadBuiltinGroup(group);
   }
 
   private register(source: KindSource): void {
@@ -149,7 +201,10 @@ export class SchemaCatalog {
   }
 
   private indexDocuments(documents: unknown[], label: string): void {
-    const versions = definitionVersions(documents, label);
+    this.registerVersions(definitionVersions(documents, label), label);
+  }
+
+  private registerVersions(versions: SchemaVersion[], label: string, keepExisting = false): void {
     const byKind = new Map<string, SchemaVersion[]>();
     for (const version of versions) {
       const key = `${version.group}/${version.kind}`;
@@ -157,10 +212,23 @@ export class SchemaCatalog {
     }
     for (const [key, kindVersions] of byKind) {
       const [first] = kindVersions;
-      if (!first) continue;
+      if (!first || (keepExisting && this.sources.has(key))) continue;
       this.register({ group: first.group, kind: first.kind, file: label, load: () => kindVersions });
       this.loaded.set(key, kindVersions);
     }
+  }
+}
+
+/** Kubernetes' own groups: the core group, groups without a dot (apps, batch) and *.k8s.io. */
+function looksBuiltin(group: string): boolean {
+  return !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+function readJson(file: string, label: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${label}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

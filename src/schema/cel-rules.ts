@@ -1,6 +1,6 @@
 import { celProgram, evaluateCel, isTransitionRule, optionalOf, toCelValue } from './cel.js';
 import type { OpenApiSchema, ValidationRule } from './openapi.js';
-import { hasDeclaredType, joinField, walkSchema } from './schema-walk.js';
+import { forEachSchemaNode, hasDeclaredType, joinField, walkSchema } from './schema-walk.js';
 
 /**
  * Evaluates every `x-kubernetes-validations` rule at the node it is declared on, once per value
@@ -87,17 +87,13 @@ function firstLine(error: unknown): string {
 /** Parses every rule (and messageExpression) below `schema`; returns how many rules it saw. */
 export function compileCelRules(schema: OpenApiSchema): number {
   let count = 0;
-  const visit = (node: OpenApiSchema) => {
+  forEachSchemaNode(schema, (node) => {
     for (const rule of node['x-kubernetes-validations'] ?? []) {
       count++;
       celProgram(rule.rule, rule.optionalOldSelf === true);
       if (rule.messageExpression) celProgram(rule.messageExpression, rule.optionalOldSelf === true);
     }
-    for (const child of Object.values(node.properties ?? {})) visit(child);
-    if (node.items) visit(node.items);
-    if (typeof node.additionalProperties === 'object') visit(node.additionalProperties);
-  };
-  visit(schema);
+  });
   return count;
 }
 
@@ -107,16 +103,12 @@ const ruleCounts = new WeakMap<OpenApiSchema, number>();
 export function hasCelRules(schema: OpenApiSchema): boolean {
   let count = ruleCounts.get(schema);
   if (count === undefined) {
-    count = countRules(schema);
+    let rules = 0;
+    forEachSchemaNode(schema, (node) => {
+      rules += node['x-kubernetes-validations']?.length ?? 0;
+    });
+    count = rules;
     ruleCounts.set(schema, count);
   }
   return count > 0;
-}
-
-function countRules(node: OpenApiSchema): number {
-  let count = node['x-kubernetes-validations']?.length ?? 0;
-  for (const child of Object.values(node.properties ?? {})) count += countRules(child);
-  if (node.items) count += countRules(node.items);
-  if (typeof node.additionalProperties === 'object') count += countRules(node.additionalProperties);
-  return count;
 }

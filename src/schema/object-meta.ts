@@ -92,6 +92,34 @@ function qualifiedNameProblem(key: string): string | undefined {
   return undefined;
 }
 
+/** apimachinery's IsPathSegmentName (IsPathSegmentPrefix for a generateName). */
+function pathSegmentProblem(value: string, prefix: boolean): string | undefined {
+  if (!prefix && (value === '.' || value === '..')) return `may not be '${value}'`;
+  const illegal = ['/', '%'].filter((part) => value.includes(part));
+  return illegal.length ? illegal.map((part) => `may not contain '${part}'`).join(', ') : undefined;
+}
+
+/**
+ * How metadata.name is checked: `dns-subdomain` for custom resources and most built-in kinds; some
+ * built-in kinds check a DNS label (Namespace) or only what a URL path segment needs (RBAC kinds,
+ * whose names may hold `:`); builtin-kinds.ts says which.
+ */
+export type NameRule = 'dns-subdomain' | 'dns-label' | 'path-segment';
+
+/** The problem with a name (or, with `prefix`, a generateName) under a rule, if any. */
+function nameProblem(rule: NameRule, value: string, prefix: boolean): string | undefined {
+  // The apiserver appends 5 random characters to a generateName, so its trailing '-' is not an end.
+  const name = prefix ? value.replace(/-$/, '') : value;
+  switch (rule) {
+    case 'dns-subdomain':
+      return dnsSubdomainProblem(name);
+    case 'dns-label':
+      return dnsLabelProblem(name);
+    case 'path-segment':
+      return pathSegmentProblem(name, prefix);
+  }
+}
+
 function labelValueProblem(value: string): string | undefined {
   if (value.length > 63) return 'must be no more than 63 characters';
   if (value !== '' && !QUALIFIED_NAME.test(value)) {
@@ -107,16 +135,19 @@ const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
  * Name/namespace/label/annotation rules; types are ajv's job, so values of the wrong type are
  * skipped here. `pathPrefix` is `metadata` for the object itself or the embedded path.
  */
-export function objectMetaProblems(meta: Record<string, unknown>, pathPrefix = 'metadata'): MetaProblem[] {
+export function objectMetaProblems(
+  meta: Record<string, unknown>,
+  pathPrefix = 'metadata',
+  nameRule: NameRule = 'dns-subdomain',
+): MetaProblem[] {
   const problems: MetaProblem[] = [];
   const add = (path: string, message: string) => problems.push({ path: `${pathPrefix}.${path}`, message });
   if (typeof meta.name === 'string') {
-    const problem = dnsSubdomainProblem(meta.name);
+    const problem = nameProblem(nameRule, meta.name, false);
     if (problem) add('name', `Invalid value: "${meta.name}": ${problem}`);
   }
   if (typeof meta.generateName === 'string' && meta.generateName !== '') {
-    // The apiserver appends 5 random characters; the prefix itself must become a valid name.
-    const problem = dnsSubdomainProblem(`${meta.generateName.replace(/-$/, '')}`);
+    const problem = nameProblem(nameRule, meta.generateName, true);
     if (problem) add('generateName', `Invalid value: "${meta.generateName}": ${problem}`);
   }
   if (typeof meta.namespace === 'string' && meta.namespace !== '') {

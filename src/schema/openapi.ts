@@ -1,3 +1,5 @@
+import type { NameRule } from './object-meta.js';
+
 /**
  * The subset of apiextensions.k8s.io/v1 JSONSchemaProps that CRDs in this project and upstream use.
  * Kept as plain data: schemas come straight out of YAML and are never mutated once loaded.
@@ -62,6 +64,8 @@ export interface SchemaVersion {
   deprecated: boolean;
   deprecationWarning?: string;
   schema: OpenApiSchema;
+  /** How metadata.name is checked; absent: a DNS subdomain, as for every custom resource. */
+  nameRule?: NameRule;
   /** File the definition came from, for messages. */
   source: string;
 }

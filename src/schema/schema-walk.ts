@@ -38,6 +38,23 @@ export function walkSchema(
   }
 }
 
+/**
+ * Calls `visit` once for every distinct node of a schema, whatever the document. Built-in kinds'
+ * schemas share nodes and can be cyclic (JSONSchemaProps holds itself), so this keeps a visited set.
+ */
+export function forEachSchemaNode(schema: OpenApiSchema, visit: (node: OpenApiSchema) => void): void {
+  const seen = new Set<OpenApiSchema>();
+  const pending = [schema];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    if (seen.has(node)) continue;
+    seen.add(node);
+    visit(node);
+    pending.push(...Object.values(node.properties ?? {}));
+    if (node.items) pending.push(node.items);
+    if (typeof node.additionalProperties === 'object') pending.push(node.additionalProperties);
+  }
+}
+
 export function joinField(path: string, field: string): string {
   return path ? `${path}.${field}` : field;
 }

@@ -70,7 +70,7 @@ export function validateObject(
   const defaulted = applyDefaults(object, version.schema);
   const structural = structuralProblems(defaulted, version);
   for (const { path, message } of structural) problems.push({ path, message });
-  problems.push(...objectMetaProblems(metadata));
+  problems.push(...objectMetaProblems(metadata, 'metadata', version.nameRule));
   problems.push(...listTypeProblems(defaulted, version.schema));
   // Like the apiserver: CEL rules only run on an object whose values have their declared types.
   if (structural.some((problem) => problem.blocksRules)) {

@@ -3,13 +3,17 @@
  * template` renders with the default values, a values file and probe-agent values, every document parses, the
  * objects are exactly what src/chart says they are for those values (the model the unit tests
  * check, test/unit/chart), the CRDs are charts/switchyard/crds and the real apiserver establishes
- * them, and values.schema.json refuses bad values.
+ * them, every rendered object validates against Kubernetes' schemas (ADR 0016), and
+ * values.schema.json refuses bad values.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { formatProblem } from '../../src/cli/validate.js';
+import { SchemaCatalog } from '../../src/schema/catalog.js';
+import { validateYamlText } from '../../src/schema/validate.js';
 import {
   controllerArgsOf,
   deploymentOf,
@@ -17,6 +21,7 @@ import {
   PROBE_AGENT_VALUES,
   RELEASE,
   render,
+  STANDBY_VALUES,
 } from '../unit/chart/support.js';
 import { type RealApiserver, startApiserver } from './support/apiserver.js';
 import { describeResult } from './support/command.js';
@@ -36,26 +41,6 @@ afterAll(() => {
 
 const apiserver = startedForFile(startApiserver, (server) => server.stop());
 showLogsOnFailure(() => [apiserver.peek()?.process]);
-
-/** What an operator of the standby region's cluster would put in their values file. */
-const overrides = {
-  image: { repository: 'registry.example.com/switchyard/controller', tag: 'sha-4f2c1e0' },
-  region: 'us-east-2',
-  awsEndpoint: 'http://aws-simulator.switchyard-system.svc:4566',
-  vantage: 'cluster-use2',
-  logLevel: 'debug',
-  replicaCount: 3,
-  metrics: { port: 9095 },
-  serviceAccount: {
-    annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/switchyard' },
-  },
-  podAnnotations: { 'prometheus.io/port': '9095' },
-  resources: { requests: { cpu: '250m', memory: '300Mi' }, limits: { memory: '1Gi' } },
-  nodeSelector: { 'kubernetes.io/os': 'linux' },
-  tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'platform', effect: 'NoSchedule' }],
-  affinity: null,
-  podDisruptionBudget: { enabled: false },
-};
 
 function valuesFile(values: object): string {
   const file = join(dir, `values-${Math.random().toString(36).slice(2)}.yaml`);
@@ -80,7 +65,7 @@ const byKindAndName = (objects: Manifest[]) =>
 describe('charts/switchyard with the real helm', () => {
   it('passes helm lint --strict, with the default values, a values file and probe-agent values', async () => {
     expect(await ok(['lint', '--strict', chartDir])).toContain('0 chart(s) failed');
-    for (const values of [overrides, PROBE_AGENT_VALUES]) {
+    for (const values of [STANDBY_VALUES, PROBE_AGENT_VALUES]) {
       expect(await ok(['lint', '--strict', chartDir, '-f', valuesFile(values)])).toContain(
         '0 chart(s) failed',
       );
@@ -107,8 +92,8 @@ describe('charts/switchyard with the real helm', () => {
   });
 
   it('renders a values file into the objects src/chart defines for it: the Deployment carries the values, the PDB is off', async () => {
-    const rendered = await template('-f', valuesFile(overrides));
-    expect(byKindAndName(rendered)).toEqual(byKindAndName(render(overrides)));
+    const rendered = await template('-f', valuesFile(STANDBY_VALUES));
+    expect(byKindAndName(rendered)).toEqual(byKindAndName(render(STANDBY_VALUES)));
     const { deployment, container, pod } = deploymentOf(rendered);
     expect(deployment.spec.replicas).toBe(3);
     expect(container.image).toBe('registry.example.com/switchyard/controller:sha-4f2c1e0');
@@ -122,9 +107,9 @@ describe('charts/switchyard with the real helm', () => {
       '--vantage=cluster-use2',
     ]);
     expect(container.ports).toEqual([{ name: 'http', containerPort: 9095, protocol: 'TCP' }]);
-    expect(container.resources).toEqual(overrides.resources);
-    expect(pod.spec.tolerations).toEqual(overrides.tolerations);
-    expect(pod.spec.nodeSelector).toEqual(overrides.nodeSelector);
+    expect(container.resources).toEqual(STANDBY_VALUES.resources);
+    expect(pod.spec.tolerations).toEqual(STANDBY_VALUES.tolerations);
+    expect(pod.spec.nodeSelector).toEqual(STANDBY_VALUES.nodeSelector);
     expect(pod.spec).not.toHaveProperty('affinity');
     expect(rendered.map((o) => o.kind)).not.toContain('PodDisruptionBudget');
     // --set takes the same path as a values file.
@@ -148,6 +133,17 @@ describe('charts/switchyard with the real helm', () => {
     expect(pod.spec.volumes).toContainEqual(
       expect.objectContaining({ secret: expect.objectContaining({ secretName: 'standby-use2-kubeconfig' }) }),
     );
+  });
+
+  it('renders objects that all validate against Kubernetes’ schemas, CRDs included (helm template | switchyard validate -)', async () => {
+    const catalog = SchemaCatalog.load();
+    for (const values of [{}, STANDBY_VALUES, PROBE_AGENT_VALUES]) {
+      const args = ['template', RELEASE.name, chartDir, '--namespace', RELEASE.namespace, '--include-crds'];
+      const text = await ok([...args, '-f', valuesFile(values)]);
+      const report = validateYamlText(catalog, text, '<helm template>');
+      expect(report.problems.map(formatProblem)).toEqual([]);
+      expect(report.documents).toBe(yamlDocuments(text).length);
+    }
   });
 
   it('refuses values the schema does not allow, naming the field', async () => {

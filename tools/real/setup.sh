@@ -25,6 +25,11 @@ ARGOCD=github.com/argoproj/argo-cd/v3@v3.5.1
 # helm, for `helm lint`/`helm template` of charts/switchyard (docs/adr/0008-helm-chart.md). Built from
 # its own module (own go.mod/go.sum), so tools/real/go.mod's k8s pins are not involved.
 HELM_MODULE=helm.sh/helm/v3@v3.22.0
+# Kubernetes' own OpenAPI v3 documents (api/openapi-spec/v3) of the release whose built-in kinds
+# `switchyard validate` checks (docs/adr/0016-builtin-kinds.md): test:real compares
+# ../shared/schemas/kubernetes with them, file by file. Downloaded, not built. Not KUBE_VERSION below:
+# the proxy answers 403 for k8s.io/kubernetes v1.36.6, and patch releases do not change the API.
+KUBERNETES_MODULE=k8s.io/kubernetes@v1.36.3
 # /version must report the Kubernetes release the apiserver library comes from: kubectl and
 # Google's kubectl dispatcher read it. Keep in step with k8s.io/apiextensions-apiserver in go.mod.
 KUBE_VERSION=v1.36.6
@@ -101,6 +106,17 @@ copy_argocd_scripts() {
   echo "$ARGOCD" >"$cache/argocd/VERSION"
 }
 
+# Kubernetes' OpenAPI documents, taken from the released module (downloaded, not built).
+copy_kubernetes_openapi() {
+  local dir
+  dir=$(module_dir "$KUBERNETES_MODULE")
+  rm -rf "$cache/kubernetes-openapi"
+  mkdir -p "$cache/kubernetes-openapi"
+  cp "$dir"/api/openapi-spec/v3/*.json "$cache/kubernetes-openapi/"
+  chmod -R u+w "$cache/kubernetes-openapi"
+  echo "$KUBERNETES_MODULE" >"$cache/kubernetes-openapi/VERSION"
+}
+
 echo "real:setup into $cache (go $go_version, python $python_version)"
 # moto only needs the network and pip; let it run while Go compiles.
 moto_key="$(hash_of "$here/requirements.txt")-$python_version"
@@ -119,6 +135,7 @@ component function-auto-ready "$FUNCTION_AUTO_READY_MODULE-$go_version-stripped"
   install_from_module "$FUNCTION_AUTO_READY_MODULE" . function-auto-ready
 component helm "$HELM_MODULE-$go_version-stripped" "$bin/helm" install_helm
 component argocd-scripts "$ARGOCD" "$cache/argocd/resource_customizations" copy_argocd_scripts
+component kubernetes-openapi "$KUBERNETES_MODULE" "$cache/kubernetes-openapi/VERSION" copy_kubernetes_openapi
 
 trap - EXIT
 if ! wait "$moto_pid"; then

@@ -20,6 +20,9 @@ export const realBin = {
 
 export const argocdResourceCustomizations = join(realCache, 'argocd/resource_customizations');
 
+/** api/openapi-spec/v3 of the k8s.io/kubernetes module real:setup pins, with a VERSION file naming it. */
+export const kubernetesOpenApi = join(realCache, 'kubernetes-openapi');
+
 /** Logs of every component started by a test; kept after the run so CI failures can be read. */
 export const realLogDir = join(realCache, 'logs');
 

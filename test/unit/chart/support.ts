@@ -44,6 +44,26 @@ export function render(overrides: DeepPartial<ChartValues> = {}, release = RELEA
   return renderChartObjects(chartValues(overrides), release, loadChartInfo(repoRoot)) as Manifest[];
 }
 
+/** What an operator of the standby region's cluster would put in their values file. */
+export const STANDBY_VALUES = {
+  image: { repository: 'registry.example.com/switchyard/controller', tag: 'sha-4f2c1e0' },
+  region: 'us-east-2',
+  awsEndpoint: 'http://aws-simulator.switchyard-system.svc:4566',
+  vantage: 'cluster-use2',
+  logLevel: 'debug',
+  replicaCount: 3,
+  metrics: { port: 9095 },
+  serviceAccount: {
+    annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/switchyard' },
+  },
+  podAnnotations: { 'prometheus.io/port': '9095' },
+  resources: { requests: { cpu: '250m', memory: '300Mi' }, limits: { memory: '1Gi' } },
+  nodeSelector: { 'kubernetes.io/os': 'linux' },
+  tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'platform', effect: 'NoSchedule' }],
+  affinity: null,
+  podDisruptionBudget: { enabled: false },
+};
+
 /** What an operator of the third place (us-west-2) sets to run the probe agent there. */
 export const PROBE_AGENT_VALUES = {
   mode: 'probe-agent',

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,67 @@ describe('switchyard validate', () => {
     const { code, err } = await run([]);
     expect(code).toBe(2);
     expect(err).toMatch(/^usage: switchyard validate/);
+  });
+});
+
+describe('switchyard validate on custom resources and built-in kinds together', () => {
+  const builtins = `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: switchyard-controller
+  namespace: switchyard-system
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: switchyard-controller
+  namespace: switchyard-system
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: switchyard}
+  template:
+    metadata:
+      labels: {app: switchyard}
+    spec:
+      serviceAccountName: switchyard-controller
+      containers:
+        - name: controller
+          image: ghcr.io/switchyard/controller:0.1.0
+          resources: {requests: {cpu: 100m, memory: 256Mi}}
+---
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata:
+  name: switchyard-controller-us-east-1
+  namespace: switchyard-system
+spec:
+  holderIdentity: switchyard-controller-0
+  leaseDurationSeconds: 15
+`;
+  const failoverPlan = readFileSync(
+    join(import.meta.dirname, '../../../examples/failover/failover-plan.yaml'),
+    'utf8',
+  );
+
+  it('exits 0 on one file mixing provider and Switchyard custom resources with core, apps and coordination kinds', async () => {
+    const mixed = join(mkdtempSync(join(tmpdir(), 'switchyard-mixed-')), 'mixed.yaml');
+    writeFileSync(mixed, `${vpc('a')}---\n${builtins}---\n${failoverPlan}`);
+    const { code, out } = await run([mixed]);
+    expect(out).toBe('5 documents, 0 invalid\n');
+    expect(code).toBe(0);
+  });
+
+  it('names the file, document and field of a mistake in a built-in kind among them', async () => {
+    const { code, out } = await run(
+      ['-'],
+      `${vpc('a')}---\n${builtins.replace('replicas: 2', 'replicas: two')}`,
+    );
+    expect(code).toBe(1);
+    expect(out).toBe(
+      '<stdin>:2 Deployment/switchyard-controller spec.replicas: Invalid value: "two": must be of type integer\n' +
+        '4 documents, 1 invalid\n',
+    );
   });
 });
 
