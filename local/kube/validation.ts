@@ -1,4 +1,4 @@
-import { celRuleProblems, hasCelRules } from '../../src/schema/cel-rules.js';
+import { celRuleProblems } from '../../src/schema/cel-rules.js';
 import { applyDefaults } from '../../src/schema/defaults.js';
 import { objectMetaProblems } from '../../src/schema/object-meta.js';
 import { isPlainObject, type OpenApiSchema } from '../../src/schema/openapi.js';
@@ -76,8 +76,7 @@ export function admit(
 }
 
 /**
- * Two things the apiserver does with CEL that the validator leaves to its caller: a missing
- * required field also blocks the rules (only the note is reported), and a rule failing on a
+ * What the apiserver does with CEL that the validator leaves to its caller: a rule failing on a
  * scalar shows the value (`Invalid value: "B": serial is immutable`).
  */
 function celAsTheApiserverReports(
@@ -92,9 +91,6 @@ function celAsTheApiserverReports(
   const fromRules = celRuleProblems(object, schema, old);
   const isRule = (problem: ObjectProblem) =>
     fromRules.some((rule) => rule.path === problem.path && rule.message === problem.message);
-  if (problems.some((problem) => problem.message === 'Required value') && hasCelRules(schema)) {
-    return [...problems.filter((problem) => !isRule(problem)), { path: '', message: RULES_NOT_CHECKED }];
-  }
   return problems.map((problem) => {
     if (!isRule(problem) || /^[A-Z][a-z]+ value:|^Forbidden:/.test(problem.message)) return problem;
     const value = valueAtPath(object, problem.path);

@@ -11,8 +11,10 @@ import { isKubeObject } from '../../local/crossplane/render/objects.js';
 import { SchemaCatalog, yamlFilesUnder } from '../schema/catalog.js';
 import { applyDefaults } from '../schema/defaults.js';
 import { projectRoot } from '../schema/paths.js';
-import { parseYamlDocuments } from '../schema/yaml-cache.js';
+import { type Problem, RULES_NOT_CHECKED, validateYamlText } from '../schema/validate.js';
+import { parseYamlDocuments, YamlSyntaxError } from '../schema/yaml-cache.js';
 import type { Command } from './io.js';
+import { formatProblem } from './validate.js';
 
 /**
  * `switchyard render <xr.yaml> [--observed <file>] [--recursive]`: the in-repo
@@ -32,6 +34,26 @@ function readObjects(file: string): KubeObject[] {
   return parseYamlDocuments(file, readFileSync(file, 'utf8')).filter(isKubeObject);
 }
 
+/**
+ * The XR is not one its XRD accepts: `switchyard validate`'s problem lines. Rendering it would
+ * print resources no apiserver would ever let Crossplane compose.
+ */
+export class XrInputError extends Error {
+  override name = 'XrInputError';
+  constructor(readonly problems: Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+  }
+}
+
+/**
+ * The XR file's problems as `switchyard validate` reports them, without the apiserver's note that
+ * some rules were not run: it names no field, and the next run reports what the rules find.
+ */
+function xrProblems(catalog: SchemaCatalog, file: string, text: string): Problem[] {
+  const { problems } = validateYamlText(catalog, text, file);
+  return problems.filter((problem) => problem.message !== RULES_NOT_CHECKED);
+}
+
 /** Loads the committed XRDs and Compositions (every YAML file under the folder). */
 export function loadCompositionSet(dir = join(projectRoot(), 'compositions')): CompositionSet {
   return CompositionSet.fromDocuments(
@@ -47,15 +69,22 @@ export function schemaDefaulter(catalog: SchemaCatalog): (xr: KubeObject) => Kub
   };
 }
 
-/** Library form: the documents `switchyard render` prints, root XR first. */
+/**
+ * Library form: the documents `switchyard render` prints, root XR first. An XR its XRD refuses is
+ * an XrInputError, before anything is rendered.
+ */
 export function renderFiles(options: RenderFilesOptions): { documents: KubeObject[]; warnings: string[] } {
-  const [xr, ...extra] = readObjects(options.xrFile);
+  const text = readFileSync(options.xrFile, 'utf8');
+  const [xr, ...extra] = parseYamlDocuments(options.xrFile, text).filter(isKubeObject);
   if (!xr) throw new RenderError(`${options.xrFile}: no Kubernetes object`);
   if (extra.length)
     throw new RenderError(`${options.xrFile}: expected one XR, found ${extra.length + 1} objects`);
+  const catalog = options.catalog ?? SchemaCatalog.load();
+  const problems = xrProblems(catalog, options.xrFile, text);
+  if (problems.length) throw new XrInputError(problems);
   const tree = renderTree(xr, {
     compositions: loadCompositionSet(options.compositionsDir),
-    applyDefaults: schemaDefaulter(options.catalog ?? SchemaCatalog.load()),
+    applyDefaults: schemaDefaulter(catalog),
     observed: options.observedFile ? readObjects(options.observedFile) : [],
     recursive: options.recursive ?? false,
   });
@@ -69,6 +98,7 @@ export const command: Command = {
     'Render an estate XR through its Composition (patch-and-transform) and print the composed resources',
   usage:
     'switchyard render <xr.yaml> [--observed <file>] [--recursive]\n\n' +
+    'The XR is first checked against its XRD like `switchyard validate` (problems on stderr, exit 1).\n' +
     'Uses the committed compositions/. --observed: composed resources as a provider reports them\n' +
     '(matched by crossplane.io/composition-resource-name); --recursive: render composed XRs down to MRs.',
   async run(args, io) {
@@ -101,7 +131,16 @@ export const command: Command = {
       io.stdout.write(documents.map((document) => `---\n${stringify(document)}`).join(''));
       return 0;
     } catch (error) {
-      if (error instanceof RenderError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (error instanceof XrInputError) {
+        for (const problem of error.problems)
+          io.stderr.write(`switchyard render: ${formatProblem(problem)}\n`);
+        return 1;
+      }
+      if (
+        error instanceof RenderError ||
+        error instanceof YamlSyntaxError ||
+        (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ) {
         io.stderr.write(`switchyard render: ${(error as Error).message}\n`);
         return 1;
       }

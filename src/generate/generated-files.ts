@@ -10,6 +10,8 @@ import { customResources } from '../apis/index.js';
 import { addChartTemplates } from '../chart/index.js';
 import { REMOTE_RBAC_FILE } from '../chart/remote.js';
 import { CHART_TEMPLATES_DIR } from '../chart/values.js';
+import type { EstateApi } from '../estate/api.js';
+import { assertConsistentIdentities } from '../estate/identity-check.js';
 import { estateApis } from '../estate/index.js';
 import { estatePackages } from '../estate/packages.js';
 import { PipelineComposition } from '../estate/patch-and-transform/composition.js';
@@ -40,8 +42,13 @@ export interface GeneratedSource {
   header?: string;
 }
 
-/** Adds one namespace-less Chart per CRD (CRDs are cluster-scoped) and returns each chart's target file. */
-export function addGeneratedCharts(app: App): GeneratedSource[] {
+/**
+ * Adds one namespace-less Chart per CRD (CRDs are cluster-scoped), the estate's XRDs and
+ * Compositions (refused before anything is added when two APIs' identities clash) and the rest,
+ * and returns each chart's target file.
+ */
+export function addGeneratedCharts(app: App, apis: readonly EstateApi[] = estateApis): GeneratedSource[] {
+  assertConsistentIdentities(apis);
   const charts: GeneratedSource[] = customResources.map((resource) => {
     const crd = resource.crd();
     const chart = new Chart(app, `crd-${resource.plural}`);
@@ -49,7 +56,7 @@ export function addGeneratedCharts(app: App): GeneratedSource[] {
     new ApiObject(chart, 'crd', crd);
     return { path: `${CRD_DIR}/${resource.group}_${resource.plural}.yaml`, chart };
   });
-  for (const api of estateApis) {
+  for (const api of apis) {
     const definition = new Chart(app, `xrd-${api.plural}`);
     new ApiObject(definition, 'definition', api.definition);
     charts.push({ path: `${COMPOSITIONS_DIR}/${api.plural}/definition.yaml`, chart: definition });

@@ -6,8 +6,9 @@
 import type { z } from 'zod';
 import { label } from '../apis/common.js';
 import { describeIssues } from '../apis/issues.js';
-import { ESTATE_API_VERSION, type PairRegion, REGION_PAIR } from '../estate/common/parameters.js';
-import { tradingPlatformDefinition, tradingPlatformSpec } from '../estate/trading-platform/definition.js';
+import { type PairRegion, REGION_PAIR } from '../estate/common/parameters.js';
+import { tradingPlatformSpec } from '../estate/trading-platform/definition.js';
+import { tradingPlatformIdentity } from '../estate/trading-platform/identity.js';
 
 export class PlanInputError extends Error {
   constructor(
@@ -25,7 +26,6 @@ export interface TradingPlatform {
   spec: TradingPlatformSpec;
 }
 
-const KIND = tradingPlatformDefinition.spec.names.kind;
 const ACCOUNT_ID = /^[0-9]{12}$/;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -33,8 +33,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /** The XR as read from YAML; the first problem with it is the error. */
 export function readTradingPlatform(object: unknown): TradingPlatform {
-  if (!isRecord(object) || object.apiVersion !== ESTATE_API_VERSION || object.kind !== KIND) {
-    throw new PlanInputError('kind', `must be a ${KIND} (apiVersion ${ESTATE_API_VERSION})`);
+  const { apiVersion, kind } = tradingPlatformIdentity;
+  if (!isRecord(object) || object.apiVersion !== apiVersion || object.kind !== kind) {
+    throw new PlanInputError('kind', `must be a ${kind} (apiVersion ${apiVersion})`);
   }
   const parsed = tradingPlatformSpec.safeParse(object.spec, { reportInput: true });
   if (!parsed.success) {

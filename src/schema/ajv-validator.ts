@@ -15,8 +15,9 @@ export interface StructuralProblem {
   path: string;
   message: string;
   /**
-   * A wrong type or a value outside an enum (or a malformed format). The apiserver does not run
-   * CEL rules on an object with such errors (`hasBlockingErr`): rules assume declared types.
+   * A wrong type, a value outside an enum, a missing required field, a string, list or map over
+   * its maximum (or a malformed format). The apiserver does not run CEL rules on an object with
+   * such errors (`hasBlockingErr`): rules assume declared types, present fields and bounded sizes.
    */
   blocksRules?: true;
 }
@@ -127,7 +128,7 @@ function checkNode(value: unknown, schema: OpenApiSchema, path: string, problems
   if (!isPlainObject(value)) return;
   for (const field of required) {
     if (value[field] === undefined)
-      problems.push({ path: joinField(path, field), message: 'Required value' });
+      problems.push({ path: joinField(path, field), message: 'Required value', blocksRules: true });
   }
   if (allowed) {
     for (const field of Object.keys(value)) {
@@ -162,7 +163,11 @@ function describeError(error: ErrorObject, basePath: string): StructuralProblem 
   const shown = JSON.stringify(error.data);
   switch (error.keyword) {
     case 'required':
-      return { path: joinField(path, String(params.missingProperty)), message: 'Required value' };
+      return {
+        path: joinField(path, String(params.missingProperty)),
+        message: 'Required value',
+        blocksRules: true,
+      };
     case 'type': {
       const types = String(params.type)
         .split(',')
@@ -196,6 +201,15 @@ function describeError(error: ErrorObject, basePath: string): StructuralProblem 
       };
     case 'pattern':
       return { path, message: `Invalid value: ${shown}: should match '${String(params.pattern)}'` };
+    case 'maxLength':
+    case 'maxItems':
+    case 'maxProperties':
+      // The apiserver's TooLong and TooMany.
+      return {
+        path,
+        message: `Invalid value: ${shown}: ${error.message ?? error.keyword}`,
+        blocksRules: true,
+      };
     default:
       return { path, message: `Invalid value: ${shown}: ${error.message ?? error.keyword}` };
   }

@@ -72,7 +72,8 @@ export function validateObject(
   for (const { path, message } of structural) problems.push({ path, message });
   problems.push(...objectMetaProblems(metadata, 'metadata', version.nameRule));
   problems.push(...listTypeProblems(defaulted, version.schema));
-  // Like the apiserver: CEL rules only run on an object whose values have their declared types.
+  // Like the apiserver: CEL rules only run on an object whose values have their declared types,
+  // required fields and bounded sizes.
   if (structural.some((problem) => problem.blocksRules)) {
     if (hasCelRules(version.schema)) problems.push({ path: '', message: RULES_NOT_CHECKED });
     return problems;

@@ -10,16 +10,15 @@
  * the secondary, so the primary's alarm sees no data and stays OK (treatMissingData notBreaching)
  * until a failover swaps the roles, with no Git change.
  */
-import { compositionName } from '../api.js';
 import { NOTIFY_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { alarmNameCombine, EXTERNAL_NAME } from '../common/names.js';
-import { ESTATE_API_VERSION, ESTATE_GROUP } from '../common/parameters.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { combineFromComposite, fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { mapValues, multiply, regexp } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate, DirectPatch, Transform } from '../patch-and-transform/types.js';
 import type { NOTIFY } from './definition.js';
+import { alertingIdentity } from './identity.js';
 
 export type Notify = 'none' | 'subscribed';
 /** spec.notify → the Composition variant label that serves it. */
@@ -240,8 +239,8 @@ export function alertingResources(notify: Notify): ComposedTemplate[] {
 
 export function alertingCompositions(): PipelineCompositionProps[] {
   return (['none', 'subscribed'] as const).map((notify) => ({
-    name: compositionName('alertings', ESTATE_GROUP, notify === 'none' ? undefined : notify),
-    compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'Alerting' },
+    name: alertingIdentity.compositionName(notify === 'none' ? undefined : notify),
+    compositeTypeRef: alertingIdentity.compositeTypeRef,
     labels: { [NOTIFY_LABEL]: notify },
     patchSets: commonPatchSets,
     resources: alertingResources(notify),

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { celRule, withRules } from '../../schema/x-kubernetes.js';
 import { estateDefinition } from '../api.js';
 import { commonSpecFields, commonSpecRules, regionInPair, statusString } from '../common/parameters.js';
+import { alertingIdentity } from './identity.js';
 
 export const NOTIFY = ['None', 'Email', 'HTTPS'] as const;
 
@@ -106,9 +107,7 @@ export const alertingStatus = z.strictObject({
   topicArn: statusString().optional(),
 });
 
-export const alertingDefinition = estateDefinition({
-  kind: 'Alerting',
-  plural: 'alertings',
+export const alertingDefinition = estateDefinition(alertingIdentity, {
   description: 'SNS topic and CloudWatch alarms (ALB, ASG, Aurora, replication lag) of one region.',
   spec: alertingSpec,
   status: alertingStatus,

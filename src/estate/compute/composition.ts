@@ -5,16 +5,15 @@
  * Clients (and the Route 53 HTTPS health check) reach the ALB on HTTPS:443 with a certificate issued
  * outside the estate; HTTP:80 only redirects there.
  */
-import { compositionName } from '../api.js';
 import { ACCESS_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { APP_NAME_COMBINE, EXTERNAL_NAME } from '../common/names.js';
-import { ESTATE_API_VERSION, ESTATE_GROUP } from '../common/parameters.js';
 import { regionLabelPatch } from '../common/region.js';
 import { platformSelector } from '../common/selectors.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { combineFromComposite, fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import type { ComposedTemplate } from '../patch-and-transform/types.js';
+import { computeIdentity } from './identity.js';
 
 const role = (value: string) => ({ [ROLE_LABEL]: value });
 
@@ -154,8 +153,8 @@ export function computeResources(): ComposedTemplate[] {
 export function computeCompositions(): PipelineCompositionProps[] {
   return [
     {
-      name: compositionName('computes', ESTATE_GROUP),
-      compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'Compute' },
+      name: computeIdentity.compositionName(),
+      compositeTypeRef: computeIdentity.compositeTypeRef,
       patchSets: commonPatchSets,
       resources: computeResources(),
     },

@@ -13,6 +13,7 @@ import {
   regionInPair,
   statusString,
 } from '../common/parameters.js';
+import { computeIdentity } from './identity.js';
 
 /** ACM certificate ids are UUIDs; the partition is `aws` (the pair is us-east-1/us-east-2). */
 const ACM_ARN_PREFIX = 'arn:aws:acm:';
@@ -108,9 +109,7 @@ export const computeStatus = z.strictObject({
   autoScalingGroupName: statusString().optional(),
 });
 
-export const computeDefinition = estateDefinition({
-  kind: 'Compute',
-  plural: 'computes',
+export const computeDefinition = estateDefinition(computeIdentity, {
   description: 'The app tier of one region behind an application load balancer.',
   spec: computeSpec,
   status: computeStatus,

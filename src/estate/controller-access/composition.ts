@@ -7,17 +7,10 @@
  */
 import { arns, type ControllerResources, controllerPolicy } from '../../../controllers/aws/policy.js';
 import { ALB_5XX_ALARM } from '../alerting/composition.js';
-import { compositionName } from '../api.js';
 import { REGION_LABEL, TRUST_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { alarmName, appName, clusterIdentifier, EXTERNAL_NAME } from '../common/names.js';
-import {
-  ESTATE_API_VERSION,
-  ESTATE_GROUP,
-  type PairRegion,
-  peerOf,
-  REGION_PAIR,
-} from '../common/parameters.js';
+import { type PairRegion, peerOf, REGION_PAIR } from '../common/parameters.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { combineTemplate, fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { format, mapValues } from '../patch-and-transform/transforms.js';
@@ -30,6 +23,7 @@ import {
   switchAlarmRegion,
 } from '../traffic/gate.js';
 import type { TRUSTS } from './definition.js';
+import { controllerAccessIdentity } from './identity.js';
 
 export type Trust = 'pod-identity' | 'irsa';
 /** spec.trust → the Composition variant label that serves it. */
@@ -186,8 +180,8 @@ export function controllerAccessResources(trust: Trust): ComposedTemplate[] {
 
 export function controllerAccessCompositions(): PipelineCompositionProps[] {
   return (['pod-identity', 'irsa'] as const).map((trust) => ({
-    name: compositionName('controlleraccesses', ESTATE_GROUP, trust === 'pod-identity' ? undefined : trust),
-    compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'ControllerAccess' },
+    name: controllerAccessIdentity.compositionName(trust === 'pod-identity' ? undefined : trust),
+    compositeTypeRef: controllerAccessIdentity.compositeTypeRef,
     labels: { [TRUST_LABEL]: trust },
     patchSets: commonPatchSets,
     resources: controllerAccessResources(trust),

@@ -14,6 +14,7 @@ import {
   type PairRegion,
   statusString,
 } from '../common/parameters.js';
+import { controllerAccessIdentity } from './identity.js';
 
 export const TRUSTS = ['PodIdentity', 'IRSA'] as const;
 
@@ -111,9 +112,7 @@ export const controllerAccessStatus = z.strictObject({
   policyArn: statusString().optional(),
 });
 
-export const controllerAccessDefinition = estateDefinition({
-  kind: 'ControllerAccess',
-  plural: 'controlleraccesses',
+export const controllerAccessDefinition = estateDefinition(controllerAccessIdentity, {
   description:
     'The failover controller’s IAM role in each region and the one policy of exactly the AWS actions it calls, on the plan’s resources.',
   spec: controllerAccessSpec,

@@ -11,21 +11,15 @@
  *   copies an observed global id or writer-side value into forProvider, and the composed MR never
  *   asks for the membership Git wrote at creation after the controller changed it.
  */
-import { compositionName } from '../api.js';
 import { INSTANCES_LABEL, REGION_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { clusterIdentifierFormat, EXTERNAL_NAME } from '../common/names.js';
-import {
-  ESTATE_API_VERSION,
-  ESTATE_GROUP,
-  type PairRegion,
-  PLATFORM_LABEL,
-  REGION_PAIR,
-} from '../common/parameters.js';
+import { ESTATE_GROUP, type PairRegion, PLATFORM_LABEL, REGION_PAIR } from '../common/parameters.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { convertTo, format, mapValues } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate } from '../patch-and-transform/types.js';
+import { databaseIdentity } from './identity.js';
 
 const ENGINE = 'aurora-mysql';
 /** The bootstrap writer: created with credentials, joins the empty global cluster first. */
@@ -179,8 +173,8 @@ export function databaseResources(instances: number): ComposedTemplate[] {
 
 export function databaseCompositions(): PipelineCompositionProps[] {
   return [2, 3].map((instances) => ({
-    name: compositionName('databases', ESTATE_GROUP, instances === 2 ? undefined : `${instances}-instances`),
-    compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'Database' },
+    name: databaseIdentity.compositionName(instances === 2 ? undefined : `${instances}-instances`),
+    compositeTypeRef: databaseIdentity.compositeTypeRef,
     labels: { [INSTANCES_LABEL]: String(instances) },
     patchSets: commonPatchSets,
     resources: databaseResources(instances),

@@ -4,6 +4,7 @@ import { label } from '../../apis/common.js';
 import { celRule, withRules } from '../../schema/x-kubernetes.js';
 import { estateDefinition } from '../api.js';
 import { commonSpecFields, commonSpecRules, ownerRegion, statusString } from '../common/parameters.js';
+import { databaseIdentity } from './identity.js';
 
 /** Memory-optimised Graviton classes that Aurora MySQL 3 global databases support. */
 export const INSTANCE_CLASSES = [
@@ -79,9 +80,7 @@ export const databaseStatus = z.strictObject({
   members: z.array(member).max(2).optional().describe('One entry per region: [0] us-east-1, [1] us-east-2.'),
 });
 
-export const databaseDefinition = estateDefinition({
-  kind: 'Database',
-  plural: 'databases',
+export const databaseDefinition = estateDefinition(databaseIdentity, {
   description: 'An Aurora MySQL global database with one cluster per region of the pair.',
   spec: databaseSpec,
   status: databaseStatus,

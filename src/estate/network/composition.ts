@@ -2,15 +2,15 @@
  * Network Compositions, one per (zone count, NAT mode). Subnet CIDRs are carved from the VPC /16:
  * public zone i → x.y.i.0/24, private zone i → x.y.(10+i).0/24.
  */
-import { compositionName } from '../api.js';
 import { ACCESS_LABEL, NAT_LABEL, ZONE_LABEL, ZONE_LETTERS, ZONES_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
-import { ESTATE_API_VERSION, ESTATE_GROUP, type REGION_PAIR } from '../common/parameters.js';
+import type { REGION_PAIR } from '../common/parameters.js';
 import { regionLabelPatch } from '../common/region.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { convertTo, format, mapValues, regexp } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate } from '../patch-and-transform/types.js';
+import { networkIdentity } from './identity.js';
 
 export type NatMode = 'PerZone' | 'Single';
 const natLabelValue: Record<NatMode, string> = { PerZone: 'per-zone', Single: 'single' };
@@ -180,12 +180,8 @@ export function networkCompositions(): PipelineCompositionProps[] {
     for (const nat of ['PerZone', 'Single'] as const) {
       const isDefault = zoneCount === DEFAULT_ZONES && nat === DEFAULT_NAT;
       variants.push({
-        name: compositionName(
-          'networks',
-          ESTATE_GROUP,
-          isDefault ? undefined : `${zoneCount}z-${natLabelValue[nat]}`,
-        ),
-        compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'Network' },
+        name: networkIdentity.compositionName(isDefault ? undefined : `${zoneCount}z-${natLabelValue[nat]}`),
+        compositeTypeRef: networkIdentity.compositeTypeRef,
         labels: { [ZONES_LABEL]: String(zoneCount), [NAT_LABEL]: natLabelValue[nat] },
         patchSets: commonPatchSets,
         resources: networkResources(zoneCount, nat),

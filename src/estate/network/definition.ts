@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { celRule, withRules } from '../../schema/x-kubernetes.js';
 import { estateDefinition } from '../api.js';
 import { commonSpecFields, commonSpecRules, regionInPair, statusString } from '../common/parameters.js';
+import { networkIdentity } from './identity.js';
 
 /** Regular expression and CEL agree on this: four octets and a /16 suffix. */
 const slash16 =
@@ -65,9 +66,7 @@ export const networkStatus = z.strictObject({
   privateRouteTableIds: z.array(statusString()).max(3).optional(),
 });
 
-export const networkDefinition = estateDefinition({
-  kind: 'Network',
-  plural: 'networks',
+export const networkDefinition = estateDefinition(networkIdentity, {
   description: 'A regional VPC with public and private subnets, an internet gateway and NAT egress.',
   spec: networkSpec,
   status: networkStatus,

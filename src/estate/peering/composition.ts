@@ -5,22 +5,16 @@
  * auto-accept, so us-east-2 accepts it with its own MR. Both regions' routes name the same
  * connection id (the requester's external name).
  */
-import { compositionName } from '../api.js';
 import { ACCESS_LABEL, REGION_LABEL, regionZonesLabel, ZONE_LABEL, ZONE_LETTERS } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
-import {
-  ESTATE_API_VERSION,
-  ESTATE_GROUP,
-  type PairRegion,
-  peerOf,
-  REGION_PAIR,
-} from '../common/parameters.js';
+import { type PairRegion, peerOf, REGION_PAIR } from '../common/parameters.js';
 import { platformSelector } from '../common/selectors.js';
 import { DEFAULT_ZONES } from '../network/composition.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { convertTo, mapValues } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate, DirectPatch } from '../patch-and-transform/types.js';
+import { peeringIdentity } from './identity.js';
 
 const REQUESTER: PairRegion = 'us-east-1';
 const ACCEPTER = peerOf(REQUESTER);
@@ -101,8 +95,8 @@ export function peeringCompositions(): PipelineCompositionProps[] {
       const zones: ZoneCounts = { 'us-east-1': first, 'us-east-2': second };
       const isDefault = first === DEFAULT_ZONES && second === DEFAULT_ZONES;
       variants.push({
-        name: compositionName('peerings', ESTATE_GROUP, isDefault ? undefined : `${first}z-${second}z`),
-        compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'Peering' },
+        name: peeringIdentity.compositionName(isDefault ? undefined : `${first}z-${second}z`),
+        compositeTypeRef: peeringIdentity.compositeTypeRef,
         labels: Object.fromEntries(
           REGION_PAIR.map((region) => [regionZonesLabel(region), String(zones[region])]),
         ),

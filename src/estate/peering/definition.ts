@@ -8,6 +8,7 @@ import { estateDefinition } from '../api.js';
 import { commonSpecFields, commonSpecRules, ownerRegion, statusString } from '../common/parameters.js';
 import { DEFAULT_CIDRS, DEFAULT_ZONES } from '../network/composition.js';
 import { cidr16Rule, disjointRegionsRule, zoneCountRule } from '../network/definition.js';
+import { peeringIdentity } from './identity.js';
 
 /** What Peering needs of a region's Network XR: its CIDR (route destination) and zone count. */
 const peerNetwork = (cidrBlock: string) =>
@@ -50,9 +51,7 @@ export const peeringStatus = z.strictObject({
   acceptStatus: statusString().optional().describe('`active` once us-east-2 has accepted.'),
 });
 
-export const peeringDefinition = estateDefinition({
-  kind: 'Peering',
-  plural: 'peerings',
+export const peeringDefinition = estateDefinition(peeringIdentity, {
   description: 'Cross-region VPC peering between the pair’s networks, routed from every private subnet.',
   spec: peeringSpec,
   status: peeringStatus,

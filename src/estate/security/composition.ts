@@ -2,15 +2,14 @@
  * Security groups with rules as separate ingress/egress rule MRs (one rule per MR, so a changed
  * rule replaces one object instead of rewriting a group's inline list).
  */
-import { compositionName } from '../api.js';
 import { ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
-import { ESTATE_API_VERSION, ESTATE_GROUP } from '../common/parameters.js';
 import { regionLabelPatch } from '../common/region.js';
 import { platformSelector } from '../common/selectors.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import type { ComposedTemplate, DirectPatch } from '../patch-and-transform/types.js';
+import { securityIdentity } from './identity.js';
 
 export const SECURITY_GROUP_ROLES = ['alb', 'app', 'database', 'controller'] as const;
 type Role = (typeof SECURITY_GROUP_ROLES)[number];
@@ -148,8 +147,8 @@ export function securityResources(): ComposedTemplate[] {
 export function securityCompositions(): PipelineCompositionProps[] {
   return [
     {
-      name: compositionName('securities', ESTATE_GROUP),
-      compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'Security' },
+      name: securityIdentity.compositionName(),
+      compositeTypeRef: securityIdentity.compositeTypeRef,
       patchSets: commonPatchSets,
       resources: securityResources(),
     },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { withRules } from '../../schema/x-kubernetes.js';
 import { estateDefinition } from '../api.js';
 import { commonSpecFields, commonSpecRules, regionInPair, statusString } from '../common/parameters.js';
+import { securityIdentity } from './identity.js';
 
 export const securitySpec = withRules(
   z.strictObject({
@@ -29,9 +30,7 @@ export const securityStatus = z.strictObject({
     .optional(),
 });
 
-export const securityDefinition = estateDefinition({
-  kind: 'Security',
-  plural: 'securities',
+export const securityDefinition = estateDefinition(securityIdentity, {
   description:
     'Security groups of one region: ALB from the internet, app from the ALB, database from the app.',
   spec: securitySpec,

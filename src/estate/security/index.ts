@@ -1,10 +1,10 @@
 import type { EstateApi } from '../api.js';
 import { securityCompositions } from './composition.js';
 import { securityDefinition, securitySpec } from './definition.js';
+import { securityIdentity } from './identity.js';
 
 export const securityApi: EstateApi = {
-  kind: 'Security',
-  plural: 'securities',
+  ...securityIdentity,
   spec: securitySpec,
   definition: securityDefinition,
   compositions: securityCompositions(),

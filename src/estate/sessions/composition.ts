@@ -6,14 +6,13 @@
  * Table's forProvider instead of being planned for removal, Crossplane's form of upstream's
  * "ignore_changes = [replica]" advice.
  */
-import { compositionName } from '../api.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { EXTERNAL_NAME } from '../common/names.js';
-import { ESTATE_API_VERSION, ESTATE_GROUP } from '../common/parameters.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { format } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate } from '../patch-and-transform/types.js';
+import { sessionsIdentity } from './identity.js';
 
 /** The app's contract: one string partition key. */
 export const SESSION_KEY = 'sessionId';
@@ -63,8 +62,8 @@ export function sessionsResources(): ComposedTemplate[] {
 export function sessionsCompositions(): PipelineCompositionProps[] {
   return [
     {
-      name: compositionName('sessionstores', ESTATE_GROUP),
-      compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'SessionStore' },
+      name: sessionsIdentity.compositionName(),
+      compositeTypeRef: sessionsIdentity.compositeTypeRef,
       patchSets: commonPatchSets,
       resources: sessionsResources(),
     },

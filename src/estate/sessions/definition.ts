@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { withRules } from '../../schema/x-kubernetes.js';
 import { estateDefinition } from '../api.js';
 import { commonSpecFields, commonSpecRules, ownerRegion, statusString } from '../common/parameters.js';
+import { sessionsIdentity } from './identity.js';
 
 export const sessionsSpec = withRules(
   z.strictObject({
@@ -32,9 +33,7 @@ export const sessionsStatus = z.strictObject({
   replicaArn: statusString().optional(),
 });
 
-export const sessionsDefinition = estateDefinition({
-  kind: 'SessionStore',
-  plural: 'sessionstores',
+export const sessionsDefinition = estateDefinition(sessionsIdentity, {
   description: 'A DynamoDB global table (on-demand, PITR, TTL) replicated across the region pair.',
   spec: sessionsSpec,
   status: sessionsStatus,

@@ -6,21 +6,15 @@
  * SSE-S3 rather than SSE-KMS: KMS-encrypted objects replicate only with per-region keys and
  * sourceSelectionCriteria, which buys nothing for data that is already private.
  */
-import { compositionName } from '../api.js';
 import { REGION_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { EXTERNAL_NAME } from '../common/names.js';
-import {
-  ESTATE_API_VERSION,
-  ESTATE_GROUP,
-  type PairRegion,
-  peerOf,
-  REGION_PAIR,
-} from '../common/parameters.js';
+import { type PairRegion, peerOf, REGION_PAIR } from '../common/parameters.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { combineFromComposite, fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { format } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate } from '../patch-and-transform/types.js';
+import { storageIdentity } from './identity.js';
 
 /** `<platform>-switchyard-data-<region>` (bucket names are global, so the platform id leads). */
 export const dataBucketFormat = (region: PairRegion) => `%s-switchyard-data-${region}`;
@@ -168,8 +162,8 @@ export function storageResources(): ComposedTemplate[] {
 export function storageCompositions(): PipelineCompositionProps[] {
   return [
     {
-      name: compositionName('storages', ESTATE_GROUP),
-      compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'Storage' },
+      name: storageIdentity.compositionName(),
+      compositeTypeRef: storageIdentity.compositeTypeRef,
       patchSets: commonPatchSets,
       resources: storageResources(),
     },

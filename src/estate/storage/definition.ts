@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { withRules } from '../../schema/x-kubernetes.js';
 import { estateDefinition } from '../api.js';
 import { commonSpecFields, commonSpecRules, ownerRegion, statusString } from '../common/parameters.js';
+import { storageIdentity } from './identity.js';
 
 export const storageSpec = withRules(
   z.strictObject({
@@ -30,9 +31,7 @@ export const storageStatus = z.strictObject({
   replicationRoleArn: statusString().optional(),
 });
 
-export const storageDefinition = estateDefinition({
-  kind: 'Storage',
-  plural: 'storages',
+export const storageDefinition = estateDefinition(storageIdentity, {
   description: 'Versioned, encrypted data buckets in both regions with replication in both directions.',
   spec: storageSpec,
   status: storageStatus,

@@ -1,10 +1,10 @@
 import type { EstateApi } from '../api.js';
 import { storageCompositions } from './composition.js';
 import { storageDefinition, storageSpec } from './definition.js';
+import { storageIdentity } from './identity.js';
 
 export const storageApi: EstateApi = {
-  kind: 'Storage',
-  plural: 'storages',
+  ...storageIdentity,
   spec: storageSpec,
   definition: storageDefinition,
   compositions: storageCompositions(),

@@ -7,15 +7,26 @@
  */
 
 import { NOTIFY_VARIANT } from '../alerting/composition.js';
-import { compositionName } from '../api.js';
+import { alertingIdentity } from '../alerting/identity.js';
 import { NAT_LABEL, NOTIFY_LABEL, regionZonesLabel, TRUST_LABEL, ZONES_LABEL } from '../common/labels.js';
 import { appNameFormat, clusterIdentifierFormat } from '../common/names.js';
-import { ESTATE_API_VERSION, ESTATE_GROUP, PLATFORM_LABEL, REGION_PAIR } from '../common/parameters.js';
+import { PLATFORM_LABEL, REGION_PAIR } from '../common/parameters.js';
+import { computeIdentity } from '../compute/identity.js';
 import { TRUST_VARIANT } from '../controller-access/composition.js';
+import { controllerAccessIdentity } from '../controller-access/identity.js';
+import { databaseIdentity } from '../database/identity.js';
+import type { EstateIdentity } from '../identity.js';
+import { networkIdentity } from '../network/identity.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, patchSet, toComposite } from '../patch-and-transform/patches.js';
 import { convertTo, format, mapValues, regexp } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate, DirectPatch, PatchSet } from '../patch-and-transform/types.js';
+import { peeringIdentity } from '../peering/identity.js';
+import { securityIdentity } from '../security/identity.js';
+import { sessionsIdentity } from '../sessions/identity.js';
+import { storageIdentity } from '../storage/identity.js';
+import { trafficIdentity } from '../traffic/identity.js';
+import { tradingPlatformIdentity } from './identity.js';
 
 const XR_COMMON = 'composed-xr-common';
 
@@ -36,13 +47,13 @@ const xrPatchSets: PatchSet[] = [
 
 function composedXr(
   name: string,
-  kind: string,
+  api: EstateIdentity,
   spec: Record<string, unknown>,
   patches: DirectPatch[],
 ): ComposedTemplate {
   return {
     name,
-    base: { apiVersion: ESTATE_API_VERSION, kind, spec },
+    base: { apiVersion: api.apiVersion, kind: api.kind, spec },
     patches: [patchSet(XR_COMMON), ...patches],
   };
 }
@@ -51,7 +62,7 @@ function regional(): ComposedTemplate[] {
   return REGION_PAIR.flatMap((region) => {
     const settings = `spec.regions.${region}`;
     return [
-      composedXr(`network-${region}`, 'Network', { region }, [
+      composedXr(`network-${region}`, networkIdentity, { region }, [
         fromComposite(`${settings}.cidrBlock`, 'spec.cidrBlock'),
         fromComposite(`${settings}.zoneCount`, 'spec.zoneCount'),
         fromComposite(`${settings}.natGateways`, 'spec.natGateways'),
@@ -73,8 +84,8 @@ function regional(): ComposedTemplate[] {
         toComposite('status.vpcId', `status.networks.${region}.vpcId`),
         toComposite('status.privateSubnetIds', `status.networks.${region}.privateSubnetIds`),
       ]),
-      composedXr(`security-${region}`, 'Security', { region }, []),
-      composedXr(`alerting-${region}`, 'Alerting', { region }, [
+      composedXr(`security-${region}`, securityIdentity, { region }, []),
+      composedXr(`alerting-${region}`, alertingIdentity, { region }, [
         fromComposite('spec.alerting.notify', 'spec.notify'),
         fromComposite('spec.alerting.endpoint', 'spec.endpoint'),
         fromComposite(
@@ -95,7 +106,7 @@ function regional(): ComposedTemplate[] {
         fromComposite(`status.compute.${region}.targetGroupArn`, 'spec.targets.targetGroupArn'),
         toComposite('status.topicArn', `status.alerting.${region}.topicArn`),
       ]),
-      composedXr(`compute-${region}`, 'Compute', { region }, [
+      composedXr(`compute-${region}`, computeIdentity, { region }, [
         fromComposite('spec.imageId'),
         fromComposite('spec.instanceType'),
         fromComposite(`spec.certificateArns.${region}`, 'spec.certificateArn'),
@@ -109,7 +120,7 @@ function regional(): ComposedTemplate[] {
 
 function pairLevel(): ComposedTemplate[] {
   return [
-    composedXr('database', 'Database', {}, [
+    composedXr('database', databaseIdentity, {}, [
       fromComposite('spec.region'),
       fromComposite('spec.globalClusterIdentifier'),
       fromComposite('spec.instanceClass'),
@@ -117,7 +128,7 @@ function pairLevel(): ComposedTemplate[] {
       toComposite('status.globalClusterArn', 'status.database.globalClusterArn'),
       toComposite('status.members', 'status.database.members'),
     ]),
-    composedXr('peering', 'Peering', {}, [
+    composedXr('peering', peeringIdentity, {}, [
       fromComposite('spec.region'),
       ...REGION_PAIR.flatMap((region) => [
         fromComposite(`spec.regions.${region}.cidrBlock`),
@@ -132,18 +143,18 @@ function pairLevel(): ComposedTemplate[] {
       toComposite('status.peeringConnectionId', 'status.peering.peeringConnectionId'),
       toComposite('status.acceptStatus', 'status.peering.acceptStatus'),
     ]),
-    composedXr('sessions', 'SessionStore', {}, [
+    composedXr('sessions', sessionsIdentity, {}, [
       fromComposite('spec.region'),
       ...(['tableName', 'tableArn', 'replicaRegion', 'replicaArn'] as const).map((field) =>
         toComposite(`status.${field}`, `status.sessions.${field}`),
       ),
     ]),
-    composedXr('storage', 'Storage', {}, [
+    composedXr('storage', storageIdentity, {}, [
       fromComposite('spec.region'),
       toComposite('status.buckets', 'status.storage.buckets'),
       toComposite('status.replicationRoleArn', 'status.storage.replicationRoleArn'),
     ]),
-    composedXr('controller-access', 'ControllerAccess', {}, [
+    composedXr('controller-access', controllerAccessIdentity, {}, [
       fromComposite('spec.region'),
       fromComposite('spec.globalClusterIdentifier'),
       // The platform's account: the one its certificates are in (as the derived plan reads it, src/plan).
@@ -164,7 +175,7 @@ function pairLevel(): ComposedTemplate[] {
       toComposite('status.roleArns', 'status.controllerAccess.roleArns'),
       toComposite('status.policyArn', 'status.controllerAccess.policyArn'),
     ]),
-    composedXr('traffic', 'TrafficRouting', {}, [
+    composedXr('traffic', trafficIdentity, {}, [
       fromComposite('spec.region'),
       fromComposite('spec.zoneName'),
       fromComposite('spec.domainName'),
@@ -183,8 +194,8 @@ function pairLevel(): ComposedTemplate[] {
 export function tradingPlatformCompositions(): PipelineCompositionProps[] {
   return [
     {
-      name: compositionName('tradingplatforms', ESTATE_GROUP),
-      compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'TradingPlatform' },
+      name: tradingPlatformIdentity.compositionName(),
+      compositeTypeRef: tradingPlatformIdentity.compositeTypeRef,
       patchSets: xrPatchSets,
       resources: [...regional(), ...pairLevel()],
     },

@@ -17,6 +17,7 @@ import { peeringStatus } from '../peering/definition.js';
 import { sessionsStatus } from '../sessions/definition.js';
 import { storageStatus } from '../storage/definition.js';
 import { trafficStatus } from '../traffic/definition.js';
+import { tradingPlatformIdentity } from './identity.js';
 
 const regionSettings = (cidrBlock: string) =>
   withRules(
@@ -89,9 +90,7 @@ export const tradingPlatformStatus = z.strictObject({
   controllerAccess: controllerAccessStatus.optional(),
 });
 
-export const tradingPlatformDefinition = estateDefinition({
-  kind: 'TradingPlatform',
-  plural: 'tradingplatforms',
+export const tradingPlatformDefinition = estateDefinition(tradingPlatformIdentity, {
   description:
     'The two-region trading platform: networks and peering, security, compute, Aurora global database, ' +
     'session table, replicated storage, alerting and traffic.',

@@ -1,10 +1,10 @@
 import type { EstateApi } from '../api.js';
 import { tradingPlatformCompositions } from './composition.js';
 import { tradingPlatformDefinition, tradingPlatformSpec } from './definition.js';
+import { tradingPlatformIdentity } from './identity.js';
 
 export const tradingPlatformApi: EstateApi = {
-  kind: 'TradingPlatform',
-  plural: 'tradingplatforms',
+  ...tradingPlatformIdentity,
   spec: tradingPlatformSpec,
   definition: tradingPlatformDefinition,
   compositions: tradingPlatformCompositions(),

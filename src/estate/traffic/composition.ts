@@ -5,18 +5,10 @@
  * Each region also gets its own name, `<region>.<domainName>`, outside the gates: what the derived
  * RegionHealth probes (docs/adr/0011-derived-plan.md) instead of an AWS-generated ALB host name.
  */
-import { compositionName } from '../api.js';
 import { REGION_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { EXTERNAL_NAME, regionalHostFormat } from '../common/names.js';
-import {
-  ESTATE_API_VERSION,
-  ESTATE_GROUP,
-  PAIR_PRIMARY,
-  type PairRegion,
-  peerOf,
-  REGION_PAIR,
-} from '../common/parameters.js';
+import { ESTATE_GROUP, PAIR_PRIMARY, type PairRegion, peerOf, REGION_PAIR } from '../common/parameters.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { format } from '../patch-and-transform/transforms.js';
@@ -29,6 +21,7 @@ import {
   switchAlarmFormat,
   switchAlarmRegion,
 } from './gate.js';
+import { trafficIdentity } from './identity.js';
 
 export type ZoneSource = 'managed' | 'existing';
 const ZONE_SOURCE_LABEL = `${ESTATE_GROUP}/zone-source`;
@@ -223,12 +216,8 @@ export function trafficResources(source: ZoneSource): ComposedTemplate[] {
 
 export function trafficCompositions(): PipelineCompositionProps[] {
   return (['managed', 'existing'] as const).map((source) => ({
-    name: compositionName(
-      'trafficroutings',
-      ESTATE_GROUP,
-      source === 'managed' ? undefined : 'existing-zone',
-    ),
-    compositeTypeRef: { apiVersion: ESTATE_API_VERSION, kind: 'TrafficRouting' },
+    name: trafficIdentity.compositionName(source === 'managed' ? undefined : 'existing-zone'),
+    compositeTypeRef: trafficIdentity.compositeTypeRef,
     labels: { [ZONE_SOURCE_LABEL]: source },
     patchSets: commonPatchSets,
     resources: trafficResources(source),

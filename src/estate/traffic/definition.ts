@@ -15,6 +15,7 @@ import {
   ownerRegion,
   statusString,
 } from '../common/parameters.js';
+import { trafficIdentity } from './identity.js';
 
 const hostname = () =>
   z
@@ -71,9 +72,7 @@ export const trafficStatus = z.strictObject({
   healthChecks: z.strictObject({ 'us-east-1': checks.optional(), 'us-east-2': checks.optional() }).optional(),
 });
 
-export const trafficDefinition = estateDefinition({
-  kind: 'TrafficRouting',
-  plural: 'trafficroutings',
+export const trafficDefinition = estateDefinition(trafficIdentity, {
   description: 'Route 53 records, health checks and CloudWatch-alarm traffic gates for the region pair.',
   spec: trafficSpec,
   status: trafficStatus,

@@ -1,10 +1,10 @@
 import type { EstateApi } from '../api.js';
 import { trafficCompositions } from './composition.js';
 import { trafficDefinition, trafficSpec } from './definition.js';
+import { trafficIdentity } from './identity.js';
 
 export const trafficApi: EstateApi = {
-  kind: 'TrafficRouting',
-  plural: 'trafficroutings',
+  ...trafficIdentity,
   spec: trafficSpec,
   definition: trafficDefinition,
   compositions: trafficCompositions(),

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { getValue, setValue } from '../../../local/crossplane/render/field-path.js';
 import { RenderError, renderComposite } from '../../../local/crossplane/render/index.js';
 import { runCommand } from '../../../src/cli/commands.js';
+import { databaseIdentity } from '../../../src/estate/database/identity.js';
 import { pipelineComposition } from '../../../src/estate/patch-and-transform/composition.js';
 import { fromComposite, toComposite } from '../../../src/estate/patch-and-transform/patches.js';
 import { convertTo, format, mapValues, regexp } from '../../../src/estate/patch-and-transform/transforms.js';
@@ -117,7 +118,7 @@ describe('renderer', () => {
     const io = memoryIo();
     expect(await runCommand(['render', join(examplesDir, 'database.yaml')], io)).toBe(0);
     expect(parse(io.out().split('---\n')[1] ?? '')).toMatchObject({
-      kind: 'Database',
+      kind: databaseIdentity.kind,
       status: { conditions: [{ type: 'Ready' }] },
     });
   });

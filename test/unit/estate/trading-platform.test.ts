@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../../../local/crossplane/render/index.js';
 import { runCommand } from '../../../src/cli/commands.js';
+import { networkIdentity } from '../../../src/estate/network/identity.js';
+import { peeringIdentity } from '../../../src/estate/peering/identity.js';
+import { tradingPlatformIdentity } from '../../../src/estate/trading-platform/identity.js';
 import { SchemaCatalog } from '../../../src/schema/catalog.js';
 import { validateObject } from '../../../src/schema/validate.js';
 import {
@@ -101,7 +104,7 @@ describe('TradingPlatform', () => {
 
   it('routes each region’s private route tables to the peer CIDR through the peering connection', () => {
     const { resources } = renderExample(example, { catalog, recursive: true });
-    const peering = resources.find((object) => object.kind === 'Peering');
+    const peering = resources.find((object) => object.kind === peeringIdentity.kind);
     expect(peering?.spec?.crossplane).toEqual({
       compositionSelector: {
         matchLabels: {
@@ -243,7 +246,9 @@ describe('TradingPlatform', () => {
   it('passes each region its settings and picks the matching Network variant', () => {
     const { resources } = renderExample(example, { catalog, recursive: true });
     const network = (region: string) =>
-      resources.find((object) => object.kind === 'Network' && resourceName(object) === `network-${region}`);
+      resources.find(
+        (object) => object.kind === networkIdentity.kind && resourceName(object) === `network-${region}`,
+      );
     expect(network('us-east-2')?.spec).toMatchObject({
       region: 'us-east-2',
       cidrBlock: '10.1.0.0/16',
@@ -267,8 +272,8 @@ describe('TradingPlatform', () => {
 
   it('refuses overlapping region CIDRs', () => {
     const xr = {
-      apiVersion: 'platform.switchyard.dev/v1alpha1',
-      kind: 'TradingPlatform',
+      apiVersion: tradingPlatformIdentity.apiVersion,
+      kind: tradingPlatformIdentity.kind,
       metadata: { name: 'bad', namespace: 'trading' },
       spec: {
         platformId: 'trading',

@@ -37,6 +37,13 @@ function exampleWith(name: string, edit: (xr: ExampleXr) => void): string {
   return file;
 }
 
+/** The example XR with its certificate ARNs edited. */
+const withCertificates = (name: string, edit: (arns: Record<string, string>) => void) =>
+  exampleWith(name, (xr) => {
+    xr.spec.certificateArns ??= {};
+    edit(xr.spec.certificateArns);
+  });
+
 const objectsOf = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
 
 describe('switchyard plan', () => {
@@ -102,6 +109,31 @@ describe('switchyard plan', () => {
       line: /: spec\.certificateArns: required$/,
     },
     {
+      name: 'a certificate for a region outside the pair, none for us-east-2 (no account for it)',
+      file: () =>
+        withCertificates('cert-west', (arns) => {
+          arns['us-west-2'] = (arns['us-east-2'] ?? '').replace('us-east-2', 'us-west-2');
+          delete arns['us-east-2'];
+        }),
+      args: [],
+      line: /: spec\.certificateArns\.us-east-2: required$/,
+    },
+    {
+      name: 'a certificate ARN without an account id',
+      file: () =>
+        withCertificates('cert-no-account', (arns) => {
+          arns['us-east-1'] = (arns['us-east-1'] ?? '').replace(':123456789012:', '::');
+        }),
+      args: [],
+      line: /: spec\.certificateArns\.us-east-1: must be the ARN of an ACM certificate in us-east-1, such as arn:aws:acm:us-east-1:123456789012:certificate\//,
+    },
+    {
+      name: 'no spec at all',
+      file: () => exampleWith('no-spec', (xr) => Reflect.deleteProperty(xr, 'spec')),
+      args: [],
+      line: /: spec: required$/,
+    },
+    {
       name: 'an account id that is not 12 digits',
       file: () => example,
       args: ['--account-id', '1234'],
@@ -116,8 +148,7 @@ describe('switchyard plan', () => {
     {
       name: 'certificates of two accounts',
       file: () =>
-        exampleWith('two-accounts', (xr) => {
-          const arns = xr.spec.certificateArns ?? {};
+        withCertificates('two-accounts', (arns) => {
           arns['us-east-2'] = (arns['us-east-2'] ?? '').replace('123456789012', '210987654321');
         }),
       args: [],

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SchemaCatalog } from '../../../src/schema/catalog.js';
 import { type ObjectProblem, validateObject } from '../../../src/schema/validate.js';
-import { RULES_NOTE } from './rules-note.js';
+import { RULES_NOTE, withRulesNote } from './rules-note.js';
 
 /** Crossplane and Argo CD kinds Switchyard emits: one valid object and the typical mistakes each. */
 
@@ -238,7 +238,11 @@ describe('apiextensions.crossplane.io Composition', () => {
     const problems = validate(
       mutated(composition, (copy) => Reflect.deleteProperty(copy.spec.pipeline[0] ?? {}, 'functionRef')),
     );
-    expect(problems).toEqual([{ path: 'spec.pipeline[0].functionRef', message: 'Required value' }]);
+    expect(problems).toEqual(
+      withRulesNote(catalog, composition, [
+        { path: 'spec.pipeline[0].functionRef', message: 'Required value' },
+      ]),
+    );
   });
   it('refuses a step input without apiVersion (an embedded resource)', () => {
     const problems = validate(
@@ -246,7 +250,11 @@ describe('apiextensions.crossplane.io Composition', () => {
         Reflect.deleteProperty(copy.spec.pipeline[0]?.input ?? {}, 'apiVersion'),
       ),
     );
-    expect(problems).toEqual([{ path: 'spec.pipeline[0].input.apiVersion', message: 'Required value' }]);
+    expect(problems).toEqual(
+      withRulesNote(catalog, composition, [
+        { path: 'spec.pipeline[0].input.apiVersion', message: 'Required value' },
+      ]),
+    );
   });
   it('refuses an unknown field', () => {
     const problems = validate(mutated(composition, (copy) => Object.assign(copy.spec, { resources: [] })));

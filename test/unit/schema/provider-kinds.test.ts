@@ -10,7 +10,7 @@ import {
   providerKindCases,
   providerObject,
 } from '../../fixtures/validator/provider-kinds.js';
-import { RULES_NOTE } from './rules-note.js';
+import { RULES_NOTE, withRulesNote } from './rules-note.js';
 
 let catalog: SchemaCatalog;
 beforeAll(() => {
@@ -83,8 +83,10 @@ describe.each(providerKindCases)('$group $kind', (testCase: ProviderKindCase) =>
   if (!kindsWithoutRegion.has(testCase.kind)) {
     it('refuses a missing region, at its path', () => {
       const { region: _removed, ...rest } = testCase.forProvider;
-      const problems = validateObject(catalog, providerObject(testCase, rest));
-      expect(problems).toEqual([{ path: 'spec.forProvider.region', message: 'Required value' }]);
+      const object = providerObject(testCase, rest);
+      expect(validateObject(catalog, object)).toEqual(
+        withRulesNote(catalog, object, [{ path: 'spec.forProvider.region', message: 'Required value' }]),
+      );
     });
   }
 
@@ -114,9 +116,9 @@ describe.each(['ProviderConfig', 'ClusterProviderConfig'])('aws.m.upbound.io %s'
   });
 
   it('refuses missing credentials', () => {
-    expect(validateObject(catalog, object({}))).toEqual([
-      { path: 'spec.credentials', message: 'Required value' },
-    ]);
+    expect(validateObject(catalog, object({}))).toEqual(
+      withRulesNote(catalog, object({}), [{ path: 'spec.credentials', message: 'Required value' }]),
+    );
   });
 
   it('refuses a credentials source outside the enum', () => {

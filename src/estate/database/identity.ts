@@ -1,0 +1,4 @@
+import { estateIdentity } from '../identity.js';
+
+/** The Database XR API's kind and plural, written only here (src/estate/identity.ts). */
+export const databaseIdentity = estateIdentity({ kind: 'Database', plural: 'databases' });
