@@ -32,6 +32,14 @@ export function renderExample(
   return { xr, resources, warnings };
 }
 
+/** The MRs a TradingPlatform (by default the shipped example) renders to, recursively. */
+export function renderPlatformMrs(
+  catalog: SchemaCatalog,
+  file = join(examplesDir, 'trading-platform.yaml'),
+): KubeObject[] {
+  return renderExample(file, { catalog, recursive: true }).resources.filter(isManaged);
+}
+
 export const resourceName = (object: KubeObject) =>
   object.metadata.annotations?.[RESOURCE_NAME_ANNOTATION] ?? '';
 

@@ -26,6 +26,7 @@ import type { PipelineCompositionProps } from '../patch-and-transform/compositio
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { convertTo, format, mapValues } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate } from '../patch-and-transform/types.js';
+import { securityGroupLabels } from '../security/groups.js';
 
 const ENGINE = 'aurora-mysql';
 /** The bootstrap writer: created with credentials, joins the empty global cluster first. */
@@ -97,7 +98,9 @@ function regionResources(region: PairRegion, index: number, instances: number): 
         kmsKeyIdSelector: own(),
         dbSubnetGroupNameSelector: own(),
         dbClusterParameterGroupNameSelector: own(),
-        vpcSecurityGroupIdSelector: { matchLabels: { ...regionLabels(region), [ROLE_LABEL]: 'database' } },
+        vpcSecurityGroupIdSelector: {
+          matchLabels: { ...regionLabels(region), ...securityGroupLabels('database') },
+        },
         preferredBackupWindow: '03:00-04:00',
         copyTagsToSnapshot: true,
         skipFinalSnapshot: false,
