@@ -12,6 +12,7 @@
  *   asks for the membership Git wrote at creation after the controller changed it.
  */
 import { compositionName } from '../api.js';
+import { encryptionKey } from '../common/encryption.js';
 import { INSTANCES_LABEL, REGION_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { clusterIdentifierFormat, EXTERNAL_NAME } from '../common/names.js';
@@ -53,17 +54,11 @@ function regionResources(region: PairRegion, index: number, instances: number): 
   const own = (extra: Record<string, string> = {}) => selectOwn({ ...regionLabels(region), ...extra });
   const bootstrap = region === BOOTSTRAP_WRITER_REGION;
   const resources: ComposedTemplate[] = [
-    managed({
+    encryptionKey({
       name: `kms-key-${region}`,
-      service: 'kms',
-      kind: 'Key',
       region,
       labels: regionLabels(region),
-      forProvider: {
-        description: `Aurora storage encryption (${region})`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-      },
+      description: `Aurora storage encryption (${region})`,
     }),
     managed({
       name: `cluster-parameter-group-${region}`,
