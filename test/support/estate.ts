@@ -130,26 +130,27 @@ export function observedComposite(
 
 const REGIONS = ['us-east-1', 'us-east-2'];
 
-/**
- * The example platform once every XR has reported what another waits for: the ALBs (its own
- * status), each region's topic key (Alerting) and the member health checks (TrafficRouting).
- */
+/** A TrafficRouting's status once its member checks exist: `hc-<member>-<region>` ids. */
+export const memberCheckId = (region: string, member: string) => `hc-${member}-${region}`;
+export const reportedMemberChecks = () => ({
+  healthChecks: Object.fromEntries(
+    REGIONS.map((region) => [
+      region,
+      Object.fromEntries(['alb', 'gate', 'fence'].map((member) => [member, memberCheckId(region, member)])),
+    ]),
+  ),
+});
+
+/** An Alerting's status once its topic key exists. */
+export const reportedTopicKey = (region: string) => ({
+  encryptionKeyArn: `arn:aws:kms:${region}:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`,
+});
+
 export const converged: PlatformRender = {
   change: withAlbsReported,
   observed: [
-    ...REGIONS.map((region) =>
-      observedComposite('Alerting', `alerting-${region}`, {
-        encryptionKeyArn: `arn:aws:kms:${region}:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`,
-      }),
-    ),
-    observedComposite('TrafficRouting', 'traffic', {
-      healthChecks: Object.fromEntries(
-        REGIONS.map((region) => [
-          region,
-          Object.fromEntries(['alb', 'gate', 'fence'].map((member) => [member, `hc-${member}-${region}`])),
-        ]),
-      ),
-    }),
+    ...REGIONS.map((region) => observedComposite('Alerting', `alerting-${region}`, reportedTopicKey(region))),
+    observedComposite('TrafficRouting', 'traffic', reportedMemberChecks()),
   ],
 };
 

@@ -12,11 +12,12 @@ import {
   forProviderOf,
   renderChanged,
   renderExample,
+  reportedTopicKey,
   resourceName,
 } from '../../support/estate.js';
 
 const catalog = SchemaCatalog.load();
-const KEY_ARN = 'arn:aws:kms:us-east-2:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+const reported = reportedTopicKey('us-east-2');
 
 /** An example with its spec (and status) changed, rendered. */
 const renderVariant = (example: string, change: (spec: Record<string, unknown>) => void, status?: object) =>
@@ -73,7 +74,7 @@ describe('Alerting', () => {
       (spec) => {
         spec.targets = { dbClusterIdentifier: 'trading-global-us-east-2' };
       },
-      { encryptionKeyArn: KEY_ARN },
+      reported,
     );
     expect(resources.map(resourceName)).toEqual([
       'alarm-db-connections',
@@ -106,10 +107,10 @@ describe('Alerting', () => {
     expect(first.resources.map(resourceName)).not.toContain('topic');
     expect(first.warnings).toEqual([expect.stringContaining('"topic"')]);
 
-    const later = renderVariant('alerting-us-east-2.yaml', () => {}, { encryptionKeyArn: KEY_ARN });
+    const later = renderVariant('alerting-us-east-2.yaml', () => {}, reported);
     expect(forProviderOf(byResourceName(later.resources, 'topic'))).toMatchObject({
       region: 'us-east-2',
-      kmsMasterKeyId: KEY_ARN,
+      kmsMasterKeyId: reported.encryptionKeyArn,
     });
   });
 

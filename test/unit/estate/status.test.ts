@@ -11,7 +11,14 @@ import { stringify } from 'yaml';
 import type { KubeObject } from '../../../local/crossplane/render/index.js';
 import { SchemaCatalog } from '../../../src/schema/catalog.js';
 import { validateObject } from '../../../src/schema/validate.js';
-import { examplesDir, observe, regionOf, renderExample, writeVariant } from '../../support/estate.js';
+import {
+  examplesDir,
+  observe,
+  regionOf,
+  renderExample,
+  reportedMemberChecks,
+  writeVariant,
+} from '../../support/estate.js';
 
 const catalog = SchemaCatalog.load();
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-estate-status-'));
@@ -147,16 +154,7 @@ describe('XR status from observed resources', () => {
     const id = (name: string) => `id-${name}`;
     // A later reconcile: the member checks' ids are in status, so the CALCULATED checks are composed.
     const file = writeVariant(dir, join(examplesDir, 'traffic.yaml'), (xr) => {
-      xr.status = {
-        healthChecks: Object.fromEntries(
-          ['us-east-1', 'us-east-2'].map((region) => [
-            region,
-            Object.fromEntries(
-              ['alb', 'gate', 'fence'].map((member) => [member, id(`health-check-${member}-${region}`)]),
-            ),
-          ]),
-        ),
-      };
+      xr.status = reportedMemberChecks();
     });
     const { xr } = renderObserved(
       'traffic.yaml',

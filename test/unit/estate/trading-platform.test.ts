@@ -88,6 +88,16 @@ describe('TradingPlatform', () => {
     expect(validated.out()).toMatch(/^\d{3} documents, 0 invalid$/m);
   });
 
+  it('once every XR has reported, also the resources held back before pass the upstream schemas', () => {
+    expect(
+      settled.flatMap((mr) =>
+        validateObject(catalog, mr).map(
+          (problem) => `${resourceName(mr)} ${problem.path}: ${problem.message}`,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
   it('covers every platform resource kind in both regions, and no other kind', () => {
     const mrs = settled;
     for (const region of ['us-east-1', 'us-east-2']) {

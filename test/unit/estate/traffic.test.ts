@@ -15,7 +15,9 @@ import {
   examplesDir,
   forProviderOf,
   halfValid,
+  memberCheckId,
   renderExample,
+  reportedMemberChecks,
   resourceName,
   writeVariant,
 } from '../../support/estate.js';
@@ -34,7 +36,6 @@ const waitingForAlb = (region: string) => [
   `record-latency-${region}`,
   `record-regional-${region}`,
 ];
-const memberId = (region: string, member: string) => `hc-${member}-${region}`;
 
 function expectNotReady(xr: KubeObject) {
   expect(xr.status?.conditions).toEqual([
@@ -85,21 +86,14 @@ describe('TrafficRouting: held back until known', () => {
 
   it('with the members’ ids: the CALCULATED check ANDs exactly the ALB check, gate and fence', () => {
     const file = writeVariant(dir, example, (xr) => {
-      xr.status = {
-        healthChecks: Object.fromEntries(
-          REGIONS.map((region) => [
-            region,
-            Object.fromEntries(['alb', 'gate', 'fence'].map((member) => [member, memberId(region, member)])),
-          ]),
-        ),
-      };
+      xr.status = reportedMemberChecks();
     });
     const { resources } = render(file);
     for (const region of REGIONS) {
       expect(forProviderOf(byResourceName(resources, `health-check-${region}`))).toMatchObject({
         type: 'CALCULATED',
         childHealthThreshold: 3,
-        childHealthchecks: ['alb', 'gate', 'fence'].map((member) => memberId(region, member)),
+        childHealthchecks: ['alb', 'gate', 'fence'].map((member) => memberCheckId(region, member)),
       });
     }
     expect(halfValid(resources)).toEqual([]);
