@@ -26,7 +26,19 @@ import { estateApis } from '../../src/estate/index.js';
 import { COMPOSITIONS_DIR } from '../../src/generate/generated-files.js';
 import { SchemaCatalog } from '../../src/schema/catalog.js';
 import { projectRoot } from '../../src/schema/paths.js';
-import { exampleFiles, observe, renderExample, resourceName } from '../support/estate.js';
+import {
+  converged,
+  exampleFiles,
+  examplesDir,
+  observe,
+  renderExample,
+  renderPlatformMrs,
+  reportedMemberChecks,
+  reportedTopicKey,
+  resourceName,
+  withAlbsReported,
+  writeVariant,
+} from '../support/estate.js';
 import { describeResult, runCommand } from './support/command.js';
 import { crankRender, type RunningFunction, startFunction } from './support/crank.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
@@ -164,6 +176,33 @@ describe('estate: switchyard render agrees with crank render and the real functi
 });
 
 /**
+ * What a first render holds back (ADR 0005) is composed on a later reconcile, once the XR's status
+ * (or, for the TradingPlatform, its Compute XRs' reports) carries the value it waits for: both
+ * renderers must compose it alike.
+ */
+const laterReconciles: [string, (xr: KubeObject) => void][] = [
+  ['traffic.yaml', (xr) => Object.assign(xr, { status: reportedMemberChecks() })],
+  ['alerting-us-east-1.yaml', (xr) => Object.assign(xr, { status: reportedTopicKey('us-east-1') })],
+  ['trading-platform.yaml', withAlbsReported],
+];
+
+describe('estate: later reconciles compose what the first one held back, alike', () => {
+  it.each(laterReconciles)('%s, with the status it waits for', async (example, change) => {
+    const file = writeVariant(dir, join(examplesDir, example), change);
+    const ours = renderExample(file, { catalog });
+    expect(ours.warnings.filter((warning) => /Required/.test(warning))).toEqual([]);
+    // switchyard render prints the XR's status as read plus what the pipeline wrote; crank only the latter.
+    const read = parseAllDocuments(readFileSync(file, 'utf8'))[0]?.toJS() as KubeObject;
+    const written = Object.entries(ours.xr.status ?? {}).filter(([field]) => !(field in (read.status ?? {})));
+    compare(
+      `${example} later`,
+      { ...ours, xr: { ...ours.xr, status: Object.fromEntries(written) } },
+      await crank(file),
+    );
+  });
+});
+
+/**
  * `crank beta validate <extensions> <resources>`, offline. crank always adds the Crossplane image
  * as an extension and would pull it; naming a local image whose cache folder already exists
  * (filled with the stored Crossplane CRDs) keeps it from touching the network
@@ -198,13 +237,16 @@ async function crankValidate(resourcesFile: string) {
 }
 
 describe('estate: crank beta validate accepts what switchyard render --recursive produces', () => {
-  const rendered = () =>
-    exampleFiles().flatMap((file) => {
+  // The examples as first applied, and the platform once every XR has reported (nothing held back).
+  const rendered = () => [
+    ...exampleFiles().flatMap((file) => {
       const { xr, resources } = renderExample(file, { catalog, recursive: true });
       return [xr, ...resources];
-    });
+    }),
+    ...renderPlatformMrs(catalog, converged),
+  ];
 
-  it('every example, down to MRs: no missing schema, no failure', async () => {
+  it('every example, down to MRs, and the settled platform: no missing schema, no failure', async () => {
     const documents = rendered();
     const file = join(dir, 'rendered.yaml');
     writeFileSync(file, documents.map((object) => `---\n${stringify(object)}`).join(''));

@@ -2,7 +2,8 @@
  * Renders an XR and, with `recursive`, every composed XR below it down to managed resources, as
  * Crossplane would over several reconciles. A composed XR has only a generateName until the
  * apiserver names it; to render its children we name it `<generateName><resource-name>`, a stand-in
- * that is stable across runs (real names carry a random suffix).
+ * that is stable across runs (real names carry a random suffix). Observed composed XRs (in
+ * `observed`, by that name) keep their name and bring their status, as a later reconcile sees them.
  */
 
 import type { CompositionSet } from './compositions.js';
@@ -45,9 +46,22 @@ export function renderTree(root: KubeObject, options: RecursiveRenderOptions): R
       if (!child.metadata.name) {
         child.metadata.name = `${child.metadata.generateName ?? ''}${child.metadata.annotations?.[RESOURCE_NAME_ANNOTATION] ?? ''}`;
       }
+      // An observed composed XR brings its status: what its own reconcile reads (FromCompositeFieldPath).
+      const status = observedStatus(options.observed ?? [], child);
+      if (status) child.status = status;
       visit(child, false);
     }
   };
   visit(root, true);
   return tree;
+}
+
+function observedStatus(observed: KubeObject[], xr: KubeObject): KubeObject['status'] {
+  const match = observed.find(
+    (object) =>
+      object.apiVersion === xr.apiVersion &&
+      object.kind === xr.kind &&
+      object.metadata.name === xr.metadata.name,
+  );
+  return match?.status && structuredClone(match.status);
 }

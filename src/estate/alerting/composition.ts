@@ -5,18 +5,30 @@
  * Dimensions come from `spec.targets` with `policy: Required`: an alarm is composed only once its
  * target is known, never without a dimension (an alarm on an aggregate nobody meant).
  *
+ * The topic is encrypted at rest with a customer managed KMS key of its own whose policy lets
+ * CloudWatch use it: alarms cannot publish to a topic under the AWS managed SNS key (its policy
+ * cannot grant CloudWatch). The topic takes the key by ARN (kmsMasterKeyId has no reference field),
+ * which arrives through this XR's status, so the topic is held back until the key exists.
+ *
  * The replication-lag alarm exists in both regions: which region is the Aurora secondary is
  * runtime state (ARCHITECTURE §1), and Aurora only publishes AuroraGlobalDBReplicationLag from
  * the secondary, so the primary's alarm sees no data and stays OK (treatMissingData notBreaching)
  * until a failover swaps the roles, with no Git change.
  */
+import { encryptionKey } from '../common/encryption.js';
 import { NOTIFY_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { alarmNameCombine, EXTERNAL_NAME } from '../common/names.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
-import { combineFromComposite, fromComposite, toComposite } from '../patch-and-transform/patches.js';
+import {
+  combineFromComposite,
+  combineTemplate,
+  fromComposite,
+  requiredFromComposite,
+  toComposite,
+} from '../patch-and-transform/patches.js';
 import { mapValues, multiply, regexp } from '../patch-and-transform/transforms.js';
-import type { ComposedTemplate, DirectPatch, Transform } from '../patch-and-transform/types.js';
+import type { ComposedTemplate, DirectPatch } from '../patch-and-transform/types.js';
 import type { NOTIFY } from './definition.js';
 import { alertingIdentity } from './identity.js';
 
@@ -28,25 +40,22 @@ export const NOTIFY_VARIANT: Record<(typeof NOTIFY)[number], Notify> = {
   HTTPS: 'subscribed',
 };
 
-const required = (from: string, to: string, transforms: Transform[] = []) =>
-  fromComposite(from, to, { policy: 'Required', transforms });
-
 /** CloudWatch's ALB dimensions are ARN suffixes: `app/<name>/<id>` and `targetgroup/<name>/<id>`. */
-const loadBalancerDimension = required(
+const loadBalancerDimension = requiredFromComposite(
   'spec.targets.loadBalancerArn',
   'spec.forProvider.dimensions.LoadBalancer',
-  [regexp(':loadbalancer/(app/.+)$', 1)],
+  { transforms: [regexp(':loadbalancer/(app/.+)$', 1)] },
 );
-const targetGroupDimension = required(
+const targetGroupDimension = requiredFromComposite(
   'spec.targets.targetGroupArn',
   'spec.forProvider.dimensions.TargetGroup',
-  [regexp(':(targetgroup/.+)$', 1)],
+  { transforms: [regexp(':(targetgroup/.+)$', 1)] },
 );
-const asgDimension = required(
+const asgDimension = requiredFromComposite(
   'spec.targets.autoScalingGroupName',
   'spec.forProvider.dimensions.AutoScalingGroupName',
 );
-const dbDimension = required(
+const dbDimension = requiredFromComposite(
   'spec.targets.dbClusterIdentifier',
   'spec.forProvider.dimensions.DBClusterIdentifier',
 );
@@ -200,7 +209,37 @@ function alarmResource(alarm: Alarm): ComposedTemplate {
   });
 }
 
+/** The topic key's policy: the account administers it (as AWS's default policy does), CloudWatch publishes. */
+export const TOPIC_KEY_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'AccountAdministers',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::{{account}}:root' },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+    {
+      Sid: 'CloudWatchAlarmsPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+    },
+  ],
+});
+
 export function alertingResources(notify: Notify): ComposedTemplate[] {
+  const key = encryptionKey({
+    name: 'topic-key',
+    region: 'fromXr',
+    description: 'Switchyard alert topic encryption (CloudWatch alarms publish with it)',
+    patches: [
+      combineTemplate(TOPIC_KEY_POLICY, { account: 'spec.accountId' }, 'spec.forProvider.policy'),
+      toComposite('status.atProvider.arn', 'status.encryptionKeyArn'),
+    ],
+  });
   const topic = managed({
     name: 'topic',
     service: 'sns',
@@ -217,6 +256,8 @@ export function alertingResources(notify: Notify): ComposedTemplate[] {
             }),
           ]
         : []),
+      // After the guard, so a wrong variant fails on the first render rather than waiting for the key.
+      requiredFromComposite('status.encryptionKeyArn', 'spec.forProvider.kmsMasterKeyId'),
       toComposite('status.atProvider.arn', 'status.topicArn'),
     ],
   });
@@ -234,7 +275,7 @@ export function alertingResources(notify: Notify): ComposedTemplate[] {
       fromComposite('spec.endpoint', 'spec.forProvider.endpoint'),
     ],
   });
-  return [topic, ...(notify === 'subscribed' ? [subscription] : []), ...ALARMS.map(alarmResource)];
+  return [key, topic, ...(notify === 'subscribed' ? [subscription] : []), ...ALARMS.map(alarmResource)];
 }
 
 export function alertingCompositions(): PipelineCompositionProps[] {

@@ -1,11 +1,18 @@
 /**
- * Alerting: one region's SNS topic (optionally subscribed by email or HTTPS) and the CloudWatch
- * alarms that tell an operator a region is degrading before the failover controller acts.
+ * Alerting: one region's SNS topic (encrypted with its own KMS key, optionally subscribed by email
+ * or HTTPS) and the CloudWatch alarms that tell an operator a region is degrading before the
+ * failover controller acts.
  */
 import { z } from 'zod';
 import { celRule, withRules } from '../../schema/x-kubernetes.js';
 import { estateDefinition } from '../api.js';
-import { commonSpecFields, commonSpecRules, regionInPair, statusString } from '../common/parameters.js';
+import {
+  accountId,
+  commonSpecFields,
+  commonSpecRules,
+  regionInPair,
+  statusString,
+} from '../common/parameters.js';
 import { alertingIdentity } from './identity.js';
 
 export const NOTIFY = ['None', 'Email', 'HTTPS'] as const;
@@ -89,6 +96,9 @@ export const alertingSpec = withRules(
   z.strictObject({
     ...commonSpecFields,
     region: regionInPair(),
+    accountId: accountId().describe(
+      'The AWS account of the platform: the topic’s KMS key lets this account administer it and CloudWatch use it.',
+    ),
     ...notifyFields,
     targets: targets.default({}),
     thresholds: thresholds.default({
@@ -105,6 +115,9 @@ export const alertingSpec = withRules(
 
 export const alertingStatus = z.strictObject({
   topicArn: statusString().optional(),
+  encryptionKeyArn: statusString()
+    .optional()
+    .describe('The KMS key the topic is encrypted with; the topic is composed once it is known.'),
 });
 
 export const alertingDefinition = estateDefinition(alertingIdentity, {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { awsRegion, label, objectName } from '../../apis/common.js';
-import { celRule } from '../../schema/x-kubernetes.js';
+import { celRule, withRules } from '../../schema/x-kubernetes.js';
 
 export const ESTATE_GROUP = 'platform.switchyard.dev';
 export const ESTATE_VERSION = 'v1alpha1';
@@ -63,6 +63,27 @@ export const commonSpecFields = {
     .optional()
     .describe('Extra AWS tags on every taggable MR.'),
 };
+
+/**
+ * A string checked by a CEL rule rather than a schema pattern, so the apiserver's message is ours
+ * (a pattern's is "should match '^…$'").
+ */
+export const matching = (maxLength: number, pattern: string, message: string) =>
+  withRules(z.string().max(maxLength), [
+    celRule<string>({
+      rule: `self.matches('${pattern}')`,
+      message,
+      check: (self) => new RegExp(pattern).test(self),
+    }),
+  ]);
+
+/** The AWS account of the platform (ARNs, key policies). */
+export const accountId = () =>
+  matching(
+    12,
+    '^[0-9]{12}$',
+    'must be the 12-digit AWS account id of the platform, such as 123456789012',
+  ).describe('The AWS account the platform’s ARNs are in.');
 
 export const regionInPair = () => awsRegion().describe(`AWS region; one of ${REGION_PAIR.join(', ')}.`);
 

@@ -13,6 +13,7 @@ import { platformSelector } from '../common/selectors.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { combineFromComposite, fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import type { ComposedTemplate } from '../patch-and-transform/types.js';
+import { securityGroupLabels } from '../security/groups.js';
 import { computeIdentity } from './identity.js';
 
 const role = (value: string) => ({ [ROLE_LABEL]: value });
@@ -29,7 +30,7 @@ export function computeResources(): ComposedTemplate[] {
       region: 'fromXr',
       forProvider: {
         updateDefaultVersion: true,
-        vpcSecurityGroupIdSelector: { matchLabels: role('app') },
+        vpcSecurityGroupIdSelector: { matchLabels: securityGroupLabels('app') },
         metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
       },
       patches: [
@@ -74,7 +75,7 @@ export function computeResources(): ComposedTemplate[] {
         loadBalancerType: 'application',
         internal: false,
         subnetSelector: { matchLabels: { [ACCESS_LABEL]: 'public' } },
-        securityGroupSelector: { matchLabels: role('alb') },
+        securityGroupSelector: { matchLabels: securityGroupLabels('alb') },
       },
       patches: [
         regionLabelPatch,

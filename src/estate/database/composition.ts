@@ -11,6 +11,7 @@
  *   copies an observed global id or writer-side value into forProvider, and the composed MR never
  *   asks for the membership Git wrote at creation after the controller changed it.
  */
+import { encryptionKey } from '../common/encryption.js';
 import { INSTANCES_LABEL, REGION_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { clusterIdentifierFormat, EXTERNAL_NAME } from '../common/names.js';
@@ -19,6 +20,7 @@ import type { PipelineCompositionProps } from '../patch-and-transform/compositio
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { convertTo, format, mapValues } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate } from '../patch-and-transform/types.js';
+import { securityGroupLabels } from '../security/groups.js';
 import { databaseIdentity } from './identity.js';
 
 const ENGINE = 'aurora-mysql';
@@ -46,17 +48,11 @@ function regionResources(region: PairRegion, index: number, instances: number): 
   const own = (extra: Record<string, string> = {}) => selectOwn({ ...regionLabels(region), ...extra });
   const bootstrap = region === BOOTSTRAP_WRITER_REGION;
   const resources: ComposedTemplate[] = [
-    managed({
+    encryptionKey({
       name: `kms-key-${region}`,
-      service: 'kms',
-      kind: 'Key',
       region,
       labels: regionLabels(region),
-      forProvider: {
-        description: `Aurora storage encryption (${region})`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-      },
+      description: `Aurora storage encryption (${region})`,
     }),
     managed({
       name: `cluster-parameter-group-${region}`,
@@ -91,7 +87,9 @@ function regionResources(region: PairRegion, index: number, instances: number): 
         kmsKeyIdSelector: own(),
         dbSubnetGroupNameSelector: own(),
         dbClusterParameterGroupNameSelector: own(),
-        vpcSecurityGroupIdSelector: { matchLabels: { ...regionLabels(region), [ROLE_LABEL]: 'database' } },
+        vpcSecurityGroupIdSelector: {
+          matchLabels: { ...regionLabels(region), ...securityGroupLabels('database') },
+        },
         preferredBackupWindow: '03:00-04:00',
         copyTagsToSnapshot: true,
         skipFinalSnapshot: false,

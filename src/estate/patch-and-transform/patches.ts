@@ -33,6 +33,19 @@ export function fromComposite(
   return { type: 'FromCompositeFieldPath', fromFieldPath: from, toFieldPath: to, ...options(opts) };
 }
 
+/**
+ * XR → composed resource for a value the resource cannot be created without and that may arrive
+ * later (through status): a new resource is held back until the source exists, never composed
+ * without it. The XR is not ready meanwhile (docs/adr/0005-estate.md, "held back").
+ */
+export function requiredFromComposite(
+  from: string,
+  to: string,
+  opts: Omit<Options, 'policy'> = {},
+): FromCompositeFieldPathPatch {
+  return fromComposite(from, to, { ...opts, policy: 'Required' });
+}
+
 /** Observed composed resource → XR (status). Skipped until the composed resource is observed. */
 export function toComposite(from: string, to: string, opts: Options = {}): ToCompositeFieldPathPatch {
   return { type: 'ToCompositeFieldPath', fromFieldPath: from, toFieldPath: to, ...options(opts) };

@@ -1,115 +1,45 @@
 /**
  * Security groups with rules as separate ingress/egress rule MRs (one rule per MR, so a changed
- * rule replaces one object instead of rewriting a group's inline list).
+ * rule replaces one object instead of rewriting a group's inline list). The rules come from the
+ * flows of groups.ts; the provider removes the default allow-all egress rule AWS gives a new
+ * group, so each group has exactly these rules.
  */
-import { ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { regionLabelPatch } from '../common/region.js';
 import { platformSelector } from '../common/selectors.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import type { ComposedTemplate, DirectPatch } from '../patch-and-transform/types.js';
+import {
+  APP_PORT,
+  type GroupRule,
+  groupRules,
+  SECURITY_GROUP_ROLES,
+  type SecurityGroupRole,
+  securityGroupLabels,
+} from './groups.js';
 import { securityIdentity } from './identity.js';
 
-export const SECURITY_GROUP_ROLES = ['alb', 'app', 'database', 'controller'] as const;
-type Role = (typeof SECURITY_GROUP_ROLES)[number];
-
-const descriptions: Record<Role, string> = {
+const descriptions: Record<SecurityGroupRole, string> = {
   alb: 'Switchyard ALB: HTTPS and HTTP from the internet',
   app: 'Switchyard app instances: app port from the ALB only',
   database: 'Switchyard Aurora: MySQL from the app only',
-  controller: 'Switchyard failover controller: egress to AWS APIs and Aurora',
 };
 
-const group = (role: Role) => selectOwn({ [ROLE_LABEL]: role });
+const group = (role: SecurityGroupRole) => selectOwn(securityGroupLabels(role));
 
-interface Rule {
-  name: string;
-  kind: 'SecurityGroupIngressRule' | 'SecurityGroupEgressRule';
-  on: Role;
-  port?: number | 'app';
-  from?: Role;
-  cidr?: string;
-  description: string;
-}
-
-const rules: Rule[] = [
-  {
-    name: 'alb-in-https',
-    kind: 'SecurityGroupIngressRule',
-    on: 'alb',
-    port: 443,
-    cidr: '0.0.0.0/0',
-    description: 'HTTPS from the internet',
-  },
-  {
-    name: 'alb-in-http',
-    kind: 'SecurityGroupIngressRule',
-    on: 'alb',
-    port: 80,
-    cidr: '0.0.0.0/0',
-    description: 'HTTP from the internet (redirect)',
-  },
-  {
-    name: 'alb-out-app',
-    kind: 'SecurityGroupEgressRule',
-    on: 'alb',
-    port: 'app',
-    from: 'app',
-    description: 'to the app instances',
-  },
-  {
-    name: 'app-in-alb',
-    kind: 'SecurityGroupIngressRule',
-    on: 'app',
-    port: 'app',
-    from: 'alb',
-    description: 'app port from the ALB',
-  },
-  {
-    name: 'app-out-all',
-    kind: 'SecurityGroupEgressRule',
-    on: 'app',
-    cidr: '0.0.0.0/0',
-    description: 'outbound via NAT',
-  },
-  {
-    name: 'database-in-app',
-    kind: 'SecurityGroupIngressRule',
-    on: 'database',
-    port: 3306,
-    from: 'app',
-    description: 'MySQL from the app',
-  },
-  {
-    name: 'controller-out-https',
-    kind: 'SecurityGroupEgressRule',
-    on: 'controller',
-    port: 443,
-    cidr: '0.0.0.0/0',
-    description: 'AWS APIs',
-  },
-  {
-    name: 'controller-out-database',
-    kind: 'SecurityGroupEgressRule',
-    on: 'controller',
-    port: 3306,
-    from: 'database',
-    description: 'Aurora',
-  },
-];
-
-function ruleResource(rule: Rule): ComposedTemplate {
+function ruleResource(rule: GroupRule): ComposedTemplate {
   const forProvider: Record<string, unknown> = {
-    securityGroupIdSelector: group(rule.on),
+    securityGroupIdSelector: group(rule.group),
     description: rule.description,
-    ipProtocol: rule.port === undefined ? '-1' : 'tcp',
+    ipProtocol: 'tcp',
+    ...('cidr' in rule.peer
+      ? { cidrIpv4: rule.peer.cidr }
+      : { referencedSecurityGroupIdSelector: group(rule.peer.group) }),
+    ...(rule.port === APP_PORT ? {} : { fromPort: rule.port, toPort: rule.port }),
   };
-  if (typeof rule.port === 'number') Object.assign(forProvider, { fromPort: rule.port, toPort: rule.port });
-  if (rule.cidr) forProvider.cidrIpv4 = rule.cidr;
-  if (rule.from) forProvider.referencedSecurityGroupIdSelector = group(rule.from);
   const patches: DirectPatch[] =
-    rule.port === 'app'
+    rule.port === APP_PORT
       ? [
           fromComposite('spec.appPort', 'spec.forProvider.fromPort'),
           fromComposite('spec.appPort', 'spec.forProvider.toPort'),
@@ -118,7 +48,7 @@ function ruleResource(rule: Rule): ComposedTemplate {
   return managed({
     name: `rule-${rule.name}`,
     service: 'ec2',
-    kind: rule.kind,
+    kind: rule.direction === 'egress' ? 'SecurityGroupEgressRule' : 'SecurityGroupIngressRule',
     region: 'fromXr',
     forProvider,
     patches,
@@ -132,7 +62,7 @@ export function securityResources(): ComposedTemplate[] {
       service: 'ec2',
       kind: 'SecurityGroup',
       region: 'fromXr',
-      labels: { [ROLE_LABEL]: role },
+      labels: securityGroupLabels(role),
       forProvider: { description: descriptions[role], vpcIdSelector: { matchLabels: {} } },
       patches: [
         regionLabelPatch,
@@ -141,7 +71,7 @@ export function securityResources(): ComposedTemplate[] {
       ],
     }),
   );
-  return [...groups, ...rules.map(ruleResource)];
+  return [...groups, ...groupRules().map(ruleResource)];
 }
 
 export function securityCompositions(): PipelineCompositionProps[] {

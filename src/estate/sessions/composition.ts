@@ -31,6 +31,10 @@ export function sessionsResources(): ComposedTemplate[] {
         hashKey: SESSION_KEY,
         attribute: [{ name: SESSION_KEY, type: 'S' }],
         pointInTimeRecovery: { enabled: true },
+        // Under the AWS managed key (aws/dynamodb) in each region rather than the AWS owned
+        // default: KMS use shows in CloudTrail, and there is no key of ours to lose; the replica
+        // uses the same key of its region.
+        serverSideEncryption: { enabled: true },
         ttl: { enabled: true },
         // Replicas are fed from the table's stream; global tables require new and old images.
         streamEnabled: true,

@@ -30,6 +30,11 @@ import { tradingPlatformIdentity } from './identity.js';
 
 const XR_COMMON = 'composed-xr-common';
 
+/** The platform's account: the one its certificates are in (as the derived plan reads it, src/plan). */
+const platformAccount = fromComposite('spec.certificateArns.us-east-1', 'spec.accountId', {
+  transforms: [regexp('^arn:aws:acm:[^:]+:([0-9]{12}):', 1)],
+});
+
 /** The common parameters, passed through unchanged to every composed XR. */
 const xrPatchSets: PatchSet[] = [
   {
@@ -86,6 +91,7 @@ function regional(): ComposedTemplate[] {
       ]),
       composedXr(`security-${region}`, securityIdentity, { region }, []),
       composedXr(`alerting-${region}`, alertingIdentity, { region }, [
+        platformAccount,
         fromComposite('spec.alerting.notify', 'spec.notify'),
         fromComposite('spec.alerting.endpoint', 'spec.endpoint'),
         fromComposite(
@@ -157,10 +163,7 @@ function pairLevel(): ComposedTemplate[] {
     composedXr('controller-access', controllerAccessIdentity, {}, [
       fromComposite('spec.region'),
       fromComposite('spec.globalClusterIdentifier'),
-      // The platform's account: the one its certificates are in (as the derived plan reads it, src/plan).
-      fromComposite('spec.certificateArns.us-east-1', 'spec.accountId', {
-        transforms: [regexp('^arn:aws:acm:[^:]+:([0-9]{12}):', 1)],
-      }),
+      platformAccount,
       fromComposite('spec.controller.trust', 'spec.trust'),
       fromComposite('spec.controller.oidcProviders', 'spec.oidcProviders'),
       fromComposite('spec.controller.serviceAccount', 'spec.serviceAccount'),

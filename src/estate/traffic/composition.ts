@@ -4,13 +4,19 @@
  * gate and fence alarms the controller sets, never by a Git change (ARCHITECTURE §1, §2; ADR 0010).
  * Each region also gets its own name, `<region>.<domainName>`, outside the gates: what the derived
  * RegionHealth probes (docs/adr/0011-derived-plan.md) instead of an AWS-generated ALB host name.
+ *
+ * Held back until known (ADR 0005): the ALB check and the records need the region's ALB
+ * (`spec.endpoints`, from Compute's status) and the CALCULATED check needs its members' ids (this
+ * XR's status). Composed earlier they would be created half-valid: a check of no host, an alias
+ * to nothing, a CALCULATED check over the members that happened to exist (a children selector is
+ * resolved once and then kept).
  */
 import { REGION_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { EXTERNAL_NAME, regionalHostFormat } from '../common/names.js';
 import { ESTATE_GROUP, PAIR_PRIMARY, type PairRegion, peerOf, REGION_PAIR } from '../common/parameters.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
-import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
+import { fromComposite, requiredFromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { format } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate, DirectPatch } from '../patch-and-transform/types.js';
 import {
@@ -31,12 +37,12 @@ const REQUEST_INTERVAL = 30;
 
 function zonePatch(source: ZoneSource): DirectPatch[] {
   return source === 'existing'
-    ? [fromComposite('spec.existingZoneId', 'spec.forProvider.zoneId', { policy: 'Required' })]
+    ? [requiredFromComposite('spec.existingZoneId', 'spec.forProvider.zoneId')]
     : [];
 }
 
-/** Member checks of a region's CALCULATED check: the ALB, its gate and its fence. */
-const MEMBER_CHECKS = 3;
+/** Member checks of a region's CALCULATED check (their ids in `status.healthChecks.<region>`). */
+const MEMBER_CHECKS = ['alb', 'gate', 'fence'] as const;
 
 type RegionLabels = (extra: Record<string, string>) => Record<string, string>;
 
@@ -107,9 +113,10 @@ function regionResources(region: PairRegion, source: ZoneSource): ComposedTempla
   const peer = peerOf(region);
   const labels: RegionLabels = (extra) => ({ [REGION_LABEL]: region, ...extra });
   const zoneSelector = source === 'managed' ? { zoneIdSelector: selectOwn() } : {};
+  const albDnsName = `spec.endpoints.${region}.albDnsName`;
   const alias = (patches: DirectPatch[]) => [
-    fromComposite(`spec.endpoints.${region}.albDnsName`, 'spec.forProvider.alias.name'),
-    fromComposite(`spec.endpoints.${region}.albZoneId`, 'spec.forProvider.alias.zoneId'),
+    requiredFromComposite(albDnsName, 'spec.forProvider.alias.name'),
+    requiredFromComposite(`spec.endpoints.${region}.albZoneId`, 'spec.forProvider.alias.zoneId'),
     ...patches,
   ];
   return [
@@ -129,7 +136,7 @@ function regionResources(region: PairRegion, source: ZoneSource): ComposedTempla
         referenceName: `alb-${region}`,
       },
       patches: [
-        fromComposite(`spec.endpoints.${region}.albDnsName`, 'spec.forProvider.fqdn'),
+        requiredFromComposite(albDnsName, 'spec.forProvider.fqdn'),
         fromComposite('spec.healthPath', 'spec.forProvider.resourcePath'),
         toComposite('status.atProvider.id', `status.healthChecks.${region}.alb`),
       ],
@@ -142,11 +149,19 @@ function regionResources(region: PairRegion, source: ZoneSource): ComposedTempla
       forProvider: {
         type: 'CALCULATED',
         // AND of the member checks: the ALB serves, the gate is open, no fence holds.
-        childHealthThreshold: MEMBER_CHECKS,
-        childHealthchecksSelector: selectOwn(labels({ [CHECK_LABEL]: 'member' })),
+        childHealthThreshold: MEMBER_CHECKS.length,
         referenceName: `region-${region}`,
       },
-      patches: [toComposite('status.atProvider.id', `status.healthChecks.${region}.calculated`)],
+      patches: [
+        // By id, all or nothing: the CALCULATED check is composed once every member exists.
+        ...MEMBER_CHECKS.map((member, index) =>
+          requiredFromComposite(
+            `status.healthChecks.${region}.${member}`,
+            `spec.forProvider.childHealthchecks[${index}]`,
+          ),
+        ),
+        toComposite('status.atProvider.id', `status.healthChecks.${region}.calculated`),
+      ],
     }),
     managed({
       name: `record-failover-${region}`,

@@ -2,27 +2,33 @@
  * Alerting: alarms get exact CloudWatch dimensions or are not composed at all, every alarm notifies
  * the region's topic, and the subscription variant is only reachable by an XR that asks for it.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
 import { RenderError } from '../../../local/crossplane/render/index.js';
 import { SchemaCatalog } from '../../../src/schema/catalog.js';
-import { byResourceName, examplesDir, renderExample, resourceName } from '../../support/estate.js';
+import {
+  byResourceName,
+  examplesDir,
+  forProviderOf,
+  renderChanged,
+  renderExample,
+  reportedTopicKey,
+  resourceName,
+} from '../../support/estate.js';
 
 const catalog = SchemaCatalog.load();
-const dir = mkdtempSync(join(tmpdir(), 'switchyard-alerting-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const reported = reportedTopicKey('us-east-2');
 
-/** An example with its spec changed, written to a temporary file. */
-function variant(example: string, change: (spec: Record<string, unknown>) => void): string {
-  const xr = parse(readFileSync(join(examplesDir, example), 'utf8'));
-  change(xr.spec);
-  const file = join(dir, `${example}-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(file, stringify(xr));
-  return file;
-}
+/** An example with its spec (and status) changed, rendered. */
+const renderVariant = (example: string, change: (spec: Record<string, unknown>) => void, status?: object) =>
+  renderChanged(
+    join(examplesDir, example),
+    (xr) => {
+      change(xr.spec ?? {});
+      if (status) xr.status = { ...status };
+    },
+    { catalog },
+  );
 
 describe('Alerting', () => {
   it('turns ALB and target group ARNs into CloudWatch dimensions, and names alarms per region', () => {
@@ -63,27 +69,58 @@ describe('Alerting', () => {
   });
 
   it('holds an alarm back until its target is known, keeping the XR not ready', () => {
-    const file = variant('alerting-us-east-2.yaml', (spec) => {
-      spec.targets = { dbClusterIdentifier: 'trading-global-us-east-2' };
-    });
-    const { xr, resources, warnings } = renderExample(file, { catalog });
+    const { xr, resources, warnings } = renderVariant(
+      'alerting-us-east-2.yaml',
+      (spec) => {
+        spec.targets = { dbClusterIdentifier: 'trading-global-us-east-2' };
+      },
+      reported,
+    );
     expect(resources.map(resourceName)).toEqual([
       'alarm-db-connections',
       'alarm-db-cpu',
       'alarm-db-freeable-memory',
       'alarm-db-replication-lag',
       'topic',
+      'topic-key',
     ]);
     expect(warnings).toHaveLength(4);
     expect(xr.status?.conditions).toEqual([expect.objectContaining({ status: 'False', reason: 'Creating' })]);
   });
 
-  it('refuses to render a subscription request with the Composition that has none', () => {
-    const file = variant('alerting-us-east-2.yaml', (spec) => {
-      spec.notify = 'HTTPS';
-      spec.endpoint = 'https://hooks.example.com/alerts';
+  it('encrypts the topic with a key of its own that CloudWatch may use, composing the topic once the key exists', () => {
+    const first = renderExample(join(examplesDir, 'alerting-us-east-2.yaml'), { catalog });
+    const key = forProviderOf<{ policy: string }>(byResourceName(first.resources, 'topic-key'));
+    expect(key).toMatchObject({ region: 'us-east-2', enableKeyRotation: true, deletionWindowInDays: 30 });
+    expect(JSON.parse(key.policy).Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+        Action: 'kms:*',
+      }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      }),
+    ]);
+    expect(first.resources.map(resourceName)).not.toContain('topic');
+    expect(first.warnings).toEqual([expect.stringContaining('"topic"')]);
+
+    const later = renderVariant('alerting-us-east-2.yaml', () => {}, reported);
+    expect(forProviderOf(byResourceName(later.resources, 'topic'))).toMatchObject({
+      region: 'us-east-2',
+      kmsMasterKeyId: reported.encryptionKeyArn,
     });
-    expect(() => renderExample(file, { catalog })).toThrow(RenderError);
-    expect(() => renderExample(file, { catalog })).toThrow(/"topic" .*key HTTPS is not found in map/);
+  });
+
+  it('refuses to render a subscription request with the Composition that has none', () => {
+    const render = () =>
+      renderVariant('alerting-us-east-2.yaml', (spec) => {
+        spec.notify = 'HTTPS';
+        spec.endpoint = 'https://hooks.example.com/alerts';
+      });
+    expect(render).toThrow(RenderError);
+    expect(render).toThrow(/"topic" .*key HTTPS is not found in map/);
   });
 });

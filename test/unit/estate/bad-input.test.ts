@@ -202,6 +202,13 @@ const cases: BadCase[] = [
     message: /12-digit AWS account id/,
   },
   {
+    name: 'an Alerting account id (its topic key’s policy) that is not 12 digits',
+    example: 'alerting-us-east-2.yaml',
+    spec: { accountId: '12345678901' },
+    path: 'spec.accountId',
+    message: /12-digit AWS account id/,
+  },
+  {
     name: 'a platform id too long for the role name',
     example: 'controller-access.yaml',
     spec: { platformId: 'a-very-long-platform-identifier-x' },

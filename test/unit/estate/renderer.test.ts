@@ -2,8 +2,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { CompositionSet } from '../../../local/crossplane/render/compositions.js';
 import { getValue, setValue } from '../../../local/crossplane/render/field-path.js';
-import { RenderError, renderComposite } from '../../../local/crossplane/render/index.js';
+import {
+  type KubeObject,
+  RenderError,
+  renderComposite,
+  renderTree,
+} from '../../../local/crossplane/render/index.js';
 import { runCommand } from '../../../src/cli/commands.js';
 import { databaseIdentity } from '../../../src/estate/database/identity.js';
 import { pipelineComposition } from '../../../src/estate/patch-and-transform/composition.js';
@@ -108,6 +114,49 @@ describe('renderer', () => {
       conditions: [{ status: 'True', reason: 'Available' }],
     });
     expect(composed[0]?.metadata).toMatchObject({ name: 'thing-abc12', namespace: 'ns' });
+  });
+
+  it('renders a composed XR with the status it was observed with (what its own reconcile reads)', () => {
+    const inner = { apiVersion: xr.apiVersion, kind: 'Inner' };
+    const compositions = CompositionSet.fromDocuments([
+      {
+        kind: 'CompositeResourceDefinition',
+        spec: { group: 'test.switchyard.dev', names: { kind: 'Inner' } },
+      },
+      pipelineComposition({
+        name: 'things',
+        compositeTypeRef: { apiVersion: xr.apiVersion, kind: xr.kind },
+        resources: [{ name: 'inner', base: { ...inner, spec: {} } }],
+      }),
+      pipelineComposition({
+        name: 'inners',
+        compositeTypeRef: inner,
+        resources: [
+          {
+            name: 'bucket',
+            base: { apiVersion: 's3.aws.m.upbound.io/v1beta1', kind: 'Bucket' },
+            patches: [fromComposite('status.keyArn', 'spec.forProvider.key', { policy: 'Required' })],
+          },
+        ],
+      }),
+    ]);
+    const render = (observed: KubeObject[]) =>
+      renderTree(xr, { compositions, applyDefaults: (object) => object, observed, recursive: true })
+        .resources.filter((object) => object.kind === 'Bucket')
+        .map((bucket) => bucket.spec?.forProvider);
+    expect(render([])).toEqual([]);
+    const observedInner: KubeObject = {
+      ...inner,
+      metadata: {
+        name: 'thing-inner',
+        annotations: { 'crossplane.io/composition-resource-name': 'inner' },
+        ownerReferences: [
+          { apiVersion: xr.apiVersion, kind: xr.kind, name: 'thing', uid: '', controller: true },
+        ],
+      },
+      status: { keyArn: 'arn:aws:kms:us-east-1:1:key/k' },
+    };
+    expect(render([observedInner])).toEqual([{ key: 'arn:aws:kms:us-east-1:1:key/k' }]);
   });
 
   it('`switchyard render` reports a bad XR file and bad arguments with an exit code', async () => {

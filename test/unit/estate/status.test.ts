@@ -11,7 +11,14 @@ import { stringify } from 'yaml';
 import type { KubeObject } from '../../../local/crossplane/render/index.js';
 import { SchemaCatalog } from '../../../src/schema/catalog.js';
 import { validateObject } from '../../../src/schema/validate.js';
-import { examplesDir, observe, regionOf, renderExample } from '../../support/estate.js';
+import {
+  examplesDir,
+  observe,
+  regionOf,
+  renderExample,
+  reportedMemberChecks,
+  writeVariant,
+} from '../../support/estate.js';
 
 const catalog = SchemaCatalog.load();
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-estate-status-'));
@@ -20,8 +27,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function renderObserved(
   example: string,
   atProvider: (name: string, object: KubeObject) => Record<string, unknown>,
+  file = join(examplesDir, example),
 ) {
-  const file = join(examplesDir, example);
   const first = renderExample(file, { catalog });
   const observedFile = join(dir, `${example}.observed.yaml`);
   writeFileSync(
@@ -128,25 +135,38 @@ describe('XR status from observed resources', () => {
     expect(validateObject(catalog, xr)).toEqual([]);
   });
 
-  it('Alerting reports its topic', () => {
-    const { xr } = renderObserved('alerting-us-east-2.yaml', (name) => ({
-      arn: `arn:aws:sns:us-east-2:1:${name}`,
-    }));
+  it('Alerting reports its topic and the topic’s key', () => {
+    const arn = (name: string) => `arn:aws:sns:us-east-2:1:${name}`;
+    // A later reconcile: the key is in status, so the topic is composed.
+    const file = writeVariant(dir, join(examplesDir, 'alerting-us-east-2.yaml'), (xr) => {
+      xr.status = { encryptionKeyArn: arn('topic-key') };
+    });
+    const { xr } = renderObserved('alerting-us-east-2.yaml', (name) => ({ arn: arn(name) }), file);
     expect(xr.status).toMatchObject({
-      topicArn: 'arn:aws:sns:us-east-2:1:topic',
+      topicArn: arn('topic'),
+      encryptionKeyArn: arn('topic-key'),
       conditions: [{ type: 'Ready', status: 'True' }],
     });
     expect(validateObject(catalog, xr)).toEqual([]);
   });
 
   it('TrafficRouting reports the zone, each region’s gate alarm and its three health checks', () => {
-    const { xr } = renderObserved('traffic.yaml', (name, object) => ({
-      id:
-        object.kind === 'MetricAlarm'
-          ? (object.metadata.annotations?.['crossplane.io/external-name'] ?? '')
-          : `id-${name}`,
-      ...(name === 'hosted-zone' ? { zoneId: 'Z0123456789' } : {}),
-    }));
+    const id = (name: string) => `id-${name}`;
+    // A later reconcile: the member checks' ids are in status, so the CALCULATED checks are composed.
+    const file = writeVariant(dir, join(examplesDir, 'traffic.yaml'), (xr) => {
+      xr.status = reportedMemberChecks();
+    });
+    const { xr } = renderObserved(
+      'traffic.yaml',
+      (name, object) => ({
+        id:
+          object.kind === 'MetricAlarm'
+            ? (object.metadata.annotations?.['crossplane.io/external-name'] ?? '')
+            : id(name),
+        ...(name === 'hosted-zone' ? { zoneId: 'Z0123456789' } : {}),
+      }),
+      file,
+    );
     expect(xr.status).toMatchObject({
       zoneId: 'Z0123456789',
       gateAlarms: {

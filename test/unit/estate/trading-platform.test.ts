@@ -2,25 +2,24 @@
  * The must-show: `switchyard render --recursive <trading platform> | switchyard validate -` exits 0
  * and covers every resource kind of the platform in both regions (and no kind the mission lacks).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../../../local/crossplane/render/index.js';
 import { runCommand } from '../../../src/cli/commands.js';
-import { networkIdentity } from '../../../src/estate/network/identity.js';
-import { peeringIdentity } from '../../../src/estate/peering/identity.js';
 import { tradingPlatformIdentity } from '../../../src/estate/trading-platform/identity.js';
 import { SchemaCatalog } from '../../../src/schema/catalog.js';
 import { validateObject } from '../../../src/schema/validate.js';
 import {
+  converged,
   examplesDir,
   forProviderOf,
-  isManaged,
+  halfValid,
   regionOf,
+  renderChanged,
   renderExample,
+  renderPlatformMrs,
   resourceName,
+  withAlbsReported,
 } from '../../support/estate.js';
 import { memoryIo } from '../../support/memory-io.js';
 
@@ -75,8 +74,11 @@ const isTrafficSwitch = (mr: KubeObject) =>
   ['gate', 'fence'].includes(mr.metadata.labels?.['platform.switchyard.dev/role'] ?? '');
 const regionLabelOf = (mr: KubeObject) => mr.metadata.labels?.['platform.switchyard.dev/region'];
 
-const renderPlatform = (file = example) =>
-  renderExample(file, { catalog, recursive: true }).resources.filter(isManaged);
+/** The first render; the next reconcile once each Compute has reported its ALB; and once all XRs have. */
+const fresh = renderPlatformMrs(catalog);
+const reported = renderPlatformMrs(catalog, { change: withAlbsReported });
+const settled = renderPlatformMrs(catalog, converged);
+const REGIONS = ['us-east-1', 'us-east-2'] as const;
 
 describe('TradingPlatform', () => {
   it('renders recursively into output `switchyard validate -` accepts (exit 0)', async () => {
@@ -87,8 +89,18 @@ describe('TradingPlatform', () => {
     expect(validated.out()).toMatch(/^\d{3} documents, 0 invalid$/m);
   });
 
+  it('once every XR has reported, also the resources held back before pass the upstream schemas', () => {
+    expect(
+      settled.flatMap((mr) =>
+        validateObject(catalog, mr).map(
+          (problem) => `${resourceName(mr)} ${problem.path}: ${problem.message}`,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
   it('covers every platform resource kind in both regions, and no other kind', () => {
-    const mrs = renderPlatform();
+    const mrs = settled;
     for (const region of ['us-east-1', 'us-east-2']) {
       const kinds = new Set(mrs.filter((mr) => regionOf(mr) === region).map((mr) => mr.kind));
       expect([...kinds].sort(), region).toEqual(expect.arrayContaining(regionalKinds));
@@ -102,19 +114,55 @@ describe('TradingPlatform', () => {
     );
   });
 
+  it('is production-shaped in both regions: three zones, each private subnet routed out through its own zone’s NAT', () => {
+    for (const region of REGIONS) {
+      const inRegion = fresh.filter((mr) => regionOf(mr) === region);
+      const zonesOf = (kind: string, access?: string) =>
+        inRegion
+          .filter(
+            (mr) =>
+              mr.kind === kind &&
+              (access === undefined || mr.metadata.labels?.['platform.switchyard.dev/access'] === access),
+          )
+          .map((mr) => mr.metadata.labels?.['platform.switchyard.dev/zone'])
+          .sort();
+      expect(zonesOf('Subnet', 'public'), region).toEqual(['a', 'b', 'c']);
+      expect(zonesOf('Subnet', 'private'), region).toEqual(['a', 'b', 'c']);
+      expect(zonesOf('NATGateway'), region).toEqual(['a', 'b', 'c']);
+      for (const nat of inRegion.filter((mr) => mr.kind === 'NATGateway'))
+        expect(
+          forProviderOf<{ subnetIdSelector: { matchLabels: Record<string, string> } }>(nat).subnetIdSelector
+            .matchLabels,
+        ).toMatchObject({
+          'platform.switchyard.dev/access': 'public',
+          'platform.switchyard.dev/zone': nat.metadata.labels?.['platform.switchyard.dev/zone'],
+        });
+      const defaultRoutes = inRegion.filter(
+        (mr) =>
+          mr.kind === 'Route' &&
+          forProviderOf<{ destinationCidrBlock?: string; natGatewayIdSelector?: unknown }>(mr)
+            .natGatewayIdSelector !== undefined,
+      );
+      expect(
+        defaultRoutes
+          .map((route) => {
+            const p = forProviderOf<{
+              destinationCidrBlock: string;
+              routeTableIdSelector: { matchLabels: Record<string, string> };
+              natGatewayIdSelector: { matchLabels: Record<string, string> };
+            }>(route);
+            const zone = (selector: { matchLabels: Record<string, string> }) =>
+              selector.matchLabels['platform.switchyard.dev/zone'];
+            return `${p.destinationCidrBlock} from ${zone(p.routeTableIdSelector)} via ${zone(p.natGatewayIdSelector)}`;
+          })
+          .sort(),
+      ).toEqual(['0.0.0.0/0 from a via a', '0.0.0.0/0 from b via b', '0.0.0.0/0 from c via c']);
+    }
+  });
+
   it('routes each region’s private route tables to the peer CIDR through the peering connection', () => {
-    const { resources } = renderExample(example, { catalog, recursive: true });
-    const peering = resources.find((object) => object.kind === peeringIdentity.kind);
-    expect(peering?.spec?.crossplane).toEqual({
-      compositionSelector: {
-        matchLabels: {
-          'platform.switchyard.dev/zones-us-east-1': '3',
-          'platform.switchyard.dev/zones-us-east-2': '2',
-        },
-      },
-    });
-    const peerRoutes = resources.filter(
-      (object) => object.kind === 'Route' && resourceName(object).startsWith('route-peer-'),
+    const peerRoutes = fresh.filter(
+      (mr) => mr.kind === 'Route' && resourceName(mr).startsWith('route-peer-'),
     );
     expect(
       peerRoutes.map((route) => {
@@ -127,6 +175,7 @@ describe('TradingPlatform', () => {
       'us-east-1 10.1.0.0/16 route-peer-us-east-1-c',
       'us-east-2 10.0.0.0/16 route-peer-us-east-2-a',
       'us-east-2 10.0.0.0/16 route-peer-us-east-2-b',
+      'us-east-2 10.0.0.0/16 route-peer-us-east-2-c',
     ]);
     expect(peerRoutes[4]?.spec?.forProvider).toMatchObject({
       vpcPeeringConnectionIdSelector: { matchControllerRef: true },
@@ -141,36 +190,101 @@ describe('TradingPlatform', () => {
     });
   });
 
+  it('passes each region its settings and picks the matching Network and Peering variants', () => {
+    // A cheaper standby than the example: two zones sharing one NAT gateway in us-east-2.
+    const { resources } = renderChanged(
+      example,
+      (xr) => {
+        (xr.spec as { regions: Record<string, unknown> }).regions['us-east-2'] = {
+          cidrBlock: '10.1.0.0/16',
+          zoneCount: 2,
+          natGateways: 'Single',
+        };
+      },
+      { catalog, recursive: true },
+    );
+    const network = (region: string) =>
+      resources.find((object) => object.kind === 'Network' && resourceName(object) === `network-${region}`);
+    expect(network('us-east-2')?.spec).toMatchObject({
+      region: 'us-east-2',
+      cidrBlock: '10.1.0.0/16',
+      zoneCount: 2,
+      crossplane: {
+        compositionSelector: {
+          matchLabels: { 'platform.switchyard.dev/zones': '2', 'platform.switchyard.dev/nat': 'single' },
+        },
+      },
+    });
+    expect(resources.find((object) => object.kind === 'Peering')?.spec?.crossplane).toEqual({
+      compositionSelector: {
+        matchLabels: {
+          'platform.switchyard.dev/zones-us-east-1': '3',
+          'platform.switchyard.dev/zones-us-east-2': '2',
+        },
+      },
+    });
+    const privateCidrs = (kind: string) =>
+      resources
+        .filter(
+          (object) =>
+            object.kind === kind && object.metadata.labels?.['platform.switchyard.dev/access'] === 'private',
+        )
+        .map((subnet) => forProviderOf<{ cidrBlock?: string }>(subnet).cidrBlock)
+        .sort();
+    expect(privateCidrs('Subnet')).toEqual([
+      '10.0.10.0/24',
+      '10.0.11.0/24',
+      '10.0.12.0/24',
+      '10.1.10.0/24',
+      '10.1.11.0/24',
+    ]);
+    expect(resources.filter((object) => object.kind === 'NATGateway').map(regionOf)).toEqual([
+      'us-east-1',
+      'us-east-1',
+      'us-east-1',
+      'us-east-2',
+    ]);
+  });
+
+  it('composes nothing half-valid on the first render, and holds back exactly what waits for the ALBs', () => {
+    expect(halfValid(fresh)).toEqual([]);
+    const { warnings } = renderExample(example, { catalog, recursive: true });
+    const heldBack = warnings.map((warning) => /resource "([^"]+)"/.exec(warning)?.[1]).sort();
+    expect(heldBack).toEqual(
+      [
+        ...REGIONS.flatMap((region) => [
+          `health-check-${region}`,
+          `health-check-alb-${region}`,
+          `record-failover-${region}`,
+          `record-latency-${region}`,
+          `record-regional-${region}`,
+        ]),
+        // Each region's three ALB alarms and its topic, until its KMS key exists (Alerting).
+        ...REGIONS.flatMap(() => [
+          'alarm-alb-5xx-elb',
+          'alarm-alb-5xx-target',
+          'alarm-alb-unhealthy-hosts',
+          'topic',
+        ]),
+      ].sort(),
+    );
+    expect(halfValid(reported)).toEqual([]);
+    expect(halfValid(settled)).toEqual([]);
+  });
+
   it('alarms on ASG and Aurora at once, and on the ALB once Compute reports its ARNs', () => {
     const alarms = (mrs: KubeObject[], region: string) =>
       mrs
         .filter((mr) => mr.kind === 'MetricAlarm' && regionOf(mr) === region && !isTrafficSwitch(mr))
         .map((mr) => forProviderOf<{ dimensions: Record<string, string> }>(mr).dimensions);
-    expect(alarms(renderPlatform(), 'us-east-2')).toEqual([
+    expect(alarms(fresh, 'us-east-2')).toEqual([
       { AutoScalingGroupName: 'trading-app-us-east-2' },
       { DBClusterIdentifier: 'trading-global-us-east-2' },
       { DBClusterIdentifier: 'trading-global-us-east-2' },
       { DBClusterIdentifier: 'trading-global-us-east-2' },
       { DBClusterIdentifier: 'trading-global-us-east-2' },
     ]);
-
-    // The next reconcile: Compute's status has reached the TradingPlatform's.
-    const xr = parse(readFileSync(example, 'utf8'));
-    const arn = (region: string, kind: string) =>
-      `arn:aws:elasticloadbalancing:${region}:123456789012:${kind}/trading-${region}/0123456789abcdef`;
-    xr.status = {
-      compute: Object.fromEntries(
-        ['us-east-1', 'us-east-2'].map((region) => [
-          region,
-          { albArn: arn(region, 'loadbalancer/app'), targetGroupArn: arn(region, 'targetgroup') },
-        ]),
-      ),
-    };
-    const dir = mkdtempSync(join(tmpdir(), 'switchyard-platform-'));
-    const file = join(dir, 'platform.yaml');
-    writeFileSync(file, stringify(xr));
-    const later = alarms(renderPlatform(file), 'us-east-1');
-    rmSync(dir, { recursive: true, force: true });
+    const later = alarms(reported, 'us-east-1');
     expect(later).toHaveLength(8);
     expect(later).toContainEqual({
       LoadBalancer: 'app/trading-us-east-1/0123456789abcdef',
@@ -178,8 +292,8 @@ describe('TradingPlatform', () => {
     });
   });
 
-  it('switches each region with a gate in it and a fence in the other region, ANDed with its ALB check (ADR 0010)', () => {
-    const mrs = renderPlatform();
+  it('switches each region with a gate in it and a fence in the other region, beside its ALB check (ADR 0010)', () => {
+    const mrs = reported;
     for (const [region, peer] of [
       ['us-east-1', 'us-east-2'],
       ['us-east-2', 'us-east-1'],
@@ -219,7 +333,7 @@ describe('TradingPlatform', () => {
           },
         });
       }
-      // The CALCULATED check of the region's records needs all three members: ALB, gate and fence.
+      // The members of the region's CALCULATED check (composed once their ids are known: traffic.test.ts).
       const members = mrs.filter(
         (mr) =>
           mr.kind === 'HealthCheck' &&
@@ -229,8 +343,6 @@ describe('TradingPlatform', () => {
       expect(members.map(resourceName).sort()).toEqual(
         [`health-check-alb-${region}`, `health-check-fence-${region}`, `health-check-gate-${region}`].sort(),
       );
-      const calculated = mrs.find((mr) => resourceName(mr) === `health-check-${region}`) as KubeObject;
-      expect(forProviderOf(calculated)).toMatchObject({ type: 'CALCULATED', childHealthThreshold: 3 });
     }
     // Nothing public: every bucket of the platform keeps all four public access blocks.
     for (const block of mrs.filter((mr) => mr.kind === 'BucketPublicAccessBlock')) {
@@ -241,33 +353,6 @@ describe('TradingPlatform', () => {
         restrictPublicBuckets: true,
       });
     }
-  });
-
-  it('passes each region its settings and picks the matching Network variant', () => {
-    const { resources } = renderExample(example, { catalog, recursive: true });
-    const network = (region: string) =>
-      resources.find(
-        (object) => object.kind === networkIdentity.kind && resourceName(object) === `network-${region}`,
-      );
-    expect(network('us-east-2')?.spec).toMatchObject({
-      region: 'us-east-2',
-      cidrBlock: '10.1.0.0/16',
-      zoneCount: 2,
-      crossplane: {
-        compositionSelector: {
-          matchLabels: { 'platform.switchyard.dev/zones': '2', 'platform.switchyard.dev/nat': 'single' },
-        },
-      },
-    });
-    const privateSubnets = resources.filter(
-      (object) =>
-        object.kind === 'Subnet' && object.metadata.labels?.['platform.switchyard.dev/access'] === 'private',
-    );
-    expect(
-      privateSubnets
-        .map((subnet) => (subnet.spec?.forProvider as { cidrBlock?: string } | undefined)?.cidrBlock)
-        .sort(),
-    ).toEqual(['10.0.10.0/24', '10.0.11.0/24', '10.0.12.0/24', '10.1.10.0/24', '10.1.11.0/24']);
   });
 
   it('refuses overlapping region CIDRs', () => {

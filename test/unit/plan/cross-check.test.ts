@@ -3,50 +3,36 @@
  * MRs (one reconcile after Compute has reported its ALBs) and find every cluster, global cluster,
  * gate and fence alarm, Auto Scaling group and probe target of the plan among them.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { KubeObject } from '../../../local/crossplane/render/index.js';
 import type { FailoverPlanInput, RegionHealthInput } from '../../../src/apis/index.js';
 import { derivePlan } from '../../../src/plan/derive.js';
 import { SchemaCatalog } from '../../../src/schema/catalog.js';
-import { examplesDir, forProviderOf, isManaged, regionOf, renderExample } from '../../support/estate.js';
+import {
+  examplesDir,
+  forProviderOf,
+  regionOf,
+  renderPlatformMrs,
+  reportedAlb,
+  withAlbsReported,
+} from '../../support/estate.js';
 
 const example = join(examplesDir, 'trading-platform.yaml');
 const REGIONS = ['us-east-1', 'us-east-2'] as const;
-const albDnsName = (region: string) => `trading-${region}-0123456789.${region}.elb.amazonaws.com`;
+const albDnsName = (region: string) => reportedAlb(region).albDnsName;
 
 let mrs: KubeObject[];
 let plan: FailoverPlanInput;
 let healths: RegionHealthInput[];
-const dir = mkdtempSync(join(tmpdir(), 'switchyard-plan-'));
 
 beforeAll(() => {
-  const xr = parse(readFileSync(example, 'utf8'));
-  ({ plan, regionHealths: healths } = derivePlan(xr));
+  ({ plan, regionHealths: healths } = derivePlan(parse(readFileSync(example, 'utf8'))));
   // The next reconcile: each region's ALB ids have reached the TradingPlatform's status.
-  const arn = (region: string, kind: string) =>
-    `arn:aws:elasticloadbalancing:${region}:123456789012:${kind}/trading-${region}/0123456789abcdef`;
-  xr.status = {
-    compute: Object.fromEntries(
-      REGIONS.map((region) => [
-        region,
-        {
-          albArn: arn(region, 'loadbalancer/app'),
-          targetGroupArn: arn(region, 'targetgroup'),
-          albDnsName: albDnsName(region),
-          albZoneId: 'Z35SXDOTRQ7X7K',
-        },
-      ]),
-    ),
-  };
-  const file = join(dir, 'platform.yaml');
-  writeFileSync(file, stringify(xr));
-  mrs = renderExample(file, { catalog: SchemaCatalog.load(), recursive: true }).resources.filter(isManaged);
+  mrs = renderPlatformMrs(SchemaCatalog.load(), { change: withAlbsReported });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const externalName = (mr: KubeObject) => mr.metadata.annotations?.['crossplane.io/external-name'];
 
