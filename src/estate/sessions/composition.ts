@@ -8,7 +8,7 @@
  */
 import { compositionName } from '../api.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
-import { EXTERNAL_NAME } from '../common/names.js';
+import { EXTERNAL_NAME, SESSIONS_TABLE_FORMAT } from '../common/names.js';
 import { ESTATE_API_VERSION, ESTATE_GROUP } from '../common/parameters.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
@@ -17,8 +17,6 @@ import type { ComposedTemplate } from '../patch-and-transform/types.js';
 
 /** The app's contract: one string partition key. */
 export const SESSION_KEY = 'sessionId';
-/** `<platformId>-sessions`: the app finds the table by name in whichever region serves it. */
-export const SESSIONS_TABLE_FORMAT = '%s-sessions';
 
 export function sessionsResources(): ComposedTemplate[] {
   return [

@@ -6,10 +6,11 @@
  * SSE-S3 rather than SSE-KMS: KMS-encrypted objects replicate only with per-region keys and
  * sourceSelectionCriteria, which buys nothing for data that is already private.
  */
+import { serviceTrustPolicy } from '../../iam/policy-document.js';
 import { compositionName } from '../api.js';
 import { REGION_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
-import { EXTERNAL_NAME } from '../common/names.js';
+import { dataBucketFormat, EXTERNAL_NAME } from '../common/names.js';
 import {
   ESTATE_API_VERSION,
   ESTATE_GROUP,
@@ -22,15 +23,9 @@ import { combineFromComposite, fromComposite, toComposite } from '../patch-and-t
 import { format } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate } from '../patch-and-transform/types.js';
 
-/** `<platform>-switchyard-data-<region>` (bucket names are global, so the platform id leads). */
-export const dataBucketFormat = (region: PairRegion) => `%s-switchyard-data-${region}`;
-
 const dataBucket = (region: PairRegion) => ({ [REGION_LABEL]: region, [ROLE_LABEL]: 'data' });
 
-const assumeRolePolicy = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
+const assumeRolePolicy = JSON.stringify(serviceTrustPolicy('s3.amazonaws.com'));
 
 /** S3's replication permissions over both buckets (each is source and destination). */
 function replicationPolicy(): { fmt: string; placeholders: number } {
