@@ -1,6 +1,8 @@
 /** Helpers for estate render tests: render example XRs, and make observed resources from them. */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import type { KubeObject } from '../../local/crossplane/render/index.js';
 import { RESOURCE_NAME_ANNOTATION } from '../../local/crossplane/render/objects.js';
 import { renderFiles } from '../../src/cli/render.js';
@@ -30,6 +32,32 @@ export function renderExample(
   const [xr, ...resources] = documents;
   if (!xr) throw new Error(`${file}: nothing rendered`);
   return { xr, resources, warnings };
+}
+
+/** An example XR as an object, to change before rendering it with {@link renderXr}. */
+export const exampleXr = (name: string): KubeObject =>
+  parse(readFileSync(join(examplesDir, name), 'utf8')) as KubeObject;
+
+/** Renders an XR given as an object (written to a temporary file, as the CLI reads XRs from files). */
+export function renderXr(
+  xr: KubeObject,
+  options: { catalog: SchemaCatalog; recursive?: boolean; observed?: KubeObject[] },
+): Rendered {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-estate-xr-'));
+  try {
+    const file = join(dir, 'xr.yaml');
+    writeFileSync(file, JSON.stringify(xr));
+    const observedFile = options.observed ? join(dir, 'observed.yaml') : undefined;
+    if (observedFile)
+      writeFileSync(observedFile, options.observed?.map((o) => `---\n${JSON.stringify(o)}\n`).join('') ?? '');
+    return renderExample(file, {
+      catalog: options.catalog,
+      ...(options.recursive ? { recursive: true } : {}),
+      ...(observedFile ? { observedFile } : {}),
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export const resourceName = (object: KubeObject) =>

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { awsRegion, label, objectName } from '../../apis/common.js';
-import { celRule } from '../../schema/x-kubernetes.js';
+import { celRule, withRules } from '../../schema/x-kubernetes.js';
 
 export const ESTATE_GROUP = 'platform.switchyard.dev';
 export const ESTATE_VERSION = 'v1alpha1';
@@ -83,6 +83,29 @@ export const commonSpecRules = [
       !(self.runtimeOwnedManagementPolicies ?? []).some((p) => p === '*' || p === 'LateInitialize'),
   }),
 ];
+
+/**
+ * A string checked by a CEL rule rather than a schema pattern, so the apiserver's message is ours
+ * (a pattern's is "should match '^…$'").
+ */
+export const matching = (maxLength: number, pattern: string, message: string) =>
+  withRules(z.string().max(maxLength), [
+    celRule<string>({
+      rule: `self.matches('${pattern}')`,
+      message,
+      check: (self) => new RegExp(pattern).test(self),
+    }),
+  ]);
+
+export const ACCOUNT_ID_PATTERN = '^[0-9]{12}$';
+
+/** The AWS account the platform's ARNs are in (ControllerAccess, Compute). */
+export const accountId = () =>
+  matching(
+    12,
+    ACCOUNT_ID_PATTERN,
+    'must be the 12-digit AWS account id of the platform, such as 123456789012',
+  ).describe('The AWS account the platform’s ARNs are in.');
 
 /** The app's health path: the ALB target group and Route 53 check request it, and so do the derived probes. */
 export const DEFAULT_HEALTH_PATH = '/healthz';

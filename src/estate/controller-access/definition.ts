@@ -8,27 +8,16 @@ import { label } from '../../apis/common.js';
 import { celRule, withRules } from '../../schema/x-kubernetes.js';
 import { estateDefinition } from '../api.js';
 import {
+  accountId,
   commonSpecFields,
   commonSpecRules,
+  matching,
   ownerRegion,
   type PairRegion,
   statusString,
 } from '../common/parameters.js';
 
 export const TRUSTS = ['PodIdentity', 'IRSA'] as const;
-
-/**
- * A string checked by a CEL rule rather than a schema pattern, so the apiserver's message is ours
- * (a pattern's is "should match '^…$'").
- */
-const matching = (maxLength: number, pattern: string, message: string) =>
-  withRules(z.string().max(maxLength), [
-    celRule<string>({
-      rule: `self.matches('${pattern}')`,
-      message,
-      check: (self) => new RegExp(pattern).test(self),
-    }),
-  ]);
 
 /** An EKS cluster's IAM OIDC provider in `region`: `oidc.eks.<region>.amazonaws.com/id/<32 hex>`. */
 const oidcProvider = (region: PairRegion) =>
@@ -84,11 +73,7 @@ export const controllerAccessSpec = withRules(
   z.strictObject({
     ...commonSpecFields,
     region: ownerRegion(),
-    accountId: matching(
-      12,
-      '^[0-9]{12}$',
-      'must be the 12-digit AWS account id of the platform, such as 123456789012',
-    ).describe('The AWS account the platform’s ARNs are in.'),
+    accountId: accountId(),
     globalClusterIdentifier: label().describe('The Aurora global cluster the controller fails over.'),
     ...controllerTrustFields,
   }),

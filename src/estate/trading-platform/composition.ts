@@ -8,9 +8,18 @@
 
 import { NOTIFY_VARIANT } from '../alerting/composition.js';
 import { compositionName } from '../api.js';
-import { NAT_LABEL, NOTIFY_LABEL, regionZonesLabel, TRUST_LABEL, ZONES_LABEL } from '../common/labels.js';
+import {
+  NAT_LABEL,
+  NOTIFY_LABEL,
+  regionZonesLabel,
+  SCALING_LABEL,
+  TRUST_LABEL,
+  ZONES_LABEL,
+} from '../common/labels.js';
 import { appNameFormat, clusterIdentifierFormat } from '../common/names.js';
 import { ESTATE_API_VERSION, ESTATE_GROUP, PLATFORM_LABEL, REGION_PAIR } from '../common/parameters.js';
+import { ACM_ARN_PREFIX, scalingFields } from '../compute/definition.js';
+import { SCALING_VARIANT } from '../compute/scaling.js';
 import { TRUST_VARIANT } from '../controller-access/composition.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, patchSet, toComposite } from '../patch-and-transform/patches.js';
@@ -18,6 +27,9 @@ import { convertTo, format, mapValues, regexp } from '../patch-and-transform/tra
 import type { ComposedTemplate, DirectPatch, PatchSet } from '../patch-and-transform/types.js';
 
 const XR_COMMON = 'composed-xr-common';
+
+/** The account of an ACM certificate ARN: the platform's account is the one its certificates are in. */
+const accountOfCertificate = regexp(`^${ACM_ARN_PREFIX}[^:]+:([0-9]{12}):`, 1);
 
 /** The common parameters, passed through unchanged to every composed XR. */
 const xrPatchSets: PatchSet[] = [
@@ -98,7 +110,23 @@ function regional(): ComposedTemplate[] {
       composedXr(`compute-${region}`, 'Compute', { region }, [
         fromComposite('spec.imageId'),
         fromComposite('spec.instanceType'),
+        fromComposite('spec.userData'),
         fromComposite(`spec.certificateArns.${region}`, 'spec.certificateArn'),
+        fromComposite(`spec.certificateArns.${region}`, 'spec.accountId', {
+          transforms: [accountOfCertificate],
+        }),
+        ...Object.keys(scalingFields).map((field) => fromComposite(`spec.scaling.${field}`)),
+        // Either region may be the standby, so both keep the warm minimum, and start with it.
+        fromComposite('spec.scaling.warmMinimum', 'spec.minSize'),
+        fromComposite('spec.scaling.warmMinimum', 'spec.initialCapacity'),
+        // Pick the Compute variant of the scaling metric.
+        fromComposite(
+          'spec.scaling.metric',
+          `spec.crossplane.compositionSelector.matchLabels[${SCALING_LABEL}]`,
+          {
+            transforms: [mapValues(SCALING_VARIANT)],
+          },
+        ),
         ...(['albArn', 'albDnsName', 'albZoneId', 'targetGroupArn', 'autoScalingGroupName'] as const).map(
           (field) => toComposite(`status.${field}`, `status.compute.${region}.${field}`),
         ),
@@ -148,7 +176,7 @@ function pairLevel(): ComposedTemplate[] {
       fromComposite('spec.globalClusterIdentifier'),
       // The platform's account: the one its certificates are in (as the derived plan reads it, src/plan).
       fromComposite('spec.certificateArns.us-east-1', 'spec.accountId', {
-        transforms: [regexp('^arn:aws:acm:[^:]+:([0-9]{12}):', 1)],
+        transforms: [accountOfCertificate],
       }),
       fromComposite('spec.controller.trust', 'spec.trust'),
       fromComposite('spec.controller.oidcProviders', 'spec.oidcProviders'),

@@ -66,7 +66,15 @@ const pairKinds: Record<string, string> = {
   GlobalCluster: 'us-east-2',
 };
 /** IAM and Route 53: no region. */
-const globalKinds = ['Role', 'Policy', 'RolePolicyAttachment', 'Zone', 'Record', 'HealthCheck'];
+const globalKinds = [
+  'Role',
+  'Policy',
+  'RolePolicyAttachment',
+  'InstanceProfile',
+  'Zone',
+  'Record',
+  'HealthCheck',
+];
 
 const isTrafficSwitch = (mr: KubeObject) =>
   ['gate', 'fence'].includes(mr.metadata.labels?.['platform.switchyard.dev/role'] ?? '');
