@@ -9,6 +9,7 @@
  * resource-level permissions (Describe/Get of Auto Scaling and CloudWatch metric data,
  * PutMetricData) the resource is `*`, narrowed by a condition key where one exists.
  */
+import type { Permission } from '../../src/iam/policy-document.js';
 
 /** What an action applies to, by role in the FailoverPlan (ARNs come from {@link ControllerResources}). */
 export type ResourceKind =
@@ -21,19 +22,10 @@ export type ResourceKind =
   /** The alarms a RegionHealth CloudWatchAlarm probe may read: the platform's alerting alarms. */
   | 'probe-alarms'
   /** The Auto Scaling groups the plan scales. */
-  | 'auto-scaling-groups'
-  /** No resource-level permissions for this action. */
-  | 'any';
+  | 'auto-scaling-groups';
 
-export interface AwsPermission {
-  /** `service:Operation`, as IAM names it. */
-  action: string;
-  resources: readonly ResourceKind[];
-  /** A `StringEquals` condition the action is granted under (the switch metrics' namespace). */
-  condition?: { key: 'cloudwatch:namespace'; value: 'switch-metric-namespace' };
-  /** Which code makes the calls. */
-  usedBy: string;
-}
+/** One action with its resource kinds (or `any`), the switch metrics' namespace condition and its caller. */
+export type AwsPermission = Permission<ResourceKind, 'switch-metric-namespace'>;
 
 export const AWS_PERMISSIONS: readonly AwsPermission[] = [
   {

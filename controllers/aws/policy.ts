@@ -5,8 +5,9 @@
  * are the same: one per action, on exactly the resources of its kinds.
  */
 import type { FailoverPlanSpec } from '../../src/apis/index.js';
+import { type PolicyDocument, policyDocument } from '../../src/iam/policy-document.js';
 import { switchOf } from '../failover/plan-view.js';
-import { AWS_PERMISSIONS, type AwsPermission, type ResourceKind } from './permissions.js';
+import { AWS_PERMISSIONS, type AwsPermission } from './permissions.js';
 
 /** The ARNs behind each resource kind, and the namespace the switch metrics are published in. */
 export interface ControllerResources {
@@ -18,57 +19,21 @@ export interface ControllerResources {
   switchMetricNamespace: string;
 }
 
-export interface PolicyStatement {
-  Sid: string;
-  Effect: 'Allow';
-  Action: string;
-  Resource: string | string[];
-  Condition?: { StringEquals: Record<string, string> };
-}
-
-export interface PolicyDocument {
-  Version: '2012-10-17';
-  Statement: PolicyStatement[];
-}
-
-const ARNS_OF: Record<
-  Exclude<ResourceKind, 'any'>,
-  keyof Omit<ControllerResources, 'switchMetricNamespace'>
-> = {
-  'global-cluster': 'globalCluster',
-  'member-clusters': 'memberClusters',
-  'switch-alarms': 'switchAlarms',
-  'probe-alarms': 'probeAlarms',
-  'auto-scaling-groups': 'autoScalingGroups',
-};
-
-/** `rds:DescribeGlobalClusters` → `RdsDescribeGlobalClusters` (a Sid is alphanumeric). */
-export const statementId = (action: string) =>
-  action
-    .split(':')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
-
-function statement(permission: AwsPermission, resources: ControllerResources): PolicyStatement {
-  const arns = permission.resources.includes('any')
-    ? ['*']
-    : [...new Set(permission.resources.flatMap((kind) => (kind === 'any' ? [] : resources[ARNS_OF[kind]])))];
-  return {
-    Sid: statementId(permission.action),
-    Effect: 'Allow',
-    Action: permission.action,
-    Resource: arns.length === 1 ? (arns[0] ?? '*') : arns,
-    ...(permission.condition
-      ? { Condition: { StringEquals: { [permission.condition.key]: resources.switchMetricNamespace } } }
-      : {}),
-  };
-}
-
 export function controllerPolicy(
   resources: ControllerResources,
   permissions: readonly AwsPermission[] = AWS_PERMISSIONS,
 ): PolicyDocument {
-  return { Version: '2012-10-17', Statement: permissions.map((p) => statement(p, resources)) };
+  return policyDocument(
+    permissions,
+    {
+      'global-cluster': resources.globalCluster,
+      'member-clusters': resources.memberClusters,
+      'switch-alarms': resources.switchAlarms,
+      'probe-alarms': resources.probeAlarms,
+      'auto-scaling-groups': resources.autoScalingGroups,
+    },
+    { 'switch-metric-namespace': resources.switchMetricNamespace },
+  );
 }
 
 /** ARN shapes of the kinds the controller touches (IAM Service Authorization Reference). */

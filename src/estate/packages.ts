@@ -5,6 +5,7 @@
  * (provider-upjet-aws declares SafeStart, so nothing else is activated), and the default
  * ClusterProviderConfig every MR references unless its XR names another.
  */
+import { kindPlural } from '../schema/fetched-crds.js';
 import { estateApis } from './index.js';
 import { AUTO_READY_FUNCTION, PATCH_AND_TRANSFORM_FUNCTION } from './patch-and-transform/composition.js';
 
@@ -22,9 +23,7 @@ interface PackageObject {
 
 /** `rds.aws.m.upbound.io` + `ClusterInstance` → `clusterinstances.rds.aws.m.upbound.io`. */
 export function mrdName(group: string, kind: string): string {
-  const lower = kind.toLowerCase();
-  const plural = /[^aeiou]y$/.test(lower) ? `${lower.slice(0, -1)}ies` : `${lower}s`;
-  return `${plural}.${group}`;
+  return `${kindPlural(kind)}.${group}`;
 }
 
 /** Every provider-aws group/kind the estate's Compositions compose, sorted. */

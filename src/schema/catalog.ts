@@ -1,6 +1,13 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { builtinSchemaVersions, documentGroupVersion, KUBERNETES_SCHEMAS_DIR } from './builtin-kinds.js';
+import {
+  type FetchedCrd,
+  fetchedCrds,
+  fetchedCrdsDir,
+  kindPlural,
+  notFetchedReason,
+} from './fetched-crds.js';
 import { isPlainObject, type OpenApiSchema, type SchemaVersion } from './openapi.js';
 import { projectRoot, schemaCacheDir, upstreamSchemasDir } from './paths.js';
 import { compositeSchemaVersions, isCompositeResourceDefinition } from './xrd.js';
@@ -8,7 +15,8 @@ import { parseYamlDocuments, readYamlDocumentsCached } from './yaml-cache.js';
 
 /**
  * Every kind Switchyard can validate, indexed by group/version/kind: the upstream CRDs (Crossplane,
- * provider-aws, Argo CD), Kubernetes' built-in kinds (its own OpenAPI v3 documents, `kubernetes/`),
+ * provider-aws, Argo CD), those `npm run real:setup` fetched because the stored ones lack them
+ * (fetched-crds.ts), Kubernetes' built-in kinds (its own OpenAPI v3 documents, `kubernetes/`),
  * the project's generated CRDs and the CRDs Crossplane derives from the project's XRDs.
  *
  * Upstream files are indexed from their first lines only (group, kind, scope come before
@@ -25,6 +33,8 @@ export interface CatalogOptions {
   schemasDir?: string;
   /** JSON cache for parsed upstream files; `false` disables it. */
   cacheDir?: string | false;
+  /** Where the fetched upstream CRDs are (default .cache/real/crds); `false` leaves them out. */
+  fetchedCrdsDir?: string | false;
 }
 
 export type LookupResult = { ok: true; version: SchemaVersion } | { ok: false; reason: string };
@@ -44,6 +54,8 @@ export class SchemaCatalog {
   private readonly builtinGroups = new Map<string, (() => SchemaVersion[])[]>();
   /** Where Kubernetes' documents were looked for when they were not there, for messages. */
   private missingBuiltinsDir: string | undefined;
+  /** Listed upstream CRDs that are not on this machine: named in lookup failures. */
+  private missingFetched: FetchedCrd[] = [];
 
   static load(options: CatalogOptions = {}): SchemaCatalog {
     const root = options.root ?? projectRoot();
@@ -55,6 +67,12 @@ export class SchemaCatalog {
     const catalog = new SchemaCatalog();
     for (const file of yamlFilesUnder(schemasDir)) catalog.indexUpstreamFile(file, schemasDir, cacheDir);
     catalog.indexBuiltinDocuments(join(schemasDir, KUBERNETES_SCHEMAS_DIR), schemasDir);
+    if (options.fetchedCrdsDir !== false) {
+      const fetched = fetchedCrds(options.fetchedCrdsDir ?? fetchedCrdsDir(root));
+      for (const crd of fetched.filter((candidate) => candidate.present))
+        catalog.indexUpstreamFile(crd.file, root, cacheDir, relative(root, crd.file));
+      catalog.missingFetched = fetched.filter((candidate) => !candidate.present);
+    }
     // Project definitions come last so a regenerated CRD replaces a stale upstream copy of itself.
     const crdDir = join(root, 'charts', 'switchyard', 'crds');
     for (const file of existsSync(crdDir) ? yamlFilesUnder(crdDir, false) : [])
@@ -75,6 +93,10 @@ export class SchemaCatalog {
     const versions = this.versionsOf(group, kind);
     if (!versions) {
       const kindsInGroup = [...this.sources.values()].filter((source) => source.group === group);
+      const notFetched = this.missingFetched
+        .filter((crd) => crd.group === group && crd.plural === kindPlural(kind))
+        .map((crd) => `; ${notFetchedReason(crd)}`)
+        .join('');
       if (kindsInGroup.length === 0) {
         const hint =
           this.missingBuiltinsDir && looksBuiltin(group)
@@ -82,13 +104,13 @@ export class SchemaCatalog {
             : '';
         return {
           ok: false,
-          reason: `unknown apiVersion "${apiVersion}": no schema for group "${group || 'core'}"${hint}`,
+          reason: `unknown apiVersion "${apiVersion}": no schema for group "${group || 'core'}"${hint}${notFetched}`,
         };
       }
       const known = kindsInGroup.map((source) => source.kind).sort();
       return {
         ok: false,
-        reason: `no schema for kind "${kind}" in group "${group}" (known: ${known.join(', ')})`,
+        reason: `no schema for kind "${kind}" in group "${group}" (known: ${known.join(', ')})${notFetched}`,
       };
     }
     const version = versions.find((candidate) => candidate.version === versionName);
@@ -183,9 +205,13 @@ export class SchemaCatalog {
     this.loaded.delete(key);
   }
 
-  private indexUpstreamFile(file: string, schemasDir: string, cacheDir: string | undefined): void {
+  private indexUpstreamFile(
+    file: string,
+    schemasDir: string,
+    cacheDir: string | undefined,
+    label = relative(join(schemasDir, '..'), file),
+  ): void {
     const header = crdHeader(readHead(file));
-    const label = relative(join(schemasDir, '..'), file);
     if (header) {
       const load = () => definitionVersions(readYamlDocumentsCached(file, cacheDir), label);
       this.register({ ...header, file: label, load });

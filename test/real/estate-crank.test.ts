@@ -5,7 +5,8 @@
  * modulo document order and generated names. The agreement figure is printed. Then
  * `crank beta validate` (the apiserver's validation library, CEL included) checks everything
  * `switchyard render --recursive` produces for the examples against our XRDs and the stored
- * provider-aws CRDs.
+ * provider-aws CRDs, and the Compute scaling policies (which the examples' first render holds
+ * back, or do not select) against the upstream autoscaling Policy CRD real:setup fetches.
  */
 import {
   copyFileSync,
@@ -25,11 +26,13 @@ import { loadCompositionSet, schemaDefaulter } from '../../src/cli/render.js';
 import { estateApis } from '../../src/estate/index.js';
 import { COMPOSITIONS_DIR } from '../../src/generate/generated-files.js';
 import { SchemaCatalog } from '../../src/schema/catalog.js';
+import { fetchedCrds, fetchedCrdsDir, notFetchedReason } from '../../src/schema/fetched-crds.js';
 import { projectRoot } from '../../src/schema/paths.js';
 import {
   converged,
   exampleFiles,
   examplesDir,
+  exampleXr,
   observe,
   renderExample,
   renderPlatformMrs,
@@ -156,7 +159,52 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** What the provider reports as the ALB's and the target group's `arnSuffix`. */
+const ALB_SUFFIX = 'app/trading-use1/50dc6c495c0c9188';
+const TARGET_GROUP_SUFFIX = 'targetgroup/trading-app-us-east-1/73e2d6bc24d8a067';
+
+/**
+ * The Compute variants the examples' first render does not show: the request-count scaling policy
+ * once the XR's status has the ALB's ids, and the CPU variant (composed at once).
+ */
+function scalingXrFiles(): string[] {
+  const requestCount = exampleXr('compute-us-east-1.yaml');
+  requestCount.metadata.name = 'trading-use1-scaling';
+  requestCount.status = { albArnSuffix: ALB_SUFFIX, targetGroupArnSuffix: TARGET_GROUP_SUFFIX };
+  const cpu = exampleXr('compute-us-east-2.yaml');
+  cpu.metadata.name = 'trading-use2-cpu';
+  cpu.spec = {
+    ...cpu.spec,
+    scaling: { metric: 'ASGAverageCPUUtilization' },
+    crossplane: { compositionSelector: { matchLabels: { 'platform.switchyard.dev/scaling-metric': 'cpu' } } },
+  };
+  return [requestCount, cpu].map((xr) => {
+    const file = join(dir, `${xr.metadata.name}.yaml`);
+    writeFileSync(file, stringify(xr));
+    return file;
+  });
+}
+
+const isScalingPolicy = (object: KubeObject) =>
+  object.kind === 'Policy' && object.apiVersion.startsWith('autoscaling.');
+
 describe('estate: switchyard render agrees with crank render and the real functions', () => {
+  it('Compute scaling variants: the request-count policy with the ALB’s ids, and the CPU one', async () => {
+    for (const file of scalingXrFiles()) {
+      // Observed as the XR's status says, so the status both renderers report back is the same.
+      const observedFile = join(dir, `${basename(file, '.yaml')}.observed.yaml`);
+      const observed = observe(renderExample(file, { catalog }).resources, (name) =>
+        name === 'load-balancer' || name === 'target-group'
+          ? { arnSuffix: name === 'load-balancer' ? ALB_SUFFIX : TARGET_GROUP_SUFFIX }
+          : {},
+      );
+      writeFileSync(observedFile, observed.map((object) => `---\n${stringify(object)}`).join(''));
+      const ours = renderExample(file, { catalog, observedFile });
+      expect(ours.resources.filter(isScalingPolicy), basename(file)).toHaveLength(1);
+      compare(`${basename(file)} observed`, ours, await crank(file, observedFile));
+    }
+  });
+
   it.each(exampleFiles())('%s, fresh', async (file) => {
     const ours = renderExample(file, { catalog });
     compare(basename(file), ours, await crank(file));
@@ -220,6 +268,9 @@ async function crankValidate(resourcesFile: string) {
   const extensions = [
     ...estateApis.map((api) => join(projectRoot(), COMPOSITIONS_DIR, api.plural, 'definition.yaml')),
     join(sharedSchemas, 'provider-aws', 'namespaced'),
+    ...fetchedCrds()
+      .filter((crd) => crd.present)
+      .map((crd) => crd.file),
   ];
   return runCommand(
     realBin.crank,
@@ -260,6 +311,29 @@ describe('estate: crank beta validate accepts what switchyard render --recursive
       String(documents.length),
     ]);
     console.log(`crank beta validate: ${total?.[2]}/${documents.length} rendered documents valid`);
+  });
+
+  it('the scaling policies, against the upstream autoscaling Policy CRD; a broken one is refused', async (context) => {
+    const crd = fetchedCrds().find((candidate) => candidate.plural === 'policies');
+    if (!crd) throw new Error(`the autoscaling Policy CRD is not listed (${fetchedCrdsDir()})`);
+    if (!crd.present) context.skip(notFetchedReason(crd));
+    const policies = scalingXrFiles().flatMap((file) =>
+      renderExample(file, { catalog }).resources.filter(isScalingPolicy),
+    );
+    expect(policies).toHaveLength(2);
+    const file = join(dir, 'scaling-policies.yaml');
+    writeFileSync(file, policies.map((object) => `---\n${stringify(object)}`).join(''));
+    const result = await crankValidate(file);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).toMatch(/Total 2 resources: 0 missing schemas, 2 success cases, 0 failure cases/);
+
+    const broken = structuredClone(policies[0] as KubeObject);
+    (broken.spec?.forProvider as Record<string, unknown>).policyTyp = 'TargetTrackingScaling';
+    const brokenFile = join(dir, 'scaling-policy-broken.yaml');
+    writeFileSync(brokenFile, stringify(broken));
+    const refused = await crankValidate(brokenFile);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toMatch(/unknown field: "policyTyp"/);
   });
 
   it('refuses a rendered MR with an unknown field and a missing CEL-required parameter', async () => {

@@ -87,6 +87,25 @@ export function renderChanged(
   }
 }
 
+/** An example XR as an object, to change before rendering it with {@link renderXr}. */
+export const exampleXr = (name: string): KubeObject =>
+  parse(readFileSync(join(examplesDir, name), 'utf8')) as KubeObject;
+
+/** Renders an XR given as an object (written to a temporary file, as the CLI reads XRs from files). */
+export function renderXr(
+  xr: KubeObject,
+  options: { catalog: SchemaCatalog; recursive?: boolean; observed?: KubeObject[] },
+): Rendered {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-estate-xr-'));
+  try {
+    const file = join(dir, 'xr.yaml');
+    writeFileSync(file, JSON.stringify(xr));
+    return renderChanged(file, undefined, options);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 interface PlatformRender {
   file?: string;
   change?: (xr: KubeObject) => void;

@@ -49,6 +49,7 @@ function applyString(string: Extract<Transform, { type: 'string' }>['string'], i
       return goSprintf(string.fmt, input);
     case 'Convert': {
       if (typeof input !== 'string') throw new Error('input is required to be a string for Convert');
+      if (string.convert === 'ToBase64') return Buffer.from(input, 'utf8').toString('base64');
       return string.convert === 'ToUpper' ? input.toUpperCase() : input.toLowerCase();
     }
     case 'Regexp': {

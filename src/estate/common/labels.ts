@@ -15,6 +15,8 @@ export const regionZonesLabel = (region: string) => `${ZONES_LABEL}-${region}`;
 export const TRUST_LABEL = `${ESTATE_GROUP}/trust`;
 /** Alerting variant: with or without a topic subscription. */
 export const NOTIFY_LABEL = `${ESTATE_GROUP}/notify`;
+/** Compute variant: the metric its target-tracking scaling policy holds (request-count | cpu). */
+export const SCALING_LABEL = `${ESTATE_GROUP}/scaling-metric`;
 
 /** Zone letters in order; a composition for N zones uses the first N. */
 export const ZONE_LETTERS = ['a', 'b', 'c'] as const;

@@ -27,31 +27,30 @@ export type AwsService =
   | 's3'
   | 'sns';
 
-/** Kinds whose forProvider has no `tags` map (checked against the stored CRDs by a test). */
+/**
+ * A kind named with its service (`iam/Policy`): kind names repeat across services (IAM and Auto
+ * Scaling both have a Policy), and whether a kind has tags or a region depends on which it is.
+ */
+export const kindKey = (service: string, kind: string) => `${service}/${kind}`;
+
+/** Kinds whose forProvider has no `tags` map (checked against the upstream CRDs by a test). */
 export const UNTAGGED_KINDS = new Set([
-  'Attachment',
-  'AutoscalingGroup',
-  'Route',
-  'RouteTableAssociation',
-  'RolePolicyAttachment',
-  'Record',
-  'BucketPublicAccessBlock',
-  'BucketReplicationConfiguration',
-  'BucketServerSideEncryptionConfiguration',
-  'BucketVersioning',
-  'TopicSubscription',
+  'autoscaling/Attachment',
+  'autoscaling/AutoscalingGroup',
+  'autoscaling/Policy',
+  'ec2/Route',
+  'ec2/RouteTableAssociation',
+  'iam/RolePolicyAttachment',
+  'route53/Record',
+  's3/BucketPublicAccessBlock',
+  's3/BucketReplicationConfiguration',
+  's3/BucketServerSideEncryptionConfiguration',
+  's3/BucketVersioning',
+  'sns/TopicSubscription',
 ]);
 
-/** Kinds without forProvider.region: IAM and Route 53 are global services. */
-export const GLOBAL_KINDS = new Set([
-  'Role',
-  'Policy',
-  'RolePolicyAttachment',
-  'InstanceProfile',
-  'Zone',
-  'Record',
-  'HealthCheck',
-]);
+/** Services without forProvider.region: IAM and Route 53 are global. */
+export const GLOBAL_SERVICES = new Set<AwsService>(['iam', 'route53']);
 
 export const PATCH_SET = {
   /** providerConfigRef, managementPolicies, platform label: every MR. */
@@ -124,8 +123,8 @@ const peerRegion = mapValues(Object.fromEntries(REGION_PAIR.map((region) => [reg
 export function managed(props: ManagedProps): ComposedTemplate {
   const forProvider: Record<string, unknown> = { ...props.forProvider };
   const patches: Patch[] = [patchSet(props.runtimeOwned ? PATCH_SET.runtimeOwned : PATCH_SET.common)];
-  if (!UNTAGGED_KINDS.has(props.kind)) patches.push(patchSet(PATCH_SET.tags));
-  if (GLOBAL_KINDS.has(props.kind)) {
+  if (!UNTAGGED_KINDS.has(kindKey(props.service, props.kind))) patches.push(patchSet(PATCH_SET.tags));
+  if (GLOBAL_SERVICES.has(props.service)) {
     if (props.region !== undefined)
       throw new Error(`${props.name}: ${props.kind} is global and has no region`);
   } else if (props.region === 'fromXr') {

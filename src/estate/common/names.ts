@@ -23,12 +23,37 @@ export const clusterIdentifierFormat = (region: PairRegion) => `%s-${region}`;
 export const clusterIdentifier = (globalClusterIdentifier: string, region: PairRegion) =>
   fillFormat(clusterIdentifierFormat(region), globalClusterIdentifier);
 
-/** App-tier names (ASG, target group): `<platformId>-app-<region>`; Combine over platformId, region. */
+/**
+ * App-tier names: `<platformId>-app-<region>`, a Combine over platformId, region. The ASG, the
+ * target group and the app servers' IAM role, policy and instance profile (IAM is global, so the
+ * region is part of the name) all carry it.
+ */
 export const APP_NAME_COMBINE = '%s-app-%s';
 /** The same name for a known region (a Format over platformId). */
 export const appNameFormat = (region: PairRegion) => `%s-app-${region}`;
 export const appName = (platformId: string, region: PairRegion) =>
   fillFormat(APP_NAME_COMBINE, platformId, region);
+
+/**
+ * The session table, `<platformId>-sessions`: one name in both regions (a global table), so the
+ * app finds it by name in whichever region serves it.
+ */
+export const SESSIONS_TABLE_FORMAT = '%s-sessions';
+export const sessionsTableName = (platformId: string) => fillFormat(SESSIONS_TABLE_FORMAT, platformId);
+
+/**
+ * A region's data bucket, `<platformId>-switchyard-data-<region>` (bucket names are global, so the
+ * platform id leads); Combine over platformId, region.
+ */
+export const DATA_BUCKET_COMBINE = '%s-switchyard-data-%s';
+/** The same name for a known region (a Format over platformId). */
+export const dataBucketFormat = (region: PairRegion) => fillFormat(DATA_BUCKET_COMBINE, '%s', region);
+export const dataBucketName = (platformId: string, region: string) =>
+  fillFormat(DATA_BUCKET_COMBINE, platformId, region);
+
+/** The app's CloudWatch log groups: `/<platformId>/app/` and anything below it. */
+export const APP_LOG_GROUP_PREFIX_FORMAT = '/%s/app/';
+export const appLogGroupPrefix = (platformId: string) => fillFormat(APP_LOG_GROUP_PREFIX_FORMAT, platformId);
 
 /** Alerting alarms: `<platformId>-<region>-<alarm>`; Combine over platformId, region. */
 export const alarmNameCombine = (alarm: string) => `%s-%s-${alarm}`;

@@ -64,27 +64,6 @@ export const commonSpecFields = {
     .describe('Extra AWS tags on every taggable MR.'),
 };
 
-/**
- * A string checked by a CEL rule rather than a schema pattern, so the apiserver's message is ours
- * (a pattern's is "should match '^…$'").
- */
-export const matching = (maxLength: number, pattern: string, message: string) =>
-  withRules(z.string().max(maxLength), [
-    celRule<string>({
-      rule: `self.matches('${pattern}')`,
-      message,
-      check: (self) => new RegExp(pattern).test(self),
-    }),
-  ]);
-
-/** The AWS account of the platform (ARNs, key policies). */
-export const accountId = () =>
-  matching(
-    12,
-    '^[0-9]{12}$',
-    'must be the 12-digit AWS account id of the platform, such as 123456789012',
-  ).describe('The AWS account the platform’s ARNs are in.');
-
 export const regionInPair = () => awsRegion().describe(`AWS region; one of ${REGION_PAIR.join(', ')}.`);
 
 /** CEL rules over commonSpecFields (+ a `region` field); each API adds them to its spec. */
@@ -104,6 +83,29 @@ export const commonSpecRules = [
       !(self.runtimeOwnedManagementPolicies ?? []).some((p) => p === '*' || p === 'LateInitialize'),
   }),
 ];
+
+/**
+ * A string checked by a CEL rule rather than a schema pattern, so the apiserver's message is ours
+ * (a pattern's is "should match '^…$'").
+ */
+export const matching = (maxLength: number, pattern: string, message: string) =>
+  withRules(z.string().max(maxLength), [
+    celRule<string>({
+      rule: `self.matches('${pattern}')`,
+      message,
+      check: (self) => new RegExp(pattern).test(self),
+    }),
+  ]);
+
+export const ACCOUNT_ID_PATTERN = '^[0-9]{12}$';
+
+/** The AWS account the platform's ARNs are in (ControllerAccess, Compute, Alerting's key policies). */
+export const accountId = () =>
+  matching(
+    12,
+    ACCOUNT_ID_PATTERN,
+    'must be the 12-digit AWS account id of the platform, such as 123456789012',
+  ).describe('The AWS account the platform’s ARNs are in.');
 
 /** The app's health path: the ALB target group and Route 53 check request it, and so do the derived probes. */
 export const DEFAULT_HEALTH_PATH = '/healthz';

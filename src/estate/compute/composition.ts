@@ -1,20 +1,26 @@
 /**
- * Compute Composition. The ASG's desired capacity is runtime-owned (ARCHITECTURE §4): it is set
- * in initProvider (from spec.initialCapacity) and the ASG uses the runtime-owned management
- * policies (no LateInitialize), so the controller's scale-ups survive every reconcile.
+ * Compute Compositions, one per scaling metric (scaling.ts). The ASG's desired capacity is
+ * runtime-owned (ARCHITECTURE §4): it is set in initProvider (from spec.initialCapacity) and the
+ * ASG uses the runtime-owned management policies (no LateInitialize), so the controller's and the
+ * scaling policy's changes survive every reconcile. The app servers run with the instance profile
+ * of instance-role.ts and the XR's user data.
  * Clients (and the Route 53 HTTPS health check) reach the ALB on HTTPS:443 with a certificate issued
  * outside the estate; HTTP:80 only redirects there.
  */
-import { ACCESS_LABEL, ROLE_LABEL } from '../common/labels.js';
+import { ACCESS_LABEL, ROLE_LABEL, SCALING_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { APP_NAME_COMBINE, EXTERNAL_NAME } from '../common/names.js';
 import { regionLabelPatch } from '../common/region.js';
 import { platformSelector } from '../common/selectors.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { combineFromComposite, fromComposite, toComposite } from '../patch-and-transform/patches.js';
+import { toBase64 } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate } from '../patch-and-transform/types.js';
 import { securityGroupLabels } from '../security/groups.js';
+import { SCALING_DEFAULTS, SCALING_METRICS } from './definition.js';
 import { computeIdentity } from './identity.js';
+import { instanceRoleResources } from './instance-role.js';
+import { INSTANCE_WARMUP_SECONDS, SCALING_VARIANT, scalingPolicy } from './scaling.js';
 
 const role = (value: string) => ({ [ROLE_LABEL]: value });
 
@@ -32,10 +38,13 @@ export function computeResources(): ComposedTemplate[] {
         updateDefaultVersion: true,
         vpcSecurityGroupIdSelector: { matchLabels: securityGroupLabels('app') },
         metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
+        iamInstanceProfile: { arnSelector: selectOwn() },
       },
       patches: [
         fromComposite('spec.imageId', 'spec.forProvider.imageId'),
         fromComposite('spec.instanceType', 'spec.forProvider.instanceType'),
+        // EC2 takes user data base64-encoded; the XR carries it readable.
+        fromComposite('spec.userData', 'spec.forProvider.userData', { transforms: [toBase64()] }),
         ...platformSelector('spec.forProvider.vpcSecurityGroupIdSelector', { regionFromXr: true }),
       ],
     }),
@@ -49,7 +58,7 @@ export function computeResources(): ComposedTemplate[] {
         launchTemplate: { idSelector: selectOwn(), version: '$Latest' },
         vpcZoneIdentifierSelector: { matchLabels: { [ACCESS_LABEL]: 'private' } },
         healthCheckType: 'ELB',
-        healthCheckGracePeriod: 120,
+        healthCheckGracePeriod: INSTANCE_WARMUP_SECONDS,
         // Group metrics feed the Alerting XR's in-service capacity alarm.
         metricsGranularity: '1Minute',
         enabledMetrics: ['GroupInServiceInstances', 'GroupDesiredCapacity'],
@@ -84,6 +93,7 @@ export function computeResources(): ComposedTemplate[] {
         toComposite('status.atProvider.arn', 'status.albArn'),
         toComposite('status.atProvider.dnsName', 'status.albDnsName'),
         toComposite('status.atProvider.zoneId', 'status.albZoneId'),
+        toComposite('status.atProvider.arnSuffix', 'status.albArnSuffix'),
       ],
     }),
     managed({
@@ -109,6 +119,7 @@ export function computeResources(): ComposedTemplate[] {
         fromComposite('spec.healthPath', 'spec.forProvider.healthCheck.path'),
         ...platformSelector('spec.forProvider.vpcIdSelector', { regionFromXr: true }),
         toComposite('status.atProvider.arn', 'status.targetGroupArn'),
+        toComposite('status.atProvider.arnSuffix', 'status.targetGroupArnSuffix'),
       ],
     }),
     managed({
@@ -152,12 +163,13 @@ export function computeResources(): ComposedTemplate[] {
 }
 
 export function computeCompositions(): PipelineCompositionProps[] {
-  return [
-    {
-      name: computeIdentity.compositionName(),
-      compositeTypeRef: computeIdentity.compositeTypeRef,
-      patchSets: commonPatchSets,
-      resources: computeResources(),
-    },
-  ];
+  return SCALING_METRICS.map((metric) => ({
+    name: computeIdentity.compositionName(
+      metric === SCALING_DEFAULTS.metric ? undefined : SCALING_VARIANT[metric],
+    ),
+    compositeTypeRef: computeIdentity.compositeTypeRef,
+    labels: { [SCALING_LABEL]: SCALING_VARIANT[metric] },
+    patchSets: commonPatchSets,
+    resources: [...computeResources(), ...instanceRoleResources(), scalingPolicy(metric)],
+  }));
 }

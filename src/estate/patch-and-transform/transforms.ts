@@ -15,6 +15,11 @@ export const toUpper = (): StringTransform => ({
   type: 'string',
   string: { type: 'Convert', convert: 'ToUpper' },
 });
+/** Standard base64 with padding (Go's base64.StdEncoding), e.g. EC2 user data. */
+export const toBase64 = (): StringTransform => ({
+  type: 'string',
+  string: { type: 'Convert', convert: 'ToBase64' },
+});
 
 /** Go RE2 regular expression; `group` picks a capture group (0 = whole match). */
 export const regexp = (match: string, group?: number): StringTransform => ({

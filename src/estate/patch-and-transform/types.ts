@@ -12,7 +12,7 @@ export type MathTransform =
   | { type: 'math'; math: { type: 'ClampMax'; clampMax: number } };
 export type StringTransform =
   | { type: 'string'; string: { type: 'Format'; fmt: string } }
-  | { type: 'string'; string: { type: 'Convert'; convert: 'ToUpper' | 'ToLower' } }
+  | { type: 'string'; string: { type: 'Convert'; convert: 'ToUpper' | 'ToLower' | 'ToBase64' } }
   | { type: 'string'; string: { type: 'Regexp'; regexp: { match: string; group?: number } } };
 export type ConvertTransform = {
   type: 'convert';

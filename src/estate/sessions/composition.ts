@@ -7,7 +7,7 @@
  * "ignore_changes = [replica]" advice.
  */
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
-import { EXTERNAL_NAME } from '../common/names.js';
+import { EXTERNAL_NAME, SESSIONS_TABLE_FORMAT } from '../common/names.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { format } from '../patch-and-transform/transforms.js';
@@ -16,8 +16,6 @@ import { sessionsIdentity } from './identity.js';
 
 /** The app's contract: one string partition key. */
 export const SESSION_KEY = 'sessionId';
-/** `<platformId>-sessions`: the app finds the table by name in whichever region serves it. */
-export const SESSIONS_TABLE_FORMAT = '%s-sessions';
 
 export function sessionsResources(): ComposedTemplate[] {
   return [

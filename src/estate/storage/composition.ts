@@ -6,9 +6,10 @@
  * SSE-S3 rather than SSE-KMS: KMS-encrypted objects replicate only with per-region keys and
  * sourceSelectionCriteria, which buys nothing for data that is already private.
  */
+import { serviceTrustPolicy } from '../../iam/policy-document.js';
 import { REGION_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
-import { EXTERNAL_NAME } from '../common/names.js';
+import { dataBucketFormat, EXTERNAL_NAME } from '../common/names.js';
 import { type PairRegion, peerOf, REGION_PAIR } from '../common/parameters.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { combineFromComposite, fromComposite, toComposite } from '../patch-and-transform/patches.js';
@@ -16,15 +17,9 @@ import { format } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate } from '../patch-and-transform/types.js';
 import { storageIdentity } from './identity.js';
 
-/** `<platform>-switchyard-data-<region>` (bucket names are global, so the platform id leads). */
-export const dataBucketFormat = (region: PairRegion) => `%s-switchyard-data-${region}`;
-
 const dataBucket = (region: PairRegion) => ({ [REGION_LABEL]: region, [ROLE_LABEL]: 'data' });
 
-const assumeRolePolicy = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
+const assumeRolePolicy = JSON.stringify(serviceTrustPolicy('s3.amazonaws.com'));
 
 /** S3's replication permissions over both buckets (each is source and destination). */
 function replicationPolicy(): { fmt: string; placeholders: number } {

@@ -8,10 +8,19 @@
 
 import { NOTIFY_VARIANT } from '../alerting/composition.js';
 import { alertingIdentity } from '../alerting/identity.js';
-import { NAT_LABEL, NOTIFY_LABEL, regionZonesLabel, TRUST_LABEL, ZONES_LABEL } from '../common/labels.js';
+import {
+  NAT_LABEL,
+  NOTIFY_LABEL,
+  regionZonesLabel,
+  SCALING_LABEL,
+  TRUST_LABEL,
+  ZONES_LABEL,
+} from '../common/labels.js';
 import { appNameFormat, clusterIdentifierFormat } from '../common/names.js';
 import { PLATFORM_LABEL, REGION_PAIR } from '../common/parameters.js';
+import { ACM_ARN_PREFIX, scalingFields } from '../compute/definition.js';
 import { computeIdentity } from '../compute/identity.js';
+import { SCALING_VARIANT } from '../compute/scaling.js';
 import { TRUST_VARIANT } from '../controller-access/composition.js';
 import { controllerAccessIdentity } from '../controller-access/identity.js';
 import { databaseIdentity } from '../database/identity.js';
@@ -30,9 +39,12 @@ import { tradingPlatformIdentity } from './identity.js';
 
 const XR_COMMON = 'composed-xr-common';
 
-/** The platform's account: the one its certificates are in (as the derived plan reads it, src/plan). */
+/** The account of an ACM certificate ARN: the platform's account is the one its certificates are in. */
+const accountOfCertificate = regexp(`^${ACM_ARN_PREFIX}[^:]+:([0-9]{12}):`, 1);
+
+/** The platform's account (as the derived plan reads it, src/plan). */
 const platformAccount = fromComposite('spec.certificateArns.us-east-1', 'spec.accountId', {
-  transforms: [regexp('^arn:aws:acm:[^:]+:([0-9]{12}):', 1)],
+  transforms: [accountOfCertificate],
 });
 
 /** The common parameters, passed through unchanged to every composed XR. */
@@ -115,7 +127,23 @@ function regional(): ComposedTemplate[] {
       composedXr(`compute-${region}`, computeIdentity, { region }, [
         fromComposite('spec.imageId'),
         fromComposite('spec.instanceType'),
+        fromComposite('spec.userData'),
         fromComposite(`spec.certificateArns.${region}`, 'spec.certificateArn'),
+        fromComposite(`spec.certificateArns.${region}`, 'spec.accountId', {
+          transforms: [accountOfCertificate],
+        }),
+        ...Object.keys(scalingFields).map((field) => fromComposite(`spec.scaling.${field}`)),
+        // Either region may be the standby, so both keep the warm minimum, and start with it.
+        fromComposite('spec.scaling.warmMinimum', 'spec.minSize'),
+        fromComposite('spec.scaling.warmMinimum', 'spec.initialCapacity'),
+        // Pick the Compute variant of the scaling metric.
+        fromComposite(
+          'spec.scaling.metric',
+          `spec.crossplane.compositionSelector.matchLabels[${SCALING_LABEL}]`,
+          {
+            transforms: [mapValues(SCALING_VARIANT)],
+          },
+        ),
         ...(['albArn', 'albDnsName', 'albZoneId', 'targetGroupArn', 'autoScalingGroupName'] as const).map(
           (field) => toComposite(`status.${field}`, `status.compute.${region}.${field}`),
         ),

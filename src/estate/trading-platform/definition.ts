@@ -5,7 +5,17 @@ import { withRules } from '../../schema/x-kubernetes.js';
 import { alertingStatus, notifyFields, notifyRules } from '../alerting/definition.js';
 import { estateDefinition } from '../api.js';
 import { commonSpecFields, commonSpecRules, ownerRegion } from '../common/parameters.js';
-import { certificateArn, computeStatus } from '../compute/definition.js';
+import {
+  appNameLengthRule,
+  certificateArn,
+  computeStatus,
+  DEFAULT_MAX_SIZE,
+  DEFAULT_WARM_MINIMUM,
+  SCALING_DEFAULTS,
+  scalingFields,
+  userData,
+  warmMinimumRule,
+} from '../compute/definition.js';
 import {
   controllerAccessStatus,
   controllerTrustFields,
@@ -52,6 +62,24 @@ export const tradingPlatformSpec = withRules(
       .max(32)
       .regex(/^ami-[0-9a-f]+$/, 'must be an AMI id such as ami-0abc123'),
     instanceType: z.string().max(32).default('m7g.large'),
+    userData: userData(),
+    scaling: withRules(
+      z.strictObject({
+        ...scalingFields,
+        warmMinimum: z
+          .int32()
+          .min(0)
+          .max(DEFAULT_MAX_SIZE)
+          .default(DEFAULT_WARM_MINIMUM)
+          .describe(
+            'Instances each region keeps at least, and starts with: whichever region is the standby stays warm ' +
+              'with this many healthy targets (at least 1).',
+          ),
+      }),
+      [warmMinimumRule('warmMinimum')],
+    )
+      .default({ ...SCALING_DEFAULTS, warmMinimum: DEFAULT_WARM_MINIMUM })
+      .describe('Scaling on demand of each region’s app tier, passed to both Compute XRs.'),
     certificateArns: z
       .strictObject({ 'us-east-1': certificateArn('us-east-1'), 'us-east-2': certificateArn('us-east-2') })
       .describe(
@@ -72,7 +100,7 @@ export const tradingPlatformSpec = withRules(
         'How each region’s failover controller assumes its IAM role (ControllerAccess); its account is the one of certificateArns.',
       ),
   }),
-  [...commonSpecRules, instanceClassRule()],
+  [...commonSpecRules, instanceClassRule(), appNameLengthRule],
 );
 
 const perRegion = <T extends z.ZodType>(schema: T) =>

@@ -68,7 +68,15 @@ const pairKinds: Record<string, string> = {
   GlobalCluster: 'us-east-2',
 };
 /** IAM and Route 53: no region. */
-const globalKinds = ['Role', 'Policy', 'RolePolicyAttachment', 'Zone', 'Record', 'HealthCheck'];
+const globalKinds = [
+  'Role',
+  'Policy',
+  'RolePolicyAttachment',
+  'InstanceProfile',
+  'Zone',
+  'Record',
+  'HealthCheck',
+];
 
 const isTrafficSwitch = (mr: KubeObject) =>
   ['gate', 'fence'].includes(mr.metadata.labels?.['platform.switchyard.dev/role'] ?? '');
@@ -266,6 +274,8 @@ describe('TradingPlatform', () => {
           'alarm-alb-unhealthy-hosts',
           'topic',
         ]),
+        // Each region's request-count scaling policy, until Compute has its ALB's and target group's ids.
+        ...REGIONS.map(() => 'scaling-policy'),
       ].sort(),
     );
     expect(halfValid(reported)).toEqual([]);
