@@ -48,31 +48,46 @@ export const RESOURCE_EXCLUSIONS_KEY = 'resource.exclusions';
 /** Health entries: `resource.customizations.health.<group>_<kind>`, or the `resource.customizations` block. */
 export const HEALTH_KEY_PREFIX = 'resource.customizations';
 
-/** The keys the patch sets besides the health entries, and why: what the documentation lists. */
+/**
+ * Every key the patch can set (`<group>_<kind>` stands for one kind) and why: what the
+ * documentation lists. The health keys come from healthCustomizations() (argocd-health.ts).
+ */
 export const ARGOCD_CM_KEYS: Readonly<Record<string, string>> = {
   [RESOURCE_EXCLUSIONS_KEY]:
-    'kinds Argo CD does not watch: ProviderConfigUsage, Lease, Event (+ Argo CD’s Kubernetes defaults)',
-  [`${HEALTH_KEY_PREFIX}.health.<group>_<kind>`]:
-    'health checks of the kinds we publish (Lua), from healthCustomizations()',
+    'kinds Argo CD does not watch: ProviderConfigUsage, Lease, Event, and Argo CD’s own Kubernetes defaults',
+  [`${HEALTH_KEY_PREFIX}.health.<group>_<kind>`]: 'the health check (Lua) of one kind we publish',
+  [`${HEALTH_KEY_PREFIX}.useOpenLibs.<group>_<kind>`]:
+    '"true" where that check needs Lua’s standard libraries',
+  [HEALTH_KEY_PREFIX]:
+    'health checks of wildcard kinds (`*.upbound.io/*`), which a ConfigMap key cannot name',
 };
+
+const keyPattern = (documented: string) =>
+  new RegExp(`^${documented.replace(/[.]/g, '\\.').replace('<group>_<kind>', '[-._a-zA-Z0-9]+')}$`);
+
+/** Whether `key` is one of ARGOCD_CM_KEYS (`<group>_<kind>` matching any kind). */
+export const isDocumentedKey = (key: string, keys = Object.keys(ARGOCD_CM_KEYS)) =>
+  keys.some((documented) => keyPattern(documented).test(key));
+
+const HEALTH_KEYS = Object.keys(ARGOCD_CM_KEYS).filter((key) => key.startsWith(HEALTH_KEY_PREFIX));
 
 /** What the apiserver accepts as a ConfigMap data key. */
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /**
- * The argocd-cm patch carrying `health` (argocd-cm entries, see argocd-health.ts). A health key that
- * is not a `resource.customizations` key, would replace one of ours, or that a ConfigMap cannot hold
- * (wildcards belong inside the `resource.customizations` block) is refused.
+ * The argocd-cm patch carrying `health` (argocd-cm entries, see argocd-health.ts). A key that is not
+ * one of the documented health keys, or that a ConfigMap cannot hold (wildcards belong inside the
+ * `resource.customizations` block), is refused.
  */
 export function argocdCmPatch(health: Readonly<Record<string, string>>): KubeObject {
   for (const key of Object.keys(health)) {
-    if (key !== HEALTH_KEY_PREFIX && !key.startsWith(`${HEALTH_KEY_PREFIX}.`))
-      throw new Error(`argocd-cm health entry "${key}": not a ${HEALTH_KEY_PREFIX} key`);
     if (!CONFIG_MAP_KEY.test(key))
       throw new Error(
         `argocd-cm health entry "${key}": a ConfigMap key holds only letters, digits, "-", "_" and "." ` +
           `(put wildcard kinds in the ${HEALTH_KEY_PREFIX} block)`,
       );
+    if (!isDocumentedKey(key, HEALTH_KEYS))
+      throw new Error(`argocd-cm health entry "${key}": not a health key (${HEALTH_KEYS.join(', ')})`);
   }
   const sorted = Object.fromEntries(Object.entries(health).sort(([a], [b]) => a.localeCompare(b)));
   return {

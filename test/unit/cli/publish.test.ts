@@ -79,7 +79,7 @@ describe('switchyard publish', () => {
     expect(git(dir, 'rev-parse', 'HEAD').trim()).toBe(commitsOf(remote)[0]);
     const validate = await run('validate', join(dir, 'clusters'));
     expect(validate.code, validate.out).toBe(0);
-  });
+  }, 120_000);
 
   it('reports an unreachable remote on one line, exit 1, nothing written', async ({ skip }) => {
     if (!builtInsKnown) skip(BUILT_INS_PENDING);
@@ -90,5 +90,5 @@ describe('switchyard publish', () => {
       /^switchyard publish: cannot reach .*missing\.git: .*nothing was published\n$/,
     );
     expect(existsSync(missing) || existsSync(join(work.dir, 'copy'))).toBe(false);
-  });
+  }, 60_000);
 });

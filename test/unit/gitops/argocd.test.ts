@@ -13,7 +13,12 @@ import { FIELD_MANAGER } from '../../../controllers/kube/resources.js';
 import { GROUP } from '../../../src/apis/common.js';
 import { REGION_PAIR } from '../../../src/estate/common/parameters.js';
 import { APPLICATION_SYNC_OPTIONS, controllerWrittenKinds } from '../../../src/gitops/argocd.js';
-import { ARGOCD_CM_KEYS, argocdCmPatch, RESOURCE_EXCLUSIONS_KEY } from '../../../src/gitops/argocd-cm.js';
+import {
+  ARGOCD_CM_KEYS,
+  argocdCmPatch,
+  isDocumentedKey,
+  RESOURCE_EXCLUSIONS_KEY,
+} from '../../../src/gitops/argocd-cm.js';
 import { environmentsTree } from '../../../src/gitops/layout.js';
 import { ARGOCD_NAMESPACE, clusterDir, IN_CLUSTER_SERVER } from '../../../src/gitops/names.js';
 import { groupOf, type KubeObject } from '../../../src/gitops/objects.js';
@@ -38,7 +43,7 @@ const objectsIn = (region: string) =>
 const only = (objects: KubeObject[], kind: string) => {
   const found = objects.filter((object) => object.kind === kind);
   expect(found, kind).toHaveLength(1);
-  return found[0] as KubeObject & { spec: Record<string, never>; data: Record<string, string> };
+  return found[0] as KubeObject & { spec: Record<string, unknown>; data: Record<string, string> };
 };
 
 interface ProjectSpec {
@@ -148,7 +153,10 @@ describe.each(REGION_PAIR)('the Argo CD objects of %s', (region) => {
 
 describe('the argocd-cm patch', () => {
   it('refuses health entries that are not resource customizations or that a ConfigMap cannot hold', () => {
-    expect(() => argocdCmPatch({ 'resource.exclusions': '[]' })).toThrow(/not a resource.customizations key/);
+    expect(() => argocdCmPatch({ 'resource.exclusions': '[]' })).toThrow(/not a health key/);
+    expect(() => argocdCmPatch({ 'resource.customizations.actions.apps_Deployment': 'x' })).toThrow(
+      /not a health key \(resource.customizations.health.<group>_<kind>, /,
+    );
     expect(() => argocdCmPatch({ 'resource.customizations.health.*.upbound.io_*': 'x' })).toThrow(
       /a ConfigMap key holds only .*put wildcard kinds in the resource.customizations block/,
     );
@@ -161,7 +169,14 @@ describe('the argocd-cm patch', () => {
     const doc = readFileSync(join(root, 'docs', 'environments-repo.md'), 'utf8');
     const section = doc.slice(doc.indexOf('## argocd-cm keys'));
     for (const key of Object.keys(ARGOCD_CM_KEYS)) expect(section, key).toContain(`\`${key}\``);
-    const keys = Object.keys(argocdCmPatch({}).data as object);
-    for (const key of keys) expect(Object.keys(ARGOCD_CM_KEYS)).toContain(key);
+    const health = {
+      'resource.customizations.health.failover.switchyard.dev_Failover': 'return {}',
+      'resource.customizations.useOpenLibs.failover.switchyard.dev_Failover': 'true',
+      'resource.customizations': '"*.upbound.io/*":\n  health.lua: return {}\n',
+    };
+    const keys = Object.keys(argocdCmPatch(health).data as object);
+    expect(keys).toHaveLength(4);
+    for (const key of keys) expect(isDocumentedKey(key), key).toBe(true);
+    expect(isDocumentedKey('resource.customizations.actions.apps_Deployment')).toBe(false);
   });
 });

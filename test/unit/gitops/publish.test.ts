@@ -11,6 +11,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Each publish validates ~140 documents and runs git a dozen times: slow on a loaded 2-core machine.
+const PUBLISH_TIMEOUT = 90_000;
+
 import { stringify } from 'yaml';
 import { environmentsTree, fileText } from '../../../src/gitops/layout.js';
 import { type PublishOptions, publish, sourceRevision } from '../../../src/gitops/publish.js';
@@ -50,7 +54,7 @@ const run = (remote: string, extra: Partial<PublishOptions> = {}) =>
     ...extra,
   });
 
-describe('publish', () => {
+describe('publish', { timeout: PUBLISH_TIMEOUT }, () => {
   it('pushes the layout once; a second run makes no commit', async () => {
     const remote = newRemote();
     const first = await run(remote);
