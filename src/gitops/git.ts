@@ -50,8 +50,10 @@ export function gitIn(cwd: string, env: Record<string, string> = {}): Git {
         [...args],
         { cwd, env: { ...process.env, ...ENVIRONMENT, ...env }, maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-          resolve({ code, stdout, stderr });
+          if (!error) return resolve({ code: 0, stdout, stderr });
+          // A numeric code is git's exit status; otherwise git did not run (not installed, say).
+          if (typeof error.code === 'number') return resolve({ code: error.code, stdout, stderr });
+          resolve({ code: 127, stdout, stderr: stderr || `cannot run git: ${error.message}` });
         },
       );
     });

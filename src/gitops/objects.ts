@@ -25,10 +25,6 @@ export const groupOf = (object: Pick<KubeObject, 'apiVersion'>) => {
 export const groupKindOf = (object: Pick<KubeObject, 'apiVersion' | 'kind'>) =>
   `${groupOf(object)}/${object.kind}`;
 
-/** `Kind/name` or `Kind/namespace/name`, for messages. */
-export const describeObject = (object: KubeObject) =>
-  [object.kind, object.metadata.namespace, object.metadata.name].filter(Boolean).join('/');
-
 /**
  * A copy as it would travel through JSON: no `undefined` fields, no shared references, so the same
  * input always serializes to the same text and callers cannot change each other's objects.

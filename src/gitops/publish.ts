@@ -5,7 +5,7 @@
  * (repository.ts). Idempotent: the same checkout publishes no second commit.
  */
 import { resolve } from 'node:path';
-import { PlanInputError } from '../plan/platform.js';
+import { PlanInputError, readTradingPlatform } from '../plan/platform.js';
 import { SchemaCatalog } from '../schema/catalog.js';
 import { formatProblem, type Problem, validateYamlText } from '../schema/validate.js';
 import { healthCustomizations } from './argocd-health.js';
@@ -68,34 +68,33 @@ export function changesByCluster(changes: readonly FileChange[]): Map<string, Fi
   return clusters;
 }
 
-/** One line per cluster: `clusters/us-east-1: 1 added, 2 changed, 0 removed`. */
-export function clusterSummaries(changes: readonly FileChange[]): string[] {
-  return [...changesByCluster(changes)].map(([folder, list]) => {
-    const counts = (Object.keys(STATUS_WORDS) as FileChange['status'][]).map(
-      (status) => `${list.filter((change) => change.status === status).length} ${STATUS_WORDS[status]}`,
-    );
-    return `${folder}: ${counts.join(', ')}`;
-  });
+/** `clusters/us-east-1: 1 added, 2 changed, 0 removed`. */
+function summaryLine(folder: string, changes: readonly FileChange[]): string {
+  const counts = (Object.keys(STATUS_WORDS) as FileChange['status'][]).map(
+    (status) => `${changes.filter((change) => change.status === status).length} ${STATUS_WORDS[status]}`,
+  );
+  return `${folder}: ${counts.join(', ')}`;
 }
 
+/** One summary line per cluster folder. */
+export const clusterSummaries = (changes: readonly FileChange[]) =>
+  [...changesByCluster(changes)].map(([folder, list]) => summaryLine(folder, list));
+
+/** The subject, the source commit, then per cluster folder its summary and each changed file. */
 export function commitMessage(
   platformId: string,
   source: SourceRevision,
   changes: readonly FileChange[],
 ): string {
-  const body = [...changesByCluster(changes)].flatMap(([folder, list], index) => [
-    clusterSummaries(list)[0] ?? folder,
-    ...list.map((change) => `  ${change.status} ${change.path}`),
-    ...(index < changesByCluster(changes).size - 1 ? [''] : []),
-  ]);
+  const clusters = [...changesByCluster(changes)].map(([folder, list]) =>
+    [summaryLine(folder, list), ...list.map((change) => `  ${change.status} ${change.path}`)].join('\n'),
+  );
   return [
     `Publish ${platformId} from ${describeSource(source)}`,
-    '',
-    `Source: ${source.commit ?? 'not a git checkout'}${source.dirty ? ' (with uncommitted changes)' : ''}`,
-    `Written by switchyard publish; ${CLUSTERS_DIR}/ is generated (docs/environments-repo.md).`,
-    '',
-    ...body,
-  ].join('\n');
+    `Source: ${source.commit ?? 'not a git checkout'}${source.dirty ? ' (with uncommitted changes)' : ''}\n` +
+      `Written by switchyard publish; ${CLUSTERS_DIR}/ is generated (docs/environments-repo.md).`,
+    ...clusters,
+  ].join('\n\n');
 }
 
 /** Local paths become absolute (the clone runs elsewhere); URLs and `host:path` stay as written. */
@@ -146,7 +145,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
   const files = tree.map((file) => ({ path: file.path, text: fileText(file) }));
   refuseInvalid(files, options.validate ?? catalogValidator());
   const source = await sourceRevision(options.root);
-  const platformId = String((xr as { spec: { platformId: string } }).spec.platformId);
+  const { platformId } = readTradingPlatform(xr).spec;
   const result = await pushTree({
     remote,
     branch: options.branch,

@@ -170,6 +170,8 @@ async function updateWorkingCopy(dir: string, remote: string, branch: string): P
  */
 export async function pushTree(options: PushOptions): Promise<PushResult> {
   const { remote, branch } = options;
+  if ((await gitIn(tmpdir()).attempt(['check-ref-format', '--branch', branch])).code !== 0)
+    throw new PublishError(`--branch ${branch}: not a valid branch name; nothing was published`);
   const dir = options.dir === undefined ? undefined : resolve(options.dir);
   if (dir !== undefined) await checkWorkingCopy(dir, remote, branch);
   const work = mkdtempSync(join(tmpdir(), 'switchyard-publish-'));

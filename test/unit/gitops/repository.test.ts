@@ -119,6 +119,13 @@ describe('pushTree', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('refuses a branch name git would refuse, before contacting the remote', async () => {
+    await expect(publishTree(TREE, { branch: 'no such..branch' })).rejects.toThrow(
+      /--branch no such\.\.branch: not a valid branch name; nothing was published/,
+    );
+    expect(commitsOf(remote)).toEqual([]);
+  });
+
   it('refuses a push the remote declines for another reason, naming it', async () => {
     writeFileSync(
       join(remote, 'hooks', 'pre-receive'),
