@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<Command>> = {
   kube: async () => (await import('./kube.js')).command,
   generate: async () => (await import('./generate.js')).command,
   plan: async () => (await import('./plan.js')).command,
+  publish: async () => (await import('./publish.js')).command,
   render: async () => (await import('./render.js')).command,
   start: async () => (await import('./start.js')).command,
   validate: async () => (await import('./validate.js')).command,

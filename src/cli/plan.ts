@@ -4,10 +4,9 @@ import { stringify } from 'yaml';
 import { type DerivedPlan, derivePlan, type PlanOptions } from '../plan/derive.js';
 import { PlanInputError } from '../plan/platform.js';
 import { SchemaCatalog } from '../schema/catalog.js';
-import { validateYamlText } from '../schema/validate.js';
+import { formatProblem, validateYamlText } from '../schema/validate.js';
 import { parseYamlDocuments, YamlSyntaxError } from '../schema/yaml-cache.js';
 import type { Command } from './io.js';
-import { formatProblem } from './validate.js';
 
 /**
  * `switchyard plan <trading-platform.yaml>`: the FailoverPlan and RegionHealth objects derived

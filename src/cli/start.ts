@@ -11,9 +11,10 @@ import {
 } from '../generate/generated-files.js';
 import { yamlFilesUnder } from '../schema/catalog.js';
 import { projectRoot } from '../schema/paths.js';
+import { formatProblem } from '../schema/validate.js';
 import { type EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform.js';
 import type { Command, CommandIo } from './io.js';
-import { formatProblem, validateInputs } from './validate.js';
+import { validateInputs } from './validate.js';
 
 const USAGE =
   'switchyard start [--once] [--state-dir <dir>] [--kube-port <p>] [--aws-port <p>] [--time-scale <f>]';

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { SchemaCatalog, yamlFilesUnder } from '../schema/catalog.js';
-import { type Problem, type ValidationReport, validateYamlText } from '../schema/validate.js';
+import { formatProblem, type ValidationReport, validateYamlText } from '../schema/validate.js';
 import type { Command, CommandIo } from './io.js';
 
 /**
@@ -56,13 +56,6 @@ export function validateInputs(
     }
   }
   return result;
-}
-
-/** `file:doc kind/name path: message`, leaving out the parts a problem does not have. */
-export function formatProblem(problem: Problem): string {
-  const object = problem.kind || problem.name ? ` ${problem.kind || '?'}/${problem.name || '?'}` : '';
-  const path = problem.path ? ` ${problem.path}` : '';
-  return `${problem.file}:${problem.documentIndex}${object}${path}: ${problem.message}`;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

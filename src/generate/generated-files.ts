@@ -22,6 +22,10 @@ export const CRD_DIR = 'charts/switchyard/crds';
 export const COMPOSITIONS_DIR = 'compositions';
 export const PACKAGES_FILE = `${COMPOSITIONS_DIR}/packages.yaml`;
 
+/** A CRD's file name under CRD_DIR (and wherever else it is published): `<group>_<plural>.yaml`. */
+export const crdFileName = (resource: { group: string; plural: string }) =>
+  `${resource.group}_${resource.plural}.yaml`;
+
 export const GENERATED_HEADER = '# Generated from src/apis by `npm run synth`; do not edit.\n';
 /** Any generated file's first line (GENERATED_HEADER or a header naming another source). */
 const GENERATED_FIRST_LINE = /^# Generated from .+ by `npm run synth`.*; do not edit\.\n/;
@@ -54,7 +58,7 @@ export function addGeneratedCharts(app: App, apis: readonly EstateApi[] = estate
     const chart = new Chart(app, `crd-${resource.plural}`);
     // CRDs are plain objects; ApiObject passes unknown top-level keys (spec) through.
     new ApiObject(chart, 'crd', crd);
-    return { path: `${CRD_DIR}/${resource.group}_${resource.plural}.yaml`, chart };
+    return { path: `${CRD_DIR}/${crdFileName(resource)}`, chart };
   });
   for (const api of apis) {
     const definition = new Chart(app, `xrd-${api.plural}`);

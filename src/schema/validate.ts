@@ -24,6 +24,13 @@ export interface Problem {
   message: string;
 }
 
+/** `file:doc kind/name path: message`, leaving out the parts a problem does not have. */
+export function formatProblem(problem: Problem): string {
+  const object = problem.kind || problem.name ? ` ${problem.kind || '?'}/${problem.name || '?'}` : '';
+  const path = problem.path ? ` ${problem.path}` : '';
+  return `${problem.file}:${problem.documentIndex}${object}${path}: ${problem.message}`;
+}
+
 export interface ObjectProblem {
   path: string;
   message: string;

@@ -4,20 +4,14 @@ import { parseControllerArgs } from '../../../controllers/main.js';
 import type { ReleaseInfo } from '../../../src/chart/helm.js';
 import { loadChartInfo, renderChartObjects } from '../../../src/chart/index.js';
 import { type ChartValues, chartValuesSchema, loadChartValues } from '../../../src/chart/values.js';
+import type { KubeObject } from '../../../src/gitops/objects.js';
 import type { RbacGrant, RbacRule } from './rbac-proxy.js';
 
 export const repoRoot = join(import.meta.dirname, '../../..');
 export const RELEASE: ReleaseInfo = { name: 'switchyard', namespace: 'switchyard-system', service: 'Helm' };
 
-export type Manifest = Record<string, unknown> & {
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-};
+/** A rendered object: the same shape the environments repository publishes (src/gitops). */
+export type Manifest = KubeObject;
 
 /** Overrides as `helm --set`/`-f` gives them: maps merge, null drops a default. */
 type DeepPartial<T> = {
