@@ -11,10 +11,9 @@ import { isKubeObject } from '../../local/crossplane/render/objects.js';
 import { SchemaCatalog, yamlFilesUnder } from '../schema/catalog.js';
 import { applyDefaults } from '../schema/defaults.js';
 import { projectRoot } from '../schema/paths.js';
-import { type Problem, RULES_NOT_CHECKED, validateYamlText } from '../schema/validate.js';
+import { formatProblem, type Problem, RULES_NOT_CHECKED, validateYamlText } from '../schema/validate.js';
 import { parseYamlDocuments, YamlSyntaxError } from '../schema/yaml-cache.js';
 import type { Command } from './io.js';
-import { formatProblem } from './validate.js';
 
 /**
  * `switchyard render <xr.yaml> [--observed <file>] [--recursive]`: the in-repo

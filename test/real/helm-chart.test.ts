@@ -11,9 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { formatProblem } from '../../src/cli/validate.js';
 import { SchemaCatalog } from '../../src/schema/catalog.js';
-import { validateYamlText } from '../../src/schema/validate.js';
+import { formatProblem, validateYamlText } from '../../src/schema/validate.js';
 import {
   controllerArgsOf,
   deploymentOf,

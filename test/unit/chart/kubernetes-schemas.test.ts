@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { REMOTE_RBAC_FILE } from '../../../src/chart/remote.js';
-import { formatProblem, validateInputs } from '../../../src/cli/validate.js';
+import { validateInputs } from '../../../src/cli/validate.js';
 import { SchemaCatalog } from '../../../src/schema/catalog.js';
-import { validateYamlText } from '../../../src/schema/validate.js';
+import { formatProblem, validateYamlText } from '../../../src/schema/validate.js';
 import { PROBE_AGENT_VALUES, render, repoRoot, STANDBY_VALUES } from './support.js';
 
 let catalog: SchemaCatalog;

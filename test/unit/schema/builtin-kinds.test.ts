@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { formatProblem } from '../../../src/cli/validate.js';
 import { CRD_DIR } from '../../../src/generate/generated-files.js';
 import { SchemaCatalog } from '../../../src/schema/catalog.js';
-import { validateYamlText } from '../../../src/schema/validate.js';
+import { formatProblem, validateYamlText } from '../../../src/schema/validate.js';
 
 /**
  * Built-in kinds against Kubernetes' own OpenAPI v3 documents (../shared/schemas/kubernetes,
