@@ -4,11 +4,12 @@
  * controller against the seeded AWS simulator (test/controller's harness) and reads the object
  * back the way `kubectl get -o yaml` shows it (no managedFields).
  */
+import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { type RunningController, startController } from '../../../controllers/controller.js';
 import { memberArn } from '../../../controllers/failover/plan-view.js';
 import type { AwsSimulator } from '../../../local/aws/index.js';
-import { waitFor } from '../../aws/support.js';
-import { examplePlan } from '../../controller/estate.js';
+import { autoScalingClient, waitFor } from '../../aws/support.js';
+import { examplePlan, groupIn } from '../../controller/estate.js';
 import { HoldingProxy } from '../../controller/holding-proxy.js';
 import {
   exampleIn,
@@ -48,7 +49,8 @@ export async function captureControllerObjects(side: KubeSide): Promise<Capture[
   const captures: Capture[] = [];
   const scenarios: ((s: Scenario) => Promise<Capture[]>)[] = [
     asApplied,
-    switchoverRunningAndSucceeded,
+    switchoverRunning,
+    switchoverSucceeded,
     dryRun,
     awaitingApprovalThenCancelled,
     targetOutsidePlan,
@@ -142,8 +144,8 @@ async function asApplied(s: Scenario): Promise<Capture[]> {
   ];
 }
 
-/** A planned switchover, held on its one-way call (Running), then let through to Succeeded. */
-async function switchoverRunningAndSucceeded(s: Scenario): Promise<Capture[]> {
+/** A planned switchover held on its one-way call: Running, its current step the switchover. */
+async function switchoverRunning(s: Scenario): Promise<Capture[]> {
   await apply(s, 'failover-plan.yaml');
   await s.start();
   const held = s.proxy.holdNext('SwitchoverGlobalCluster');
@@ -155,8 +157,15 @@ async function switchoverRunningAndSucceeded(s: Scenario): Promise<Capture[]> {
     'running its switchover step',
     (f) => statusOf(f)?.currentStep === 'switchover',
   );
-  s.proxy.unblock();
-  await call.release();
+  call.drop();
+  return [{ name: 'running', object: running }];
+}
+
+/** A planned switchover through to the end, and the plan recording it. */
+async function switchoverSucceeded(s: Scenario): Promise<Capture[]> {
+  await apply(s, 'failover-plan.yaml');
+  await s.start();
+  await apply(s, 'failover-switchover.yaml');
   const succeeded = await untilFailover(s, SWITCHOVER, 'Succeeded', (f) => phaseOf(f) === 'Succeeded');
   const plan = await waitFor(async () => {
     const current = await getPlan(s);
@@ -164,7 +173,6 @@ async function switchoverRunningAndSucceeded(s: Scenario): Promise<Capture[]> {
     return last?.phase === 'Succeeded' && current;
   }, 'the plan to record the switchover');
   return [
-    { name: 'running', object: running },
     { name: 'succeeded', object: succeeded },
     { name: 'after-switchover', object: plan },
   ];
@@ -228,14 +236,16 @@ async function targetOutsidePlan(s: Scenario): Promise<Capture[]> {
   ];
 }
 
-const readinessWritten = (s: Scenario, ready: string) =>
+/** The plan once its readiness conditions have the given statuses (the first pass may lack a lag datapoint). */
+const readinessWritten = (s: Scenario, wanted: Record<string, string>) =>
   waitFor(
     async () => {
       const plan = await getPlan(s);
       const conditions = (statusOf(plan)?.conditions ?? []) as { type: string; status: string }[];
-      return conditions.some((c) => c.type === 'Ready' && c.status === ready) && plan;
+      const statusOfType = (type: string) => conditions.find((c) => c.type === type)?.status;
+      return Object.entries(wanted).every(([type, status]) => statusOfType(type) === status) && plan;
     },
-    `plan readiness Ready=${ready}`,
+    `plan readiness ${JSON.stringify(wanted)}`,
     10_000,
   );
 
@@ -243,11 +253,18 @@ const readinessWritten = (s: Scenario, ready: string) =>
 async function planReadiness(s: Scenario): Promise<Capture[]> {
   await apply(s, 'failover-plan.yaml');
   await s.start({ readinessIntervalMs: 30 });
-  const ready = await readinessWritten(s, 'True');
+  const ready = await readinessWritten(s, { Ready: 'True' });
   s.sim.faults.apply('lag', ['12000']);
   return [
     { name: 'ready', object: ready },
-    { name: 'not-ready-lag-above-budget', object: await readinessWritten(s, 'False') },
+    {
+      name: 'not-ready-lag-above-budget',
+      object: await readinessWritten(s, {
+        Ready: 'False',
+        LagWithinBudget: 'False',
+        StandbyHasInstances: 'True',
+      }),
+    },
   ];
 }
 
@@ -255,15 +272,24 @@ async function planReadiness(s: Scenario): Promise<Capture[]> {
 async function headlessStandby(s: Scenario): Promise<Capture[]> {
   await apply(s, 'failover-plan.yaml');
   await s.start({ readinessIntervalMs: 30 });
-  return [{ name: 'not-ready-headless-standby', object: await readinessWritten(s, 'False') }];
+  const notReady = await readinessWritten(s, {
+    Ready: 'False',
+    StandbyHasInstances: 'False',
+    LagWithinBudget: 'True',
+  });
+  return [{ name: 'not-ready-headless-standby', object: notReady }];
 }
 
-/** The us-east-2 controller probes us-east-1's ALB and Aurora writer, before and during an outage. */
+/**
+ * The us-east-2 controller probes us-east-1's ALB and Aurora writer; then us-east-1's app tier is
+ * scaled to nothing, so its ALB answers 503 (no healthy target) while the writer still answers.
+ */
 async function regionHealthProbes(s: Scenario): Promise<Capture[]> {
   const alb = s.sim.albs.find((a) => a.region === 'us-east-1');
   if (!alb) throw new Error('the seeded simulator has no ALB in us-east-1');
   const name = 'trading-use1-from-cluster-use2';
-  const probe = { interval: '50ms', timeout: '40ms', failureThreshold: 2 };
+  // One failure turns a signal unhealthy, so a healthy capture never carries a slow probe's note.
+  const probe = { interval: '500ms', timeout: '400ms', failureThreshold: 1 };
   await s.side.ok(
     ['apply', '-f', '-'],
     JSON.stringify({
@@ -287,29 +313,25 @@ async function regionHealthProbes(s: Scenario): Promise<Capture[]> {
   );
   const asApplied = await get(s.side, s.ns, 'regionhealths', name);
   await s.start({ vantage: 'cluster-use2' });
-  const probed = (healthy: boolean) =>
+  const signals = (albHealthy: boolean) =>
     waitFor(
       async () => {
         const health = await get(s.side, s.ns, 'regionhealths', name);
-        const status = statusOf(health) as
-          | { healthy?: boolean; signals?: { healthy: boolean }[] }
-          | undefined;
-        return (
-          status?.healthy === healthy &&
-          status.signals?.length === 2 &&
-          status.signals.every((x) => x.healthy === healthy) &&
-          health
-        );
+        const found = (statusOf(health)?.signals ?? []) as { name: string; healthy: boolean }[];
+        const healthyOf = (signal: string) => found.find((x) => x.name === signal)?.healthy;
+        return healthyOf('alb') === albHealthy && healthyOf('aurora-writer') === true && health;
       },
-      `RegionHealth ${name} healthy=${healthy}`,
+      `RegionHealth ${name} with the ALB ${albHealthy ? 'healthy' : 'failing'}`,
       10_000,
     );
-  const healthy = await probed(true);
-  s.sim.faults.apply('region-down', ['us-east-1']);
-  const failing = await probed(false);
+  const healthy = await signals(true);
+  await autoScalingClient(s.sim, 'us-east-1').send(
+    new SetDesiredCapacityCommand({ AutoScalingGroupName: groupIn('us-east-1'), DesiredCapacity: 0 }),
+  );
+  const failing = await signals(false);
   return [
     { name: 'as-applied', object: asApplied },
     { name: 'healthy', object: healthy },
-    { name: 'signals-failing-region-down', object: failing },
+    { name: 'alb-failing-no-healthy-target', object: failing },
   ];
 }

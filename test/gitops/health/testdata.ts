@@ -1,7 +1,7 @@
 /**
  * Where captured objects go (the testdata folder of the customization Argo CD would run for them)
- * and how a capture is compared with the committed file: times, numbers and server-assigned
- * identity change from run to run, everything else must be what the code produces now.
+ * and how a capture is compared with the committed file: times, numbers, generated ids and
+ * server-assigned identity change from run to run, everything else must be what the code produces now.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,13 +55,22 @@ export function committedTestdata(root = HEALTH_DIR): string[] {
 const TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g;
 /** A number standing alone in text (`20 ms`, `:41235/`), not one inside a name (`us-east-1`, `use1`). */
 const STANDALONE_NUMBER = /(?<![\w-])\d+(\.\d+)?(?![\w-])/g;
+/** A generated hexadecimal id (`cluster-3c401be1ed7e` in an Aurora endpoint). */
+const GENERATED_ID = /\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/g;
 const SERVER_ASSIGNED = new Set(['uid', 'resourceVersion', 'creationTimestamp']);
 
 /** The value with what varies between runs replaced by placeholders. */
 export function stable(value: unknown, key = ''): unknown {
   if (SERVER_ASSIGNED.has(key)) return '<server>';
+  // A step's note says what it found, which differs when a conflicting status write made the
+  // controller decide the step again (an idempotent re-run reads "already at 6", not "1 → 6").
+  if (key === 'journal' && Array.isArray(value)) {
+    return value.map((entry) => stable({ ...(entry as object), message: '<step note>' }));
+  }
   if (typeof value === 'number') return '<n>';
-  if (typeof value === 'string') return value.replace(TIMESTAMP, '<time>').replace(STANDALONE_NUMBER, '<n>');
+  if (typeof value === 'string') {
+    return value.replace(TIMESTAMP, '<time>').replace(GENERATED_ID, '<id>').replace(STANDALONE_NUMBER, '<n>');
+  }
   if (Array.isArray(value)) return value.map((item) => stable(item));
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stable(v, k)]));
