@@ -6,18 +6,16 @@
  * testdata, agree with ours except where ours fix the no-status bug; and the probes of how a
  * script is run answer the same as in-process (test/unit/gitops/health-lua-vm.test.ts).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { argocdCmHealthData, healthOverridesFromArgocdCm } from '../../src/gitops/health/argocd-cm.js';
 import { loadHealthCustomizations } from '../../src/gitops/health/customizations.js';
-import type { LuaHealth } from '../../src/gitops/health/lua-vm.js';
 import { healthScriptFor } from '../../src/gitops/health/script-for.js';
+import { argocdFixtures, fixtureName } from '../gitops/health/argocd-fixtures.js';
 import { VM_SEMANTICS_CASES } from '../gitops/health/vm-cases.js';
 import { type LuaHealthResult, runLuaHealth } from './support/lua-health.js';
-import { sharedSchemas } from './support/paths.js';
 
 const customizations = loadHealthCustomizations();
 const overrides = healthOverridesFromArgocdCm(argocdCmHealthData(customizations));
@@ -76,33 +74,10 @@ describe('our health_test.yaml cases in gopher-lua', () => {
   });
 });
 
-const upstreamRoot = join(sharedSchemas, 'argocd', 'health-testdata');
-
-function upstreamFixtures() {
-  const files = (at: string): string[] =>
-    readdirSync(at, { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory()
-        ? files(join(at, entry.name))
-        : entry.name === 'health_test.yaml'
-          ? [join(at, entry.name)]
-          : [],
-    );
-  return files(upstreamRoot).flatMap((file) => {
-    const spec = parseYaml(readFileSync(file, 'utf8')) as {
-      tests: { inputPath: string; healthStatus: LuaHealth }[];
-    };
-    return spec.tests.map((test) => ({
-      name: `${relative(upstreamRoot, dirname(file))}/${test.inputPath}`,
-      object: parseYaml(readFileSync(join(dirname(file), test.inputPath), 'utf8')) as object,
-      expected: test.healthStatus,
-    }));
-  });
-}
-
 describe("Argo CD's own Crossplane fixtures through our scripts in gopher-lua", () => {
-  it.each(upstreamFixtures().map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const [result] = await runOurs([c.object]);
-    expect(healthOnly(result)).toEqual(expectedOf(c.expected));
+  it.each(argocdFixtures().map((f) => [fixtureName(f), f] as const))('%s', async (_name, fixture) => {
+    const [result] = await runOurs([fixture.object]);
+    expect(healthOnly(result)).toEqual(expectedOf(fixture.expected));
   });
 });
 

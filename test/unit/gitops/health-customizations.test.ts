@@ -5,9 +5,9 @@
  * Crossplane and provider-aws kind the shared CRDs define; a script for every kind we publish.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { customResources } from '../../../src/apis/index.js';
 import { loadCompositionSet } from '../../../src/cli/render.js';
 import { ESTATE_GROUP } from '../../../src/estate/common/parameters.js';
@@ -17,6 +17,7 @@ import { loadHealthCustomizations } from '../../../src/gitops/health/customizati
 import { runHealthTests } from '../../../src/gitops/health/health-tests.js';
 import { healthOf } from '../../../src/gitops/health/index.js';
 import { upstreamSchemasDir } from '../../../src/schema/paths.js';
+import { argocdFixtures, fixtureName } from '../../gitops/health/argocd-fixtures.js';
 
 const customizations = loadHealthCustomizations();
 const results = runHealthTests(customizations);
@@ -34,34 +35,11 @@ describe('shipped health scripts on their health_test.yaml cases', () => {
   });
 });
 
-const upstreamRoot = join(upstreamSchemasDir(), 'argocd', 'health-testdata');
-
-function upstreamCases() {
-  const files = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory()
-        ? files(join(dir, entry.name))
-        : entry.name === 'health_test.yaml'
-          ? [join(dir, entry.name)]
-          : [],
-    );
-  return files(upstreamRoot).flatMap((file) => {
-    const spec = parseYaml(readFileSync(file, 'utf8')) as {
-      tests: { inputPath: string; healthStatus: { status: string; message?: string } }[];
-    };
-    return spec.tests.map((test) => ({
-      name: `${relative(upstreamRoot, dirname(file))}/${test.inputPath}`,
-      object: parseYaml(readFileSync(join(dirname(file), test.inputPath), 'utf8')) as object,
-      expected: test.healthStatus,
-    }));
-  });
-}
-
 describe("Argo CD's own Crossplane fixtures through our scripts", () => {
   // Upstream's fixtures have no managed resource without a status, the one case our scripts answer
   // differently on purpose (Progressing, not Healthy): every expected result must come out.
-  it.each(upstreamCases().map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    expect(healthOf(c.object)).toEqual(c.expected);
+  it.each(argocdFixtures().map((f) => [fixtureName(f), f] as const))('%s', (_name, fixture) => {
+    expect(healthOf(fixture.object)).toEqual(fixture.expected);
   });
 });
 
