@@ -43,7 +43,10 @@ export function argocdCmHealthData(
     data[`${RESOURCE_CUSTOMIZATIONS}.health.${splitKeySuffix(key)}`] = script;
     if (useOpenLibs) data[`${RESOURCE_CUSTOMIZATIONS}.useOpenLibs.${splitKeySuffix(key)}`] = 'true';
   }
-  if (Object.keys(wildcards).length > 0) data[RESOURCE_CUSTOMIZATIONS] = stringifyYaml(wildcards);
+  if (Object.keys(wildcards).length > 0) {
+    // Literal blocks, never folded: the scripts read in argocd-cm exactly as in their files.
+    data[RESOURCE_CUSTOMIZATIONS] = stringifyYaml(wildcards, { blockQuote: 'literal', lineWidth: 0 });
+  }
   return data;
 }
 
