@@ -1,7 +1,7 @@
 /**
  * Runs one Argo CD health script in-process, the way Argo CD v3.5.1 runs it (util/lua/lua.go
  * ExecuteHealthLua on gopher-lua), so `npm test` needs no Go: a fresh interpreter per run; only the
- * base, package and table libraries unless useOpenLibs; `require("os")` gives the safe {time, date};
+ * base and table libraries unless useOpenLibs, and `require("os")` giving the safe {time, date};
  * the object as global `obj` with JSON nulls dropped; a 1 s limit; the returned table read back
  * through JSON into {status, message}, an unknown status turned into Unknown.
  *
