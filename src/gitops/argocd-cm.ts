@@ -50,7 +50,7 @@ export const HEALTH_KEY_PREFIX = 'resource.customizations';
 
 /**
  * Every key the patch can set (`<group>_<kind>` stands for one kind) and why: what the
- * documentation lists. The health keys come from healthCustomizations() (argocd-health.ts).
+ * documentation lists. The health keys come from argocdCmHealthData() (src/gitops/health/argocd-cm.ts).
  */
 export const ARGOCD_CM_KEYS: Readonly<Record<string, string>> = {
   [RESOURCE_EXCLUSIONS_KEY]:
@@ -75,7 +75,7 @@ const HEALTH_KEYS = Object.keys(ARGOCD_CM_KEYS).filter((key) => key.startsWith(H
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /**
- * The argocd-cm patch carrying `health` (argocd-cm entries, see argocd-health.ts). A key that is not
+ * The argocd-cm patch carrying `health` (argocd-cm entries, see health/argocd-cm.ts). A key that is not
  * one of the documented health keys, or that a ConfigMap cannot hold (wildcards belong inside the
  * `resource.customizations` block), is refused.
  */

@@ -48,7 +48,7 @@ export interface EnvironmentsInput {
   /** The environments repository, as Argo CD clones it. */
   repoURL: string;
   branch: string;
-  /** argocd-cm health entries (argocd-health.ts). */
+  /** argocd-cm health entries (health/argocd-cm.ts: argocdCmHealthData()). */
   health: Readonly<Record<string, string>>;
 }
 

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { PlanInputError, readTradingPlatform } from '../plan/platform.js';
 import { SchemaCatalog } from '../schema/catalog.js';
 import { formatProblem, type Problem, validateYamlText } from '../schema/validate.js';
-import { healthCustomizations } from './argocd-health.js';
+import { argocdCmHealthData } from './health/argocd-cm.js';
 import { gitIn } from './git.js';
 import { environmentsTree, fileText, type PublishedFile } from './layout.js';
 import { CLUSTERS_DIR } from './names.js';
@@ -111,7 +111,7 @@ export interface PublishOptions {
   remote: string;
   branch: string;
   dir?: string;
-  /** argocd-cm health entries; default healthCustomizations(). */
+  /** argocd-cm health entries; default: the shipped scripts of src/gitops/health (argocdCmHealthData()). */
   health?: Readonly<Record<string, string>>;
   /** Default catalogValidator(). */
   validate?: FileValidator;
@@ -135,7 +135,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       platform: xr,
       repoURL: remote,
       branch: options.branch,
-      health: options.health ?? healthCustomizations(),
+      health: options.health ?? argocdCmHealthData(),
     });
   } catch (error) {
     if (error instanceof PlanInputError)

@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { argocdFixtures } from '../gitops/health/argocd-fixtures.js';
 import { runLuaHealth } from './support/lua-health.js';
-import { argocdResourceCustomizations, sharedSchemas } from './support/paths.js';
+import { argocdResourceCustomizations } from './support/paths.js';
 
 /**
  * Argo CD v3.5.1's own health scripts (from the released Go module, via real:setup) run in the
@@ -12,30 +12,7 @@ import { argocdResourceCustomizations, sharedSchemas } from './support/paths.js'
  * ../shared/schemas/argocd/health-testdata): every expected status and message must come out.
  */
 
-const testdataRoot = join(sharedSchemas, 'argocd/health-testdata');
-
-interface HealthTestFile {
-  tests: { inputPath: string; healthStatus: { status?: string; message?: string } }[];
-}
-
-function healthTestFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return healthTestFiles(path);
-    return entry.name === 'health_test.yaml' ? [path] : [];
-  });
-}
-
-const fixtures = healthTestFiles(testdataRoot).flatMap((file) => {
-  const resourceKey = relative(testdataRoot, dirname(file)); // e.g. _.crossplane.io/_
-  const spec = parseYaml(readFileSync(file, 'utf8')) as HealthTestFile;
-  return spec.tests.map((test) => ({
-    resourceKey,
-    inputPath: test.inputPath,
-    object: parseYaml(readFileSync(join(dirname(file), test.inputPath), 'utf8')) as unknown,
-    expected: test.healthStatus,
-  }));
-});
+const fixtures = argocdFixtures();
 
 describe("Argo CD's upstream health.lua scripts in the gopher-lua harness", () => {
   it('covers the Crossplane, Upbound and Provider scripts', () => {
