@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { describeIssues, type FieldIssue } from '../../src/apis/issues.js';
 import { parseGoDuration } from './go-duration.js';
-import { JQ_SUPPORTED, type JsonPath, PathSyntaxError, parseJqPath, parseJsonPointer } from './json-paths.js';
+import { PathSyntaxError, parseJqPath, parseJsonPointer } from './json-paths.js';
 
 export type PrunePropagation = 'foreground' | 'background' | 'orphan';
 
@@ -82,7 +82,8 @@ export interface ApplicationRules {
 /** Argo CD's name for the in-cluster destination; the stand-in syncs into the cluster of its kubeconfig. */
 const IN_CLUSTER = { server: 'https://kubernetes.default.svc', name: 'in-cluster' };
 
-const glob = z.string();
+/** A group or kind pattern: `*` and `?` only (the stand-in's glob has no classes or alternatives). */
+const glob = z.string().regex(/^[^[\]{}\\]*$/, 'only * and ? wildcards are implemented by the stand-in');
 const syncOption = z.string().refine((option) => option in APPLICATION_SYNC_OPTIONS, {
   message: `not implemented by the stand-in (it implements ${Object.keys(APPLICATION_SYNC_OPTIONS).join(', ')})`,
 });
@@ -278,6 +279,3 @@ export function retryDelayMs(strategy: RetryStrategy, attempt: number): number {
   const wait = durationMs * factor ** attempt;
   return maxDurationMs > 0 ? Math.min(maxDurationMs, wait) : wait;
 }
-
-export type { JsonPath };
-export { JQ_SUPPORTED };

@@ -20,10 +20,18 @@ export function decideManualSync(rules: ApplicationRules, comparison: Comparison
   return { sync: true, prune: rules.automated?.prune ?? false, reason: 'sync requested' };
 }
 
+/**
+ * Argo CD waits between self-heal attempts with a backoff that starts at 2 s and grows (×3, up to
+ * 5 min); the stand-in waits the same fixed delay every time.
+ */
+export const DEFAULT_SELF_HEAL_DELAY_MS = 2_000;
+
 export function decideAutoSync(
   rules: ApplicationRules,
   comparison: Comparison,
   lastOperation: OperationState | undefined,
+  selfHealDelayMs = DEFAULT_SELF_HEAL_DELAY_MS,
+  now = Date.now(),
 ): SyncDecision {
   const automated = rules.automated;
   if (!automated) return { sync: false, reason: 'automated sync is not enabled' };
@@ -44,6 +52,9 @@ export function decideAutoSync(
       };
     }
     if (!automated.selfHeal) return { sync: false, reason: `most recent sync already to ${short(revision)}` };
+    const remaining = Date.parse(lastOperation.finishedAt ?? lastOperation.startedAt) + selfHealDelayMs - now;
+    if (remaining > 0)
+      return { sync: false, reason: `self-heal waits ${remaining} ms more after the last sync` };
     // Self-heal syncs only what drifted.
     only = new Set(outOfSync.map((resource) => keyString(resource.key)));
   }

@@ -91,7 +91,9 @@ export async function runOperation(
   const inScope = resources.filter(
     (resource) =>
       (resource.target || resource.requiresPruning) &&
-      (!context.only || context.only.has(keyString(resource.key))),
+      (!context.only || context.only.has(keyString(resource.key))) &&
+      // ApplyOutOfSyncOnly=true: what is already in sync is not applied again.
+      !(rules.options.applyOutOfSyncOnly && resource.status === 'Synced'),
   );
   const tasks = planTasks(
     inScope.map(({ key, target, live }) => ({

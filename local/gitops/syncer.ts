@@ -77,7 +77,7 @@ export class Syncer {
     const decision =
       mode === 'manual'
         ? decideManualSync(desired.application, comparison)
-        : decideAutoSync(desired.application, comparison, this.lastOperation);
+        : decideAutoSync(desired.application, comparison, this.lastOperation, this.options.selfHealDelayMs);
     if (!decision.sync) {
       if (decision.condition) this.conditions.push(decision.condition);
       this.log.debug(
