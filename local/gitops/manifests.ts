@@ -110,21 +110,25 @@ export async function readCommit(
     ]);
 
   const files = await repo.files(revision, rules.path, rules.recurse);
-  const folderProblems = files
-    .filter((file) => OTHER_SOURCE_TYPES.some((pattern) => pattern.test(posix.relative(rules.path, file))))
-    .map((file) =>
-      problem(file, 'Kustomize and Helm sources are not implemented by the stand-in (plain manifests only)'),
-    )
-    .concat(
-      files
-        .filter((file) => file.endsWith('.jsonnet'))
-        .map((file) => problem(file, 'jsonnet is not implemented by the stand-in (plain manifests only)')),
-    );
-  const texts = (
-    await Promise.all(
-      files.filter((file) => MANIFEST_FILE.test(file)).map((file) => repo.read(revision, file)),
-    )
-  ).filter((file) => !file.text.includes(SKIP_FILE_MARKER));
+  const otherSource = (file: string) =>
+    OTHER_SOURCE_TYPES.some((pattern) => pattern.test(posix.relative(rules.path, file)));
+  const folderProblems = [
+    ...files
+      .filter(otherSource)
+      .map((file) =>
+        problem(
+          file,
+          'Kustomize and Helm sources are not implemented by the stand-in (plain manifests only)',
+        ),
+      ),
+    ...files
+      .filter((file) => file.endsWith('.jsonnet'))
+      .map((file) => problem(file, 'jsonnet is not implemented by the stand-in (plain manifests only)')),
+  ];
+  const manifestFiles = files.filter((file) => MANIFEST_FILE.test(file) && !otherSource(file));
+  const texts = (await Promise.all(manifestFiles.map((file) => repo.read(revision, file)))).filter(
+    (file) => !file.text.includes(SKIP_FILE_MARKER),
+  );
   const parsed = texts.map((file) => ({ ...file, documents: safeDocuments(file.path, file.text) }));
 
   const catalog = SchemaCatalog.load();
