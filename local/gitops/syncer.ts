@@ -56,6 +56,8 @@ export class Syncer {
   private lastOperation: OperationState | undefined;
   private conditions: Condition[] = [];
   private restored = false;
+  /** The accepted commit the status file named at start, kept even while the repository cannot be read. */
+  private restoredRevision: string | undefined;
 
   constructor(private readonly options: SyncerOptions) {
     this.repo = new GitRepo(options.repo);
@@ -189,6 +191,7 @@ export class Syncer {
     this.lastOperation = previous?.operationState;
     const revision = previous?.sync.revision;
     if (!revision) return;
+    this.restoredRevision = revision;
     const reading = await readCommit(this.repo, revision, this.options.selector, this.options.branch).catch(
       () => undefined,
     );
@@ -203,6 +206,12 @@ export class Syncer {
     const configMap = await this.cluster.get('v1', key).catch(() => undefined);
     const data = configMap && isPlainObject(configMap.data) ? configMap.data : undefined;
     return data ? Object.fromEntries(Object.entries(data).map(([k, v]) => [k, String(v)])) : undefined;
+  }
+
+  /** What the status names as served: the compared commit, else the last accepted one known. */
+  private servedRevision(comparison: Comparison | undefined): { revision?: string } {
+    const revision = comparison?.revision ?? this.lastGood?.revision ?? this.restoredRevision;
+    return revision ? { revision } : {};
   }
 
   private file(): string {
@@ -229,7 +238,7 @@ export class Syncer {
       ...(this.lastSeenHead ? { headRevision: this.lastSeenHead } : {}),
       sync: {
         status: comparison?.sync ?? 'Unknown',
-        ...(comparison ? { revision: comparison.revision } : {}),
+        ...this.servedRevision(comparison),
       },
       health: { status: comparison?.health ?? 'Unknown' },
       resources: (comparison?.resources ?? []).map((resource) => ({

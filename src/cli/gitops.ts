@@ -74,7 +74,8 @@ function selectorOf(
 
 const stateDirOf = (value: string | undefined) => resolve(value ?? join(projectRoot(), '.state'));
 
-function syncerFromArgs(args: string[]) {
+/** The syncer a sync or serve command asks for; its structured logs go to the command's stderr. */
+function syncerFromArgs(args: string[], io: CommandIo) {
   const { values } = parseArgs({ args, options: SYNC_OPTIONS, strict: true, allowPositionals: false });
   for (const flag of ['repo', 'branch', 'kubeconfig'] as const)
     if (!values[flag]) throw new UsageError(`--${flag} is required`);
@@ -89,7 +90,7 @@ function syncerFromArgs(args: string[]) {
     selector: selectorOf(values, true) as ApplicationSelector,
     kubeconfig: resolve(values.kubeconfig as string),
     stateDir: stateDirOf(values['state-dir']),
-    log: pino({ name: 'switchyard-gitops' }, pino.destination({ dest: 2, sync: true })),
+    log: pino({ name: 'switchyard-gitops' }, io.stderr),
     waveDelayMs,
   });
   return { syncer, values };
@@ -102,7 +103,7 @@ function exitCodeOf(status: ApplicationStatus): number {
 }
 
 async function sync(args: string[], io: CommandIo): Promise<number> {
-  const { syncer, values } = syncerFromArgs(args);
+  const { syncer, values } = syncerFromArgs(args, io);
   const timeoutMs = seconds('timeout', values.timeout, 300_000);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -116,7 +117,7 @@ async function sync(args: string[], io: CommandIo): Promise<number> {
 }
 
 async function serve(args: string[], io: CommandIo): Promise<number> {
-  const { syncer, values } = syncerFromArgs(args);
+  const { syncer, values } = syncerFromArgs(args, io);
   const intervalMs = seconds('interval', values.interval, 5_000);
   const controller = new AbortController();
   const stop = () => controller.abort();
