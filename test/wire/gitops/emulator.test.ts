@@ -2,31 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type HealthChecksFactory, Syncer } from '../../../local/gitops/index.js';
-import { installCrds } from '../kube/fixtures.js';
-import { type KubeTarget, startEmulatorTarget } from '../kube/target.js';
+import { startEmulatorTarget } from '../kube/target.js';
 import { EnvRepo } from './env-repo.js';
-import { ARGO_NAMESPACE, application, clusterCrds, FAILOVERS_CRD, regionHealth } from './fixtures.js';
+import { ARGO_NAMESPACE, application, regionHealth } from './fixtures.js';
 import { defineSyncerSuite } from './syncer.suite.js';
 
 /** The syncer suite against the emulator (local/kube); test/real/gitops-syncer.test.ts runs it against the real apiserver. */
-let target: KubeTarget | undefined;
-
-beforeAll(async () => {
-  target = await startEmulatorTarget();
-  await installCrds(target, clusterCrds([FAILOVERS_CRD]));
-});
-afterAll(async () => target?.close());
-
-defineSyncerSuite(() => {
-  if (!target) throw new Error('emulator did not start');
-  return target;
-});
+const target = defineSyncerSuite(() => startEmulatorTarget(), { garbageCollector: true });
 
 describe('health customizations (emulator only: the reference apiserver serves no ConfigMaps)', () => {
   it('hands the live argocd-cm of the Application’s namespace to the health checks, as Argo CD reads its settings', async () => {
-    const kube = () => target as KubeTarget;
+    const kube = target;
     const key = 'resource.customizations.health.failover.switchyard.dev_RegionHealth';
     const argocdCm = {
       apiVersion: 'v1',
