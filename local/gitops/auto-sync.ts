@@ -42,7 +42,7 @@ export function decideAutoSync(
     return { sync: false, reason: 'need to prune extra resources only but automated prune is disabled' };
   const revision = comparison.revision;
   let only: ReadonlySet<string> | undefined;
-  if (lastOperation && lastOperation.revision === revision && lastOperation.phase !== 'Running') {
+  if (lastOperation && lastOperation.syncResult.revision === revision && lastOperation.phase !== 'Running') {
     if (lastOperation.phase !== 'Succeeded') {
       const message = `Failed last sync attempt to ${short(revision)}: ${lastOperation.message}`;
       return {

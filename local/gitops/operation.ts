@@ -47,16 +47,15 @@ export interface ResourceResult {
   hookPhase?: TaskState;
   message: string;
   syncPhase: 'Sync';
-  wave: number;
 }
 
+/** As Argo CD's `status.operationState`, less the operation request itself. */
 export interface OperationState {
   phase: OperationPhase;
   message: string;
-  revision: string;
   startedAt: string;
   finishedAt?: string;
-  resources: ResourceResult[];
+  syncResult: { revision: string; resources: ResourceResult[] };
 }
 
 export interface OperationContext {
@@ -106,16 +105,15 @@ export async function runOperation(
   const state: OperationState = {
     phase: 'Running',
     message: 'one or more tasks are running',
-    revision: context.revision,
     startedAt: new Date().toISOString(),
-    resources: [],
+    syncResult: { revision: context.revision, resources: [] },
   };
   const finish = (phase: OperationPhase, message: string, failed: readonly SyncTask[] = []) => {
     const reasons = [...new Set(failed.map((task) => task.message).filter(Boolean))];
     state.phase = phase;
     state.message = reasons.length > 0 ? `${message}, reason: ${reasons.join(',')}` : message;
     state.finishedAt = new Date().toISOString();
-    state.resources = results(tasks);
+    state.syncResult.resources = results(tasks);
     context.log.info(
       { phase, message: state.message, revision: context.revision },
       'sync operation finished',
@@ -127,7 +125,7 @@ export async function runOperation(
     if (state.message !== message)
       context.log.info({ revision: context.revision, message }, 'sync operation running');
     state.message = message;
-    state.resources = results(tasks);
+    state.syncResult.resources = results(tasks);
     context.onProgress?.(state);
   };
   context.log.info(
@@ -348,7 +346,6 @@ function results(tasks: readonly SyncTask[]): ResourceResult[] {
       ...(task.state ? { hookPhase: task.state } : {}),
       message: task.message ?? '',
       syncPhase: 'Sync',
-      wave: task.wave,
     }));
 }
 

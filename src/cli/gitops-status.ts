@@ -35,7 +35,9 @@ export function formatStatus(status: ApplicationStatus): string {
     `Sync Status:     ${status.sync.status}${status.sync.revision ? ` to ${short(status.sync.revision)}` : ''}`,
     `Health Status:   ${status.health.status}`,
     ...(operation
-      ? [`Operation:       ${operation.phase} at ${short(operation.revision)}: ${operation.message}`]
+      ? [
+          `Operation:       ${operation.phase} at ${short(operation.syncResult.revision)}: ${operation.message}`,
+        ]
       : []),
     `Observed:        ${status.observedAt}`,
   ];
@@ -49,7 +51,10 @@ export function formatStatus(status: ApplicationStatus): string {
   if (status.resources.length > 0) {
     const header = ['GROUP', 'KIND', 'NAMESPACE', 'NAME', 'WAVE', 'STATUS', 'HEALTH', 'MESSAGE'];
     const results = new Map(
-      (operation?.resources ?? []).map((r) => [`${r.group}/${r.kind}/${r.namespace}/${r.name}`, r.message]),
+      (operation?.syncResult.resources ?? []).map((r) => [
+        `${r.group}/${r.kind}/${r.namespace}/${r.name}`,
+        r.message,
+      ]),
     );
     const rows = status.resources.map((r) => [
       r.group,

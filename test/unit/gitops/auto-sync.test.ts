@@ -28,10 +28,9 @@ const comparison = (...resources: ResourceState[]): Comparison => ({
 const operation = (phase: OperationState['phase'], finishedAt: string): OperationState => ({
   phase,
   message: phase === 'Failed' ? 'one or more objects failed to apply' : 'successfully synced (all tasks run)',
-  revision: 'c0ffee',
   startedAt: finishedAt,
   finishedAt,
-  resources: [],
+  syncResult: { revision: 'c0ffee', resources: [] },
 });
 
 describe('automated sync (argo-cd appcontroller.go autoSync)', () => {

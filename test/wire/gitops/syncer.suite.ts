@@ -192,7 +192,7 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
       expect(status.operationState).toMatchObject({
         phase: 'Succeeded',
         message: 'successfully synced (all tasks run)',
-        revision,
+        syncResult: { revision },
       });
       expect(status.sync).toEqual({ status: 'Synced', revision });
       // The last wave is not waited for; its object keeps the application Progressing.
@@ -252,7 +252,7 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
 
       expect(await get(regionHealthPath(h.namespace, 'gone'))).toBeUndefined();
       expect(await get(regionHealthPath(h.namespace, 'kept'))).toBeDefined();
-      expect(status.operationState?.resources.filter((r) => r.name !== h.app)).toEqual(
+      expect(status.operationState?.syncResult.resources.filter((r) => r.name !== h.app)).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ name: 'gone', status: 'Pruned', message: 'pruned' }),
           expect.objectContaining({ name: 'kept', status: 'PruneSkipped', message: 'ignored (no prune)' }),
@@ -312,7 +312,7 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
       // A sync applies every object; RespectIgnoreDifferences keeps the controller's value.
       h.repo.write(`${h.path}/more.yaml`, [regionHealth('more', 0)]).commit('one more');
       const synced = await h.syncer.reconcile('manual');
-      expect(synced.operationState?.resources.map((r) => r.name)).toContain('kept');
+      expect(synced.operationState?.syncResult.resources.map((r) => r.name)).toContain('kept');
       expect(specOf(await get(regionHealthPath(h.namespace, 'kept'))).vantage).toBe('cluster-use2');
       expect(synced.sync.status).toBe('Synced');
     });
@@ -361,7 +361,7 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
       const restarted = h.restart();
       const healed = await restarted.reconcile('manual');
       expect(healed.rejected?.revision).toBe(bad);
-      expect(healed.operationState).toMatchObject({ phase: 'Succeeded', revision: good });
+      expect(healed.operationState).toMatchObject({ phase: 'Succeeded', syncResult: { revision: good } });
       expect(specOf(await get(regionHealthPath(h.namespace, 'first'))).vantage).toBe('cluster-use1');
 
       h.repo.write(`${h.path}/broken.yaml`, [regionHealth('fine', 0)]);
