@@ -14,7 +14,7 @@ import { sameValue } from '../kube/field-set.js';
 import { withMetadata } from '../kube/object-meta.js';
 import type { ApplicationRules } from './application.js';
 import { APPLICATION_KIND, ARGO_API_VERSION, COMPARE_OPTIONS_ANNOTATION } from './argocd-names.js';
-import { type Cluster, KubeApiError } from './cluster.js';
+import { type ApiResource, type Cluster, KubeApiError } from './cluster.js';
 import {
   applicationHealth,
   type HealthChecks,
@@ -129,7 +129,13 @@ async function prepareTargets(cluster: Cluster, desired: DesiredState): Promise<
 /** Every live object whose tracking id names the application (Argo CD's cluster cache, by listing). */
 async function trackedObjects(cluster: Cluster, application: string): Promise<KubeObject[]> {
   const resources = await cluster.listableResources();
-  const lists = await Promise.all(resources.map((resource) => cluster.list(resource).catch(() => [])));
+  // A type the server lists in discovery but refuses to list (gone meanwhile, or not allowed) holds nothing to track.
+  const listOrNone = (resource: ApiResource) =>
+    cluster.list(resource).catch((error: unknown) => {
+      if (error instanceof KubeApiError && [403, 404, 405].includes(error.status)) return [];
+      throw error;
+    });
+  const lists = await Promise.all(resources.map(listOrNone));
   return lists.flat().filter((live) => isTrackedBy(live, application));
 }
 
