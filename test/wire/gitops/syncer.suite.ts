@@ -234,6 +234,20 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
       expect(status.health.status).toBe('Degraded');
     });
 
+    it('terminates a waiting operation when told to stop (gitops sync --timeout), applying nothing more', async () => {
+      const h = harness();
+      h.repo
+        .write(`${h.path}/health.yaml`, [regionHealth('first', 0), regionHealth('second', 1)])
+        .commit('two waves');
+      const stop = new AbortController();
+      const operation = h.syncer.reconcile('manual', stop.signal);
+      await waitFor('the first wave', () => get(regionHealthPath(h.namespace, 'first')));
+      stop.abort();
+      const status = await operation;
+      expect(status.operationState).toMatchObject({ phase: 'Failed', message: 'Operation terminated' });
+      expect(await get(regionHealthPath(h.namespace, 'second'))).toBeUndefined();
+    });
+
     it('prunes what left Git, leaves Prune=false objects and reports them', async () => {
       const h = harness();
       h.repo
