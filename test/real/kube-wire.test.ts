@@ -9,10 +9,11 @@ import {
 } from '../wire/kube/differential.js';
 import { installCrds, suiteCrds } from '../wire/kube/fixtures.js';
 import { defineKubectlSuite } from '../wire/kube/kubectl.suite.js';
-import { type KubeTarget, sendRequest, startEmulatorTarget } from '../wire/kube/target.js';
+import { type KubeTarget, startEmulatorTarget } from '../wire/kube/target.js';
 import { defineWatchSuite } from '../wire/kube/watch.suite.js';
-import { type RealApiserver, startApiserver } from './support/apiserver.js';
+import type { RealApiserver } from './support/apiserver.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
+import { startRealTarget } from './support/kube-target.js';
 
 /**
  * The kube wire suite against the real apiextensions-apiserver (npm run test:real), plus the
@@ -25,16 +26,8 @@ let emulator: KubeTarget | undefined;
 showLogsOnFailure(() => [apiserver?.process]);
 
 beforeAll(async () => {
-  apiserver = await startApiserver();
-  const url = apiserver.url;
-  real = {
-    name: 'real',
-    url,
-    kubeconfig: apiserver.kubeconfig,
-    serverManager: 'kube-apiserver-lite',
-    request: (method, path, body, options) => sendRequest(url, method, path, body, options),
-    close: async () => apiserver?.stop(),
-  };
+  const started = await startRealTarget();
+  [real, apiserver] = [started, started.apiserver];
   emulator = await startEmulatorTarget();
   await installCrds(real, suiteCrds());
   await installCrds(emulator, suiteCrds());
