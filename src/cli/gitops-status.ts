@@ -3,7 +3,7 @@
  * what it serves, the refused commit with its problems, then one line per resource.
  */
 import type { ApplicationStatus } from '../../local/gitops/index.js';
-import { formatProblem } from './validate.js';
+import { formatProblem } from '../schema/validate.js';
 
 const short = (revision: string | undefined) => (revision ? revision.slice(0, 12) : '-');
 
