@@ -11,6 +11,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { isPlainObject } from '../../src/schema/openapi.js';
 import { FIELD_MANAGER } from './argocd-names.js';
 import { groupOf, type KubeObject, keyOf, type ResourceKey, versionOf } from './resource-key.js';
+import { sleep } from './sleep.js';
 
 /** A refused request: the apiserver's status code and Status message. */
 export class KubeApiError extends Error {
@@ -148,12 +149,43 @@ export class Cluster {
     return this.request('GET', path);
   }
 
+  /**
+   * One request; answers that say "try again" (429, e.g. a new CRD's storage still initializing,
+   * and 503) are retried after their Retry-After (1 s without one), up to 10 times, as client-go does.
+   */
   private async request(
     method: string,
     path: string,
     body?: unknown,
     contentType = 'application/json',
   ): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      const answer = await this.send(method, path, body, contentType);
+      const parsed = parseJson(answer.text);
+      if (answer.status >= 200 && answer.status < 300) return parsed;
+      if (RETRYABLE.has(answer.status) && attempt < MAX_ATTEMPTS) {
+        await sleep(Math.min(Number(answer.retryAfter) || 1, 10) * 1_000);
+        continue;
+      }
+      const statusBody = isPlainObject(parsed) ? parsed : {};
+      const message =
+        typeof statusBody.message === 'string'
+          ? statusBody.message
+          : answer.text.trim() || `HTTP ${answer.status}`;
+      throw new KubeApiError(
+        answer.status,
+        message,
+        typeof statusBody.reason === 'string' ? statusBody.reason : '',
+      );
+    }
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    body: unknown,
+    contentType: string,
+  ): Promise<{ status: number; text: string; retryAfter?: string }> {
     const url = new URL(`${this.server}${path}`);
     const options: RequestOptions & { rejectUnauthorized?: boolean } = {
       method,
@@ -168,13 +200,18 @@ export class Cluster {
         'Content-Type': contentType,
         'Content-Length': String(Buffer.byteLength(payload)),
       };
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = send(url, options, (res) => {
+    const transport = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = transport(url, options, (res) => {
         const chunks: Buffer[] = [];
+        const retryAfter = res.headers['retry-after'];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+          }),
         );
         res.on('error', reject);
       });
@@ -182,14 +219,11 @@ export class Cluster {
       req.on('error', reject);
       req.end(payload);
     });
-    const parsed = parseJson(text);
-    if (status >= 200 && status < 300) return parsed;
-    const statusBody = isPlainObject(parsed) ? parsed : {};
-    const message =
-      typeof statusBody.message === 'string' ? statusBody.message : text.trim() || `HTTP ${status}`;
-    throw new KubeApiError(status, message, typeof statusBody.reason === 'string' ? statusBody.reason : '');
   }
 }
+
+const RETRYABLE = new Set([429, 503]);
+const MAX_ATTEMPTS = 10;
 
 function parseJson(text: string): unknown {
   try {
