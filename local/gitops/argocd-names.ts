@@ -23,16 +23,13 @@ export const TRACKING_ID_ANNOTATION = 'argocd.argoproj.io/tracking-id';
 /** Tracking ids with an installation id only count for that installation; the stand-in sets none. */
 export const INSTALLATION_ID_ANNOTATION = 'argocd.argoproj.io/installation-id';
 
-export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
-export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
+// Written once where the publisher writes them; the stand-in reads what the publisher writes.
+export { ARGOCD_CM, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../../src/gitops/names.js';
 export const COMPARE_OPTIONS_ANNOTATION = 'argocd.argoproj.io/compare-options';
 /** `"true"` keeps a resource out of the application's health (common.AnnotationIgnoreHealthCheck). */
 export const IGNORE_HEALTH_CHECK_ANNOTATION = 'argocd.argoproj.io/ignore-healthcheck';
 /** Resource hooks: not implemented by the stand-in, so refused (`hook.IsHook`). */
 export const HOOK_ANNOTATIONS = ['argocd.argoproj.io/hook', 'helm.sh/hook'] as const;
-
-/** Argo CD's settings ConfigMap, in the namespace the Application lives in (its control plane). */
-export const ARGOCD_CM = 'argocd-cm';
 
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
 export const APPLICATION_KIND = 'Application';
