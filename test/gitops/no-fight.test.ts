@@ -36,7 +36,14 @@ import { controllerWrittenKinds } from '../../src/gitops/argocd.js';
 import { publish } from '../../src/gitops/publish.js';
 import { projectRoot } from '../../src/schema/paths.js';
 import { autoScalingClient, waitFor } from '../aws/support.js';
-import { examplePlan, groupIn, mutatingCalls, switchesOf, writerOf } from '../controller/estate.js';
+import {
+  clusterIdIn,
+  examplePlan,
+  groupIn,
+  mutatingCalls,
+  switchesOf,
+  writerOf,
+} from '../controller/estate.js';
 import { exampleIn, startSeededSimulator, testControllerOptions } from '../controller/platform.js';
 import { type ManagementCluster, startManagementCluster } from './management-cluster.js';
 
@@ -258,7 +265,7 @@ describe('GitOps and the controller never fight', () => {
     await Promise.all(controllers.splice(0).map((controller) => controller.stop()));
 
     const aws = await awsState(sim);
-    expect(aws.writer).not.toBe(undefined);
+    expect(aws.writer).toBe(clusterIdIn('us-east-2'));
     const owned = new Map<string, OwnedField[]>();
     for (const region of REGION_PAIR) owned.set(region, await controllerFields(site(region)));
     // The run wrote the plan's and the Failover's status under the controller's manager.
