@@ -104,6 +104,45 @@ export function builtinTypes(): ResourceType[] {
       plural: 'leases',
       namespaced: true,
     }),
+    // What the published folder of a management cluster holds besides custom resources: the
+    // controller's Deployment, Service, PodDisruptionBudget and RBAC (src/gitops/layout.ts). Stored
+    // and served only: no controller acts on them (no pods, no authorization).
+    builtin({
+      group: 'apps',
+      version: 'v1',
+      kind: 'Deployment',
+      plural: 'deployments',
+      namespaced: true,
+      shortNames: ['deploy'],
+      statusSubresource: true,
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'Service',
+      plural: 'services',
+      namespaced: true,
+      shortNames: ['svc'],
+      statusSubresource: true,
+    }),
+    builtin({
+      group: 'policy',
+      version: 'v1',
+      kind: 'PodDisruptionBudget',
+      plural: 'poddisruptionbudgets',
+      namespaced: true,
+      shortNames: ['pdb'],
+      statusSubresource: true,
+    }),
+    ...(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'] as const).map((kind) =>
+      builtin({
+        group: 'rbac.authorization.k8s.io',
+        version: 'v1',
+        kind,
+        plural: `${kind.toLowerCase()}s`,
+        namespaced: !kind.startsWith('Cluster'),
+      }),
+    ),
     CRD_TYPE,
   ];
 }

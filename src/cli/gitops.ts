@@ -9,6 +9,7 @@ import {
   Syncer,
 } from '../../local/gitops/index.js';
 import { projectRoot } from '../schema/paths.js';
+import { luaHealthChecks } from './gitops-health.js';
 import { formatStatus } from './gitops-status.js';
 import type { Command, CommandIo } from './io.js';
 
@@ -91,6 +92,7 @@ function syncerFromArgs(args: string[], io: CommandIo) {
     kubeconfig: resolve(values.kubeconfig as string),
     stateDir: stateDirOf(values['state-dir']),
     log: pino({ name: 'switchyard-gitops' }, io.stderr),
+    health: luaHealthChecks,
     waveDelayMs,
   });
   return { syncer, values };

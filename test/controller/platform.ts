@@ -171,7 +171,7 @@ export async function startSeededSimulator(estate: EstateOptions = {}): Promise<
 
 /** Fast engine settings for tests: the simulator runs a simulated minute in 6 ms. */
 export function testControllerOptions(
-  side: KubeSide,
+  side: Pick<KubeSide, 'kubeconfig'>,
   sim: { url: string; clock: { now(): number } },
   awsUrl = '',
 ): ControllerOptions {

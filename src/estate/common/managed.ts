@@ -13,6 +13,7 @@ import type {
   ReadinessCheck,
 } from '../patch-and-transform/types.js';
 import { PLATFORM_LABEL, PLATFORM_TAG, peerOf, REGION_PAIR } from './parameters.js';
+import { runtimeOwnedFieldsOf } from './runtime-owned.js';
 
 export type AwsService =
   | 'autoscaling'
@@ -120,7 +121,26 @@ export interface ManagedProps {
 /** us-east-1 ↔ us-east-2; any other region fails the render (the XRD refuses it first). */
 const peerRegion = mapValues(Object.fromEntries(REGION_PAIR.map((region) => [region, peerOf(region)])));
 
+/** Refuses a template that would let Git assert a runtime-owned field (runtime-owned.ts). */
+function checkRuntimeOwned(props: ManagedProps): void {
+  const fields = runtimeOwnedFieldsOf(props.service, props.kind);
+  if (fields.length === 0) return;
+  if (!props.runtimeOwned)
+    throw new Error(
+      `${props.name}: ${props.kind} has runtime-owned fields (${fields.join(', ')}) and needs runtimeOwned management policies (no LateInitialize)`,
+    );
+  const patched = (props.patches ?? []).map((patch) => ('toFieldPath' in patch ? patch.toFieldPath : ''));
+  const asserted = fields.filter(
+    (field) => field in (props.forProvider ?? {}) || patched.includes(`spec.forProvider.${field}`),
+  );
+  if (asserted.length > 0)
+    throw new Error(
+      `${props.name}: ${props.kind} ${asserted.join(', ')} is runtime-owned: set it in initProvider, never in forProvider`,
+    );
+}
+
 export function managed(props: ManagedProps): ComposedTemplate {
+  checkRuntimeOwned(props);
   const forProvider: Record<string, unknown> = { ...props.forProvider };
   const patches: Patch[] = [patchSet(props.runtimeOwned ? PATCH_SET.runtimeOwned : PATCH_SET.common)];
   if (!UNTAGGED_KINDS.has(kindKey(props.service, props.kind))) patches.push(patchSet(PATCH_SET.tags));

@@ -11,6 +11,7 @@ import { ACCESS_LABEL, ROLE_LABEL, SCALING_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { APP_NAME_COMBINE, EXTERNAL_NAME } from '../common/names.js';
 import { regionLabelPatch } from '../common/region.js';
+import { initProviderPath } from '../common/runtime-owned.js';
 import { platformSelector } from '../common/selectors.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { combineFromComposite, fromComposite, toComposite } from '../patch-and-transform/patches.js';
@@ -69,7 +70,10 @@ export function computeResources(): ComposedTemplate[] {
         combineFromComposite(['spec.platformId', 'spec.region'], APP_NAME_COMBINE, EXTERNAL_NAME),
         fromComposite('spec.minSize', 'spec.forProvider.minSize'),
         fromComposite('spec.maxSize', 'spec.forProvider.maxSize'),
-        fromComposite('spec.initialCapacity', 'spec.initProvider.desiredCapacity'),
+        fromComposite(
+          'spec.initialCapacity',
+          initProviderPath('autoscaling', 'AutoscalingGroup', 'desiredCapacity'),
+        ),
         ...platformSelector('spec.forProvider.vpcZoneIdentifierSelector', { regionFromXr: true }),
         toComposite('status.atProvider.id', 'status.autoScalingGroupName'),
       ],

@@ -16,6 +16,7 @@ import { INSTANCES_LABEL, REGION_LABEL, ROLE_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
 import { clusterIdentifierFormat, EXTERNAL_NAME } from '../common/names.js';
 import { ESTATE_GROUP, type PairRegion, PLATFORM_LABEL, REGION_PAIR } from '../common/parameters.js';
+import { initProviderPath } from '../common/runtime-owned.js';
 import type { PipelineCompositionProps } from '../patch-and-transform/composition.js';
 import { fromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { convertTo, format, mapValues } from '../patch-and-transform/transforms.js';
@@ -105,10 +106,13 @@ function regionResources(region: PairRegion, index: number, instances: number): 
         fromComposite('spec.engineVersion', 'spec.forProvider.engineVersion'),
         fromComposite('spec.backupRetentionDays', 'spec.forProvider.backupRetentionPeriod'),
         fromComposite('spec.deletionProtection', 'spec.forProvider.deletionProtection'),
-        fromComposite('spec.globalClusterIdentifier', 'spec.initProvider.globalClusterIdentifier'),
+        fromComposite(
+          'spec.globalClusterIdentifier',
+          initProviderPath('rds', 'Cluster', 'globalClusterIdentifier'),
+        ),
         ...(bootstrap
           ? [
-              fromComposite('spec.masterUsername', 'spec.initProvider.masterUsername'),
+              fromComposite('spec.masterUsername', initProviderPath('rds', 'Cluster', 'masterUsername')),
               fromComposite('spec.databaseName', 'spec.initProvider.databaseName'),
             ]
           : []),

@@ -3,6 +3,8 @@
  *
  *   healthOf(object)          → { status, message } | undefined, from the shipped customizations
  *   healthFromArgocdCm(data)  → the same function for any argocd-cm data (e.g. the published one)
+ *   healthCoversFromArgocdCm(data) → whether that data holds a script for a kind (Argo CD counts a
+ *                               Missing resource only for kinds something assesses)
  *   argocdCmHealthData()      → the argocd-cm `data` entries to publish (exact and wildcard keys)
  *
  * `undefined` means no customization gave a health (no script for the kind, or the script returned
@@ -35,6 +37,14 @@ export function healthFromArgocdCm(data: Readonly<Record<string, string>>): Heal
     if (!isHealthStatus(status)) return undefined;
     return message === undefined ? { status } : { status, message };
   };
+}
+
+/** Whether argocd-cm `data` holds a health script for `apiVersion`/`kind` (exact or wildcard key). */
+export function healthCoversFromArgocdCm(
+  data: Readonly<Record<string, string>>,
+): (apiVersion: string, kind: string) => boolean {
+  const overrides = healthOverridesFromArgocdCm(data);
+  return (apiVersion, kind) => healthScriptFor(overrides, { apiVersion, kind }) !== undefined;
 }
 
 let shipped: HealthAssessor | undefined;
