@@ -107,6 +107,13 @@ export const accountId = () =>
     'must be the 12-digit AWS account id of the platform, such as 123456789012',
   ).describe('The AWS account the platform’s ARNs are in.');
 
+/**
+ * The port the app instances listen on behind the ALB: Compute's target group and Security's
+ * ALB → app rules must agree on it.
+ */
+export const appPort = () =>
+  z.int32().min(1).max(65535).default(8080).describe('Port the app instances listen on behind the ALB.');
+
 /** The app's health path: the ALB target group and Route 53 check request it, and so do the derived probes. */
 export const DEFAULT_HEALTH_PATH = '/healthz';
 

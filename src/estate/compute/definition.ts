@@ -10,6 +10,7 @@ import { appName } from '../common/names.js';
 import {
   ACCOUNT_ID_PATTERN,
   accountId,
+  appPort,
   commonSpecFields,
   commonSpecRules,
   DEFAULT_HEALTH_PATH,
@@ -171,7 +172,7 @@ export const computeSpec = withRules(
       .regex(/^ami-[0-9a-f]+$/, 'must be an AMI id such as ami-0abc123'),
     instanceType: z.string().max(32).default('m7g.large'),
     userData: userData(),
-    appPort: z.int32().min(1).max(65535).default(8080),
+    appPort: appPort(),
     healthPath: z.string().max(255).default(DEFAULT_HEALTH_PATH),
     certificateArn: certificateArn().describe(
       'ACM certificate of the HTTPS:443 listener, issued outside the estate, in the XR’s region. ' +

@@ -2,7 +2,13 @@
 import { z } from 'zod';
 import { withRules } from '../../schema/x-kubernetes.js';
 import { estateDefinition } from '../api.js';
-import { commonSpecFields, commonSpecRules, regionInPair, statusString } from '../common/parameters.js';
+import {
+  appPort,
+  commonSpecFields,
+  commonSpecRules,
+  regionInPair,
+  statusString,
+} from '../common/parameters.js';
 import { SECURITY_GROUP_ROLES, type SecurityGroupRole } from './groups.js';
 import { securityIdentity } from './identity.js';
 
@@ -10,12 +16,7 @@ export const securitySpec = withRules(
   z.strictObject({
     ...commonSpecFields,
     region: regionInPair(),
-    appPort: z
-      .int32()
-      .min(1)
-      .max(65535)
-      .default(8080)
-      .describe('Port the app instances listen on behind the ALB.'),
+    appPort: appPort(),
   }),
   commonSpecRules,
 );
