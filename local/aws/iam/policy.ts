@@ -5,6 +5,7 @@
  * NotResource, other operators, policy variables, resource policies, SCPs, sessions) is refused
  * when a policy uses it, never silently ignored.
  */
+import { wildcardRegExp } from '../../../src/common/wildcard.js';
 
 export class PolicyError extends Error {
   constructor(
@@ -115,18 +116,9 @@ export function parsePolicy(input: unknown): Policy {
   return { statements: raw.map((s, i) => parseStatement(s, `Statement[${i}]`)) };
 }
 
-/** IAM wildcards: `*` any run of characters (also `:` and `/`), `?` one character. */
-function wildcard(pattern: string, flags: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, flags);
-}
-
-// Action names are case-insensitive in IAM; ARNs are matched as written.
-const actionMatches = (pattern: string, action: string) => wildcard(pattern, 'i').test(action);
-const resourceMatches = (pattern: string, resource: string) => wildcard(pattern, '').test(resource);
+// IAM wildcards (`*`, `?`); action names are case-insensitive in IAM, ARNs are matched as written.
+const actionMatches = (pattern: string, action: string) => wildcardRegExp(pattern, 'i').test(action);
+const resourceMatches = (pattern: string, resource: string) => wildcardRegExp(pattern).test(resource);
 
 function allows(statement: AllowStatement, request: RequestContext, resource: string): boolean {
   return (

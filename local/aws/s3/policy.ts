@@ -4,6 +4,8 @@
  * s3:GetObject (or s3:*) on a matching `arn:aws:s3:::bucket/key` pattern grant it; conditions and
  * Deny statements are not evaluated (see docs/adr/0004-aws-simulator.md).
  */
+import { wildcardRegExp } from '../../../src/common/wildcard.js';
+
 interface Statement {
   Effect?: unknown;
   Principal?: unknown;
@@ -23,15 +25,7 @@ function isEveryone(principal: unknown): boolean {
   return false;
 }
 
-function globMatches(pattern: string, value: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-  return regex.test(value);
-}
+const globMatches = (pattern: string, value: string) => wildcardRegExp(pattern).test(value);
 
 export function allowsAnonymousRead(policy: string | undefined, bucket: string, key: string): boolean {
   if (!policy) return false;

@@ -4,6 +4,7 @@
  * wildcard key that glob-matches it. Argo CD takes the first wildcard of a Go map iteration, so two
  * matching wildcards would make its choice random: that is refused here.
  */
+import { wildcardRegExp } from '../../common/wildcard.js';
 import { ArgocdCmError, type HealthOverride } from './argocd-cm.js';
 
 export interface GroupKind {
@@ -60,8 +61,5 @@ export function globMatch(pattern: string, text: string): boolean {
   if (/[[\]{}\\]/.test(pattern)) {
     throw new ArgocdCmError(`health customization key ${pattern}: only * and ? wildcards are supported`);
   }
-  const source = [...pattern]
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^$()|]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 's').test(text);
+  return wildcardRegExp(pattern, 's').test(text);
 }
