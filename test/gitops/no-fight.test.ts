@@ -13,7 +13,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -27,27 +26,26 @@ import { Syncer } from '../../local/gitops/index.js';
 import { type DesiredState, readCommit } from '../../local/gitops/manifests.js';
 import { runOperation } from '../../local/gitops/operation.js';
 import { GitRepo } from '../../local/gitops/repo.js';
-import { decode, fromFieldsV1, sameValue, valueAt } from '../../local/kube/field-set.js';
 import { GROUP, VERSION } from '../../src/apis/common.js';
-import { customResources, FailoverPlanResource } from '../../src/apis/index.js';
+import { FailoverPlanResource } from '../../src/apis/index.js';
 import { luaHealthChecks } from '../../src/cli/gitops-health.js';
 import { REGION_PAIR } from '../../src/estate/common/parameters.js';
-import { controllerWrittenKinds } from '../../src/gitops/argocd.js';
 import { publish } from '../../src/gitops/publish.js';
 import { projectRoot } from '../../src/schema/paths.js';
-import { autoScalingClient, waitFor } from '../aws/support.js';
-import {
-  clusterIdIn,
-  examplePlan,
-  groupIn,
-  mutatingCalls,
-  switchesOf,
-  writerOf,
-} from '../controller/estate.js';
+import { waitFor } from '../aws/support.js';
+import { clusterIdIn, examplePlan, mutatingCalls } from '../controller/estate.js';
 import { exampleIn, startSeededSimulator, testControllerOptions } from '../controller/platform.js';
 import { type ManagementCluster, startManagementCluster } from './management-cluster.js';
+import {
+  awsState,
+  controllerFields,
+  controllerWritten,
+  fights,
+  type KubeObject,
+  type OwnedField,
+  objectId,
+} from './ownership.js';
 
-type KubeObject = Record<string, unknown> & { metadata: Record<string, unknown> };
 const BRANCH = 'main';
 const NAMESPACE = examplePlan.metadata.namespace ?? 'trading';
 const SWITCHOVER = 'failover-switchover.yaml';
@@ -56,91 +54,6 @@ interface Site {
   cluster: ManagementCluster;
   syncer: Syncer;
   kube: Cluster;
-}
-
-/** One field the controller's manager owns, and its value then. */
-interface OwnedField {
-  object: string;
-  path: string[];
-  value: unknown;
-}
-
-const objectId = (o: KubeObject) =>
-  `${String(o.kind)} ${String(o.metadata.namespace)}/${String(o.metadata.name)}`;
-
-interface ManagedEntry {
-  manager?: string;
-  fieldsV1?: unknown;
-}
-const entriesOf = (o: KubeObject, manager: string) =>
-  ((o.metadata.managedFields ?? []) as ManagedEntry[]).filter((entry) => entry.manager === manager);
-/** Leaf paths of a managedFields entry (`.` marks a set item's own presence, not a field). */
-const pathsOf = (entry: ManagedEntry) =>
-  [...fromFieldsV1(entry.fieldsV1)].map(decode).filter((path) => path[path.length - 1] !== '.');
-
-/** Every object of the kinds the controller writes (ADR 0017 derives the ignoreDifferences from the same list). */
-async function controllerWritten(site: Site): Promise<KubeObject[]> {
-  const kinds = new Set(controllerWrittenKinds());
-  const lists = await Promise.all(
-    customResources
-      .filter((resource) => kinds.has(resource.kind))
-      .map((resource) =>
-        site.kube.list({
-          group: GROUP,
-          version: VERSION,
-          kind: resource.kind,
-          name: resource.plural,
-          namespaced: true,
-          verbs: ['list'],
-        }),
-      ),
-  );
-  return lists.flat() as KubeObject[];
-}
-
-/** The fields the controller's manager owns across a cluster's Switchyard objects, with their values. */
-async function controllerFields(site: Site): Promise<OwnedField[]> {
-  return (await controllerWritten(site)).flatMap((object) =>
-    entriesOf(object, CONTROLLER_MANAGER)
-      .flatMap(pathsOf)
-      .map((path) => ({ object: objectId(object), path, value: valueAt(object, path) })),
-  );
-}
-
-/** Controller-owned fields whose value differs now, or that the syncer's manager now also owns. */
-async function fights(site: Site, before: readonly OwnedField[]): Promise<string[]> {
-  const now = new Map((await controllerWritten(site)).map((object) => [objectId(object), object]));
-  return before.flatMap(({ object, path, value }) => {
-    const live = now.get(object);
-    const where = `${site.cluster.region} ${object} ${path.join('.')}`;
-    if (!live) return [`${where}: the object is gone`];
-    const problems: string[] = [];
-    if (!sameValue(valueAt(live, path), value)) problems.push(`${where}: changed`);
-    const syncerOwns = entriesOf(live, SYNCER_MANAGER)
-      .flatMap(pathsOf)
-      .some((owned) => JSON.stringify(owned) === JSON.stringify(path));
-    if (syncerOwns) problems.push(`${where}: now owned by ${SYNCER_MANAGER}`);
-    return problems;
-  });
-}
-
-/** What the controller changed in AWS: the writer, each region's ASG capacity and switches. */
-async function awsState(sim: AwsSimulator) {
-  const regions = await Promise.all(
-    REGION_PAIR.map(async (region) => {
-      const groups = await autoScalingClient(sim, region).send(
-        new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupIn(region)] }),
-      );
-      return [
-        region,
-        {
-          desiredCapacity: groups.AutoScalingGroups?.[0]?.DesiredCapacity,
-          ...(await switchesOf(sim, region)),
-        },
-      ] as const;
-    }),
-  );
-  return { writer: await writerOf(sim), regions: Object.fromEntries(regions) };
 }
 
 async function desiredOf(repo: string, region: string): Promise<DesiredState> {
@@ -267,7 +180,7 @@ describe('GitOps and the controller never fight', () => {
     const aws = await awsState(sim);
     expect(aws.writer).toBe(clusterIdIn('us-east-2'));
     const owned = new Map<string, OwnedField[]>();
-    for (const region of REGION_PAIR) owned.set(region, await controllerFields(site(region)));
+    for (const region of REGION_PAIR) owned.set(region, await controllerFields(site(region).kube));
     // The run wrote the plan's and the Failover's status under the controller's manager.
     expect(new Set([...owned.values()].flat().map((field) => field.object.split(' ')[0]))).toEqual(
       new Set(['FailoverPlan', 'Failover']),
@@ -297,7 +210,7 @@ describe('GitOps and the controller never fight', () => {
       expect(operation.phase, operation.message).toBe('Succeeded');
       const healed = await site(region).syncer.reconcile('automated');
       expect(healed.sync.status, region).toBe('Synced');
-      expect(await fights(site(region), owned.get(region) ?? []), region).toEqual([]);
+      expect(await fights(site(region).kube, region, owned.get(region) ?? []), region).toEqual([]);
     }
     expect(await awsState(sim)).toEqual(aws);
     expect(mutatingCalls(sim).length).toBe(calls);
@@ -312,7 +225,7 @@ describe('GitOps and the controller never fight', () => {
   it('catches the fight when the Application’s managedFieldsManagers rule is removed', async () => {
     const east1 = site('us-east-1');
     const desired = await desiredOf(remote, 'us-east-1');
-    const [target] = (await controllerWritten(east1)).filter((object) => object.kind === 'RegionHealth');
+    const [target] = (await controllerWritten(east1.kube)).filter((object) => object.kind === 'RegionHealth');
     if (!target) throw new Error('no RegionHealth was synced');
     const [label] = Object.keys((target.metadata.labels ?? {}) as Record<string, string>);
     if (!label) throw new Error(`${objectId(target)} has no label from Git`);
@@ -331,7 +244,7 @@ describe('GitOps and the controller never fight', () => {
       { contentType: 'application/apply-patch+yaml' },
     );
     expect(applied.status, applied.text).toBe(200);
-    const owned = (await controllerFields(east1)).filter((field) => field.object === objectId(target));
+    const owned = (await controllerFields(east1.kube)).filter((field) => field.object === objectId(target));
     expect(owned.map((field) => field.value)).toEqual(['set-by-the-controller']);
     const statusOf = async (rules: DesiredState) =>
       (
@@ -342,9 +255,9 @@ describe('GitOps and the controller never fight', () => {
 
     expect(await statusOf(desired)).toBe('Synced');
     expect((await fullSync(east1, desired)).phase).toBe('Succeeded');
-    expect((await controllerFields(east1)).find((field) => field.object === objectId(target))?.value).toBe(
-      'set-by-the-controller',
-    );
+    expect(
+      (await controllerFields(east1.kube)).find((field) => field.object === objectId(target))?.value,
+    ).toBe('set-by-the-controller');
 
     const withoutRule: DesiredState = {
       ...desired,
@@ -353,7 +266,7 @@ describe('GitOps and the controller never fight', () => {
     expect(await statusOf(withoutRule)).toBe('OutOfSync');
     expect((await fullSync(east1, withoutRule)).phase).toBe('Succeeded');
     const path = owned[0]?.path.join('.');
-    expect(await fights(east1, owned)).toEqual([
+    expect(await fights(east1.kube, 'us-east-1', owned)).toEqual([
       `us-east-1 ${objectId(target)} ${path}: changed`,
       `us-east-1 ${objectId(target)} ${path}: now owned by ${SYNCER_MANAGER}`,
     ]);

@@ -22,6 +22,10 @@ CRANK_MODULE=github.com/crossplane/crossplane/v2@v2.2.1
 FUNCTION_PT_MODULE=github.com/crossplane-contrib/function-patch-and-transform@v0.10.7
 FUNCTION_AUTO_READY_MODULE=github.com/crossplane-contrib/function-auto-ready@v0.7.0
 ARGOCD=github.com/argoproj/argo-cd/v3@v3.5.1
+# Argo CD's application controller and repo server, built (not the scripts above) from the wrapper
+# module tools/real/argocd, which pins argo-cd/v3 v3.2.11 and the gitops-engine commit that release
+# requires (docs/adr/XXXX-real-argocd.md: v3.2.12 and v3.3.x do not compile here).
+ARGOCD_BUILD_MODULE=github.com/argoproj/argo-cd/v3@v3.2.11
 # helm, for `helm lint`/`helm template` of charts/switchyard (docs/adr/0008-helm-chart.md). Built from
 # its own module (own go.mod/go.sum), so tools/real/go.mod's k8s pins are not involved.
 HELM_MODULE=helm.sh/helm/v3@v3.22.0
@@ -106,6 +110,54 @@ copy_argocd_scripts() {
   echo "$ARGOCD" >"$cache/argocd/VERSION"
 }
 
+# Argo CD v3.2.11 (tools/real/argocd): one binary, `argocd application-controller|repo-server`,
+# and the release's CRDs and settings objects beside it, so test:real installs those of the version
+# that runs. The module directory comes from the wrapper's own go.mod, so they cannot disagree.
+build_argocd() {
+  local wrapper=$here/argocd dir
+  (cd "$wrapper" && GOWORK=off go build -ldflags "-s -w" -o "$bin/argocd" .)
+  dir=$(cd "$wrapper" && GOWORK=off go list -m -f '{{.Dir}}' "${ARGOCD_BUILD_MODULE%@*}")
+  [[ $(cd "$wrapper" && GOWORK=off go list -m -f '{{.Version}}' "${ARGOCD_BUILD_MODULE%@*}") == "${ARGOCD_BUILD_MODULE#*@}" ]] ||
+    { echo "tools/real/argocd/go.mod does not pin $ARGOCD_BUILD_MODULE" >&2; return 1; }
+  rm -rf "$cache/argocd-build"
+  mkdir -p "$cache/argocd-build/crds" "$cache/argocd-build/config"
+  cp "$dir"/manifests/crds/*-crd.yaml "$cache/argocd-build/crds/"
+  # The settings objects its install manifest ships (labelled app.kubernetes.io/part-of: argocd,
+  # which Argo CD's settings informer selects on); test:real applies our argocd-cm over them.
+  cp "$dir"/manifests/base/config/argocd-{cm,rbac-cm,cmd-params-cm,secret}.yaml "$cache/argocd-build/config/"
+  chmod -R u+w "$cache/argocd-build"
+  echo "$ARGOCD_BUILD_MODULE" >"$cache/argocd-build/VERSION"
+}
+
+# Crossplane core's CRDs (cluster/crds of the module crank comes from; downloaded, not built): what
+# a management cluster has before Argo CD's first sync (docs/environments-repo.md), for the
+# test:real Argo CD suite. Not ../shared/schemas/crossplane, which stores another release for validation.
+copy_crossplane_crds() {
+  local dir
+  dir=$(module_dir "$CRANK_MODULE")
+  rm -rf "$cache/crossplane-crds"
+  mkdir -p "$cache/crossplane-crds"
+  cp "$dir"/cluster/crds/*.yaml "$cache/crossplane-crds/"
+  chmod -R u+w "$cache/crossplane-crds"
+  echo "$CRANK_MODULE" >"$cache/crossplane-crds/VERSION"
+}
+
+# Redis for Argo CD's cache: Debian's package (CI runs as root). Not built, not stamped: it is there
+# or it is installed, and a machine where neither works fails real:setup here rather than the suite.
+require_redis() {
+  if command -v redis-server >/dev/null; then
+    printf '  %-30s %s\n' redis "$(redis-server --version | cut -d' ' -f3)"
+    return
+  fi
+  printf '  %-30s installing (apt-get install redis-server)...\n' redis
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } >"$cache/redis-install.log" 2>&1 ||
+    ! command -v redis-server >/dev/null; then
+    tail -20 "$cache/redis-install.log" >&2
+    echo "real:setup: redis-server is missing and could not be installed (apt-get install redis-server, as root)" >&2
+    exit 1
+  fi
+}
+
 # Kubernetes' OpenAPI documents, taken from the released module (downloaded, not built).
 copy_kubernetes_openapi() {
   local dir
@@ -136,6 +188,11 @@ component function-auto-ready "$FUNCTION_AUTO_READY_MODULE-$go_version-stripped"
 component helm "$HELM_MODULE-$go_version-stripped" "$bin/helm" install_helm
 component argocd-scripts "$ARGOCD" "$cache/argocd/resource_customizations" copy_argocd_scripts
 component kubernetes-openapi "$KUBERNETES_MODULE" "$cache/kubernetes-openapi/VERSION" copy_kubernetes_openapi
+argocd_sources=$(cd "$here/argocd" && find . -type f \( -name go.mod -o -name go.sum -o -name '*.go' \) | sort)
+argocd_key="$(cd "$here/argocd" && hash_of $argocd_sources)-$ARGOCD_BUILD_MODULE-$go_version"
+component argocd "$argocd_key" "$bin/argocd" build_argocd
+component crossplane-crds "$CRANK_MODULE" "$cache/crossplane-crds/VERSION" copy_crossplane_crds
+require_redis
 # Upstream CRDs of kinds the estate emits that ../shared/schemas does not store (upstream-crds.json),
 # each checked against its git blob hash. One no source serves is reported, not fatal: the tests
 # that validate against it skip and say why.

@@ -16,6 +16,8 @@ export const realBin = {
   functionPatchAndTransform: join(realCache, 'bin/function-patch-and-transform'),
   functionAutoReady: join(realCache, 'bin/function-auto-ready'),
   motoServer: join(realCache, 'venv/bin/moto_server'),
+  /** Argo CD v3.2.11: `argocd application-controller|repo-server` (tools/real/argocd). */
+  argocd: join(realCache, 'bin/argocd'),
 } as const;
 
 export const argocdResourceCustomizations = join(realCache, 'argocd/resource_customizations');

@@ -1,0 +1,283 @@
+/**
+ * Real Argo CD v3.2.11 (tools/real/argocd, built by `npm run real:setup`): Redis, the repo server
+ * and the application controller of one instance, inside that instance's network namespace
+ * (netns.ts), against a full kube-apiserver running in the same namespace. ADR XXXX-real-argocd.
+ *
+ * Installed the way a cluster gets Argo CD, minus its Deployments: the release's CRDs (server-side
+ * apply: they exceed the client-side annotation), the `argocd` namespace, the install manifest's
+ * settings objects (argocd-cm, argocd-rbac-cm, argocd-cmd-params-cm, argocd-secret), the `default`
+ * AppProject, and one repository Secret per repository. Our own argocd-cm patch (src/gitops) is
+ * then applied over the install's argocd-cm, as an operator's bring-up and the published folder do.
+ *
+ * The Application's destination is `https://kubernetes.default.svc`. Outside a pod Argo CD resolves
+ * it with ARGOCD_FAKE_IN_CLUSTER=true and KUBECONFIG (its own switch for running out of cluster),
+ * so the in-cluster destination is the kube-apiserver of this instance.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { WireResponse } from '../../wire/kube/target.js';
+import type { NetworkNamespace } from './netns.js';
+import { realBin, realCache, requireBuilt } from './paths.js';
+import { type RunningProcess, sleep, startProcess } from './process.js';
+
+/** What a request to the instance's kube-apiserver returns (status, parsed body, text). */
+export type KubeRequest = (
+  method: string,
+  path: string,
+  body?: unknown,
+  options?: { contentType?: string },
+) => Promise<WireResponse>;
+
+type KubeObject = Record<string, unknown> & { metadata: Record<string, unknown> };
+
+/** Where real:setup put Argo CD's CRDs and install settings (same release as the binary). */
+export const argocdBuild = join(realCache, 'argocd-build');
+export const ARGOCD_NAMESPACE = 'argocd';
+const INSTALL_MANAGER = 'switchyard-test-install';
+const APPLY = { contentType: 'application/apply-patch+yaml' };
+
+export interface ArgocdOptions {
+  /** Short name for logs, e.g. the region. */
+  name: string;
+  netns: NetworkNamespace;
+  /** The instance's kube-apiserver: its admin kubeconfig and a request function. */
+  kubeconfig: string;
+  request: KubeRequest;
+  /** Our argocd-cm (argocdCmPatch), applied server-side over the install's. */
+  settings: KubeObject;
+  /** Git URLs registered as repository Secrets. */
+  repositories: string[];
+  /** The controller's `timeout.reconciliation` (ARGOCD_RECONCILIATION_TIMEOUT), seconds. */
+  reconciliationSeconds: number;
+  /** A directory of the instance's own (TMPDIR of the repo server, its ask-pass socket). */
+  dir: string;
+}
+
+export interface Argocd {
+  redis: RunningProcess;
+  repoServer: RunningProcess;
+  controller: RunningProcess;
+  /** Ports inside the namespace. */
+  ports: { redis: number; repoServer: number; repoServerMetrics: number; controllerMetrics: number };
+  /** Milliseconds from spawn to listening, per component. */
+  startMs: { redis: number; repoServer: number; controller: number };
+  processes(): RunningProcess[];
+  stop(): Promise<void>;
+}
+
+/** `redis-server` on PATH: real:setup installs Debian's package when it is missing. */
+export function redisServerPath(): string {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const candidate = join(dir, 'redis-server');
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  throw new Error(
+    'redis-server not found on PATH: run `npm run real:setup` (it installs Debian’s redis-server)',
+  );
+}
+
+const readYamlDir = (dir: string): KubeObject[] =>
+  readdirSync(dir)
+    .filter((file) => file.endsWith('.yaml'))
+    .sort()
+    .map((file) => parse(readFileSync(join(dir, file), 'utf8')) as KubeObject);
+
+async function ok(request: KubeRequest, method: string, path: string, body?: unknown, options = {}) {
+  const response = await request(method, path, body, options);
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
+  return response.body as KubeObject;
+}
+
+/** Server-side apply of one object under the install's field manager. */
+export function applyObject(request: KubeRequest, object: KubeObject, manager = INSTALL_MANAGER) {
+  const name = String(object.metadata.name);
+  const namespace = object.metadata.namespace as string | undefined;
+  const [group, version] = String(object.apiVersion).includes('/')
+    ? String(object.apiVersion).split('/')
+    : ['', String(object.apiVersion)];
+  const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
+  const plural = PLURALS[String(object.kind)];
+  if (!plural) throw new Error(`applyObject: no plural known for ${String(object.kind)}`);
+  const path = `${base}${namespace ? `/namespaces/${namespace}` : ''}/${plural}/${name}`;
+  return ok(request, 'PATCH', `${path}?fieldManager=${manager}&force=true`, object, APPLY);
+}
+
+/** The kinds the install applies (and the test's bring-up: Application, AppProject). */
+const PLURALS: Readonly<Record<string, string>> = {
+  CustomResourceDefinition: 'customresourcedefinitions',
+  Namespace: 'namespaces',
+  ConfigMap: 'configmaps',
+  Secret: 'secrets',
+  AppProject: 'appprojects',
+  Application: 'applications',
+};
+
+async function waitEstablished(request: KubeRequest, name: string) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const crd = await ok(request, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+    const conditions = ((crd.status as { conditions?: { type: string; status: string }[] })?.conditions ??
+      []) as { type: string; status: string }[];
+    if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) return;
+    await sleep(100);
+  }
+  throw new Error(`CRD ${name} not Established within 30 s`);
+}
+
+/** Argo CD's CRDs, namespace, settings objects, default project and repository Secrets. */
+export async function installArgocd(options: Pick<ArgocdOptions, 'request' | 'settings' | 'repositories'>) {
+  const { request } = options;
+  const crds = readYamlDir(join(argocdBuild, 'crds'));
+  for (const crd of crds) await applyObject(request, crd);
+  for (const crd of crds) await waitEstablished(request, String(crd.metadata.name));
+  await applyObject(request, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NAMESPACE } });
+  for (const object of readYamlDir(join(argocdBuild, 'config'))) {
+    await applyObject(request, { ...object, metadata: { ...object.metadata, namespace: ARGOCD_NAMESPACE } });
+  }
+  // Ours over the install's: another manager, so the install's other keys and labels stay.
+  await applyObject(request, options.settings, 'switchyard-bring-up');
+  await applyObject(request, {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name: 'default', namespace: ARGOCD_NAMESPACE },
+    spec: {
+      sourceRepos: ['*'],
+      destinations: [{ server: '*', namespace: '*' }],
+      clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+    },
+  });
+  for (const [index, url] of options.repositories.entries()) {
+    await applyObject(request, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: `repository-${index}`,
+        namespace: ARGOCD_NAMESPACE,
+        labels: { 'argocd.argoproj.io/secret-type': 'repository' },
+      },
+      stringData: { type: 'git', url },
+    });
+  }
+}
+
+/**
+ * Starts Redis, the repo server and the application controller inside `netns`, each ready once its
+ * port listens in the namespace (the controller opens its metrics port after its informers synced).
+ */
+export async function startArgocd(options: ArgocdOptions): Promise<Argocd> {
+  const argocdBin = realBin.argocd;
+  requireBuilt(argocdBin, join(argocdBuild, 'crds'), join(argocdBuild, 'config'));
+  const redisServer = redisServerPath();
+  await installArgocd(options);
+  mkdirSync(join(options.dir, 'tmp'), { recursive: true });
+  const { netns } = options;
+  const ports = {
+    redis: 6379,
+    repoServer: 8081,
+    // Free on the host too, so the test can show the host's loopback does not answer on them.
+    repoServerMetrics: await netns.freePort(),
+    controllerMetrics: await netns.freePort(),
+  };
+  const listening = (port: number) => () => netns.listeners().some((listener) => listener.port === port);
+  const started: RunningProcess[] = [];
+  const timed = async (start: () => Promise<RunningProcess>) => {
+    const begin = Date.now();
+    const child = await start();
+    started.push(child);
+    return { child, ms: Date.now() - begin };
+  };
+  const common = {
+    // Argo CD keeps clones under os.TempDir() and its ask-pass socket at a fixed /tmp path: per instance.
+    TMPDIR: join(options.dir, 'tmp'),
+    ARGOCD_ASK_PASS_SOCK: join(options.dir, 'ask-pass.sock'),
+    ARGOCD_GPG_ENABLED: 'false',
+  };
+  try {
+    const redis = await timed(() =>
+      startProcess({
+        name: `redis-${options.name}`,
+        ...netns.wrap(redisServer, [
+          '--port',
+          String(ports.redis),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          options.dir,
+        ]),
+        isReady: listening(ports.redis),
+        readyTimeoutMs: 20_000,
+      }),
+    );
+    const repoServer = await timed(() =>
+      startProcess({
+        name: `argocd-repo-server-${options.name}`,
+        ...netns.wrap(argocdBin, [
+          'repo-server',
+          '--disable-tls',
+          '--port',
+          String(ports.repoServer),
+          '--metrics-port',
+          String(ports.repoServerMetrics),
+          '--redis',
+          `127.0.0.1:${ports.redis}`,
+          '--logformat',
+          'text',
+        ]),
+        env: common,
+        isReady: listening(ports.repoServer),
+        readyTimeoutMs: 60_000,
+      }),
+    );
+    const controller = await timed(() =>
+      startProcess({
+        name: `argocd-application-controller-${options.name}`,
+        ...netns.wrap(argocdBin, [
+          'application-controller',
+          '--kubeconfig',
+          options.kubeconfig,
+          '--namespace',
+          ARGOCD_NAMESPACE,
+          '--repo-server',
+          `127.0.0.1:${ports.repoServer}`,
+          '--repo-server-plaintext',
+          '--redis',
+          `127.0.0.1:${ports.redis}`,
+          '--metrics-port',
+          String(ports.controllerMetrics),
+          // Argo CD v3 keeps resource health in Redis only; persisted, Application.status.resources[].health shows it.
+          '--persist-resource-health',
+          '--logformat',
+          'text',
+        ]),
+        env: {
+          ...common,
+          ARGOCD_FAKE_IN_CLUSTER: 'true',
+          KUBECONFIG: options.kubeconfig,
+          ARGOCD_RECONCILIATION_TIMEOUT: `${options.reconciliationSeconds}s`,
+          ARGOCD_RECONCILIATION_JITTER: '0s',
+        },
+        isReady: listening(ports.controllerMetrics),
+        readyTimeoutMs: 90_000,
+      }),
+    );
+    return {
+      redis: redis.child,
+      repoServer: repoServer.child,
+      controller: controller.child,
+      ports,
+      startMs: { redis: redis.ms, repoServer: repoServer.ms, controller: controller.ms },
+      processes: () => [...started],
+      async stop() {
+        for (const child of started.splice(0).reverse()) await child.stop();
+      },
+    };
+  } catch (error) {
+    for (const child of started.splice(0).reverse()) await child.stop();
+    throw error;
+  }
+}
