@@ -139,8 +139,10 @@ const uniqueBy = <T>(items: T[], key: (item: T) => string) => [
 
 /**
  * The platform's AppProject: sources only this repository, destinations only the in-cluster API and
- * the namespaces the folder uses, each cluster-scoped object allowed by group, kind and name, and
- * namespaced objects by group and kind. The project itself is one of those objects.
+ * the namespaces the folder uses, the cluster-scoped and the namespaced objects allowed by group and
+ * kind. The project itself is one of those objects. Not by name: Argo CD v3.2.11, the release the
+ * repository targets (ADR 0018), has no `name` in `clusterResourceWhitelist` (added in v3.3.0) and
+ * its CRD refuses the field, so the project, and with it the whole folder, would not sync.
  */
 export function appProject(input: ProjectInput): KubeObject {
   const self: KubeObject = {
@@ -161,9 +163,9 @@ export function appProject(input: ProjectInput): KubeObject {
       destinations: [...new Set(namespaced.map((object) => object.metadata.namespace as string))]
         .sort()
         .map((namespace) => ({ server: IN_CLUSTER_SERVER, namespace })),
-      clusterResourceWhitelist: clusterScoped
-        .map((object) => ({ group: groupOf(object), kind: object.kind, name: object.metadata.name }))
-        .sort((a, b) => byGroupKind(a, b) || a.name.localeCompare(b.name)),
+      clusterResourceWhitelist: uniqueBy(clusterScoped, groupKindOf)
+        .map((object) => ({ group: groupOf(object), kind: object.kind }))
+        .sort(byGroupKind),
       namespaceResourceWhitelist: uniqueBy(namespaced, groupKindOf)
         .map((object) => ({ group: groupOf(object), kind: object.kind }))
         .sort(byGroupKind),

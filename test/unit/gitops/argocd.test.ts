@@ -21,7 +21,7 @@ import {
 } from '../../../src/gitops/argocd-cm.js';
 import { environmentsTree } from '../../../src/gitops/layout.js';
 import { ARGOCD_NAMESPACE, clusterDir, IN_CLUSTER_SERVER } from '../../../src/gitops/names.js';
-import { groupOf, type KubeObject } from '../../../src/gitops/objects.js';
+import { groupKindOf, groupOf, type KubeObject } from '../../../src/gitops/objects.js';
 import { examplePlatform, root } from './support.js';
 
 const REPO = 'https://git.example.com/trading/environments.git';
@@ -49,7 +49,7 @@ const only = (objects: KubeObject[], kind: string) => {
 interface ProjectSpec {
   sourceRepos: string[];
   destinations: { server: string; namespace: string }[];
-  clusterResourceWhitelist: { group: string; kind: string; name: string }[];
+  clusterResourceWhitelist: { group: string; kind: string }[];
   namespaceResourceWhitelist: { group: string; kind: string }[];
 }
 
@@ -58,9 +58,7 @@ function permitted(spec: ProjectSpec, object: KubeObject): boolean {
   const group = groupOf(object);
   const { namespace } = object.metadata;
   if (namespace === undefined)
-    return spec.clusterResourceWhitelist.some(
-      (item) => item.group === group && item.kind === object.kind && item.name === object.metadata.name,
-    );
+    return spec.clusterResourceWhitelist.some((item) => item.group === group && item.kind === object.kind);
   return (
     spec.namespaceResourceWhitelist.some((item) => item.group === group && item.kind === object.kind) &&
     spec.destinations.some((destination) => destination.namespace === namespace)
@@ -78,22 +76,27 @@ describe.each(REGION_PAIR)('the Argo CD objects of %s', (region) => {
     for (const destination of project.destinations) expect(destination.server).toBe(IN_CLUSTER_SERVER);
   });
 
-  it('the AppProject permits every object of the folder and nothing else cluster-wide', () => {
+  it('the AppProject permits every object of the folder and no other kind', () => {
     for (const object of objects)
       expect(permitted(project, object), `${object.kind}/${object.metadata.name}`).toBe(true);
+    // By kind only (Argo CD v3.2.11 cannot name cluster-scoped objects): other kinds are refused.
     const elsewhere: KubeObject[] = [
       {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRoleBinding',
-        metadata: { name: 'cluster-admin-for-me' },
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'MutatingWebhookConfiguration',
+        metadata: { name: 'intercept-everything' },
       },
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } },
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'x' } },
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x', namespace: 'trading' } },
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', namespace: 'default' } },
     ];
     for (const object of elsewhere) expect(permitted(project, object), object.kind).toBe(false);
-    const clusterScoped = objects.filter((object) => object.metadata.namespace === undefined);
-    expect(project.clusterResourceWhitelist).toHaveLength(clusterScoped.length);
+    const clusterKinds = new Set(
+      objects
+        .filter((object) => object.metadata.namespace === undefined)
+        .map((object) => groupKindOf(object)),
+    );
+    expect(project.clusterResourceWhitelist).toHaveLength(clusterKinds.size);
   });
 
   it('the Application syncs the folder from the branch automatically, with prune and self-heal', () => {
