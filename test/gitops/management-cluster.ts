@@ -33,7 +33,7 @@ export interface ManagementCluster {
   region: string;
   kube: KubeTarget;
   kubeconfig: string;
-  /** The first error a stand-in controller hit, if any (a test reports it rather than hanging on health). */
+  /** The error of the stand-in controllers' last pass, if it failed (a test reports it rather than hanging on health). */
   failure(): unknown;
   stop(): Promise<void>;
 }

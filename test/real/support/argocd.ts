@@ -16,18 +16,23 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { WireResponse } from '../../wire/kube/target.js';
+import type { ClusterRequest } from '../../gitops/stand-in-controllers.js';
+import type { KubeApiserver } from './kube-apiserver.js';
 import type { NetworkNamespace } from './netns.js';
 import { realBin, realCache, requireBuilt } from './paths.js';
 import { type RunningProcess, sleep, startProcess } from './process.js';
 
-/** What a request to the instance's kube-apiserver returns (status, parsed body, text). */
-export type KubeRequest = (
-  method: string,
-  path: string,
-  body?: unknown,
-  options?: { contentType?: string },
-) => Promise<WireResponse>;
+/** A request to the instance's kube-apiserver (status, parsed body, text). */
+export type KubeRequest = ClusterRequest;
+
+/** The harness's admin request, in the shape the stand-ins and the install take. */
+export const requestOf =
+  (server: Pick<KubeApiserver, 'request'>): KubeRequest =>
+  async (method, path, body, options) => {
+    const response = await server.request(method, path, body, options?.contentType);
+    const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+    return { status: response.status, body: response.body, text };
+  };
 
 type KubeObject = Record<string, unknown> & { metadata: Record<string, unknown> };
 
@@ -77,7 +82,8 @@ export function redisServerPath(): string {
   );
 }
 
-const readYamlDir = (dir: string): KubeObject[] =>
+/** Every YAML document file of a directory (one object each), sorted by name. */
+export const readYamlDir = (dir: string): KubeObject[] =>
   readdirSync(dir)
     .filter((file) => file.endsWith('.yaml'))
     .sort()
@@ -125,12 +131,16 @@ async function waitEstablished(request: KubeRequest, name: string) {
   throw new Error(`CRD ${name} not Established within 30 s`);
 }
 
+/** CRDs applied server-side (large ones exceed the client-side annotation), then Established. */
+export async function installCrds(request: KubeRequest, crds: readonly KubeObject[]) {
+  for (const crd of crds) await applyObject(request, crd);
+  for (const crd of crds) await waitEstablished(request, String(crd.metadata.name));
+}
+
 /** Argo CD's CRDs, namespace, settings objects, default project and repository Secrets. */
 export async function installArgocd(options: Pick<ArgocdOptions, 'request' | 'settings' | 'repositories'>) {
   const { request } = options;
-  const crds = readYamlDir(join(argocdBuild, 'crds'));
-  for (const crd of crds) await applyObject(request, crd);
-  for (const crd of crds) await waitEstablished(request, String(crd.metadata.name));
+  await installCrds(request, readYamlDir(join(argocdBuild, 'crds')));
   await applyObject(request, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NAMESPACE } });
   for (const object of readYamlDir(join(argocdBuild, 'config'))) {
     await applyObject(request, { ...object, metadata: { ...object.metadata, namespace: ARGOCD_NAMESPACE } });
@@ -280,4 +290,89 @@ export async function startArgocd(options: ArgocdOptions): Promise<Argocd> {
     for (const child of started.splice(0).reverse()) await child.stop();
     throw error;
   }
+}
+
+/** The parts of an Application the tests read (status, plus whether a refresh is still pending). */
+export interface ApplicationStatus {
+  sync?: { status?: string; revision?: string };
+  health?: { status?: string; message?: string };
+  operationState?: {
+    phase?: string;
+    message?: string;
+    startedAt?: string;
+    finishedAt?: string;
+    syncResult?: { revision?: string };
+  };
+  reconciledAt?: string;
+  resources?: {
+    group?: string;
+    version: string;
+    kind: string;
+    namespace?: string;
+    name: string;
+    status?: string;
+    health?: { status: string; message?: string };
+  }[];
+  /** The `argocd.argoproj.io/refresh` annotation is still set: Argo CD removes it once it refreshed. */
+  refreshRequested: boolean;
+}
+
+const REFRESH_ANNOTATION = 'argocd.argoproj.io/refresh';
+const applicationPath = (name: string) =>
+  `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications/${name}`;
+
+export async function readApplication(request: KubeRequest, name: string): Promise<ApplicationStatus> {
+  const app = await ok(request, 'GET', applicationPath(name));
+  const annotations = (app.metadata.annotations ?? {}) as Record<string, string>;
+  return {
+    ...((app.status ?? {}) as Omit<ApplicationStatus, 'refreshRequested'>),
+    refreshRequested: annotations[REFRESH_ANNOTATION] !== undefined,
+  };
+}
+
+/** Polls the Application every 250 ms until `done`; the error shows its last status. */
+export async function waitForApplication(
+  request: KubeRequest,
+  name: string,
+  done: (app: ApplicationStatus) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<ApplicationStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: ApplicationStatus | undefined;
+  while (Date.now() < deadline) {
+    last = await readApplication(request, name).catch(() => undefined);
+    if (last && done(last)) return last;
+    await sleep(250);
+  }
+  const summary = {
+    sync: { status: last?.sync?.status, revision: last?.sync?.revision },
+    health: last?.health?.status,
+    operation: {
+      phase: last?.operationState?.phase,
+      message: last?.operationState?.message,
+      revision: last?.operationState?.syncResult?.revision,
+      startedAt: last?.operationState?.startedAt,
+    },
+    reconciledAt: last?.reconciledAt,
+    refreshRequested: last?.refreshRequested,
+  };
+  const unsettled = (last?.resources ?? []).filter(
+    (r) => r.status !== 'Synced' || (r.health && r.health.status !== 'Healthy'),
+  );
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}; last status: ${JSON.stringify(summary)}; ` +
+      `resources not Synced or not Healthy: ${JSON.stringify(unsettled.map((r) => ({ kind: r.kind, name: r.name, status: r.status, health: r.health })))}`,
+  );
+}
+
+/** What `argocd app get --hard-refresh` does: the annotation, which the controller acts on and removes. */
+export async function hardRefresh(request: KubeRequest, name: string): Promise<void> {
+  await ok(
+    request,
+    'PATCH',
+    applicationPath(name),
+    { metadata: { annotations: { [REFRESH_ANNOTATION]: 'hard' } } },
+    { contentType: 'application/merge-patch+json' },
+  );
 }

@@ -5,8 +5,7 @@
  * kubeconfig for any ServiceAccount with the TokenRequest API, which is how a test runs a component
  * under its own RBAC. No controller-manager runs (docs/adr/0019).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +58,9 @@ export async function startKubeApiserver(options: KubeApiserverOptions = {}): Pr
     ...(options.port ? [`--port=${options.port}`] : []),
     ...(options.extraArgs?.length ? ['--', ...options.extraArgs] : []),
   ];
-  const command = options.wrap ? options.wrap(realBin.kubeApiserver, args) : { command: realBin.kubeApiserver, args };
+  const command = options.wrap
+    ? options.wrap(realBin.kubeApiserver, args)
+    : { command: realBin.kubeApiserver, args };
   const child = await startProcess({
     name: 'kube-apiserver',
     ...command,
@@ -97,7 +98,9 @@ export async function startKubeApiserver(options: KubeApiserverOptions = {}): Pr
       });
       const token = (minted.body as { status?: { token?: string } }).status?.token;
       if (minted.status !== 201 || !token) {
-        throw new Error(`TokenRequest for ${namespace}/${name}: HTTP ${minted.status} ${JSON.stringify(minted.body)}`);
+        throw new Error(
+          `TokenRequest for ${namespace}/${name}: HTTP ${minted.status} ${JSON.stringify(minted.body)}`,
+        );
       }
       const path = join(dir, `kubeconfig-${namespace}-${name}`);
       writeFileSync(path, serviceAccountKubeconfig(url, join(pki, 'ca.crt'), namespace, name, token), {
@@ -123,7 +126,13 @@ async function createIfMissing(
   }
 }
 
-function serviceAccountKubeconfig(url: string, caFile: string, namespace: string, name: string, token: string) {
+function serviceAccountKubeconfig(
+  url: string,
+  caFile: string,
+  namespace: string,
+  name: string,
+  token: string,
+) {
   const user = `system:serviceaccount:${namespace}:${name}`;
   return `apiVersion: v1
 kind: Config
