@@ -43,6 +43,7 @@ export function operationOf(req: IncomingMessage, body: Buffer): string {
 
 export class HoldingProxy {
   private hold: { operation: string; resolve: (held: HeldRequest) => void } | undefined;
+  private paused: { operation: string; held: Captured[] } | undefined;
   /** While blocked (between a kill and the next start), every request is reset: the old controller is "dead". */
   private blocked = false;
   readonly seen: string[] = [];
@@ -94,6 +95,23 @@ export class HoldingProxy {
     });
   }
 
+  /**
+   * Holds every request of `operation` unanswered until `resume()`; other requests pass. Unlike
+   * holdNext nothing is blocked: the caller sees a slow AWS, its deadlines and retries run as usual.
+   */
+  pause(operation: string): void {
+    this.paused = { operation, held: [] };
+  }
+
+  /** Forwards the paused requests whose callers still wait (answering them), then lets the operation through. */
+  async resume(): Promise<void> {
+    const held = this.paused?.held ?? [];
+    this.paused = undefined;
+    await Promise.all(
+      held.filter(({ req }) => !req.socket.destroyed).map((captured) => this.forward(captured, true)),
+    );
+  }
+
   /** Lets requests through again (call it before starting the next controller). */
   unblock(): void {
     this.blocked = false;
@@ -112,6 +130,10 @@ export class HoldingProxy {
     }
     this.seen.push(operation);
     this.requests.push({ operation, body: captured.body.toString('utf8') });
+    if (this.paused?.operation === operation) {
+      this.paused.held.push(captured);
+      return;
+    }
     const hold = this.hold;
     if (hold && hold.operation === operation) {
       this.hold = undefined;
