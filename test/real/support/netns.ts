@@ -35,7 +35,6 @@ export interface NetworkNamespace {
   freePort(): Promise<number>;
   /** Listening TCP sockets of this namespace, as /proc/<pid>/net/tcp{,6} list them. */
   listeners(): TcpListener[];
-  processes(): RunningProcess[];
   stop(): Promise<void>;
 }
 
@@ -111,7 +110,6 @@ export async function startNetworkNamespace(name: string): Promise<NetworkNamesp
       servers.push(server);
     },
     listeners: () => tcpListeners(holder.pid),
-    processes: () => [...processes],
     stop,
   };
 }
