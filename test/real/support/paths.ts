@@ -15,10 +15,14 @@ export const realBin = {
   crank: join(realCache, 'bin/crank'),
   functionPatchAndTransform: join(realCache, 'bin/function-patch-and-transform'),
   functionAutoReady: join(realCache, 'bin/function-auto-ready'),
+  crossplane: join(realCache, 'bin/crossplane'),
   motoServer: join(realCache, 'venv/bin/moto_server'),
 } as const;
 
 export const argocdResourceCustomizations = join(realCache, 'argocd/resource_customizations');
+
+/** cluster/crds of the Crossplane module real:setup builds the core from, with a VERSION file naming it. */
+export const crossplaneCrds = join(realCache, 'crossplane/crds');
 
 /** api/openapi-spec/v3 of the k8s.io/kubernetes module real:setup pins, with a VERSION file naming it. */
 export const kubernetesOpenApi = join(realCache, 'kubernetes-openapi');
