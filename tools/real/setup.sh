@@ -59,12 +59,28 @@ component() {
 
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
-build_own_tools() {
-  local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION"
-  ldflags+=" -X k8s.io/component-base/version.gitMajor=$(echo "$KUBE_VERSION" | cut -d. -f1 | tr -d v)"
-  ldflags+=" -X k8s.io/component-base/version.gitMinor=$(echo "$KUBE_VERSION" | cut -d. -f2)"
+# version_ldflags VERSION: what /version reports (empty unless set; kubectl and clients read it).
+version_ldflags() {
+  local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$1"
+  ldflags+=" -X k8s.io/component-base/version.gitMajor=$(echo "$1" | cut -d. -f1 | tr -d v)"
+  ldflags+=" -X k8s.io/component-base/version.gitMinor=$(echo "$1" | cut -d. -f2)"
   ldflags+=" -X k8s.io/component-base/version.gitTreeState=clean"
-  (cd "$here" && go build -ldflags "$ldflags" -o "$bin/" ./cmd/...)
+  echo "$ldflags"
+}
+
+build_own_tools() {
+  (cd "$here" && go build -ldflags "$(version_ldflags "$KUBE_VERSION")" -o "$bin/" ./cmd/...)
+}
+
+# The full kube-apiserver (docs/adr/0019): tools/real/kube-apiserver is a wrapper module around
+# k8s.io/kubernetes at KUBERNETES_MODULE's version, with embedded etcd and a test PKI.
+build_kube_apiserver() {
+  local version=${KUBERNETES_MODULE#*@}
+  if ! grep -q "k8s.io/kubernetes $version\$" "$here/kube-apiserver/go.mod"; then
+    echo "tools/real/kube-apiserver/go.mod does not require k8s.io/kubernetes $version (KUBERNETES_MODULE)" >&2
+    return 1
+  fi
+  (cd "$here/kube-apiserver" && GOWORK=off go build -ldflags "$(version_ldflags "$version")" -o "$bin/kube-apiserver" .)
 }
 
 module_dir() { go mod download -json "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])'; }
@@ -156,6 +172,9 @@ trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
 own_sources=$(cd "$here" && find go.mod go.sum cmd -type f | sort)
 own_key="$(cd "$here" && hash_of $own_sources)-$go_version-$KUBE_VERSION"
 component own-tools "$own_key" "$bin/kube-apiserver-lite" build_own_tools
+kube_apiserver_sources=$(cd "$here/kube-apiserver" && find . -type f | sort)
+kube_apiserver_key="$(cd "$here/kube-apiserver" && hash_of $kube_apiserver_sources)-$go_version-$KUBERNETES_MODULE"
+component kube-apiserver "$kube_apiserver_key" "$bin/kube-apiserver" build_kube_apiserver
 component crank "$CRANK_MODULE-$go_version-stripped" "$bin/crank" install_from_module "$CRANK_MODULE" ./cmd/crank crank
 component function-patch-and-transform "$FUNCTION_PT_MODULE-$go_version-stripped" "$bin/function-patch-and-transform" \
   install_from_module "$FUNCTION_PT_MODULE" . function-patch-and-transform

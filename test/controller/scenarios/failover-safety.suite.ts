@@ -307,12 +307,25 @@ export function defineFailoverSafetySuite(target: KubeTargetName): void {
       const config = new KubeConfig();
       config.loadFromFile(side.kubeconfig);
       const leases = config.makeApiClient(CoordinationV1Api);
-      const lease = await leases.readNamespacedLease({ namespace: ns, name: 'switchyard-controller' });
-      await leases.replaceNamespacedLease({
-        namespace: ns,
-        name: 'switchyard-controller',
-        body: { ...lease, spec: { ...lease.spec, holderIdentity: 'replica-b', renewTime: new Date() } },
-      });
+      // replica-a keeps renewing (every 50 ms), so a replace can lose the race: read again and retry.
+      await waitFor(
+        async () => {
+          const lease = await leases.readNamespacedLease({ namespace: ns, name: 'switchyard-controller' });
+          try {
+            await leases.replaceNamespacedLease({
+              namespace: ns,
+              name: 'switchyard-controller',
+              body: { ...lease, spec: { ...lease.spec, holderIdentity: 'replica-b', renewTime: new Date() } },
+            });
+            return true;
+          } catch (error) {
+            if ((error as { code?: number }).code === 409) return false;
+            throw error;
+          }
+        },
+        'the Lease to name replica-b',
+        5_000,
+      );
       await waitFor(() => !first.isLeader(), 'replica-a to step down', 5_000);
       const second = await replica('replica-b');
       controllers.push(second);

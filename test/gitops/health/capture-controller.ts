@@ -121,14 +121,25 @@ function untilFailover(
   what: string,
   predicate: (f: Record<string, unknown>) => boolean,
 ) {
+  let seen: Record<string, unknown> | undefined;
   return waitFor(
     async () => {
       const failover = await getFailover(s, name);
+      seen = failover;
       return predicate(failover) && failover;
     },
     `${name}: ${what}`,
     20_000,
-  );
+  ).catch((error: unknown) => {
+    // Say what the object looked like instead, so a timeout explains itself.
+    const status = seen && statusOf(seen);
+    const journal = (status?.journal as { name: string; state: string; attempts: number }[] | undefined)
+      ?.map((e) => `${e.name}:${e.state}/${e.attempts}`)
+      .join(' ');
+    throw new Error(
+      `${String(error)}; last seen: phase ${String(status?.phase)}, step ${String(status?.currentStep)}, message ${String(status?.message)}, journal ${journal}`,
+    );
+  });
 }
 
 const apply = (s: Scenario, file: string, edit?: (text: string) => string) =>

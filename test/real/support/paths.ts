@@ -11,6 +11,7 @@ export const realCache = process.env.SWITCHYARD_REAL_CACHE ?? join(repoRoot, '.c
 
 export const realBin = {
   kubeApiserverLite: join(realCache, 'bin/kube-apiserver-lite'),
+  kubeApiserver: join(realCache, 'bin/kube-apiserver'),
   luaHealth: join(realCache, 'bin/lua-health'),
   crank: join(realCache, 'bin/crank'),
   functionPatchAndTransform: join(realCache, 'bin/function-patch-and-transform'),

@@ -1,0 +1,191 @@
+/**
+ * The full upstream kube-apiserver (k8s.io/kubernetes v1.36.3, tools/real/kube-apiserver) with
+ * embedded etcd, RBAC and Node authorization, a test PKI and a service-account signing key. The
+ * harness talks to it as the admin (a client certificate in system:masters) and can mint a
+ * kubeconfig for any ServiceAccount with the TokenRequest API, which is how a test runs a component
+ * under its own RBAC. No controller-manager runs (docs/adr/0019).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { realBin, requireBuilt } from './paths.js';
+import { type RunningProcess, startProcess } from './process.js';
+
+export interface KubeApiserverOptions {
+  /** Runs the server through this prefix, e.g. nsenter into a network namespace. */
+  wrap?: (command: string, args: string[]) => { command: string; args: string[] };
+  /** Fixed port on 127.0.0.1 (default: a free one). */
+  port?: number;
+  /** More kube-apiserver flags, appended after the harness's own. */
+  extraArgs?: string[];
+}
+
+export interface KubeApiResponse {
+  status: number;
+  /** Parsed JSON body, or the raw text when the body is not JSON. */
+  body: unknown;
+}
+
+export interface KubeApiserver {
+  /** https://127.0.0.1:PORT */
+  url: string;
+  /** The admin's kubeconfig: a client certificate in system:masters. */
+  kubeconfig: string;
+  caFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+  /** Its temp dir (etcd data, PKI, kubeconfigs), removed on stop. */
+  dir: string;
+  process: RunningProcess;
+  /** One HTTPS request as the admin. */
+  request(method: string, path: string, body?: unknown, contentType?: string): Promise<KubeApiResponse>;
+  /**
+   * A kubeconfig that authenticates as ServiceAccount namespace/name with a token from the
+   * TokenRequest API (the namespace and the ServiceAccount are created when missing).
+   */
+  serviceAccountKubeconfig(namespace: string, name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const readyLine = /kube-apiserver ready (https:\/\/127\.0\.0\.1:\d+) kubeconfig=(\S+)/;
+
+export async function startKubeApiserver(options: KubeApiserverOptions = {}): Promise<KubeApiserver> {
+  requireBuilt(realBin.kubeApiserver);
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-kube-apiserver-'));
+  const args = [
+    `--data-dir=${dir}`,
+    ...(options.port ? [`--port=${options.port}`] : []),
+    ...(options.extraArgs?.length ? ['--', ...options.extraArgs] : []),
+  ];
+  const command = options.wrap ? options.wrap(realBin.kubeApiserver, args) : { command: realBin.kubeApiserver, args };
+  const child = await startProcess({
+    name: 'kube-apiserver',
+    ...command,
+    isReady: (output) => readyLine.test(output()),
+    readyTimeoutMs: 120_000,
+  });
+  const [, url, kubeconfig] = readyLine.exec(child.output()) ?? [];
+  if (!url || !kubeconfig) throw new Error('kube-apiserver: ready line without URL or kubeconfig');
+  const pki = join(dir, 'pki');
+  const tls = {
+    ca: readFileSync(join(pki, 'ca.crt')),
+    cert: readFileSync(join(pki, 'admin.crt')),
+    key: readFileSync(join(pki, 'admin.key')),
+  };
+  const asAdmin = (method: string, path: string, body?: unknown, contentType?: string) =>
+    adminRequest(url, tls, method, path, body, contentType);
+  return {
+    url,
+    kubeconfig,
+    caFile: join(pki, 'ca.crt'),
+    clientCertFile: join(pki, 'admin.crt'),
+    clientKeyFile: join(pki, 'admin.key'),
+    dir,
+    process: child,
+    request: asAdmin,
+    async serviceAccountKubeconfig(namespace, name) {
+      await createIfMissing(asAdmin, '/api/v1/namespaces', { metadata: { name: namespace } });
+      await createIfMissing(asAdmin, `/api/v1/namespaces/${namespace}/serviceaccounts`, {
+        metadata: { name },
+      });
+      const minted = await asAdmin('POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        spec: { expirationSeconds: 86_400 },
+      });
+      const token = (minted.body as { status?: { token?: string } }).status?.token;
+      if (minted.status !== 201 || !token) {
+        throw new Error(`TokenRequest for ${namespace}/${name}: HTTP ${minted.status} ${JSON.stringify(minted.body)}`);
+      }
+      const path = join(dir, `kubeconfig-${namespace}-${name}`);
+      writeFileSync(path, serviceAccountKubeconfig(url, join(pki, 'ca.crt'), namespace, name, token), {
+        mode: 0o600,
+      });
+      return path;
+    },
+    async stop() {
+      await child.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function createIfMissing(
+  send: (method: string, path: string, body?: unknown) => Promise<KubeApiResponse>,
+  collection: string,
+  object: unknown,
+): Promise<void> {
+  const created = await send('POST', collection, object);
+  if (created.status !== 201 && created.status !== 409) {
+    throw new Error(`POST ${collection}: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+  }
+}
+
+function serviceAccountKubeconfig(url: string, caFile: string, namespace: string, name: string, token: string) {
+  const user = `system:serviceaccount:${namespace}:${name}`;
+  return `apiVersion: v1
+kind: Config
+clusters:
+- name: kube-apiserver
+  cluster:
+    server: ${url}
+    certificate-authority: ${caFile}
+users:
+- name: ${user}
+  user:
+    token: ${token}
+contexts:
+- name: ${user}
+  context:
+    cluster: kube-apiserver
+    user: ${user}
+    namespace: ${namespace}
+current-context: ${user}
+`;
+}
+
+function adminRequest(
+  baseUrl: string,
+  tls: { ca: Buffer; cert: Buffer; key: Buffer },
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<KubeApiResponse> {
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  return new Promise((resolveResponse, reject) => {
+    const req = request(
+      new URL(path, baseUrl),
+      {
+        method,
+        ...tls,
+        headers: {
+          Accept: 'application/json',
+          ...(payload === undefined ? {} : { 'Content-Type': contentType }),
+        },
+        timeout: 30_000,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => {
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // Not JSON (e.g. /readyz's plain text); keep the text.
+          }
+          resolveResponse({ status: res.statusCode ?? 0, body: parsed });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
