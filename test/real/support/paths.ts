@@ -22,7 +22,7 @@ export const realBin = {
 
 export const argocdResourceCustomizations = join(realCache, 'argocd/resource_customizations');
 
-/** cluster/crds of the Crossplane module real:setup builds the core from, with a VERSION file naming it. */
+/** cluster/crds of the Crossplane module real:setup builds the core from (crossplane/VERSION names it). */
 export const crossplaneCrds = join(realCache, 'crossplane/crds');
 
 /** api/openapi-spec/v3 of the k8s.io/kubernetes module real:setup pins, with a VERSION file naming it. */

@@ -67,7 +67,12 @@ export async function createTestCa(dir: string): Promise<TestCa> {
   const issue = async (name: string, extensions: string): Promise<CertificateDir> => {
     const out = join(dir, name);
     mkdirSync(out, { recursive: true });
-    const files = { dir: out, cert: join(out, 'tls.crt'), key: join(out, 'tls.key'), ca: join(out, 'ca.crt') };
+    const files = {
+      dir: out,
+      cert: join(out, 'tls.crt'),
+      key: join(out, 'tls.key'),
+      ca: join(out, 'ca.crt'),
+    };
     const request = join(out, 'tls.csr');
     const extFile = join(out, 'extensions.cnf');
     writeFileSync(extFile, extensions);
@@ -100,7 +105,6 @@ export async function createTestCa(dir: string): Promise<TestCa> {
         name,
         'subjectAltName=IP:127.0.0.1\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n',
       ),
-    issueClient: (name) =>
-      issue(name, 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'),
+    issueClient: (name) => issue(name, 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'),
   };
 }
