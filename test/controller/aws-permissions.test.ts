@@ -73,6 +73,7 @@ beforeAll(async () => {
 afterAll(async () => side?.close());
 afterEach(async () => {
   await controller?.stop();
+  await side?.retireFailovers();
   await sim?.close();
   controller = undefined;
   sim = undefined;

@@ -57,6 +57,7 @@ beforeAll(async () => {
 });
 afterAll(async () => side?.close());
 afterEach(async () => {
+  await side?.retireFailovers();
   await proxy?.close();
   await sim?.close();
   proxy = undefined;

@@ -56,6 +56,7 @@ export function outagePlatform(prefix: string): OutagePlatform {
   afterAll(async () => side?.close());
   afterEach(async () => {
     await controller?.stop();
+    await side?.retireFailovers();
     await proxy?.close();
     await sim?.close();
     controller = undefined;

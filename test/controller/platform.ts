@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import pino from 'pino';
 import { expect } from 'vitest';
 import {
@@ -52,6 +52,13 @@ export interface KubeSide {
    * no NamespaceLifecycle admission (ADR 0003): namespaced objects need no Namespace object there.
    */
   createNamespace(name: string): Promise<void>;
+  /**
+   * Deletes every Failover on the server, finalizers stripped. The controller watches all
+   * namespaces, so a run an earlier test left unfinished (killed, held, deleted mid-run) would
+   * otherwise be resumed by the next test's controller against the next test's AWS: call it after
+   * the test's controllers stopped, whenever tests share a server.
+   */
+  retireFailovers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -105,6 +112,26 @@ export async function startKubeSide(target: KubeTargetName = 'emulator'): Promis
         ['apply', '-f', '-'],
         JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
       );
+    },
+    async retireFailovers() {
+      const api = side.api;
+      const listed = (await api.listClusterCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: 'failovers',
+      })) as {
+        items: { metadata: { namespace: string; name: string } }[];
+      };
+      for (const { metadata } of listed.items) {
+        const target = { group: GROUP, version: VERSION, plural: 'failovers', ...metadata };
+        await api.patchNamespacedCustomObject(
+          { ...target, body: { metadata: { finalizers: null } } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        );
+        await api.deleteNamespacedCustomObject(target).catch((error: unknown) => {
+          if ((error as { code?: number }).code !== 404) throw error;
+        });
+      }
     },
     async close() {
       kubectl.dispose();

@@ -36,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => side?.close());
 afterEach(async () => {
   await Promise.all(controllers.map((c) => c.stop()));
+  await side?.retireFailovers();
   await sim?.close();
   controllers = [];
   sim = undefined;

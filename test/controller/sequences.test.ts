@@ -106,8 +106,10 @@ class SequencePlatform {
   async stop(): Promise<void> {
     await Promise.all([...this.controllers.values()].map((c) => c.stop()));
     await this.sim.close();
-    // The next sequence's controllers watch every namespace: leave them nothing of this one.
-    await side.ok(['delete', 'failovers,failoverplans', '--all', '-n', this.ns, '--wait=false']);
+    // The next sequence's controllers watch every namespace: leave them nothing of this one (a
+    // Failover keeps its execution finalizer when its controller stopped: retire strips it).
+    await side.retireFailovers();
+    await side.ok(['delete', 'failoverplans', '--all', '-n', this.ns, '--wait=false']);
   }
 
   /** The region dies with its cluster: its AWS endpoints stop answering and its controller stops. */

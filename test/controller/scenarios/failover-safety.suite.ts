@@ -135,6 +135,7 @@ export function defineFailoverSafetySuite(target: KubeTargetName): void {
   afterEach(async () => {
     for (const child of children) await killed(child);
     for (const controller of controllers) await controller.stop();
+    await platform.get().retireFailovers();
     for (const proxy of proxies) await proxy.close();
     await sim?.close();
     children = [];

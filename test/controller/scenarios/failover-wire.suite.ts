@@ -149,6 +149,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
 
   afterEach(async () => {
     for (const controller of controllers) await controller.stop();
+    await platform.get().retireFailovers();
     await sim?.close();
     controllers = [];
     sim = undefined;

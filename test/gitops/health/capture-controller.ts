@@ -84,6 +84,7 @@ export async function captureControllerObjects(side: KubeSide): Promise<Capture[
       );
     } finally {
       for (const controller of controllers) await controller.stop();
+      await side.retireFailovers();
       await proxy.close();
       await sim.close();
     }
@@ -133,8 +134,10 @@ function untilFailover(
   ).catch((error: unknown) => {
     // Say what the object looked like instead, so a timeout explains itself.
     const status = seen && statusOf(seen);
-    const journal = (status?.journal as { name: string; state: string; attempts: number }[] | undefined)
-      ?.map((e) => `${e.name}:${e.state}/${e.attempts}`)
+    const journal = (
+      status?.journal as { name: string; state: string; attempts: number; message?: string }[] | undefined
+    )
+      ?.map((e) => `${e.name}:${e.state}/${e.attempts}${e.state === 'Failed' ? ` (${e.message})` : ''}`)
       .join(' ');
     throw new Error(
       `${String(error)}; last seen: phase ${String(status?.phase)}, step ${String(status?.currentStep)}, message ${String(status?.message)}, journal ${journal}`,
