@@ -115,6 +115,28 @@ install_moto() {
   "$cache/venv/bin/pip" check --disable-pip-version-check >/dev/null
 }
 
+# Crossplane core, built from its wrapper module (tools/real/crossplane, own go.mod/go.sum; the
+# version is the one that go.mod requires, docs/adr/XXXX-real-crossplane.md). The version string is
+# linked in as upstream's Makefile does, so `crossplane --version` and its logs report the release.
+crossplane_version() { (cd "$here/crossplane" && GOWORK=off go list -m -f '{{.Version}}' github.com/crossplane/crossplane/v2); }
+build_crossplane() {
+  (cd "$here/crossplane" && GOWORK=off go build -o "$bin/crossplane" \
+    -ldflags "-s -w -X github.com/crossplane/crossplane/v2/internal/version.version=$(crossplane_version)" \
+    github.com/crossplane/crossplane/v2/cmd/crossplane)
+}
+
+# Crossplane's own CRDs (cluster/crds) of the same module version, which the test installs before
+# starting the core (downloaded, not built).
+copy_crossplane_crds() {
+  local dir
+  dir=$(module_dir "github.com/crossplane/crossplane/v2@$(crossplane_version)")
+  rm -rf "$cache/crossplane"
+  mkdir -p "$cache/crossplane"
+  cp -R "$dir/cluster/crds" "$cache/crossplane/crds"
+  chmod -R u+w "$cache/crossplane"
+  crossplane_version >"$cache/crossplane/VERSION"
+}
+
 # Argo CD's own health scripts, taken from the released module (downloaded, not built).
 copy_argocd_scripts() {
   local dir
@@ -185,6 +207,12 @@ copy_kubernetes_openapi() {
   echo "$KUBERNETES_MODULE" >"$cache/kubernetes-openapi/VERSION"
 }
 
+# The Crossplane test makes its mTLS certificates (Crossplane ↔ functions) with the openssl CLI.
+if ! command -v openssl >/dev/null; then
+  echo "real:setup: openssl not found; the Crossplane tests need it for their test CA (apt-get install openssl)" >&2
+  exit 1
+fi
+
 echo "real:setup into $cache (go $go_version, python $python_version)"
 # moto only needs the network and pip; let it run while Go compiles.
 moto_key="$(hash_of "$here/requirements.txt")-$python_version"
@@ -204,6 +232,9 @@ component function-patch-and-transform "$FUNCTION_PT_MODULE-$go_version-stripped
   install_from_module "$FUNCTION_PT_MODULE" . function-patch-and-transform
 component function-auto-ready "$FUNCTION_AUTO_READY_MODULE-$go_version-stripped" "$bin/function-auto-ready" \
   install_from_module "$FUNCTION_AUTO_READY_MODULE" . function-auto-ready
+crossplane_key="$(cd "$here/crossplane" && hash_of go.mod go.sum)-$go_version-stripped"
+component crossplane "$crossplane_key" "$bin/crossplane" build_crossplane
+component crossplane-crds "$(crossplane_version)" "$cache/crossplane/VERSION" copy_crossplane_crds
 component helm "$HELM_MODULE-$go_version-stripped" "$bin/helm" install_helm
 component argocd-scripts "$ARGOCD" "$cache/argocd/resource_customizations" copy_argocd_scripts
 component kubernetes-openapi "$KUBERNETES_MODULE" "$cache/kubernetes-openapi/VERSION" copy_kubernetes_openapi

@@ -59,6 +59,10 @@ export function runCommand(
       clearTimeout(timer);
       resolveResult({ code, stdout, stderr, timedOut });
     });
+    // A command that exits without reading its input (openssl) must not fail the caller with EPIPE.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.stdin ?? '');
   });
 }

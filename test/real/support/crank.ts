@@ -33,14 +33,30 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-/** Starts a function as a plain gRPC server (--insecure) on a free loopback port. */
-export async function startFunction(name: FunctionName): Promise<RunningFunction> {
+export interface FunctionServing {
+  /**
+   * Serve gRPC over mutual TLS from this directory (tls.crt, tls.key and the ca.crt that client
+   * certificates must chain to), as Crossplane dials functions; default plain text (--insecure),
+   * which only `crank render` accepts.
+   */
+  tlsCertsDir?: string;
+}
+
+/** Starts a function as a gRPC server on a free loopback port. */
+export async function startFunction(
+  name: FunctionName,
+  { tlsCertsDir }: FunctionServing = {},
+): Promise<RunningFunction> {
   requireBuilt(functionBinaries[name]);
   const port = await freePort();
   const child = await startProcess({
     name,
     command: functionBinaries[name],
-    args: ['--insecure', `--address=127.0.0.1:${port}`, '--debug'],
+    args: [
+      tlsCertsDir ? `--tls-certs-dir=${tlsCertsDir}` : '--insecure',
+      `--address=127.0.0.1:${port}`,
+      '--debug',
+    ],
     isReady: () => portOpen(port),
     readyTimeoutMs: 30_000,
   });

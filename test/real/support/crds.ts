@@ -6,22 +6,28 @@ import { sleep } from './process.js';
 
 export interface CrdDocument {
   metadata: { name: string };
-  spec: { group: string; names: { plural: string; kind: string }; scope: string };
+  spec: {
+    group: string;
+    names: { plural: string; kind: string };
+    scope: string;
+    versions: { name: string; served: boolean; storage: boolean }[];
+  };
   status?: { conditions?: { type: string; status: string; message?: string }[] };
 }
 
 /** Every CustomResourceDefinition in the YAML files of a directory (not recursive). */
 export function readCrds(dir: string): { file: string; crd: CrdDocument }[] {
-  const found: { file: string; crd: CrdDocument }[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (!/\.ya?ml$/.test(name)) continue;
-    const file = join(dir, name);
-    for (const document of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      const value: unknown = document.toJS({ maxAliasCount: -1 });
-      if (isCrd(value)) found.push({ file, crd: value });
-    }
-  }
-  return found;
+  return readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .flatMap((name) => readCrdFile(join(dir, name)).map((crd) => ({ file: join(dir, name), crd })));
+}
+
+/** The CustomResourceDefinitions of one YAML file. */
+export function readCrdFile(file: string): CrdDocument[] {
+  return parseAllDocuments(readFileSync(file, 'utf8'))
+    .map((document): unknown => document.toJS({ maxAliasCount: -1 }))
+    .filter(isCrd);
 }
 
 function isCrd(value: unknown): value is CrdDocument {
@@ -34,8 +40,11 @@ function isCrd(value: unknown): value is CrdDocument {
 
 const crdCollection = collectionPath('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
 
+/** What these helpers need of a server: the lite one and the full kube-apiserver both answer it. */
+export type ApiClient = Pick<RealApiserver, 'request'>;
+
 /** Creates a CRD; returns the server's answer (201 when accepted). */
-export function createCrd(server: RealApiserver, crd: CrdDocument) {
+export function createCrd(server: ApiClient, crd: CrdDocument) {
   return server.request('POST', crdCollection, crd);
 }
 
@@ -43,7 +52,7 @@ export function createCrd(server: RealApiserver, crd: CrdDocument) {
  * Waits until the CRD is Established (its REST endpoints are served) and NamesAccepted, and
  * returns the final conditions. Throws with the conditions if that does not happen in time.
  */
-export async function waitEstablished(server: RealApiserver, name: string, timeoutMs = 30_000) {
+export async function waitEstablished(server: ApiClient, name: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   let conditions: NonNullable<CrdDocument['status']>['conditions'] = [];
   while (Date.now() < deadline) {
@@ -60,7 +69,7 @@ export async function waitEstablished(server: RealApiserver, name: string, timeo
  * Installs CRDs and waits for all to be Established; afterwards also waits until discovery
  * lists every group-version, because kubectl and OpenAPI lag Established by a moment.
  */
-export async function installCrds(server: RealApiserver, crds: CrdDocument[]): Promise<void> {
+export async function installCrds(server: ApiClient, crds: CrdDocument[]): Promise<void> {
   for (const crd of crds) {
     const response = await createCrd(server, crd);
     if (response.status !== 201 && response.status !== 409) {

@@ -16,12 +16,16 @@ export const realBin = {
   crank: join(realCache, 'bin/crank'),
   functionPatchAndTransform: join(realCache, 'bin/function-patch-and-transform'),
   functionAutoReady: join(realCache, 'bin/function-auto-ready'),
+  crossplane: join(realCache, 'bin/crossplane'),
   motoServer: join(realCache, 'venv/bin/moto_server'),
   /** Argo CD v3.2.11: `argocd application-controller|repo-server` (tools/real/argocd). */
   argocd: join(realCache, 'bin/argocd'),
 } as const;
 
 export const argocdResourceCustomizations = join(realCache, 'argocd/resource_customizations');
+
+/** cluster/crds of the Crossplane module real:setup builds the core from (crossplane/VERSION names it). */
+export const crossplaneCrds = join(realCache, 'crossplane/crds');
 
 /** api/openapi-spec/v3 of the k8s.io/kubernetes module real:setup pins, with a VERSION file naming it. */
 export const kubernetesOpenApi = join(realCache, 'kubernetes-openapi');
