@@ -62,7 +62,7 @@ import { type KubeApiserver, startKubeApiserver } from './support/kube-apiserver
 import { Kubectl } from './support/kubectl.js';
 import { startedForFile } from './support/lifecycle.js';
 import { type NetworkNamespace, socketInodes, startNetworkNamespace, tcpListeners } from './support/netns.js';
-import { realCache } from './support/paths.js';
+import { crossplaneCrds } from './support/paths.js';
 
 type KubeObject = Record<string, unknown> & {
   apiVersion?: unknown;
@@ -105,7 +105,8 @@ const figure = (name: string, ms: number) => {
 };
 
 /** Crossplane core's CRDs, as its Helm chart installs them before anything is synced. */
-const crossplaneCrds = () => readYamlDir(join(realCache, 'crossplane-crds'));
+// The CRDs of the Crossplane core test:real runs (real:setup's crossplane-crds component).
+const crossplaneCoreCrds = () => readYamlDir(crossplaneCrds);
 
 async function startInstance(region: PairRegion, remote: string, dir: string): Promise<Instance> {
   const started: { stop(): Promise<void> }[] = [];
@@ -122,7 +123,7 @@ async function startInstance(region: PairRegion, remote: string, dir: string): P
     started.push(kube);
     const kubeMs = Date.now() - t1;
     const request = requestOf(kube);
-    await installCrds(request, crossplaneCrds());
+    await installCrds(request, crossplaneCoreCrds());
     const argocd = await startArgocd({
       name: region,
       netns,

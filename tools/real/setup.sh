@@ -167,19 +167,6 @@ build_argocd() {
   echo "$ARGOCD_BUILD_MODULE" >"$cache/argocd-build/VERSION"
 }
 
-# Crossplane core's CRDs (cluster/crds of the module crank comes from; downloaded, not built): what
-# a management cluster has before Argo CD's first sync (docs/environments-repo.md), for the
-# test:real Argo CD suite. Not ../shared/schemas/crossplane, which stores another release for validation.
-copy_crossplane_crds() {
-  local dir
-  dir=$(module_dir "$CRANK_MODULE")
-  rm -rf "$cache/crossplane-crds"
-  mkdir -p "$cache/crossplane-crds"
-  cp "$dir"/cluster/crds/*.yaml "$cache/crossplane-crds/"
-  chmod -R u+w "$cache/crossplane-crds"
-  echo "$CRANK_MODULE" >"$cache/crossplane-crds/VERSION"
-}
-
 # Redis for Argo CD's cache: Debian's package (CI runs as root). Not built, not stamped: it is there
 # or it is installed, and a machine where neither works fails real:setup here rather than the suite.
 require_redis() {
@@ -241,7 +228,6 @@ component kubernetes-openapi "$KUBERNETES_MODULE" "$cache/kubernetes-openapi/VER
 argocd_sources=$(cd "$here/argocd" && find . -type f \( -name go.mod -o -name go.sum -o -name '*.go' \) | sort)
 argocd_key="$(cd "$here/argocd" && hash_of $argocd_sources)-$ARGOCD_BUILD_MODULE-$go_version"
 component argocd "$argocd_key" "$bin/argocd" build_argocd
-component crossplane-crds "$CRANK_MODULE" "$cache/crossplane-crds/VERSION" copy_crossplane_crds
 require_redis
 # Upstream CRDs of kinds the estate emits that ../shared/schemas does not store (upstream-crds.json),
 # each checked against its git blob hash. One no source serves is reported, not fatal: the tests

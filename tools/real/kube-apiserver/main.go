@@ -77,6 +77,9 @@ func run() error {
 		"--authorization-mode=Node,RBAC",
 		"--service-cluster-ip-range=10.96.0.0/16",
 		"--profiling=false",
+		// The endpoint reconciler refuses a loopback advertise address (and logs it every 10 s);
+		// nothing here routes to the kubernetes Service.
+		"--endpoint-reconciler-type=none",
 	}, ours.Args()...))
 	served := make(chan error, 1)
 	go func() { served <- command.Execute() }()
