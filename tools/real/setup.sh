@@ -24,7 +24,7 @@ FUNCTION_AUTO_READY_MODULE=github.com/crossplane-contrib/function-auto-ready@v0.
 ARGOCD=github.com/argoproj/argo-cd/v3@v3.5.1
 # Argo CD's application controller and repo server, built (not the scripts above) from the wrapper
 # module tools/real/argocd, which pins argo-cd/v3 v3.2.11 and the gitops-engine commit that release
-# requires (docs/adr/XXXX-real-argocd.md: v3.2.12 and v3.3.x do not compile here).
+# requires (docs/adr/0020-real-argocd.md: v3.2.12 and v3.3.x do not compile here).
 ARGOCD_BUILD_MODULE=github.com/argoproj/argo-cd/v3@v3.2.11
 # helm, for `helm lint`/`helm template` of charts/switchyard (docs/adr/0008-helm-chart.md). Built from
 # its own module (own go.mod/go.sum), so tools/real/go.mod's k8s pins are not involved.
@@ -116,7 +116,7 @@ install_moto() {
 }
 
 # Crossplane core, built from its wrapper module (tools/real/crossplane, own go.mod/go.sum; the
-# version is the one that go.mod requires, docs/adr/XXXX-real-crossplane.md). The version string is
+# version is the one that go.mod requires, docs/adr/0021-real-crossplane.md). The version string is
 # linked in as upstream's Makefile does, so `crossplane --version` and its logs report the release.
 crossplane_version() { (cd "$here/crossplane" && GOWORK=off go list -m -f '{{.Version}}' github.com/crossplane/crossplane/v2); }
 build_crossplane() {

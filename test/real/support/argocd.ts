@@ -1,7 +1,7 @@
 /**
  * Real Argo CD v3.2.11 (tools/real/argocd, built by `npm run real:setup`): Redis, the repo server
  * and the application controller of one instance, inside that instance's network namespace
- * (netns.ts), against a full kube-apiserver running in the same namespace. ADR XXXX-real-argocd.
+ * (netns.ts), against a full kube-apiserver running in the same namespace. ADR 0020-real-argocd.
  *
  * Installed the way a cluster gets Argo CD, minus its Deployments: the release's CRDs (server-side
  * apply: they exceed the client-side annotation), the `argocd` namespace, the install manifest's

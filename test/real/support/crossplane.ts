@@ -1,7 +1,7 @@
 /**
  * Real Crossplane core (v2.2.0, tools/real/crossplane) against a real kube-apiserver, with the real
  * composition functions, wired the way a cluster without a package manager can run it
- * (docs/adr/XXXX-real-crossplane.md, reference §7):
+ * (docs/adr/0021-real-crossplane.md, reference §7):
  *
  * - Crossplane's own CRDs (cluster/crds of the same module) are installed first;
  * - each function runs as a local process serving gRPC over mutual TLS (a test CA, a server

@@ -1,4 +1,4 @@
-// Wrapper module for Argo CD's application controller and repo server (docs/adr/XXXX-real-argocd.md).
+// Wrapper module for Argo CD's application controller and repo server (docs/adr/0020-real-argocd.md).
 // argo-cd/v3 replaces its k8s.io staging modules (and a few others) in its own go.mod; replace
 // directives only apply in the main module, so they are copied here verbatim from v3.2.11's go.mod.
 module switchyard.dev/tools/real/argocd

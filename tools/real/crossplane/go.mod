@@ -1,6 +1,6 @@
 // Wrapper module that builds Crossplane core (cmd/crossplane) from the Go module proxy with its own
 // go.mod/go.sum: Crossplane's k8s.io pins differ from tools/real/go.mod's
-// (docs/adr/XXXX-real-crossplane.md). Crossplane v2.2.0's go.mod has no replace directives, so there
+// (docs/adr/0021-real-crossplane.md). Crossplane v2.2.0's go.mod has no replace directives, so there
 // are none to copy here; the `tool` line keeps the module graph to what that command imports.
 module switchyard.local/real/crossplane
 
