@@ -20,7 +20,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,11 +56,12 @@ import {
   startArgocd,
   waitForApplication,
 } from './support/argocd.js';
+import { expectEveryAddressListenerConfined, expectNoHostListener } from './support/confinement.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { type KubeApiserver, startKubeApiserver } from './support/kube-apiserver.js';
 import { Kubectl } from './support/kubectl.js';
-import { startedForFile } from './support/lifecycle.js';
-import { type NetworkNamespace, socketInodes, startNetworkNamespace, tcpListeners } from './support/netns.js';
+import { startedForFile, stopAll } from './support/lifecycle.js';
+import { type NetworkNamespace, startNetworkNamespace } from './support/netns.js';
 import { crossplaneCrds } from './support/paths.js';
 
 type KubeObject = Record<string, unknown> & {
@@ -114,12 +114,10 @@ async function startInstance(region: PairRegion, remote: string, dir: string): P
     const t0 = Date.now();
     const netns = await startNetworkNamespace(region);
     started.push(netns);
-    const port = await netns.freePort();
-    // The same port on the host's loopback, bridged into the namespace: the test, kubectl and the
-    // failover controller reach the server; it and Argo CD never listen outside the namespace.
-    await netns.expose(port);
     const t1 = Date.now();
-    const kube = await startKubeApiserver({ wrap: netns.wrap, port });
+    // Its port is bridged to the host's loopback: the test, kubectl and the failover controller
+    // reach the server; it and Argo CD never listen outside the namespace.
+    const kube = await startKubeApiserver({ netns });
     started.push(kube);
     const kubeMs = Date.now() - t1;
     const request = requestOf(kube);
@@ -155,7 +153,7 @@ async function startInstance(region: PairRegion, remote: string, dir: string): P
       startMs,
     };
   } catch (error) {
-    for (const component of started.reverse()) await component.stop();
+    await stopAll(started);
     throw error;
   }
 }
@@ -331,43 +329,19 @@ describe('real Argo CD v3.2.11 syncs the published environments repository', () 
   it('Argo CD’s listeners bind every address inside the namespace only: the host cannot reach its metrics', async () => {
     for (const region of REGION_PAIR) {
       const { netns, argocd } = instanceIn(region);
-      const inside = netns.listeners();
-      const host = tcpListeners('self');
       for (const [component, child, port] of [
         ['application controller', argocd.controller, argocd.ports.controllerMetrics],
         ['repo server', argocd.repoServer, argocd.ports.repoServerMetrics],
-      ] as const) {
-        const sockets = socketInodes(child.pid);
-        const metrics = inside.find((listener) => listener.port === port && sockets.has(listener.inode));
-        // Why the namespace: upstream binds the metrics listener to every address.
-        expect(metrics?.address, `${region} ${component}`).toMatch(/^(0\.0\.0\.0|::)$/);
-        expect(
-          host.filter((listener) => sockets.has(listener.inode)),
-          `${region} ${component}`,
-        ).toEqual([]);
-        expect(await connectOutcome(port), `${region} ${component} metrics from the host`).toBe(
-          'ECONNREFUSED',
+      ] as const)
+        await expectEveryAddressListenerConfined(
+          netns,
+          { label: `${region} ${component}`, pid: child.pid },
+          port,
         );
-      }
-      const redisSockets = socketInodes(argocd.redis.pid);
-      expect(
-        host.filter((listener) => redisSockets.has(listener.inode)),
-        `${region} redis`,
-      ).toEqual([]);
+      expectNoHostListener({ label: `${region} redis`, pid: argocd.redis.pid });
     }
   });
 });
-
-/** What a TCP connection to 127.0.0.1:port from the host's namespace gets. */
-function connectOutcome(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
-}
 
 describe('a failover under real Argo CD', () => {
   const controllers: RunningController[] = [];

@@ -10,6 +10,10 @@
  *    XR is what local/crossplane computes for the same reports, and the TradingPlatform's status
  *    carries the very names the derived FailoverPlan (src/plan/derive.ts) gives the controller.
  *
+ * 3. everything runs in one network namespace (netns.ts; the test reaches the apiserver through its
+ *    bridge): Crossplane's metrics and health listeners, which bind every address, are absent from
+ *    the host's socket table and refused from the host, and no process of the suite listens there.
+ *
  * The counts (objects, fields, differences) and the timings are printed.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,6 +35,8 @@ import {
   type FieldComparison,
   sumComparisons,
 } from './support/composition-tree.js';
+import { expectEveryAddressListenerConfined, expectNoHostListener } from './support/confinement.js';
+import { FUNCTION_METRICS_PORT } from './support/crank.js';
 import { type RunningCrossplane, startCrossplane, startCrossplaneCore } from './support/crossplane.js';
 import {
   type Collection,
@@ -49,8 +55,14 @@ import {
 } from './support/estate-cluster.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { type KubeApiserver, startKubeApiserver } from './support/kube-apiserver.js';
-import { startedForFile } from './support/lifecycle.js';
+import { startedForFile, stopAll } from './support/lifecycle.js';
 import { composeLocally, type LocalComposition } from './support/local-compose.js';
+import {
+  bindsEveryAddress,
+  type NetworkNamespace,
+  socketInodes,
+  startNetworkNamespace,
+} from './support/netns.js';
 
 const catalog = SchemaCatalog.load();
 const compositions = loadCompositionSet();
@@ -65,6 +77,7 @@ const { plan } = derivePlan(platformXr);
 const account = plan.spec.database.members[0]?.clusterArn.split(':')[4] ?? '';
 
 interface Platform {
+  netns: NetworkNamespace;
   kas: KubeApiserver;
   crossplane: RunningCrossplane;
   /** Composed kinds whose provider CRD no source served (the autoscaling Policy on this proxy). */
@@ -75,34 +88,34 @@ interface Platform {
 const figures: Record<string, number | string> = {};
 const platform = startedForFile<Platform>(
   async () => {
-    const begin = Date.now();
-    const kas = await startKubeApiserver();
-    figures['kube-apiserver start ms'] = Date.now() - begin;
+    const started: { stop(): Promise<void> }[] = [];
     try {
+      let begin = Date.now();
+      const netns = await startNetworkNamespace('crossplane');
+      started.push(netns);
+      figures['network namespace start ms'] = Date.now() - begin;
+      begin = Date.now();
+      const kas = await startKubeApiserver({ netns });
+      started.push(kas);
+      figures['kube-apiserver start ms'] = Date.now() - begin;
       const crossplane = await startCrossplane({
         apiserver: kas,
+        netns,
         functions: estateFunctions(),
         circuitBreakerBurst: CIRCUIT_BREAKER_BURST,
       });
+      started.push(crossplane);
       figures['crossplane start ms'] = crossplane.startMs;
-      try {
-        const installing = Date.now();
-        const missing = await installEstate(kas);
-        figures['estate install ms (CRDs, XRDs established, Compositions)'] = Date.now() - installing;
-        return { kas, crossplane, missing, collections: estateCollections() };
-      } catch (error) {
-        await crossplane.stop();
-        throw error;
-      }
+      const installing = Date.now();
+      const missing = await installEstate(kas);
+      figures['estate install ms (CRDs, XRDs established, Compositions)'] = Date.now() - installing;
+      return { netns, kas, crossplane, missing, collections: estateCollections() };
     } catch (error) {
-      await kas.stop();
+      await stopAll(started);
       throw error;
     }
   },
-  async ({ kas, crossplane }) => {
-    await crossplane.stop();
-    await kas.stop();
-  },
+  ({ netns, kas, crossplane }) => stopAll([netns, kas, crossplane]),
 );
 showLogsOnFailure(() => {
   const started = platform.peek();
@@ -374,13 +387,44 @@ describe('real Crossplane composes the shipped TradingPlatform as local/crosspla
   }, 360_000);
 });
 
+describe('nothing the suite starts listens outside its network namespace', () => {
+  it('what binds every address (Crossplane’s metrics and health, the functions’ metrics) does so inside only: absent from the host’s socket table, refused from the host', async () => {
+    const { netns, kas, crossplane } = platform.get();
+    const ports = crossplane.ports;
+    const everyAddress = netns.listeners().filter(bindsEveryAddress);
+    expect(everyAddress.map((listener) => listener.port).sort()).toEqual(
+      [ports.metrics, ports.health, FUNCTION_METRICS_PORT].sort(),
+    );
+    const core = { label: 'crossplane', pid: crossplane.process.pid };
+    for (const port of [ports.metrics, ports.health])
+      await expectEveryAddressListenerConfined(netns, core, port);
+    // One namespace, one port 8080: the first function's metrics server binds it, the other's fails.
+    const owners = crossplane.functions.filter((fn) =>
+      everyAddress.some(
+        (listener) =>
+          listener.port === FUNCTION_METRICS_PORT && socketInodes(fn.process.pid).has(listener.inode),
+      ),
+    );
+    expect(owners).toHaveLength(1);
+    for (const fn of owners)
+      await expectEveryAddressListenerConfined(
+        netns,
+        { label: fn.name, pid: fn.process.pid },
+        FUNCTION_METRICS_PORT,
+      );
+    for (const child of [kas.process, ...crossplane.processes()])
+      expectNoHostListener({ label: child.name, pid: child.pid });
+  });
+});
+
 describe('bad input', () => {
   it('Crossplane without its client certificates fails to start, and says why in its log', async () => {
-    const { kas } = platform.get();
+    const { netns, kas } = platform.get();
     const empty = mkdtempSync(join(tmpdir(), 'switchyard-crossplane-nocerts-'));
     try {
       await expect(
         startCrossplaneCore({
+          netns,
           kubeconfig: kas.kubeconfig,
           tlsClientCertsDir: empty,
           cacheDir: join(empty, 'xpkg'),

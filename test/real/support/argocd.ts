@@ -189,7 +189,7 @@ export async function startArgocd(options: ArgocdOptions): Promise<Argocd> {
     repoServerMetrics: await netns.freePort(),
     controllerMetrics: await netns.freePort(),
   };
-  const listening = (port: number) => () => netns.listeners().some((listener) => listener.port === port);
+  const listening = (port: number) => () => netns.listening(port);
   const started: RunningProcess[] = [];
   const timed = async (start: () => Promise<RunningProcess>) => {
     const begin = Date.now();

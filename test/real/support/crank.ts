@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { type CommandResult, runCommand } from './command.js';
+import { commandIn, type NetworkNamespace } from './netns.js';
 import { realBin, requireBuilt } from './paths.js';
 import { freePort } from './ports.js';
 import { type RunningProcess, startProcess } from './process.js';
@@ -22,6 +23,12 @@ export const functionBinaries = {
 
 export type FunctionName = keyof typeof functionBinaries;
 
+/**
+ * function-sdk-go (v0.5) serves Prometheus metrics on ":8080", every address, and the functions have
+ * no flag to move it; a bind that fails (a second function on the same host) is ignored.
+ */
+export const FUNCTION_METRICS_PORT = 8080;
+
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolveOpen) => {
     const socket = connect(port, '127.0.0.1');
@@ -40,24 +47,26 @@ export interface FunctionServing {
    * which only `crank render` accepts.
    */
   tlsCertsDir?: string;
+  /** Run inside this network namespace (its port then answers there only); default the host's. */
+  netns?: NetworkNamespace;
 }
 
 /** Starts a function as a gRPC server on a free loopback port. */
 export async function startFunction(
   name: FunctionName,
-  { tlsCertsDir }: FunctionServing = {},
+  { tlsCertsDir, netns }: FunctionServing = {},
 ): Promise<RunningFunction> {
   requireBuilt(functionBinaries[name]);
   const port = await freePort();
+  const args = [
+    tlsCertsDir ? `--tls-certs-dir=${tlsCertsDir}` : '--insecure',
+    `--address=127.0.0.1:${port}`,
+    '--debug',
+  ];
   const child = await startProcess({
     name,
-    command: functionBinaries[name],
-    args: [
-      tlsCertsDir ? `--tls-certs-dir=${tlsCertsDir}` : '--insecure',
-      `--address=127.0.0.1:${port}`,
-      '--debug',
-    ],
-    isReady: () => portOpen(port),
+    ...commandIn(netns, functionBinaries[name], args),
+    isReady: () => (netns ? netns.listening(port) : portOpen(port)),
     readyTimeoutMs: 30_000,
   });
   return { name, target: `127.0.0.1:${port}`, process: child };

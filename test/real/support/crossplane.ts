@@ -14,7 +14,11 @@
  *   `packagePullPolicy: Never`, so the package manager never pulls a package that would replace
  *   the hand-made revision;
  * - webhooks are off (they need a serving certificate and a Service); the metrics and health
- *   listeners get free ports.
+ *   listeners get free ports;
+ * - Crossplane and the functions run inside the network namespace of the kube-apiserver they talk
+ *   to (netns.ts, reference §8): Crossplane's metrics and health listeners and the functions'
+ *   metrics server bind every address (no flag for loopback only), so only there are they out of
+ *   reach of anything but that namespace.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -22,8 +26,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FunctionName, functionBinaries, type RunningFunction, startFunction } from './crank.js';
 import { type ApiClient, installCrds, readCrds } from './crds.js';
+import type { NetworkNamespace } from './netns.js';
 import { crossplaneCrds, realBin, requireBuilt } from './paths.js';
-import { freePort } from './ports.js';
 import { type RunningProcess, startProcess } from './process.js';
 import { createTestCa } from './test-ca.js';
 
@@ -38,6 +42,8 @@ export interface FunctionPackage {
 export interface CrossplaneOptions {
   /** The apiserver Crossplane and the harness talk to (admin kubeconfig and requests). */
   apiserver: ApiClient & { kubeconfig: string };
+  /** The apiserver's network namespace: Crossplane and the functions run in it too. */
+  netns: NetworkNamespace;
   functions: FunctionPackage[];
   /** Watch events an XR may take at once before its circuit breaker opens (Crossplane's default: 100). */
   circuitBreakerBurst?: number;
@@ -45,6 +51,8 @@ export interface CrossplaneOptions {
 
 export interface RunningCrossplane {
   process: RunningProcess;
+  /** Crossplane's own listeners, inside the namespace (they bind every address there). */
+  ports: CorePorts;
   functions: RunningFunction[];
   /** Every process started, for failure logs. */
   processes(): RunningProcess[];
@@ -135,9 +143,11 @@ async function registerFunction(api: ApiClient, declared: FunctionPackage, runni
   );
 }
 
-function healthy(port: number): Promise<boolean> {
+/** GET /readyz on 127.0.0.1:port inside the namespace (through its bridge; nothing opens on the host). */
+function healthy(netns: NetworkNamespace, port: number): Promise<boolean> {
   return new Promise((resolveHealthy) => {
-    const req = request({ host: '127.0.0.1', port, path: '/readyz', timeout: 2_000 }, (res) => {
+    const createConnection = () => netns.connect(port);
+    const req = request({ createConnection, path: '/readyz', timeout: 2_000 }, (res) => {
       res.resume();
       resolveHealthy(res.statusCode === 200);
     });
@@ -148,6 +158,8 @@ function healthy(port: number): Promise<boolean> {
 }
 
 export interface CoreOptions {
+  /** Where Crossplane runs: the namespace of the apiserver its kubeconfig names. */
+  netns: NetworkNamespace;
   kubeconfig: string;
   /** ca.crt, tls.crt and tls.key: the CA functions' certificates chain to, and Crossplane's client certificate. */
   tlsClientCertsDir: string;
@@ -156,33 +168,39 @@ export interface CoreOptions {
   circuitBreakerBurst?: number;
 }
 
+export interface CorePorts {
+  metrics: number;
+  health: number;
+}
+
 /** `crossplane core start` with the External package runtime; ready when its /readyz answers. */
 export async function startCrossplaneCore(
   options: CoreOptions,
-): Promise<{ process: RunningProcess; startMs: number }> {
+): Promise<{ process: RunningProcess; ports: CorePorts; startMs: number }> {
   requireBuilt(realBin.crossplane);
-  const [metricsPort, healthPort] = [await freePort(), await freePort()];
+  const { netns } = options;
+  // Free on the host too, so a test can show the host's loopback does not answer on them.
+  const ports = { metrics: await netns.freePort(), health: await netns.freePort() };
   const begin = Date.now();
   const core = await startProcess({
     name: 'crossplane',
-    command: realBin.crossplane,
-    args: [
+    ...netns.wrap(realBin.crossplane, [
       'core',
       'start',
       '--package-runtime=External',
       `--tls-client-certs-dir=${options.tlsClientCertsDir}`,
       '--enable-webhooks=false',
       `--cache-dir=${options.cacheDir}`,
-      `--metrics-port=${metricsPort}`,
-      `--health-probe-port=${healthPort}`,
+      `--metrics-port=${ports.metrics}`,
+      `--health-probe-port=${ports.health}`,
       ...(options.circuitBreakerBurst ? [`--circuit-breaker-burst=${options.circuitBreakerBurst}`] : []),
       ...(process.env.SWITCHYARD_CROSSPLANE_DEBUG ? ['--debug'] : []),
-    ],
+    ]),
     env: { KUBECONFIG: options.kubeconfig, POD_NAMESPACE: 'crossplane-system' },
-    isReady: () => healthy(healthPort),
+    isReady: () => healthy(netns, ports.health),
     readyTimeoutMs: 60_000,
   });
-  return { process: core, startMs: Date.now() - begin };
+  return { process: core, ports, startMs: Date.now() - begin };
 }
 
 /**
@@ -191,6 +209,7 @@ export async function startCrossplaneCore(
  */
 export async function startCrossplane({
   apiserver,
+  netns,
   functions,
   circuitBreakerBurst,
 }: CrossplaneOptions): Promise<RunningCrossplane> {
@@ -210,13 +229,17 @@ export async function startCrossplane({
     const ca = await createTestCa(join(dir, 'pki'));
     for (const declared of functions) {
       const certs = await ca.issueServer(declared.metadata.name);
-      const fn = await startFunction(functionBinaryName(declared.spec.package), { tlsCertsDir: certs.dir });
+      const fn = await startFunction(functionBinaryName(declared.spec.package), {
+        tlsCertsDir: certs.dir,
+        netns,
+      });
       started.push(fn.process);
       running.push({ ...fn, name: declared.metadata.name });
       await registerFunction(apiserver, declared, fn);
     }
     const client = await ca.issueClient('crossplane');
     const core = await startCrossplaneCore({
+      netns,
       kubeconfig: apiserver.kubeconfig,
       tlsClientCertsDir: client.dir,
       cacheDir: join(dir, 'xpkg'),
@@ -225,6 +248,7 @@ export async function startCrossplane({
     started.push(core.process);
     return {
       process: core.process,
+      ports: core.ports,
       functions: running,
       processes: () => [...started],
       startMs: core.startMs,

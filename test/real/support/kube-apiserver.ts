@@ -9,14 +9,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { commandIn, type NetworkNamespace } from './netns.js';
 import { realBin, requireBuilt } from './paths.js';
 import { type RunningProcess, startProcess } from './process.js';
 
 export interface KubeApiserverOptions {
-  /** Runs the server through this prefix, e.g. nsenter into a network namespace. */
-  wrap?: (command: string, args: string[]) => { command: string; args: string[] };
-  /** Fixed port on 127.0.0.1 (default: a free one). */
-  port?: number;
+  /**
+   * Runs the server inside this network namespace, its port (free on the host's loopback too)
+   * exposed as the same 127.0.0.1 port on the host: URL and kubeconfig hold on both sides.
+   */
+  netns?: NetworkNamespace;
   /** More kube-apiserver flags, appended after the harness's own. */
   extraArgs?: string[];
 }
@@ -52,18 +54,18 @@ const readyLine = /kube-apiserver ready (https:\/\/127\.0\.0\.1:\d+) kubeconfig=
 
 export async function startKubeApiserver(options: KubeApiserverOptions = {}): Promise<KubeApiserver> {
   requireBuilt(realBin.kubeApiserver);
+  const { netns } = options;
+  const port = netns ? await netns.freePort() : undefined;
+  if (netns && port) await netns.expose(port);
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-kube-apiserver-'));
   const args = [
     `--data-dir=${dir}`,
-    ...(options.port ? [`--port=${options.port}`] : []),
+    ...(port ? [`--port=${port}`] : []),
     ...(options.extraArgs?.length ? ['--', ...options.extraArgs] : []),
   ];
-  const command = options.wrap
-    ? options.wrap(realBin.kubeApiserver, args)
-    : { command: realBin.kubeApiserver, args };
   const child = await startProcess({
     name: 'kube-apiserver',
-    ...command,
+    ...commandIn(netns, realBin.kubeApiserver, args),
     isReady: (output) => readyLine.test(output()),
     readyTimeoutMs: 120_000,
   });

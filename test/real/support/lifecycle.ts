@@ -35,3 +35,8 @@ export function startedForFile<T>(
     peek: () => started,
   };
 }
+
+/** Stops components in the reverse of the order they were started in (each after what uses it). */
+export async function stopAll(startOrder: readonly { stop(): Promise<void> }[]): Promise<void> {
+  for (const component of [...startOrder].reverse()) await component.stop();
+}

@@ -6,15 +6,18 @@
  *
  * - a holder process (`unshare -n`, lo up, `sleep infinity`) keeps the namespace alive;
  * - `wrap(command, args)` returns the command line that runs a process inside it (`nsenter -n`);
+ * - `connect(port)` opens a connection to 127.0.0.1:port inside, from the host, through a Unix
+ *   socket (Unix sockets cross network namespaces) to a forwarder running inside: nothing is
+ *   opened on the host for it (the harness's readiness probes use it);
  * - `expose(port)` makes 127.0.0.1:port inside reachable as 127.0.0.1:port on the host (the same
- *   number, so URLs and kubeconfigs hold on both sides): a host listener on loopback only, bridged
- *   through a Unix socket (Unix sockets cross network namespaces) to a forwarder running inside.
+ *   number, so URLs and kubeconfigs hold on both sides): a host listener on loopback only whose
+ *   connections go through `connect`.
  *
  * Needs root (CI runs as root) and util-linux's unshare/nsenter and iproute2's ip.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
@@ -29,12 +32,16 @@ export interface NetworkNamespace {
   /** The holder's pid: `nsenter -t <pid> -n` enters the namespace. */
   pid: number;
   wrap(command: string, args: string[]): CommandLine;
+  /** A connection from the host to 127.0.0.1:port inside (refused inside: it closes at once). */
+  connect(port: number): Socket;
   /** 127.0.0.1:port inside answers on 127.0.0.1:port on the host. */
   expose(port: number): Promise<void>;
   /** A port free on the host's loopback (inside, nothing listens that the test did not start). */
   freePort(): Promise<number>;
   /** Listening TCP sockets of this namespace, as /proc/<pid>/net/tcp{,6} list them. */
   listeners(): TcpListener[];
+  /** Something listens on this port inside (a readiness check for what runs there). */
+  listening(port: number): boolean;
   stop(): Promise<void>;
 }
 
@@ -44,6 +51,13 @@ export interface TcpListener {
   /** The socket's inode: matches a `socket:[inode]` link in the owning process's /proc/<pid>/fd. */
   inode: string;
 }
+
+/** The command line that runs `command` inside `netns`, or as it is when there is none. */
+export const commandIn = (
+  netns: NetworkNamespace | undefined,
+  command: string,
+  args: string[],
+): CommandLine => (netns ? netns.wrap(command, args) : { command, args });
 
 const forwarderScript = join(import.meta.dirname, 'netns-forwarder.ts');
 
@@ -83,17 +97,23 @@ export async function startNetworkNamespace(name: string): Promise<NetworkNamesp
     await stop();
     throw error;
   }
+  const connectInside = (port: number): Socket => {
+    const inside = connect(socketPath);
+    // The forwarder reads the port line first; writes before the connection completes are queued.
+    inside.write(`${port}\n`);
+    return inside;
+  };
+  const listeners = () => tcpListeners(holder.pid);
   return {
     pid: holder.pid,
     wrap,
+    connect: connectInside,
     freePort,
     async expose(port) {
       const server = createServer((client) => {
-        const inside = connect(socketPath, () => {
-          inside.write(`${port}\n`);
-          client.pipe(inside);
-          inside.pipe(client);
-        });
+        const inside = connectInside(port);
+        client.pipe(inside);
+        inside.pipe(client);
         const close = () => {
           client.destroy();
           inside.destroy();
@@ -109,12 +129,17 @@ export async function startNetworkNamespace(name: string): Promise<NetworkNamesp
       });
       servers.push(server);
     },
-    listeners: () => tcpListeners(holder.pid),
+    listeners,
+    listening: (port) => listeners().some((listener) => listener.port === port),
     stop,
   };
 }
 
 const LISTEN = '0A';
+
+/** Bound to every address (0.0.0.0 or ::), not to loopback only. */
+export const bindsEveryAddress = (listener: TcpListener): boolean =>
+  listener.address === '0.0.0.0' || listener.address === '::';
 
 /** The listening TCP sockets of the network namespace `pid` is in ('self' for the test process's). */
 export function tcpListeners(pid: number | 'self'): TcpListener[] {
