@@ -56,7 +56,7 @@ function resourceEntries(type: ResourceType): Record<string, unknown>[] {
     verbs: type.verbs,
     ...(type.shortNames.length > 0 ? { shortNames: type.shortNames } : {}),
     ...(type.categories.length > 0 ? { categories: type.categories } : {}),
-    ...(type.crdName
+    ...(type.crdName || type.builtin
       ? { storageVersionHash: storageVersionHash(type.group, type.storageVersion, type.kind) }
       : {}),
   };

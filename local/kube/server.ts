@@ -15,7 +15,7 @@ import {
 } from './protobuf.js';
 import { TypeRegistry } from './registry.js';
 import { type ResourceType, storageKey } from './resource-type.js';
-import { pathNotFound, unsupportedMediaType } from './status.js';
+import { ApiError, pathNotFound, unsupportedMediaType } from './status.js';
 import { ObjectStore } from './store.js';
 import { type IncludeObject, toTable } from './table.js';
 import { type ResourceRequest, Verbs } from './verbs.js';
@@ -94,8 +94,21 @@ export class KubeApi {
     try {
       await this.route(request, response);
     } catch (error) {
-      sendError(response, error);
+      sendError(response, this.asBuiltinNotFound(request.url ?? '/', error));
     }
+  }
+
+  /**
+   * Under /api and the built-in groups' /apis/<group> the apiserver's REST container answers
+   * unknown paths with a NotFound Status; only other paths (unknown groups, custom resources'
+   * groups) get the mux's plain-text 404.
+   */
+  private asBuiltinNotFound(path: string, error: unknown): unknown {
+    if (!(error instanceof ApiError) || error.plainText === undefined) return error;
+    const [first, second] = new URL(path, 'http://localhost').pathname.split('/').filter(Boolean);
+    const builtinGroup =
+      first === 'apis' && this.registry.all().some((type) => type.builtin && type.group === second);
+    return first === 'api' || builtinGroup ? new ApiError(error.body) : error;
   }
 
   private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {

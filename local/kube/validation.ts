@@ -3,6 +3,8 @@ import { applyDefaults } from '../../src/schema/defaults.js';
 import { objectMetaProblems } from '../../src/schema/object-meta.js';
 import { isPlainObject, type OpenApiSchema } from '../../src/schema/openapi.js';
 import { type ObjectProblem, RULES_NOT_CHECKED, validateObject } from '../../src/schema/validate.js';
+import { admitBuiltin } from './builtin-admission.js';
+import type { StrategyContext } from './builtin-strategy.js';
 import type { KubeObject } from './object-meta.js';
 import { nameOf } from './object-meta.js';
 import { pruneUnknownFields } from './prune.js';
@@ -37,7 +39,9 @@ export function admit(
   object: KubeObject,
   oldObject: KubeObject | undefined,
   fieldValidation: FieldValidation,
+  strategy?: StrategyContext,
 ): Admitted {
+  if (type.builtin && strategy) return admitBuiltin(type, object, oldObject, fieldValidation, strategy);
   const schemaVersion = type.schemaVersion;
   if (!schemaVersion) {
     const causes = objectMetaProblems((object.metadata ?? {}) as Record<string, unknown>).map(toCause);
@@ -257,7 +261,7 @@ const REGEX_HINTS: [string, string][] = [
   ],
 ];
 
-function withRegexHint(message: string): string {
+export function withRegexHint(message: string): string {
   for (const [start, hint] of REGEX_HINTS)
     if (message.includes(start) && !message.includes('regex used')) return `${message} ${hint}`;
   return message;

@@ -216,7 +216,11 @@ export class Verbs {
       const terminating = withMetadata(current, {
         deletionTimestamp: kubeTime(),
         deletionGracePeriodSeconds: 0,
-        generation: Number(metadataOf(current).generation ?? 0) + 1,
+        // As rest.BeforeDelete: only objects that keep a generation get it bumped.
+        generation:
+          metadataOf(current).generation === undefined
+            ? undefined
+            : Number(metadataOf(current).generation) + 1,
       });
       return {
         status: 200,

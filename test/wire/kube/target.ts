@@ -25,6 +25,8 @@ export interface RequestOptions {
   userAgent?: string;
   /** A raw body sent as is (for malformed-input cases). */
   raw?: string | Buffer;
+  /** Client certificate and CA (the full kube-apiserver authenticates the admin by certificate). */
+  tls?: { ca: Buffer; cert: Buffer; key: Buffer };
 }
 
 export interface KubeTarget {
@@ -54,9 +56,10 @@ export function sendRequest(
         method,
         // The real server's certificate is self-signed; both run on loopback only.
         rejectUnauthorized: false,
+        ...(options.tls ?? {}),
         headers: {
           Accept: options.accept ?? 'application/json',
-          Authorization: 'Bearer switchyard-wire',
+          ...(options.tls ? {} : { Authorization: 'Bearer switchyard-wire' }),
           'User-Agent': options.userAgent ?? 'switchyard-wire/1.0',
           // Explicit length: node does not chunk DELETE bodies, so without it the body is lost.
           ...(payload === undefined
