@@ -5,7 +5,8 @@ import { crdHooks } from './crd-lifecycle.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
 import { decodeBody, mediaType, readBody, sendError, sendJson } from './http-io.js';
 import { type KubeObject, resourceVersionOf } from './object-meta.js';
-import { openApiV2Document, openApiV3Document, openApiV3Index } from './openapi.js';
+import { OPENAPI_V2_PROTOBUF } from './openapi-protobuf.js';
+import { OpenApiPublisher } from './openapi-publisher.js';
 import { loadState, persistChanges } from './persistence.js';
 import {
   decodeProtobufDeleteOptions,
@@ -54,6 +55,7 @@ const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-
 export class KubeApi {
   readonly registry = new TypeRegistry();
   readonly store: ObjectStore;
+  private readonly openApi = new OpenApiPublisher(this.registry);
   private readonly verbs: Verbs;
 
   constructor(private readonly options: KubeEmulatorOptions = {}) {
@@ -115,6 +117,10 @@ export class KubeApi {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const segments = url.pathname.split('/').filter((segment) => segment !== '');
     const method = request.method ?? 'GET';
+    if (url.pathname === '/openapi/v2' && method === 'GET') {
+      this.serveOpenApiV2(request.headers.accept, response);
+      return;
+    }
     const document = this.document(segments, request.headers.host ?? '');
     if (document !== undefined) {
       if (method !== 'GET') throw pathNotFound();
@@ -124,6 +130,32 @@ export class KubeApi {
     const resource = this.resolve(segments, url.searchParams, request.headers['user-agent'] ?? '');
     if (!resource) throw pathNotFound();
     await this.serveResource(method, resource, request, response);
+  }
+
+  /**
+   * /openapi/v2 in the first acceptable form: JSON, or gnostic's protobuf, which client-go's
+   * discovery (kubectl, helm) asks for; 406 when neither is acceptable, as kube-openapi answers.
+   */
+  private serveOpenApiV2(accept: string | undefined, response: ServerResponse): void {
+    for (const clause of acceptClauses(accept ?? '*/*')) {
+      if (['*/*', 'application/*', 'application/json'].includes(clause)) {
+        sendJson(response, 200, this.openApi.v2Json());
+        return;
+      }
+      if (PROTOBUF_V2_ACCEPT.includes(clause)) {
+        const body = this.openApi.v2Protobuf();
+        response.writeHead(200, {
+          'Content-Type': OPENAPI_V2_PROTOBUF,
+          'Content-Length': String(body.length),
+          'Cache-Control': 'no-cache, private',
+          Vary: 'Accept',
+        });
+        response.end(body);
+        return;
+      }
+    }
+    response.writeHead(406, { Vary: 'Accept', 'Content-Length': '0' });
+    response.end();
   }
 
   /** Discovery, version and OpenAPI documents; undefined when the path is not one of them. */
@@ -139,14 +171,13 @@ export class KubeApi {
       return apiGroup(this.registry, second) ?? missing();
     if (first === 'apis' && second && third && segments.length === 3)
       return apiResourceList(this.registry, second, third) ?? missing();
-    if (path === 'openapi/v2') return openApiV2Document(this.registry);
-    if (path === 'openapi/v3') return openApiV3Index(this.registry);
+    if (path === 'openapi/v3') return this.openApi.v3Index();
     if (first === 'openapi' && second === 'v3') {
       const doc =
-        third === 'api' && fourth
-          ? openApiV3Document(this.registry, '', fourth)
-          : third === 'apis' && fourth && segments[4]
-            ? openApiV3Document(this.registry, fourth, segments[4])
+        third === 'api' && fourth && segments.length === 4
+          ? this.openApi.v3Document('', fourth)
+          : third === 'apis' && fourth && segments[4] && segments.length === 5
+            ? this.openApi.v3Document(fourth, segments[4])
             : undefined;
       return doc ?? missing();
     }
@@ -273,6 +304,26 @@ export class KubeApi {
     } else throw pathNotFound();
     sendJson(response, reply.status, reply.body, reply.warnings);
   }
+}
+
+/** The protobuf media types kube-openapi serves v2 for (the `@` form is what client-go sends). */
+const PROTOBUF_V2_ACCEPT = [
+  'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
+  'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+];
+
+/** Media types of an Accept header, most preferred first (by q, then as listed; q=0 dropped). */
+function acceptClauses(accept: string): string[] {
+  return accept
+    .split(',')
+    .map((part, index) => {
+      const [type = '', ...parameters] = part.split(';').map((item) => item.trim());
+      const q = parameters.find((parameter) => parameter.startsWith('q='));
+      return { type: type.toLowerCase(), q: q ? Number(q.slice(2)) : 1, index };
+    })
+    .filter((clause) => clause.type !== '' && clause.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+    .map((clause) => clause.type);
 }
 
 function missing(): never {

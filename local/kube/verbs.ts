@@ -2,6 +2,7 @@ import { isPlainObject } from '../../src/schema/openapi.js';
 import { deleteCrd, isCrdType } from './crd-lifecycle.js';
 import { jsonPatch, mergePatch } from './json-patch.js';
 import { serverSideApply } from './managed-fields.js';
+import { strategicMergePatch } from './strategic-merge.js';
 import {
   finalizersOf,
   type KubeObject,
@@ -151,9 +152,13 @@ export class Verbs {
     }
     const current = this.existing(request);
     const served = asVersion(type, current);
-    // Strategic merge on built-in kinds without schemas: the maps merge like a merge patch.
+    // Strategic merge by the patch hints of Kubernetes' documents; a CRD object merges like a merge patch.
     const patched =
-      contentType === PATCH_CONTENT_TYPES.json ? jsonPatch(served, body) : mergePatch(served, body);
+      contentType === PATCH_CONTENT_TYPES.json
+        ? jsonPatch(served, body)
+        : contentType === PATCH_CONTENT_TYPES.strategic && type.builtin
+          ? strategicMergePatch(served, body, type.builtin.schema)
+          : mergePatch(served, body);
     if (!isPlainObject(patched)) throw badRequest('the patch did not produce an object');
     return reply(this.writes.update(this.writeRequest(request), current, patched));
   }
