@@ -35,6 +35,8 @@ export interface BuiltinKind {
   scale: boolean;
   /** metadata.generation is kept (the kind's strategy sets and bumps it). */
   generation: boolean;
+  /** A PUT without metadata.resourceVersion overwrites (AllowUnconditionalUpdate). */
+  unconditionalUpdate: boolean;
   /** The kind's schema, converted on first use. */
   readonly schema: KindSchema;
 }
@@ -111,6 +113,18 @@ const GENERATION = new Set([
   'networking.k8s.io/ingresses',
   'networking.k8s.io/ingressclasses',
   'networking.k8s.io/networkpolicies',
+  'policy/poddisruptionbudgets',
+]);
+
+/** Kinds whose strategy refuses a PUT without resourceVersion (AllowUnconditionalUpdate false). */
+const CONDITIONAL_UPDATE_ONLY = new Set([
+  'admissionregistration.k8s.io/mutatingadmissionpolicies',
+  'admissionregistration.k8s.io/mutatingadmissionpolicybindings',
+  'admissionregistration.k8s.io/mutatingwebhookconfigurations',
+  'admissionregistration.k8s.io/validatingadmissionpolicies',
+  'admissionregistration.k8s.io/validatingadmissionpolicybindings',
+  'admissionregistration.k8s.io/validatingwebhookconfigurations',
+  'coordination.k8s.io/leases',
   'policy/poddisruptionbudgets',
 ]);
 
@@ -230,6 +244,7 @@ export function builtinResourceTypes(documents = loadBuiltinDocuments()): Resour
         component,
         scale: paths.subresources.has('scale'),
         generation: GENERATION.has(key),
+        unconditionalUpdate: !CONDITIONAL_UPDATE_ONLY.has(key),
         get schema() {
           schema ??= document.schemas.component(component);
           return schema;

@@ -46,7 +46,10 @@ const f = (key: string, n: number, type: Scalar | Message, extra: Partial<Field>
 });
 
 const ANY: Scalar = 'any';
-const JSON_REFERENCE: Message = { name: 'JsonReference', fields: [f('$ref', 1, 'string'), f('description', 2, 'string')] };
+const JSON_REFERENCE: Message = {
+  name: 'JsonReference',
+  fields: [f('$ref', 1, 'string'), f('description', 2, 'string')],
+};
 const EXTERNAL_DOCS: Message = {
   name: 'ExternalDocs',
   fields: [f('description', 1, 'string'), f('url', 2, 'string')],
@@ -89,7 +92,8 @@ const PROPERTIES: Message = { name: 'Properties', fields: [f('', 1, SCHEMA, { na
 const ADDITIONAL_PROPERTIES: Message = {
   name: 'AdditionalPropertiesItem',
   fields: [],
-  oneof: (value) => (typeof value === 'boolean' ? { n: 2, type: 'bool', value } : { n: 1, type: SCHEMA, value }),
+  oneof: (value) =>
+    typeof value === 'boolean' ? { n: 2, type: 'bool', value } : { n: 1, type: SCHEMA, value },
 };
 const TYPE_ITEM: Message = { name: 'TypeItem', fields: [], list: { n: 1, type: 'string' } };
 const ITEMS_ITEM: Message = { name: 'ItemsItem', fields: [], list: { n: 1, type: SCHEMA } };
@@ -209,7 +213,11 @@ const RESPONSE_VALUE: Message = {
       ? { n: 2, type: JSON_REFERENCE, value }
       : { n: 1, type: RESPONSE, value },
 };
-const RESPONSES: Message = { name: 'Responses', fields: [f('', 1, RESPONSE_VALUE, { named: true })], extensions: 2 };
+const RESPONSES: Message = {
+  name: 'Responses',
+  fields: [f('', 1, RESPONSE_VALUE, { named: true })],
+  extensions: 2,
+};
 const OPERATION: Message = {
   name: 'Operation',
   fields: [
@@ -245,7 +253,12 @@ const PATH_ITEM: Message = {
 const STRING_ARRAY: Message = { name: 'StringArray', fields: [], list: { n: 1, type: 'string' } };
 const API_KEY_SECURITY: Message = {
   name: 'ApiKeySecurity',
-  fields: [f('type', 1, 'string'), f('name', 2, 'string'), f('in', 3, 'string'), f('description', 4, 'string')],
+  fields: [
+    f('type', 1, 'string'),
+    f('name', 2, 'string'),
+    f('in', 3, 'string'),
+    f('description', 4, 'string'),
+  ],
   extensions: 5,
 };
 const SECURITY_DEFINITIONS_ITEM: Message = {
@@ -253,7 +266,9 @@ const SECURITY_DEFINITIONS_ITEM: Message = {
   fields: [],
   oneof: (value) => {
     if (isPlainObject(value) && value.type === 'apiKey') return { n: 2, type: API_KEY_SECURITY, value };
-    throw new Error(`OpenAPI v2 security definition of type ${isPlainObject(value) ? String(value.type) : '?'}`);
+    throw new Error(
+      `OpenAPI v2 security definition of type ${isPlainObject(value) ? String(value.type) : '?'}`,
+    );
   },
 };
 const INFO: Message = {
@@ -280,7 +295,12 @@ const DOCUMENT: Message = {
     f('definitions', 9, { name: 'Definitions', fields: [f('', 1, SCHEMA, { named: true })] }),
     f('parameters', 10, { name: 'ParameterDefinitions', fields: [f('', 1, PARAMETER, { named: true })] }),
     f('responses', 11, { name: 'ResponseDefinitions', fields: [f('', 1, RESPONSE, { named: true })] }),
-    f('security', 12, { name: 'SecurityRequirement', fields: [f('', 1, STRING_ARRAY, { named: true })] }, { repeated: true }),
+    f(
+      'security',
+      12,
+      { name: 'SecurityRequirement', fields: [f('', 1, STRING_ARRAY, { named: true })] },
+      { repeated: true },
+    ),
     f('securityDefinitions', 13, {
       name: 'SecurityDefinitions',
       fields: [f('', 1, SECURITY_DEFINITIONS_ITEM, { named: true })],
@@ -488,4 +508,3 @@ function readValue(type: Scalar | Message, reader: WireReader): unknown {
       return decodeMessage(type, reader.lengthDelimited());
   }
 }
-

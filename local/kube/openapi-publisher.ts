@@ -38,7 +38,9 @@ export class OpenApiPublisher {
 
   /** The document of one group-version (`group` '' is the core group), or undefined. */
   v3Document(group: string, version: string): Record<string, unknown> | undefined {
-    const builtin = this.registry.documents.find((document) => document.group === group && document.version === version);
+    const builtin = this.registry.documents.find(
+      (document) => document.group === group && document.version === version,
+    );
     if (builtin) return builtin.document;
     const types = this.customGroupVersions().get(apiVersionOf({ group, version }));
     return types ? openApiV3Document(types.sort((a, b) => (a.plural < b.plural ? -1 : 1))) : undefined;
@@ -82,7 +84,13 @@ export class OpenApiPublisher {
       // Kubernetes' own definitions (ObjectMeta…) replace the custom resources' short ones.
       Object.assign(definitions, parts.definitions);
     }
-    const json = { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.4' }, paths, definitions, ...V2_SECURITY };
+    const json = {
+      swagger: '2.0',
+      info: { title: 'Kubernetes', version: 'v1.32.4' },
+      paths,
+      definitions,
+      ...V2_SECURITY,
+    };
     this.v2 = { json };
     return json;
   }

@@ -29,8 +29,11 @@ export function v2Schema(schema: unknown): Json {
     if (key === 'allOf' && typeof wrapped === 'string') result.$ref = v2Ref(wrapped);
     else if (key === '$ref' && typeof value === 'string') result.$ref = v2Ref(value);
     else if (key === 'properties' && isPlainObject(value))
-      result.properties = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, v2Schema(child)]));
-    else if ((key === 'items' || key === 'additionalProperties') && isPlainObject(value)) result[key] = v2Schema(value);
+      result.properties = Object.fromEntries(
+        Object.entries(value).map(([name, child]) => [name, v2Schema(child)]),
+      );
+    else if ((key === 'items' || key === 'additionalProperties') && isPlainObject(value))
+      result[key] = v2Schema(value);
     else if (key === 'allOf' && Array.isArray(value)) result.allOf = value.map(v2Schema);
     else result[key] = value;
   }
@@ -76,7 +79,8 @@ function v2Operation(operation: Json): Json {
   result.schemes = ['https'];
   if (operation.tags !== undefined) result.tags = operation.tags;
   if (operation.operationId !== undefined) result.operationId = operation.operationId;
-  const bodySchema = body && isPlainObject(body.content) ? Object.values(body.content).find(isPlainObject)?.schema : undefined;
+  const bodySchema =
+    body && isPlainObject(body.content) ? Object.values(body.content).find(isPlainObject)?.schema : undefined;
   result.parameters = [
     ...(body ? [{ name: 'body', in: 'body', required: true, schema: v2Schema(bodySchema) }] : []),
     ...parameters,
@@ -98,14 +102,21 @@ export function v2PathsAndDefinitions(document: Json): { paths: Json; definition
   }
   const components = isPlainObject(document.components) ? document.components : {};
   const schemas = isPlainObject(components.schemas) ? components.schemas : {};
-  const definitions = Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, v2Schema(schema)]));
+  const definitions = Object.fromEntries(
+    Object.entries(schemas).map(([name, schema]) => [name, v2Schema(schema)]),
+  );
   return { paths, definitions };
 }
 
 /** What the apiserver's v2 document carries besides paths and definitions. */
 export const V2_SECURITY = {
   securityDefinitions: {
-    BearerToken: { description: 'Bearer Token authentication', type: 'apiKey', name: 'authorization', in: 'header' },
+    BearerToken: {
+      description: 'Bearer Token authentication',
+      type: 'apiKey',
+      name: 'authorization',
+      in: 'header',
+    },
   },
   security: [{ BearerToken: [] }],
 };

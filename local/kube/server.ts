@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CRD_TYPE } from './builtins.js';
 import { crdHooks } from './crd-lifecycle.js';
+import { deploymentStatusHooks } from './deployment-status.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
 import { decodeBody, mediaType, readBody, sendError, sendJson } from './http-io.js';
 import { type KubeObject, resourceVersionOf } from './object-meta.js';
@@ -63,7 +64,10 @@ export class KubeApi {
     const writes = new WritePath(
       this.store,
       this.registry,
-      new Map([[CRD_TYPE.kind, crdHooks(this.registry, this.store)]]),
+      new Map([
+        [CRD_TYPE.kind, crdHooks(this.registry, this.store)],
+        ['Deployment', deploymentStatusHooks(this.store)],
+      ]),
     );
     this.verbs = new Verbs(this.store, this.registry, writes);
     const startCaches = () => {

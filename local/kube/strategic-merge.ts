@@ -83,7 +83,9 @@ function mergeMap(original: unknown, patch: Json, schema: KindSchema | undefined
 /** A list with strategy `merge`: by merge key for objects, as a set for primitives. */
 function mergeList(original: unknown, patch: unknown[], schema: KindSchema | undefined): unknown[] {
   const base = Array.isArray(original) ? original : [];
-  if (patch.some((item) => isPlainObject(item) && item[PATCH] === 'replace' && Object.keys(item).length === 1))
+  if (
+    patch.some((item) => isPlainObject(item) && item[PATCH] === 'replace' && Object.keys(item).length === 1)
+  )
     return patch.filter((item) => !(isPlainObject(item) && item[PATCH] === 'replace')).map(withoutDirectives);
   const mergeKey = schema?.['x-kubernetes-patch-merge-key'];
   if (!mergeKey) {
@@ -95,7 +97,9 @@ function mergeList(original: unknown, patch: unknown[], schema: KindSchema | und
   const result: unknown[] = [...base];
   for (const item of patch) {
     if (!isPlainObject(item)) throw badRequest(`the list items must be objects with "${mergeKey}"`);
-    const index = result.findIndex((existing) => isPlainObject(existing) && existing[mergeKey] === item[mergeKey]);
+    const index = result.findIndex(
+      (existing) => isPlainObject(existing) && existing[mergeKey] === item[mergeKey],
+    );
     if (item[PATCH] === 'delete') {
       if (index >= 0) result.splice(index, 1);
       continue;

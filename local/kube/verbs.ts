@@ -2,7 +2,6 @@ import { isPlainObject } from '../../src/schema/openapi.js';
 import { deleteCrd, isCrdType } from './crd-lifecycle.js';
 import { jsonPatch, mergePatch } from './json-patch.js';
 import { serverSideApply } from './managed-fields.js';
-import { strategicMergePatch } from './strategic-merge.js';
 import {
   finalizersOf,
   type KubeObject,
@@ -15,6 +14,7 @@ import {
 } from './object-meta.js';
 import type { TypeRegistry } from './registry.js';
 import { apiVersionOf, type ResourceType, storageKey } from './resource-type.js';
+import { scaleOf, writeScale } from './scale.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import {
   ApiError,
@@ -27,6 +27,7 @@ import {
   unsupportedMediaType,
 } from './status.js';
 import type { ObjectStore } from './store.js';
+import { strategicMergePatch } from './strategic-merge.js';
 import { parseFieldValidation } from './validation.js';
 import { asVersion, type WritePath, type WriteRequest, type WriteResult } from './write-path.js';
 
@@ -67,6 +68,8 @@ export class Verbs {
   ) {}
 
   get(request: ResourceRequest): Reply {
+    if (isScale(request))
+      return { status: 200, body: scaleOf(this.existing({ ...request, subresource: undefined })) };
     return { status: 200, body: asVersion(request.type, this.existing(request)) };
   }
 
@@ -120,14 +123,16 @@ export class Verbs {
   }
 
   update(request: ResourceRequest, body: unknown): Reply {
+    if (isScale(request)) return this.writeScale(request, { body });
     const current = this.existing(request);
     const result = this.writes.update(this.writeRequest(request), current, requireObject(body), {
-      requireResourceVersion: true,
+      requireResourceVersion: !request.type.builtin?.unconditionalUpdate,
     });
     return reply(result);
   }
 
   patch(request: ResourceRequest, contentType: string, body: unknown): Reply {
+    if (isScale(request)) return this.writeScale(request, { body, contentType });
     const { type, query } = request;
     const custom = type.crdName !== undefined;
     const accepted = custom
@@ -294,6 +299,13 @@ export class Verbs {
     }
   }
 
+  private writeScale(request: ResourceRequest, change: { body: unknown; contentType?: string }): Reply {
+    const main = { ...request, subresource: undefined };
+    const current = this.existing(main);
+    const { subresource: _status, ...write } = this.writeRequest(main);
+    return { status: 200, body: writeScale(this.writes, write, current, change) };
+  }
+
   private existing(request: ResourceRequest): KubeObject {
     const { type } = request;
     if (request.subresource !== undefined && !(request.subresource === 'status' && type.statusSubresource))
@@ -326,6 +338,11 @@ export class Verbs {
       dryRun: dryRun.length > 0,
     };
   }
+}
+
+/** `/scale` of a kind whose document has one. */
+function isScale(request: ResourceRequest): boolean {
+  return request.subresource === 'scale' && request.type.builtin?.scale === true;
 }
 
 function reply(result: WriteResult): Reply {

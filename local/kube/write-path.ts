@@ -32,7 +32,7 @@ export interface WriteRequest {
   type: ResourceType;
   /** '' for cluster-scoped resources. */
   namespace: string;
-  subresource?: 'status';
+  subresource?: 'status' | 'scale';
   manager: string;
   fieldValidation: FieldValidation;
   dryRun: boolean;

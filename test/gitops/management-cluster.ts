@@ -169,14 +169,17 @@ export async function startManagementCluster(region: string): Promise<Management
     for (const deployment of await list('/apis/apps/v1/deployments')) {
       const { name, namespace, generation } = deployment.metadata as Record<string, string | number>;
       const status = isPlainObject(deployment.status) ? deployment.status : {};
-      if (status.observedGeneration === generation) continue;
       const replicas = (deployment.spec as { replicas?: number }).replicas ?? 1;
+      // The emulator reports the generation observed with no pods (local/kube/deployment-status.ts).
+      if (status.observedGeneration === generation && status.availableReplicas === replicas) continue;
       await setStatus(`/apis/apps/v1/namespaces/${namespace}/deployments/${name}`, {
         observedGeneration: generation,
         replicas,
         updatedReplicas: replicas,
         readyReplicas: replicas,
         availableReplicas: replicas,
+        unavailableReplicas: null,
+        conditions: [condition('Available', 'MinimumReplicasAvailable')],
       });
     }
   };
