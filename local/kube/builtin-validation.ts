@@ -6,6 +6,7 @@ import {
   qualifiedNameProblem,
 } from '../../src/schema/object-meta.js';
 import { isPlainObject } from '../../src/schema/openapi.js';
+import { sameValue } from './field-set.js';
 import { quantityNanos } from './quantity.js';
 import type { StatusCause } from './status.js';
 import { withRegexHint } from './validation.js';
@@ -447,7 +448,7 @@ const VALIDATORS: Record<string, KindValidator> = {
           'must be greater than minReadySeconds',
         );
     }
-    if (old && JSON.stringify(object(old.spec).selector) !== JSON.stringify(selector))
+    if (old && !sameValue(object(old.spec).selector, selector))
       errors.invalid('spec.selector', selector, 'field is immutable');
   },
   '/Service': (errors, service) => {
@@ -622,7 +623,7 @@ function roleBinding(errors: Errors, binding: Json, old: Json | undefined, names
         errors.notSupported(`${path}.kind`, subject.kind ?? '', ['ServiceAccount', 'User', 'Group']);
     }
   });
-  if (old && JSON.stringify(old.roleRef) !== JSON.stringify(binding.roleRef))
+  if (old && !sameValue(old.roleRef, binding.roleRef))
     errors.invalid('roleRef', binding.roleRef, 'cannot change roleRef');
 }
 
