@@ -60,15 +60,28 @@ function resourceEntries(type: ResourceType): Record<string, unknown>[] {
       ? { storageVersionHash: storageVersionHash(type.group, type.storageVersion, type.kind) }
       : {}),
   };
-  if (!type.statusSubresource) return [main];
-  const status = {
-    name: `${type.plural}/status`,
-    singularName: '',
-    namespaced: type.namespaced,
-    kind: type.kind,
-    verbs: ['get', 'patch', 'update'],
-  };
-  return [main, status];
+  const entries = [main];
+  if (type.builtin?.scale) {
+    entries.push({
+      name: `${type.plural}/scale`,
+      singularName: '',
+      namespaced: type.namespaced,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs: ['get', 'patch', 'update'],
+    });
+  }
+  if (type.statusSubresource) {
+    entries.push({
+      name: `${type.plural}/status`,
+      singularName: '',
+      namespaced: type.namespaced,
+      kind: type.kind,
+      verbs: ['get', 'patch', 'update'],
+    });
+  }
+  return entries;
 }
 
 export function apiResourceList(

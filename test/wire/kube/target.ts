@@ -17,6 +17,8 @@ export interface WireResponse {
   /** Parsed JSON, or the raw text when the body is not JSON. */
   body: unknown;
   text: string;
+  /** The body as received (binary answers such as protobuf). */
+  bytes: Buffer;
 }
 
 export interface RequestOptions {
@@ -75,14 +77,15 @@ export function sendRequest(
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
           let parsed: unknown = text;
           try {
             parsed = JSON.parse(text);
           } catch {
             // Not JSON (NDJSON watch streams, plain-text errors): keep the text.
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text, bytes });
         });
       },
     );
