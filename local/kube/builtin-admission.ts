@@ -1,5 +1,5 @@
 import { builtinNameRule } from '../../src/schema/builtin-kinds.js';
-import { defaultBuiltin } from './builtin-defaults.js';
+import { defaultBuiltin, zeroValueOf } from './builtin-defaults.js';
 import { prepareBuiltin, type StrategyContext } from './builtin-strategy.js';
 import { validateBuiltin } from './builtin-validation.js';
 import { decodeAsGo } from './go-decode.js';
@@ -34,14 +34,20 @@ export function admitBuiltin(
   const warnings =
     fieldValidation === 'Warn' ? decoded.unknownFields.map((field) => `unknown field "${field}"`) : [];
   const defaulted = defaultBuiltin(decoded.object, builtin.schema);
-  prepareBuiltin(type.group, type.kind, defaulted, oldObject, context);
+  const prepared = structuredClone(defaulted);
+  prepareBuiltin(type.group, type.kind, prepared, oldObject, context);
   const causes = validateBuiltin(
     type.group,
     type.kind,
     builtinNameRule(type.group, type.kind),
-    defaulted,
+    prepared,
     oldObject,
   );
-  if (causes.length > 0) throw invalid(type.group, type.kind, nameOf(defaulted), causes);
-  return { object: defaulted, warnings };
+  if (causes.length > 0) throw invalid(type.group, type.kind, nameOf(prepared), causes);
+  return {
+    // Stored objects are read back through the decoder, defaults included (a Job's labels from its template).
+    object: defaultBuiltin(prepared, builtin.schema),
+    warnings,
+    managedFieldsBasis: { object: defaulted, before: oldObject ?? zeroValueOf(builtin.schema) },
+  };
 }

@@ -178,6 +178,27 @@ export function defaultBuiltin(object: Json, schema: KindSchema): Json {
   return copy;
 }
 
+/**
+ * The Go zero value of a kind as JSON: its struct fields (`{}`) and fields without omitempty, no
+ * more. The apiserver's field manager compares a new object with it, so what a create credits its
+ * manager with leaves these out.
+ */
+export function zeroValueOf(schema: KindSchema): Json {
+  const zero: Json = {};
+  fillZero(zero, schema);
+  return zero;
+}
+
+/** Struct fields as `{}` (recursively), scalars without omitempty at their zero, slices and maps without it as null. */
+function fillZero(object: Json, schema: KindSchema): void {
+  for (const [field, fieldSchema] of Object.entries(schema.properties ?? {})) {
+    if (fieldSchema.default !== undefined) {
+      object[field] = structuredClone(fieldSchema.default);
+      if (isPlainObject(object[field])) fillZero(object[field] as Json, fieldSchema);
+    } else if (schema.required?.includes(field)) object[field] = null;
+  }
+}
+
 /** Step 1: `default`s of absent fields, quantities canonical; recursing into objects and lists. */
 function roundTrip(value: unknown, schema: KindSchema | undefined): void {
   if (!schema) return;

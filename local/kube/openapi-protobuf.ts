@@ -1,4 +1,4 @@
-import { Document, parse as parseYaml, visit } from 'yaml';
+import { Document, parseDocument, parse as parseYaml, visit } from 'yaml';
 import { isPlainObject } from '../../src/schema/openapi.js';
 import { readFields, type WireReader, WireWriter } from './protobuf-wire.js';
 
@@ -396,17 +396,43 @@ function writeValue(
   }
 }
 
-/** gnostic's Any: the value as YAML (field 2), quoted as go-yaml quotes (`''` only for the empty string). */
+/**
+ * gnostic's Any: the value as YAML (field 2), quoted as go-yaml v3 quotes a node: a string that
+ * would read back as another type (the empty string, `True`, `123`, a date) in double quotes, one
+ * that cannot be plain for other reasons (a leading `*` or `!`) in single quotes, control
+ * characters in double quotes.
+ */
 function anyMessage(value: unknown): Uint8Array {
   const document = new Document(value);
   visit(document, {
     Scalar(_key, node) {
-      if (node.value === '') node.type = 'QUOTE_DOUBLE';
+      if (typeof node.value !== 'string') return;
+      if (resolvesToAnotherType(node.value)) node.type = 'QUOTE_DOUBLE';
+      else if (!hasControlCharacters(node.value) && needsQuotes(node.value)) node.type = 'QUOTE_SINGLE';
     },
   });
   const writer = new WireWriter();
   writer.string(2, document.toString({ lineWidth: 0, singleQuote: true }));
   return writer.finish();
+}
+
+/** go-yaml's resolve: the plain text would be a null, bool, number or timestamp. */
+function resolvesToAnotherType(text: string): boolean {
+  if (text === '' || /^\d{4}-\d\d?-\d\d?([Tt ].*)?$/.test(text)) return true;
+  // Plain text that is not even valid YAML (a lone `*`) is a string that needs quotes, not another type.
+  const parsed = parseDocument(text);
+  if (parsed.errors.length > 0) return false;
+  const value: unknown = parsed.toJS();
+  return value === null || typeof value === 'boolean' || typeof value === 'number';
+}
+
+function hasControlCharacters(text: string): boolean {
+  return [...text].some((char) => (char.codePointAt(0) ?? 0) < 0x20 || char === '\u007f');
+}
+
+/** Whether a string cannot be written as a plain YAML scalar. */
+function needsQuotes(text: string): boolean {
+  return /^['"]/.test(new Document(text).toString({ lineWidth: 0 }));
 }
 
 // --- decoding (the tests compare with the real apiserver's bytes) ---------------------------

@@ -23,6 +23,12 @@ export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 export interface Admitted {
   object: KubeObject;
   warnings: string[];
+  /**
+   * Built-in kinds: the object the field manager records, defaulted but before the kind's strategy
+   * (allocated cluster IPs, a Job's generated selector are nobody's), and what it is compared with
+   * on a create (the kind's Go zero value).
+   */
+  managedFieldsBasis?: { object: KubeObject; before: KubeObject | undefined };
 }
 
 export function parseFieldValidation(value: string | null): FieldValidation {

@@ -109,12 +109,15 @@ export class WritePath {
     });
     const admitted = admit(this.registry, type, object, undefined, request.fieldValidation, this.strategy);
     object = this.hooks.get(type.kind)?.beforeWrite?.(type, admitted.object, undefined) ?? admitted.object;
-    if (!options.managedFieldsDone)
-      object = recordUpdate(
-        undefined,
-        withMetadata(object, { managedFields: undefined }),
+    if (!options.managedFieldsDone) {
+      const basis = admitted.managedFieldsBasis;
+      const recorded = recordUpdate(
+        basis?.before,
+        withMetadata(basis?.object ?? object, { managedFields: undefined }),
         this.context(request),
       );
+      object = withMetadata(object, { managedFields: metadataOf(recorded).managedFields });
+    }
     object = sortKeys(object);
     if (request.dryRun) return { status: 201, object: asVersion(type, object), warnings: admitted.warnings };
     const stored = this.store.create(storageKey(type), object);
@@ -185,7 +188,15 @@ export class WritePath {
     next = this.hooks.get(type.kind)?.beforeWrite?.(type, admitted.object, current) ?? admitted.object;
     if (tracksGeneration(type) && specChanged(type, current, next))
       next = withMetadata(next, { generation: Number(old.generation ?? 0) + 1 });
-    if (!options.managedFieldsDone) next = recordUpdate(current, next, this.context(request));
+    if (!options.managedFieldsDone) {
+      const basis = admitted.managedFieldsBasis;
+      const recorded = recordUpdate(
+        current,
+        basis ? withMetadata(basis.object, { managedFields: old.managedFields }) : next,
+        this.context(request),
+      );
+      next = withMetadata(next, { managedFields: metadataOf(recorded).managedFields });
+    }
     next = sortKeys(next);
     if (sameValue(withoutManagerTimes(next), withoutManagerTimes(current))) {
       // A write that changes nothing is not a write: same resourceVersion, no event.

@@ -335,7 +335,7 @@ export function defineBuiltinSuite(target: () => KubeTarget): void {
           kind: 'Deployment',
           metadata: { name: 'switchyard-controller' },
           spec: {
-            template: { spec: { containers: [{ name: 'controller', env: [{ name: 'X', value: 'y' }] }] } },
+            template: { spec: { containers: [{ name: 'controller', env: [{ name: 'X', value: 'z' }] }] } },
           },
         }),
       });
@@ -345,7 +345,7 @@ export function defineBuiltinSuite(target: () => KubeTarget): void {
       expect(containers[0]).toMatchObject({
         name: 'controller',
         image: 'ghcr.io/switchyard/controller:0.1.0',
-        env: [{ name: 'X', value: 'y' }],
+        env: [{ name: 'X', value: 'z' }],
       });
     });
 
