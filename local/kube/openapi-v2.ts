@@ -81,10 +81,12 @@ function v2Operation(operation: Json): Json {
   if (operation.operationId !== undefined) result.operationId = operation.operationId;
   const bodySchema =
     body && isPlainObject(body.content) ? Object.values(body.content).find(isPlainObject)?.schema : undefined;
-  result.parameters = [
+  const all = [
     ...(body ? [{ name: 'body', in: 'body', required: true, schema: v2Schema(bodySchema) }] : []),
     ...parameters,
   ];
+  // An empty list is no list in the protobuf form: leave it out, as the apiserver does.
+  if (all.length > 0) result.parameters = all;
   result.responses = v2Responses;
   for (const [key, value] of Object.entries(operation)) if (key.startsWith('x-')) result[key] = value;
   return result;
@@ -97,7 +99,8 @@ export function v2PathsAndDefinitions(document: Json): { paths: Json; definition
     if (!isPlainObject(item)) continue;
     const v2Item: Json = {};
     for (const method of METHODS) if (isPlainObject(item[method])) v2Item[method] = v2Operation(item[method]);
-    if (Array.isArray(item.parameters)) v2Item.parameters = item.parameters.map(v2Parameter);
+    if (Array.isArray(item.parameters) && item.parameters.length > 0)
+      v2Item.parameters = item.parameters.map(v2Parameter);
     paths[path] = v2Item;
   }
   const components = isPlainObject(document.components) ? document.components : {};

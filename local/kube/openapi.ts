@@ -303,7 +303,8 @@ function buildPaths(
   for (const type of types) {
     const objectRef = { $ref: ref(definitionName(type)) };
     for (const op of operationsOf(type)) {
-      const entry = paths[op.path] ?? { parameters: pathParameters(op.path, v2) };
+      const parameters = pathParameters(op.path, v2);
+      const entry = paths[op.path] ?? (parameters.length > 0 ? { parameters } : {});
       paths[op.path] = entry;
       const operation: Record<string, unknown> = {
         operationId: op.operationId,
