@@ -10,6 +10,7 @@ import { sameValue } from './field-set.js';
 import { quantityNanos } from './quantity.js';
 import type { StatusCause } from './status.js';
 import { withRegexHint } from './validation.js';
+import { sortKeys } from './write-path.js';
 
 /**
  * What the apiserver checks in Go code on built-in kinds (k8s.io/kubernetes v1.36.3,
@@ -66,17 +67,7 @@ class Errors {
 
 /** How field.Error shows a value: JSON (strings quoted; maps, as Go marshals them, with sorted keys). */
 function shown(value: unknown): string {
-  return JSON.stringify(sortedKeys(value ?? null));
-}
-
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (!isPlainObject(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sortedKeys(value[key])]),
-  );
+  return JSON.stringify(sortKeys(value ?? null));
 }
 
 const object = (value: unknown): Json => (isPlainObject(value) ? value : {});
@@ -682,7 +673,7 @@ function configKeys(errors: Errors, object: Json): void {
 function internalPdbSpec(spec: Json): string {
   return JSON.stringify({
     MinAvailable: spec.minAvailable ?? null,
-    Selector: sortedKeys(spec.selector ?? null),
+    Selector: sortKeys(spec.selector ?? null),
     MaxUnavailable: spec.maxUnavailable ?? null,
     UnhealthyPodEvictionPolicy: spec.unhealthyPodEvictionPolicy ?? null,
   });

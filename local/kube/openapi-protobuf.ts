@@ -140,36 +140,30 @@ const BODY_PARAMETER: Message = {
   ],
   extensions: 6,
 };
-/** Query and formData parameters (allowEmptyValue at 5, the shared keywords from 6). */
-const querySubSchema = (name: string): Message => ({
-  name,
-  fields: [
-    f('required', 1, 'bool'),
-    f('in', 2, 'string'),
-    f('description', 3, 'string'),
-    f('name', 4, 'string'),
-    f('allowEmptyValue', 5, 'bool'),
-    ...primitiveFields(6, PRIMITIVES_ITEMS),
-  ],
-  extensions: 23,
-});
-/** Path and header parameters (no allowEmptyValue: the shared keywords from 5). */
-const pathSubSchema = (name: string): Message => ({
-  name,
-  fields: [
-    f('required', 1, 'bool'),
-    f('in', 2, 'string'),
-    f('description', 3, 'string'),
-    f('name', 4, 'string'),
-    ...primitiveFields(5, PRIMITIVES_ITEMS),
-  ],
-  extensions: 22,
-});
+/**
+ * Non-body parameters: query and formData ones have `allowEmptyValue` at 5 and the shared keywords
+ * from 6 (vendor extensions at 23), path and header ones the shared keywords from 5 (extensions 22).
+ */
+function parameterSubSchema(name: string, allowEmptyValue: boolean): Message {
+  const first = allowEmptyValue ? 6 : 5;
+  return {
+    name,
+    fields: [
+      f('required', 1, 'bool'),
+      f('in', 2, 'string'),
+      f('description', 3, 'string'),
+      f('name', 4, 'string'),
+      ...(allowEmptyValue ? [f('allowEmptyValue', 5, 'bool')] : []),
+      ...primitiveFields(first, PRIMITIVES_ITEMS),
+    ],
+    extensions: first + 17,
+  };
+}
 const NON_BODY_SUBSCHEMAS: Record<string, [number, Message]> = {
-  header: [1, pathSubSchema('HeaderParameterSubSchema')],
-  formData: [2, querySubSchema('FormDataParameterSubSchema')],
-  query: [3, querySubSchema('QueryParameterSubSchema')],
-  path: [4, pathSubSchema('PathParameterSubSchema')],
+  header: [1, parameterSubSchema('HeaderParameterSubSchema', false)],
+  formData: [2, parameterSubSchema('FormDataParameterSubSchema', true)],
+  query: [3, parameterSubSchema('QueryParameterSubSchema', true)],
+  path: [4, parameterSubSchema('PathParameterSubSchema', false)],
 };
 const NON_BODY_PARAMETER: Message = {
   name: 'NonBodyParameter',

@@ -114,6 +114,18 @@ export function readFields(
   }
 }
 
+/** A varint: 7 bits a byte, lowest first; negative values as their 64-bit two's complement. */
+export function varintBytes(value: bigint): Uint8Array {
+  const bytes: number[] = [];
+  let rest = BigInt.asUintN(64, value);
+  while (rest >= 0x80n) {
+    bytes.push(Number(rest & 0x7fn) | 0x80);
+    rest >>= 7n;
+  }
+  bytes.push(Number(rest));
+  return Uint8Array.from(bytes);
+}
+
 /** The writing side, for the answers the emulator encodes (the OpenAPI v2 document). */
 export class WireWriter {
   private readonly chunks: Uint8Array[] = [];
@@ -124,24 +136,13 @@ export class WireWriter {
     this.length += bytes.length;
   }
 
-  private varintBytes(value: bigint): Uint8Array {
-    const bytes: number[] = [];
-    let rest = BigInt.asUintN(64, value);
-    while (rest >= 0x80n) {
-      bytes.push(Number(rest & 0x7fn) | 0x80);
-      rest >>= 7n;
-    }
-    bytes.push(Number(rest));
-    return Uint8Array.from(bytes);
-  }
-
   private tag(field: number, wireType: number): void {
-    this.push(this.varintBytes(BigInt((field << 3) | wireType)));
+    this.push(varintBytes(BigInt((field << 3) | wireType)));
   }
 
   varint(field: number, value: number | bigint | boolean): void {
     this.tag(field, WIRE.varint);
-    this.push(this.varintBytes(typeof value === 'boolean' ? BigInt(value ? 1 : 0) : BigInt(value)));
+    this.push(varintBytes(typeof value === 'boolean' ? BigInt(value ? 1 : 0) : BigInt(value)));
   }
 
   double(field: number, value: number): void {
@@ -153,7 +154,7 @@ export class WireWriter {
 
   bytes(field: number, value: Uint8Array): void {
     this.tag(field, WIRE.bytes);
-    this.push(this.varintBytes(BigInt(value.length)));
+    this.push(varintBytes(BigInt(value.length)));
     this.push(value);
   }
 
