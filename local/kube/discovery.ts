@@ -56,19 +56,32 @@ function resourceEntries(type: ResourceType): Record<string, unknown>[] {
     verbs: type.verbs,
     ...(type.shortNames.length > 0 ? { shortNames: type.shortNames } : {}),
     ...(type.categories.length > 0 ? { categories: type.categories } : {}),
-    ...(type.crdName
+    ...(type.crdName || type.builtin
       ? { storageVersionHash: storageVersionHash(type.group, type.storageVersion, type.kind) }
       : {}),
   };
-  if (!type.statusSubresource) return [main];
-  const status = {
-    name: `${type.plural}/status`,
-    singularName: '',
-    namespaced: type.namespaced,
-    kind: type.kind,
-    verbs: ['get', 'patch', 'update'],
-  };
-  return [main, status];
+  const entries = [main];
+  if (type.builtin?.scale) {
+    entries.push({
+      name: `${type.plural}/scale`,
+      singularName: '',
+      namespaced: type.namespaced,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs: ['get', 'patch', 'update'],
+    });
+  }
+  if (type.statusSubresource) {
+    entries.push({
+      name: `${type.plural}/status`,
+      singularName: '',
+      namespaced: type.namespaced,
+      kind: type.kind,
+      verbs: ['get', 'patch', 'update'],
+    });
+  }
+  return entries;
 }
 
 export function apiResourceList(

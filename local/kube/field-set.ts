@@ -126,6 +126,14 @@ function addNode(
   containers: boolean,
 ): void {
   const addValue = containers ? addMember : addApplied;
+  // An empty object or list is a member with nothing below it: a leaf, as structured-merge-diff writes it.
+  if (
+    (isPlainObject(value) && Object.keys(value).length === 0) ||
+    (Array.isArray(value) && value.length === 0)
+  ) {
+    set.add(encode(path));
+    return;
+  }
   if (isPlainObject(value) && !isAtomicMap(schema)) {
     if (containers) set.add(encode([...path, '.']));
     for (const [key, child] of Object.entries(value))
@@ -235,10 +243,10 @@ export function changedFields(
   const changed: FieldSet = new Set();
   for (const key of afterSet) {
     const path = decode(key);
-    if (
-      !beforeSet.has(key) ||
-      (path[path.length - 1] !== '.' && !sameValue(valueAt(before, path), valueAt(after, path)))
-    )
+    // An object or list is new only if it was not there before (empty or, in a Go zero value, null).
+    if (path[path.length - 1] === '.') {
+      if (before === undefined || valueAt(before, path.slice(0, -1)) === undefined) changed.add(key);
+    } else if (!beforeSet.has(key) || !sameValue(valueAt(before, path), valueAt(after, path)))
       changed.add(key);
   }
   const removed: FieldSet = new Set([...beforeSet].filter((key) => !afterSet.has(key)));

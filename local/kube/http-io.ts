@@ -32,7 +32,8 @@ export function decodeBody(raw: Buffer, type: string, expectedKind: string): unk
   const text = raw.toString('utf8');
   if (type.endsWith('yaml')) {
     try {
-      return parseYaml(text);
+      // sigs.k8s.io/yaml reads YAML 1.1, as go-yaml v2 does: `y`, `on`, `no` are booleans.
+      return parseYaml(text, { version: '1.1' });
     } catch (error) {
       throw badRequest(
         `error converting YAML to JSON: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,

@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
 import { isPlainObject } from '../../src/schema/openapi.js';
-import type { TypeRegistry } from './registry.js';
-import { apiVersionOf, type ResourceType } from './resource-type.js';
+import type { ResourceType } from './resource-type.js';
 
 /**
- * /openapi/v3 (index + one document per group-version) and /openapi/v2, shaped like the
- * apiserver's CRD OpenAPI: kubectl reads the `fieldValidation` parameter of PATCH to choose
- * server-side validation, the PATCH content types to choose a patch type, and the schemas for
- * `kubectl explain`.
+ * The OpenAPI of custom resources (openapi-publisher.ts serves it with the built-in kinds' own
+ * documents), shaped like the apiserver's CRD OpenAPI: kubectl reads the `fieldValidation`
+ * parameter of PATCH to choose server-side validation, the PATCH content types to choose a patch
+ * type, and the schemas for `kubectl explain`.
  */
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
@@ -305,7 +303,8 @@ function buildPaths(
   for (const type of types) {
     const objectRef = { $ref: ref(definitionName(type)) };
     for (const op of operationsOf(type)) {
-      const entry = paths[op.path] ?? { parameters: pathParameters(op.path, v2) };
+      const parameters = pathParameters(op.path, v2);
+      const entry = paths[op.path] ?? (parameters.length > 0 ? { parameters } : {});
       paths[op.path] = entry;
       const operation: Record<string, unknown> = {
         operationId: op.operationId,
@@ -363,12 +362,8 @@ function schemasFor(
 const v3Ref = (name: string) => `#/components/schemas/${name}`;
 const v2Ref = (name: string) => `#/definitions/${name}`;
 
-export function openApiV3Document(
-  registry: TypeRegistry,
-  group: string,
-  version: string,
-): Record<string, unknown> | undefined {
-  const types = registry.typesIn(group, version);
+/** The v3 document of one group-version of custom resources (`types` are its kinds). */
+export function openApiV3Document(types: ResourceType[]): Record<string, unknown> | undefined {
   if (types.length === 0) return undefined;
   return {
     openapi: '3.0.0',
@@ -378,26 +373,10 @@ export function openApiV3Document(
   };
 }
 
-/** The /openapi/v3 index: one entry per group-version, with a content hash as the apiserver gives. */
-export function openApiV3Index(registry: TypeRegistry): Record<string, unknown> {
-  const paths: Record<string, unknown> = {};
-  const groupVersions = new Set(registry.all().map((type) => apiVersionOf(type)));
-  for (const groupVersion of [...groupVersions].sort()) {
-    const [group, version] = groupVersion.includes('/') ? groupVersion.split('/') : ['', groupVersion];
-    const document = openApiV3Document(registry, group ?? '', version ?? '');
-    const key = group === '' ? `api/${version}` : `apis/${groupVersion}`;
-    const hash = createHash('sha512').update(JSON.stringify(document)).digest('hex').toUpperCase();
-    paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${hash}` };
-  }
-  return { paths };
-}
-
-export function openApiV2Document(registry: TypeRegistry): Record<string, unknown> {
-  const types = registry.all();
-  return {
-    swagger: '2.0',
-    info: { title: 'Kubernetes', version: 'v1.32.4' },
-    paths: buildPaths(types, true, v2Ref),
-    definitions: schemasFor(types, true, v2Ref),
-  };
+/** The v2 paths and definitions of custom resources. */
+export function openApiV2Parts(types: ResourceType[]): {
+  paths: Record<string, unknown>;
+  definitions: Record<string, unknown>;
+} {
+  return { paths: buildPaths(types, true, v2Ref), definitions: schemasFor(types, true, v2Ref) };
 }

@@ -39,6 +39,11 @@ export class WireReader {
     return Number(BigInt.asIntN(64, this.varint()));
   }
 
+  /** The 8 bytes of a fixed64 (double) field. */
+  fixed64(): Uint8Array {
+    return this.take(8);
+  }
+
   /** The payload of a length-delimited field. */
   lengthDelimited(): Uint8Array {
     const length = BigInt.asIntN(64, this.varint());
@@ -106,5 +111,58 @@ export function readFields(
       throw new WireError(`proto: ${message}: wiretype end group for non-group`);
     if (field <= 0) throw new WireError(`proto: ${message}: illegal tag ${field} (wire type ${key})`);
     if (!onField(field, wireType, reader)) reader.skip(wireType);
+  }
+}
+
+/** A varint: 7 bits a byte, lowest first; negative values as their 64-bit two's complement. */
+export function varintBytes(value: bigint): Uint8Array {
+  const bytes: number[] = [];
+  let rest = BigInt.asUintN(64, value);
+  while (rest >= 0x80n) {
+    bytes.push(Number(rest & 0x7fn) | 0x80);
+    rest >>= 7n;
+  }
+  bytes.push(Number(rest));
+  return Uint8Array.from(bytes);
+}
+
+/** The writing side, for the answers the emulator encodes (the OpenAPI v2 document). */
+export class WireWriter {
+  private readonly chunks: Uint8Array[] = [];
+  private length = 0;
+
+  private push(bytes: Uint8Array): void {
+    this.chunks.push(bytes);
+    this.length += bytes.length;
+  }
+
+  private tag(field: number, wireType: number): void {
+    this.push(varintBytes(BigInt((field << 3) | wireType)));
+  }
+
+  varint(field: number, value: number | bigint | boolean): void {
+    this.tag(field, WIRE.varint);
+    this.push(varintBytes(typeof value === 'boolean' ? BigInt(value ? 1 : 0) : BigInt(value)));
+  }
+
+  double(field: number, value: number): void {
+    this.tag(field, WIRE.fixed64);
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setFloat64(0, value, true);
+    this.push(bytes);
+  }
+
+  bytes(field: number, value: Uint8Array): void {
+    this.tag(field, WIRE.bytes);
+    this.push(varintBytes(BigInt(value.length)));
+    this.push(value);
+  }
+
+  string(field: number, value: string): void {
+    this.bytes(field, Buffer.from(value, 'utf8'));
+  }
+
+  finish(): Uint8Array {
+    return Buffer.concat(this.chunks, this.length);
   }
 }

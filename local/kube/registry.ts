@@ -1,5 +1,6 @@
 import { SchemaCatalog } from '../../src/schema/catalog.js';
 import { isPlainObject } from '../../src/schema/openapi.js';
+import { type BuiltinDocument, loadBuiltinDocuments } from './builtin-api.js';
 import { builtinTypes } from './builtins.js';
 import { compareKubeVersions, type PrinterColumn, type ResourceType, storageKey } from './resource-type.js';
 
@@ -13,6 +14,8 @@ export class TypeRegistry {
   /** Validation schemas of custom resources, fed with each CRD as it is created or updated. */
   readonly catalog = new SchemaCatalog();
   private readonly listeners = new Set<() => void>();
+  /** Kubernetes' OpenAPI documents the built-in kinds come from (served on /openapi too). */
+  readonly documents: BuiltinDocument[] = loadBuiltinDocuments();
 
   constructor() {
     for (const type of builtinTypes()) this.types.set(typeKey(type.group, type.version, type.plural), type);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OpenApiSchema, SchemaVersion } from '../../src/schema/openapi.js';
+import type { BuiltinKind } from './builtin-api.js';
 
 /** One `additionalPrinterColumns` entry of a CRD version. */
 export interface PrinterColumn {
@@ -35,6 +36,8 @@ export interface ResourceType {
   crdName?: string;
   /** The CRD's storage version: objects are stored once per resource, in any served version. */
   storageVersion: string;
+  /** Built-in kinds served from Kubernetes' OpenAPI documents (builtin-api.ts). */
+  builtin?: BuiltinKind;
 }
 
 export function apiVersionOf(type: Pick<ResourceType, 'group' | 'version'>): string {
@@ -46,9 +49,9 @@ export function storageKey(type: Pick<ResourceType, 'group' | 'plural'>): string
   return `${type.group}/${type.plural}`;
 }
 
-/** `schema` of a custom resource type, or undefined for a built-in kind. */
+/** The schema of a custom resource type or of a built-in kind served from its OpenAPI document. */
 export function schemaOf(type: ResourceType): OpenApiSchema | undefined {
-  return type.schemaVersion?.schema;
+  return type.schemaVersion?.schema ?? type.builtin?.schema;
 }
 
 /**

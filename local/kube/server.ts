@@ -2,10 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CRD_TYPE } from './builtins.js';
 import { crdHooks } from './crd-lifecycle.js';
+import { deploymentStatusHooks } from './deployment-status.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
 import { decodeBody, mediaType, readBody, sendError, sendJson } from './http-io.js';
 import { type KubeObject, resourceVersionOf } from './object-meta.js';
-import { openApiV2Document, openApiV3Document, openApiV3Index } from './openapi.js';
+import { OPENAPI_V2_PROTOBUF } from './openapi-protobuf.js';
+import { OpenApiPublisher } from './openapi-publisher.js';
 import { loadState, persistChanges } from './persistence.js';
 import {
   decodeProtobufDeleteOptions,
@@ -15,7 +17,7 @@ import {
 } from './protobuf.js';
 import { TypeRegistry } from './registry.js';
 import { type ResourceType, storageKey } from './resource-type.js';
-import { pathNotFound, unsupportedMediaType } from './status.js';
+import { ApiError, pathNotFound, unsupportedMediaType } from './status.js';
 import { ObjectStore } from './store.js';
 import { type IncludeObject, toTable } from './table.js';
 import { type ResourceRequest, Verbs } from './verbs.js';
@@ -54,6 +56,7 @@ const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-
 export class KubeApi {
   readonly registry = new TypeRegistry();
   readonly store: ObjectStore;
+  private readonly openApi = new OpenApiPublisher(this.registry);
   private readonly verbs: Verbs;
 
   constructor(private readonly options: KubeEmulatorOptions = {}) {
@@ -61,7 +64,10 @@ export class KubeApi {
     const writes = new WritePath(
       this.store,
       this.registry,
-      new Map([[CRD_TYPE.kind, crdHooks(this.registry, this.store)]]),
+      new Map([
+        [CRD_TYPE.kind, crdHooks(this.registry, this.store)],
+        ['Deployment', deploymentStatusHooks(this.store)],
+      ]),
     );
     this.verbs = new Verbs(this.store, this.registry, writes);
     const startCaches = () => {
@@ -94,14 +100,31 @@ export class KubeApi {
     try {
       await this.route(request, response);
     } catch (error) {
-      sendError(response, error);
+      sendError(response, this.asBuiltinNotFound(request.url ?? '/', error));
     }
+  }
+
+  /**
+   * Under /api and the built-in groups' /apis/<group> the apiserver's REST container answers
+   * unknown paths with a NotFound Status; only other paths (unknown groups, custom resources'
+   * groups) get the mux's plain-text 404.
+   */
+  private asBuiltinNotFound(path: string, error: unknown): unknown {
+    if (!(error instanceof ApiError) || error.plainText === undefined) return error;
+    const [first, second] = new URL(path, 'http://localhost').pathname.split('/').filter(Boolean);
+    const builtinGroup =
+      first === 'apis' && this.registry.all().some((type) => type.builtin && type.group === second);
+    return first === 'api' || builtinGroup ? new ApiError(error.body) : error;
   }
 
   private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const segments = url.pathname.split('/').filter((segment) => segment !== '');
     const method = request.method ?? 'GET';
+    if (url.pathname === '/openapi/v2' && method === 'GET') {
+      this.serveOpenApiV2(request.headers.accept, response);
+      return;
+    }
     const document = this.document(segments, request.headers.host ?? '');
     if (document !== undefined) {
       if (method !== 'GET') throw pathNotFound();
@@ -111,6 +134,32 @@ export class KubeApi {
     const resource = this.resolve(segments, url.searchParams, request.headers['user-agent'] ?? '');
     if (!resource) throw pathNotFound();
     await this.serveResource(method, resource, request, response);
+  }
+
+  /**
+   * /openapi/v2 in the first acceptable form: JSON, or gnostic's protobuf, which client-go's
+   * discovery (kubectl, helm) asks for; 406 when neither is acceptable, as kube-openapi answers.
+   */
+  private serveOpenApiV2(accept: string | undefined, response: ServerResponse): void {
+    for (const clause of acceptClauses(accept ?? '*/*')) {
+      if (['*/*', 'application/*', 'application/json'].includes(clause)) {
+        sendJson(response, 200, this.openApi.v2Json());
+        return;
+      }
+      if (PROTOBUF_V2_ACCEPT.includes(clause)) {
+        const body = this.openApi.v2Protobuf();
+        response.writeHead(200, {
+          'Content-Type': OPENAPI_V2_PROTOBUF,
+          'Content-Length': String(body.length),
+          'Cache-Control': 'no-cache, private',
+          Vary: 'Accept',
+        });
+        response.end(body);
+        return;
+      }
+    }
+    response.writeHead(406, { Vary: 'Accept', 'Content-Length': '0' });
+    response.end();
   }
 
   /** Discovery, version and OpenAPI documents; undefined when the path is not one of them. */
@@ -126,14 +175,13 @@ export class KubeApi {
       return apiGroup(this.registry, second) ?? missing();
     if (first === 'apis' && second && third && segments.length === 3)
       return apiResourceList(this.registry, second, third) ?? missing();
-    if (path === 'openapi/v2') return openApiV2Document(this.registry);
-    if (path === 'openapi/v3') return openApiV3Index(this.registry);
+    if (path === 'openapi/v3') return this.openApi.v3Index();
     if (first === 'openapi' && second === 'v3') {
       const doc =
-        third === 'api' && fourth
-          ? openApiV3Document(this.registry, '', fourth)
-          : third === 'apis' && fourth && segments[4]
-            ? openApiV3Document(this.registry, fourth, segments[4])
+        third === 'api' && fourth && segments.length === 4
+          ? this.openApi.v3Document('', fourth)
+          : third === 'apis' && fourth && segments[4] && segments.length === 5
+            ? this.openApi.v3Document(fourth, segments[4])
             : undefined;
       return doc ?? missing();
     }
@@ -260,6 +308,26 @@ export class KubeApi {
     } else throw pathNotFound();
     sendJson(response, reply.status, reply.body, reply.warnings);
   }
+}
+
+/** The protobuf media types kube-openapi serves v2 for (the `@` form is what client-go sends). */
+const PROTOBUF_V2_ACCEPT = [
+  'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
+  'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+];
+
+/** Media types of an Accept header, most preferred first (by q, then as listed; q=0 dropped). */
+function acceptClauses(accept: string): string[] {
+  return accept
+    .split(',')
+    .map((part, index) => {
+      const [type = '', ...parameters] = part.split(';').map((item) => item.trim());
+      const q = parameters.find((parameter) => parameter.startsWith('q='));
+      return { type: type.toLowerCase(), q: q ? Number(q.slice(2)) : 1, index };
+    })
+    .filter((clause) => clause.type !== '' && clause.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+    .map((clause) => clause.type);
 }
 
 function missing(): never {

@@ -44,6 +44,8 @@ export class ApiError extends Error {
 }
 
 function failure(code: number, reason: string, message: string, details?: StatusDetails): ApiError {
+  // StatusDetails.group is omitempty: the core group is not written.
+  if (details?.group === '') delete details.group;
   return new ApiError({
     kind: 'Status',
     apiVersion: 'v1',
@@ -175,6 +177,6 @@ export function deletedStatus(resource: ResourceLabel, name: string, uid: string
     apiVersion: 'v1',
     metadata: {},
     status: 'Success',
-    details: { name, group: resource.group, kind: resource.plural, uid },
+    details: { name, ...(resource.group ? { group: resource.group } : {}), kind: resource.plural, uid },
   };
 }

@@ -1,3 +1,4 @@
+import { builtinColumns } from './builtin-tables.js';
 import { evaluateJsonPath } from './jsonpath.js';
 import { type KubeObject, metadataOf, nameOf } from './object-meta.js';
 import type { ResourceType } from './resource-type.js';
@@ -33,6 +34,12 @@ interface Column {
 }
 
 function columnsOf(type: ResourceType): Column[] {
+  if (type.builtin) {
+    return builtinColumns(type.builtin, type.group, type.plural).map(({ cell, ...definition }) => ({
+      definition,
+      cell: (object: KubeObject, now: number) => cell(object, (timestamp) => age(timestamp, now)),
+    }));
+  }
   const name: Column = { definition: NAME_COLUMN, cell: nameOf };
   if (type.kind === 'CustomResourceDefinition') {
     return [

@@ -3,6 +3,8 @@ import { applyDefaults } from '../../src/schema/defaults.js';
 import { objectMetaProblems } from '../../src/schema/object-meta.js';
 import { isPlainObject, type OpenApiSchema } from '../../src/schema/openapi.js';
 import { type ObjectProblem, RULES_NOT_CHECKED, validateObject } from '../../src/schema/validate.js';
+import { admitBuiltin } from './builtin-admission.js';
+import type { StrategyContext } from './builtin-strategy.js';
 import type { KubeObject } from './object-meta.js';
 import { nameOf } from './object-meta.js';
 import { pruneUnknownFields } from './prune.js';
@@ -21,6 +23,12 @@ export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 export interface Admitted {
   object: KubeObject;
   warnings: string[];
+  /**
+   * Built-in kinds: the object the field manager records, defaulted but before the kind's strategy
+   * (allocated cluster IPs, a Job's generated selector are nobody's), and what it is compared with
+   * on a create (the kind's Go zero value).
+   */
+  managedFieldsBasis?: { object: KubeObject; before: KubeObject | undefined };
 }
 
 export function parseFieldValidation(value: string | null): FieldValidation {
@@ -37,7 +45,9 @@ export function admit(
   object: KubeObject,
   oldObject: KubeObject | undefined,
   fieldValidation: FieldValidation,
+  strategy?: StrategyContext,
 ): Admitted {
+  if (type.builtin && strategy) return admitBuiltin(type, object, oldObject, fieldValidation, strategy);
   const schemaVersion = type.schemaVersion;
   if (!schemaVersion) {
     const causes = objectMetaProblems((object.metadata ?? {}) as Record<string, unknown>).map(toCause);
@@ -257,7 +267,7 @@ const REGEX_HINTS: [string, string][] = [
   ],
 ];
 
-function withRegexHint(message: string): string {
+export function withRegexHint(message: string): string {
   for (const [start, hint] of REGEX_HINTS)
     if (message.includes(start) && !message.includes('regex used')) return `${message} ${hint}`;
   return message;

@@ -14,6 +14,7 @@ import {
 } from './object-meta.js';
 import type { TypeRegistry } from './registry.js';
 import { apiVersionOf, type ResourceType, storageKey } from './resource-type.js';
+import { scaleOf, writeScale } from './scale.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import {
   ApiError,
@@ -26,6 +27,7 @@ import {
   unsupportedMediaType,
 } from './status.js';
 import type { ObjectStore } from './store.js';
+import { strategicMergePatch } from './strategic-merge.js';
 import { parseFieldValidation } from './validation.js';
 import { asVersion, type WritePath, type WriteRequest, type WriteResult } from './write-path.js';
 
@@ -66,6 +68,8 @@ export class Verbs {
   ) {}
 
   get(request: ResourceRequest): Reply {
+    if (isScale(request))
+      return { status: 200, body: scaleOf(this.existing({ ...request, subresource: undefined })) };
     return { status: 200, body: asVersion(request.type, this.existing(request)) };
   }
 
@@ -119,14 +123,16 @@ export class Verbs {
   }
 
   update(request: ResourceRequest, body: unknown): Reply {
+    if (isScale(request)) return this.writeScale(request, { body });
     const current = this.existing(request);
     const result = this.writes.update(this.writeRequest(request), current, requireObject(body), {
-      requireResourceVersion: true,
+      requireResourceVersion: !request.type.builtin?.unconditionalUpdate,
     });
     return reply(result);
   }
 
   patch(request: ResourceRequest, contentType: string, body: unknown): Reply {
+    if (isScale(request)) return this.writeScale(request, { body, contentType });
     const { type, query } = request;
     const custom = type.crdName !== undefined;
     const accepted = custom
@@ -151,9 +157,13 @@ export class Verbs {
     }
     const current = this.existing(request);
     const served = asVersion(type, current);
-    // Strategic merge on built-in kinds without schemas: the maps merge like a merge patch.
+    // Strategic merge by the patch hints of Kubernetes' documents; a CRD object merges like a merge patch.
     const patched =
-      contentType === PATCH_CONTENT_TYPES.json ? jsonPatch(served, body) : mergePatch(served, body);
+      contentType === PATCH_CONTENT_TYPES.json
+        ? jsonPatch(served, body)
+        : contentType === PATCH_CONTENT_TYPES.strategic && type.builtin
+          ? strategicMergePatch(served, body, type.builtin.schema)
+          : mergePatch(served, body);
     if (!isPlainObject(patched)) throw badRequest('the patch did not produce an object');
     return reply(this.writes.update(this.writeRequest(request), current, patched));
   }
@@ -216,7 +226,11 @@ export class Verbs {
       const terminating = withMetadata(current, {
         deletionTimestamp: kubeTime(),
         deletionGracePeriodSeconds: 0,
-        generation: Number(metadataOf(current).generation ?? 0) + 1,
+        // As rest.BeforeDelete: only objects that keep a generation get it bumped.
+        generation:
+          metadataOf(current).generation === undefined
+            ? undefined
+            : Number(metadataOf(current).generation) + 1,
       });
       return {
         status: 200,
@@ -285,6 +299,13 @@ export class Verbs {
     }
   }
 
+  private writeScale(request: ResourceRequest, change: { body: unknown; contentType?: string }): Reply {
+    const main = { ...request, subresource: undefined };
+    const current = this.existing(main);
+    const { subresource: _status, ...write } = this.writeRequest(main);
+    return { status: 200, body: writeScale(this.writes, write, current, change) };
+  }
+
   private existing(request: ResourceRequest): KubeObject {
     const { type } = request;
     if (request.subresource !== undefined && !(request.subresource === 'status' && type.statusSubresource))
@@ -317,6 +338,11 @@ export class Verbs {
       dryRun: dryRun.length > 0,
     };
   }
+}
+
+/** `/scale` of a kind whose document has one. */
+function isScale(request: ResourceRequest): boolean {
+  return request.subresource === 'scale' && request.type.builtin?.scale === true;
 }
 
 function reply(result: WriteResult): Reply {

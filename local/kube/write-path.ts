@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hasCelRules } from '../../src/schema/cel-rules.js';
 import { isPlainObject } from '../../src/schema/openapi.js';
 import { RULES_NOT_CHECKED } from '../../src/schema/validate.js';
+import type { StrategyContext } from './builtin-strategy.js';
 import { sameValue } from './field-set.js';
 import { recordUpdate, type WriteContext } from './managed-fields.js';
 import {
@@ -16,6 +17,7 @@ import {
 } from './object-meta.js';
 import type { TypeRegistry } from './registry.js';
 import { apiVersionOf, type ResourceType, schemaOf, storageKey } from './resource-type.js';
+import { clusterIPAllocator } from './service-ips.js';
 import { alreadyExists, badRequest, conflict, invalid, STALE_OBJECT } from './status.js';
 import type { ObjectStore } from './store.js';
 import { admit, type FieldValidation } from './validation.js';
@@ -30,7 +32,7 @@ export interface WriteRequest {
   type: ResourceType;
   /** '' for cluster-scoped resources. */
   namespace: string;
-  subresource?: 'status';
+  subresource?: 'status' | 'scale';
   manager: string;
   fieldValidation: FieldValidation;
   dryRun: boolean;
@@ -58,11 +60,16 @@ export interface WriteOptions {
 const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 export class WritePath {
+  /** What built-in kinds' strategies need from the server (builtin-strategy.ts). */
+  private readonly strategy: StrategyContext;
+
   constructor(
     private readonly store: ObjectStore,
     private readonly registry: TypeRegistry,
     private readonly hooks: Map<string, WriteHooks>,
-  ) {}
+  ) {
+    this.strategy = { allocateClusterIP: clusterIPAllocator(store) };
+  }
 
   context(request: WriteRequest): WriteContext {
     const { type, subresource } = request;
@@ -98,15 +105,19 @@ export class WritePath {
       deletionTimestamp: undefined,
       deletionGracePeriodSeconds: undefined,
       selfLink: undefined,
+      ...(tracksGeneration(type) ? {} : { generation: undefined }),
     });
-    const admitted = admit(this.registry, type, object, undefined, request.fieldValidation);
+    const admitted = admit(this.registry, type, object, undefined, request.fieldValidation, this.strategy);
     object = this.hooks.get(type.kind)?.beforeWrite?.(type, admitted.object, undefined) ?? admitted.object;
-    if (!options.managedFieldsDone)
-      object = recordUpdate(
-        undefined,
-        withMetadata(object, { managedFields: undefined }),
+    if (!options.managedFieldsDone) {
+      const basis = admitted.managedFieldsBasis;
+      const recorded = recordUpdate(
+        basis?.before,
+        withMetadata(basis?.object ?? object, { managedFields: undefined }),
         this.context(request),
       );
+      object = withMetadata(object, { managedFields: metadataOf(recorded).managedFields });
+    }
     object = sortKeys(object);
     if (request.dryRun) return { status: 201, object: asVersion(type, object), warnings: admitted.warnings };
     const stored = this.store.create(storageKey(type), object);
@@ -171,12 +182,21 @@ export class WritePath {
     next = withMetadata(next, {
       deletionTimestamp: old.deletionTimestamp,
       deletionGracePeriodSeconds: old.deletionGracePeriodSeconds,
+      generation: old.generation,
     });
-    const admitted = admit(this.registry, type, next, current, request.fieldValidation);
+    const admitted = admit(this.registry, type, next, current, request.fieldValidation, this.strategy);
     next = this.hooks.get(type.kind)?.beforeWrite?.(type, admitted.object, current) ?? admitted.object;
-    if (specChanged(type, current, next))
+    if (tracksGeneration(type) && specChanged(type, current, next))
       next = withMetadata(next, { generation: Number(old.generation ?? 0) + 1 });
-    if (!options.managedFieldsDone) next = recordUpdate(current, next, this.context(request));
+    if (!options.managedFieldsDone) {
+      const basis = admitted.managedFieldsBasis;
+      const recorded = recordUpdate(
+        current,
+        basis ? withMetadata(basis.object, { managedFields: old.managedFields }) : next,
+        this.context(request),
+      );
+      next = withMetadata(next, { managedFields: metadataOf(recorded).managedFields });
+    }
     next = sortKeys(next);
     if (sameValue(withoutManagerTimes(next), withoutManagerTimes(current))) {
       // A write that changes nothing is not a write: same resourceVersion, no event.
@@ -202,6 +222,11 @@ function withoutManagerTimes(object: KubeObject): KubeObject {
   return withMetadata(object, {
     managedFields: entries.map((entry) => (isPlainObject(entry) ? { ...entry, time: undefined } : entry)),
   });
+}
+
+/** Custom resources count generations; built-in kinds only where their strategy does. */
+function tracksGeneration(type: ResourceType): boolean {
+  return type.builtin?.generation ?? true;
 }
 
 function storageApiVersion(type: ResourceType): string {

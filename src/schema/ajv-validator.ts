@@ -39,7 +39,7 @@ const EMBEDDED_METADATA = objectMetaSchema();
  * What apimachinery's ParseQuantity accepts: an optionally signed decimal (digits may be left out:
  * `+` and `.` parse as 0), then no suffix, a decimal SI or binary suffix, or an exponent.
  */
-const QUANTITY = /^(?=.)[+-]?[0-9]*(\.[0-9]*)?([numkMGTPE]|[KMGTPE]i|[eE][+-]?[0-9]+)?$/;
+export const QUANTITY_PATTERN = /^(?=.)[+-]?[0-9]*(\.[0-9]*)?([numkMGTPE]|[KMGTPE]i|[eE][+-]?[0-9]+)?$/;
 
 function sharedAjv(): Ajv {
   if (!ajv) {
@@ -59,7 +59,10 @@ function sharedAjv(): Ajv {
       type: 'number',
       validate: (value: number) => Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63,
     });
-    ajv.addFormat(QUANTITY_FORMAT, { type: 'string', validate: (value: string) => QUANTITY.test(value) });
+    ajv.addFormat(QUANTITY_FORMAT, {
+      type: 'string',
+      validate: (value: string) => QUANTITY_PATTERN.test(value),
+    });
   }
   return ajv;
 }

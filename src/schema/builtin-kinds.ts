@@ -43,6 +43,11 @@ const NAME_RULES: Record<string, NameRule> = {
   'policy/PodDisruptionBudget': 'path-segment',
 };
 
+/** How the apiserver checks metadata.name of a built-in kind (a DNS subdomain unless listed above). */
+export function builtinNameRule(group: string, kind: string): NameRule {
+  return NAME_RULES[`${group}/${kind}`] ?? 'dns-subdomain';
+}
+
 interface GroupVersionKind {
   group: string;
   version: string;

@@ -76,7 +76,7 @@ function dnsLabelProblem(value: string): string | undefined {
   return undefined;
 }
 
-function qualifiedNameProblem(key: string): string | undefined {
+export function qualifiedNameProblem(key: string): string | undefined {
   const slash = key.indexOf('/');
   const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
   if (prefix !== undefined) {
@@ -120,7 +120,7 @@ function nameProblem(rule: NameRule, value: string, prefix: boolean): string | u
   }
 }
 
-function labelValueProblem(value: string): string | undefined {
+export function labelValueProblem(value: string): string | undefined {
   if (value.length > 63) return 'must be no more than 63 characters';
   if (value !== '' && !QUALIFIED_NAME.test(value)) {
     return "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";

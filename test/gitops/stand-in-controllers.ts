@@ -195,14 +195,17 @@ export function startStandInControllers(request: ClusterRequest, intervalMs = 50
     for (const deployment of deployments) {
       const { name, namespace, generation } = deployment.metadata as Record<string, string | number>;
       const status = isPlainObject(deployment.status) ? deployment.status : {};
-      if (status.observedGeneration === generation) continue;
       const replicas = (deployment.spec as { replicas?: number }).replicas ?? 1;
+      // The emulator reports the generation observed with no pods (local/kube/deployment-status.ts).
+      if (status.observedGeneration === generation && status.availableReplicas === replicas) continue;
       await setStatus(`/apis/apps/v1/namespaces/${namespace}/deployments/${name}`, {
         observedGeneration: generation,
         replicas,
         updatedReplicas: replicas,
         readyReplicas: replicas,
         availableReplicas: replicas,
+        unavailableReplicas: null,
+        conditions: [condition('Available', 'True', 'MinimumReplicasAvailable')],
       });
     }
     for (const pdb of await list('/apis/policy/v1/poddisruptionbudgets')) {

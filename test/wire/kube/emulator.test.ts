@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { defineApiSuite } from './api.suite.js';
+import { defineBuiltinSuite } from './builtin.suite.js';
 import { defineEmulatorOnlySuite } from './emulator-only.suite.js';
 import { installCrds, suiteCrds } from './fixtures.js';
 import { defineKubectlSuite } from './kubectl.suite.js';
@@ -23,3 +24,4 @@ defineApiSuite(current);
 defineWatchSuite(current);
 defineKubectlSuite(current);
 defineEmulatorOnlySuite(current);
+defineBuiltinSuite(current);

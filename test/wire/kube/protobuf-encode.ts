@@ -4,16 +4,9 @@
  * are k8s.io/api's generated.proto; a message is the concatenation of its encoded fields.
  */
 
-function varint(value: bigint): Buffer {
-  const bytes: number[] = [];
-  let rest = BigInt.asUintN(64, value);
-  while (rest >= 0x80n) {
-    bytes.push(Number(rest & 0x7fn) | 0x80);
-    rest >>= 7n;
-  }
-  bytes.push(Number(rest));
-  return Buffer.from(bytes);
-}
+import { varintBytes } from '../../../local/kube/protobuf-wire.js';
+
+const varint = (value: bigint) => Buffer.from(varintBytes(value));
 
 const key = (field: number, wireType: number) => varint(BigInt((field << 3) | wireType));
 

@@ -17,6 +17,8 @@ export interface WireResponse {
   /** Parsed JSON, or the raw text when the body is not JSON. */
   body: unknown;
   text: string;
+  /** The body as received (binary answers such as protobuf). */
+  bytes: Buffer;
 }
 
 export interface RequestOptions {
@@ -25,6 +27,8 @@ export interface RequestOptions {
   userAgent?: string;
   /** A raw body sent as is (for malformed-input cases). */
   raw?: string | Buffer;
+  /** Client certificate and CA (the full kube-apiserver authenticates the admin by certificate). */
+  tls?: { ca: Buffer; cert: Buffer; key: Buffer };
 }
 
 export interface KubeTarget {
@@ -54,9 +58,10 @@ export function sendRequest(
         method,
         // The real server's certificate is self-signed; both run on loopback only.
         rejectUnauthorized: false,
+        ...(options.tls ?? {}),
         headers: {
           Accept: options.accept ?? 'application/json',
-          Authorization: 'Bearer switchyard-wire',
+          ...(options.tls ? {} : { Authorization: 'Bearer switchyard-wire' }),
           'User-Agent': options.userAgent ?? 'switchyard-wire/1.0',
           // Explicit length: node does not chunk DELETE bodies, so without it the body is lost.
           ...(payload === undefined
@@ -72,14 +77,15 @@ export function sendRequest(
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
           let parsed: unknown = text;
           try {
             parsed = JSON.parse(text);
           } catch {
             // Not JSON (NDJSON watch streams, plain-text errors): keep the text.
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text, bytes });
         });
       },
     );
