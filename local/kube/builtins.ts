@@ -9,7 +9,12 @@ const BUILTIN_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'p
 
 function builtin(
   fields: Pick<ResourceType, 'group' | 'version' | 'kind' | 'plural' | 'namespaced'> &
-    Partial<Pick<ResourceType, 'shortNames' | 'statusSubresource' | 'verbs' | 'selectableFields'>>,
+    Partial<
+      Pick<
+        ResourceType,
+        'shortNames' | 'statusSubresource' | 'verbs' | 'selectableFields' | 'microTimeFields'
+      >
+    >,
 ): ResourceType {
   return {
     listKind: `${fields.kind}List`,
@@ -88,6 +93,7 @@ export function builtinTypes(): ResourceType[] {
         '.source',
         '.type',
       ],
+      microTimeFields: ['eventTime', 'series.lastObservedTime'],
     }),
     builtin({
       group: 'events.k8s.io',
@@ -96,6 +102,7 @@ export function builtinTypes(): ResourceType[] {
       plural: 'events',
       namespaced: true,
       shortNames: ['ev'],
+      microTimeFields: ['eventTime', 'series.lastObservedTime'],
     }),
     builtin({
       group: 'coordination.k8s.io',
@@ -103,6 +110,7 @@ export function builtinTypes(): ResourceType[] {
       kind: 'Lease',
       plural: 'leases',
       namespaced: true,
+      microTimeFields: ['spec.acquireTime', 'spec.renewTime'],
     }),
     // What the published folder of a management cluster holds besides custom resources: the
     // controller's Deployment, Service, PodDisruptionBudget and RBAC (src/gitops/layout.ts). Stored

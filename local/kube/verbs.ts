@@ -2,6 +2,7 @@ import { isPlainObject } from '../../src/schema/openapi.js';
 import { deleteCrd, isCrdType } from './crd-lifecycle.js';
 import { jsonPatch, mergePatch } from './json-patch.js';
 import { serverSideApply } from './managed-fields.js';
+import { checkMicroTimes, checkPatchedMicroTimes } from './micro-time.js';
 import {
   finalizersOf,
   type KubeObject,
@@ -114,13 +115,17 @@ export class Verbs {
 
   create(request: ResourceRequest, body: unknown): Reply {
     if (request.subresource) throw pathNotFound();
-    const result = this.writes.create(this.writeRequest(request), requireObject(body));
+    const object = requireObject(body);
+    checkMicroTimes(request.type, object);
+    const result = this.writes.create(this.writeRequest(request), object);
     return reply(result);
   }
 
   update(request: ResourceRequest, body: unknown): Reply {
     const current = this.existing(request);
-    const result = this.writes.update(this.writeRequest(request), current, requireObject(body), {
+    const object = requireObject(body);
+    checkMicroTimes(request.type, object);
+    const result = this.writes.update(this.writeRequest(request), current, object, {
       requireResourceVersion: true,
     });
     return reply(result);
@@ -155,6 +160,7 @@ export class Verbs {
     const patched =
       contentType === PATCH_CONTENT_TYPES.json ? jsonPatch(served, body) : mergePatch(served, body);
     if (!isPlainObject(patched)) throw badRequest('the patch did not produce an object');
+    checkPatchedMicroTimes(type, patched);
     return reply(this.writes.update(this.writeRequest(request), current, patched));
   }
 

@@ -5,8 +5,7 @@
  * kubeconfig for any ServiceAccount with the TokenRequest API, which is how a test runs a component
  * under its own RBAC. No controller-manager runs (docs/adr/0019).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +20,35 @@ export interface KubeApiserverOptions {
   /** More kube-apiserver flags, appended after the harness's own. */
   extraArgs?: string[];
 }
+
+/** One audit event (audit.k8s.io/v1, level Metadata) of a request a ServiceAccount made. */
+export interface AuditEvent {
+  verb: string;
+  user: { username: string };
+  objectRef?: {
+    apiGroup?: string;
+    resource?: string;
+    subresource?: string;
+    namespace?: string;
+    name?: string;
+  };
+  responseStatus?: { code?: number; reason?: string; message?: string };
+  annotations?: Record<string, string>;
+}
+
+/**
+ * What the server audits: every request made by a ServiceAccount (the components a test runs under
+ * their own RBAC), once it is complete; nothing of the admin's. This is how a test proves who wrote
+ * an object (a Lease, an Event) and which request RBAC refused.
+ */
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived, ResponseStarted]
+rules:
+- level: Metadata
+  userGroups: ["system:serviceaccounts"]
+- level: None
+`;
 
 export interface KubeApiResponse {
   status: number;
@@ -39,6 +67,8 @@ export interface KubeApiserver {
   /** Its temp dir (etcd data, PKI, kubeconfigs), removed on stop. */
   dir: string;
   process: RunningProcess;
+  /** The audit events of every completed ServiceAccount request so far (see AUDIT_POLICY). */
+  auditEvents(): AuditEvent[];
   /** One HTTPS request as the admin. */
   request(method: string, path: string, body?: unknown, contentType?: string): Promise<KubeApiResponse>;
   /**
@@ -54,12 +84,23 @@ const readyLine = /kube-apiserver ready (https:\/\/127\.0\.0\.1:\d+) kubeconfig=
 export async function startKubeApiserver(options: KubeApiserverOptions = {}): Promise<KubeApiserver> {
   requireBuilt(realBin.kubeApiserver);
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-kube-apiserver-'));
+  const auditPolicy = join(dir, 'audit-policy.yaml');
+  const auditLog = join(dir, 'audit.log');
+  writeFileSync(auditPolicy, AUDIT_POLICY);
   const args = [
     `--data-dir=${dir}`,
     ...(options.port ? [`--port=${options.port}`] : []),
-    ...(options.extraArgs?.length ? ['--', ...options.extraArgs] : []),
+    '--',
+    // The endpoint reconciler would publish 127.0.0.1 as the kubernetes Service's endpoint every
+    // 10 s, which Endpoints validation refuses (loopback) and logs as an error; nothing here needs it.
+    '--endpoint-reconciler-type=none',
+    `--audit-policy-file=${auditPolicy}`,
+    `--audit-log-path=${auditLog}`,
+    ...(options.extraArgs ?? []),
   ];
-  const command = options.wrap ? options.wrap(realBin.kubeApiserver, args) : { command: realBin.kubeApiserver, args };
+  const command = options.wrap
+    ? options.wrap(realBin.kubeApiserver, args)
+    : { command: realBin.kubeApiserver, args };
   const child = await startProcess({
     name: 'kube-apiserver',
     ...command,
@@ -84,6 +125,13 @@ export async function startKubeApiserver(options: KubeApiserverOptions = {}): Pr
     clientKeyFile: join(pki, 'admin.key'),
     dir,
     process: child,
+    auditEvents: () =>
+      existsSync(auditLog)
+        ? readFileSync(auditLog, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as AuditEvent)
+        : [],
     request: asAdmin,
     async serviceAccountKubeconfig(namespace, name) {
       await createIfMissing(asAdmin, '/api/v1/namespaces', { metadata: { name: namespace } });
@@ -97,7 +145,9 @@ export async function startKubeApiserver(options: KubeApiserverOptions = {}): Pr
       });
       const token = (minted.body as { status?: { token?: string } }).status?.token;
       if (minted.status !== 201 || !token) {
-        throw new Error(`TokenRequest for ${namespace}/${name}: HTTP ${minted.status} ${JSON.stringify(minted.body)}`);
+        throw new Error(
+          `TokenRequest for ${namespace}/${name}: HTTP ${minted.status} ${JSON.stringify(minted.body)}`,
+        );
       }
       const path = join(dir, `kubeconfig-${namespace}-${name}`);
       writeFileSync(path, serviceAccountKubeconfig(url, join(pki, 'ca.crt'), namespace, name, token), {
@@ -123,7 +173,13 @@ async function createIfMissing(
   }
 }
 
-function serviceAccountKubeconfig(url: string, caFile: string, namespace: string, name: string, token: string) {
+function serviceAccountKubeconfig(
+  url: string,
+  caFile: string,
+  namespace: string,
+  name: string,
+  token: string,
+) {
   const user = `system:serviceaccount:${namespace}:${name}`;
   return `apiVersion: v1
 kind: Config
