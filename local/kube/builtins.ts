@@ -12,7 +12,12 @@ function builtin(
     Partial<
       Pick<
         ResourceType,
-        'shortNames' | 'statusSubresource' | 'verbs' | 'selectableFields' | 'microTimeFields'
+        | 'shortNames'
+        | 'statusSubresource'
+        | 'verbs'
+        | 'selectableFields'
+        | 'microTimeFields'
+        | 'tracksGeneration'
       >
     >,
 ): ResourceType {
@@ -26,6 +31,8 @@ function builtin(
     printerColumns: [],
     selectableFields: [],
     storageVersion: fields.version,
+    // Most built-in strategies leave metadata.generation unset; the kinds that set it say so.
+    tracksGeneration: false,
     ...fields,
   };
 }
@@ -39,6 +46,7 @@ export const CRD_TYPE: ResourceType = {
     namespaced: false,
     shortNames: ['crd', 'crds'],
     statusSubresource: true,
+    tracksGeneration: true,
   }),
   categories: ['api-extensions'],
 };
@@ -123,6 +131,7 @@ export function builtinTypes(): ResourceType[] {
       namespaced: true,
       shortNames: ['deploy'],
       statusSubresource: true,
+      tracksGeneration: true,
     }),
     builtin({
       group: '',
@@ -141,6 +150,7 @@ export function builtinTypes(): ResourceType[] {
       namespaced: true,
       shortNames: ['pdb'],
       statusSubresource: true,
+      tracksGeneration: true,
     }),
     ...(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'] as const).map((kind) =>
       builtin({

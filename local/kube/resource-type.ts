@@ -31,6 +31,11 @@ export interface ResourceType {
   printerColumns: PrinterColumn[];
   /** Extra field selectors (CRD `selectableFields`), as JSON paths like `.spec.type`. */
   selectableFields: string[];
+  /**
+   * Whether writes set metadata.generation (custom resources, Deployments, CRDs…). Built-in kinds
+   * whose registry strategy never sets it (Lease, Event, ConfigMap, RBAC…) say false.
+   */
+  tracksGeneration?: boolean;
   /** Built-in kinds only: dotted paths of metav1.MicroTime fields, checked as the decoder does (micro-time.ts). */
   microTimeFields?: string[];
   /** Name of the CRD that defines it; undefined for built-in kinds. */

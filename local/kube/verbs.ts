@@ -21,6 +21,7 @@ import {
   badRequest,
   deletedStatus,
   invalid,
+  namespaceNotFound,
   notFound,
   pathNotFound,
   type StatusBody,
@@ -64,7 +65,15 @@ export class Verbs {
     private readonly store: ObjectStore,
     private readonly registry: TypeRegistry,
     private readonly writes: WritePath,
+    private readonly namespaceLifecycle = false,
   ) {}
+
+  /** NamespaceLifecycle admission: nothing is created in a namespace that does not exist. */
+  private requireNamespace({ type, namespace }: ResourceRequest): void {
+    if (!this.namespaceLifecycle || !type.namespaced || namespace === '') return;
+    if (!this.store.get(storageKey({ group: '', plural: 'namespaces' }), '', namespace))
+      throw namespaceNotFound(namespace);
+  }
 
   get(request: ResourceRequest): Reply {
     return { status: 200, body: asVersion(request.type, this.existing(request)) };
@@ -117,6 +126,7 @@ export class Verbs {
     if (request.subresource) throw pathNotFound();
     const object = requireObject(body);
     checkMicroTimes(request.type, object);
+    this.requireNamespace(request);
     const result = this.writes.create(this.writeRequest(request), object);
     return reply(result);
   }
@@ -191,6 +201,7 @@ export class Verbs {
     const context = this.writes.context(writeRequest);
     if (!current) {
       if (request.subresource) throw notFound(type, request.name ?? '');
+      this.requireNamespace(request);
       const created = serverSideApply(undefined, named, context, force);
       return reply(this.writes.create(writeRequest, created, { managedFieldsDone: true }));
     }

@@ -90,7 +90,7 @@ export class WritePath {
         ...metadataOf(object),
         uid: randomUUID(),
         creationTimestamp: kubeTime(),
-        generation: 1,
+        ...(type.tracksGeneration === false ? {} : { generation: 1 }),
       },
     };
     object = withMetadata(object, {
@@ -174,7 +174,7 @@ export class WritePath {
     });
     const admitted = admit(this.registry, type, next, current, request.fieldValidation);
     next = this.hooks.get(type.kind)?.beforeWrite?.(type, admitted.object, current) ?? admitted.object;
-    if (specChanged(type, current, next))
+    if (type.tracksGeneration !== false && specChanged(type, current, next))
       next = withMetadata(next, { generation: Number(old.generation ?? 0) + 1 });
     if (!options.managedFieldsDone) next = recordUpdate(current, next, this.context(request));
     next = sortKeys(next);

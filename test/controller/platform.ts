@@ -76,7 +76,11 @@ interface StartedServer {
   stop(): Promise<void>;
 }
 
-async function startServer(target: KubeTargetName, dir: string): Promise<StartedServer> {
+async function startServer(
+  target: KubeTargetName,
+  dir: string,
+  options: KubeSideOptions,
+): Promise<StartedServer> {
   if (target === 'real') {
     const server = await startKubeApiserver();
     return {
@@ -86,18 +90,29 @@ async function startServer(target: KubeTargetName, dir: string): Promise<Started
       stop: () => server.stop(),
     };
   }
-  const kube = await startKubeEmulator();
+  const kube = await startKubeEmulator({ namespaceLifecycle: options.namespaceLifecycle ?? false });
   const kubeconfig = join(dir, 'kubeconfig');
   writeKubeconfig(kubeconfig, kube.url);
   return { kubeconfig, processes: [], stop: () => kube.close() };
 }
 
+export interface KubeSideOptions {
+  /**
+   * The emulator refuses objects in namespaces that do not exist, as the kube-apiserver always does
+   * (for suites that create their namespaces; default off, see KubeEmulatorOptions).
+   */
+  namespaceLifecycle?: boolean;
+}
+
 /** A Kubernetes API of the given target with our CRDs installed by the real kubectl. */
-export async function startKubeSide(target: KubeTargetName = 'emulator'): Promise<KubeSide> {
+export async function startKubeSide(
+  target: KubeTargetName = 'emulator',
+  options: KubeSideOptions = {},
+): Promise<KubeSide> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-controller-'));
   let server: StartedServer;
   try {
-    server = await startServer(target, dir);
+    server = await startServer(target, dir, options);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

@@ -1,8 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { collectionPath, type RealApiserver } from './apiserver.js';
+import { collectionPath, type KubeApiserver } from './kube-apiserver.js';
 import { sleep } from './process.js';
+
+/** Whatever sends requests to the server as someone allowed to manage CRDs. */
+type ApiClient = Pick<KubeApiserver, 'request'>;
 
 export interface CrdDocument {
   metadata: { name: string };
@@ -35,7 +38,7 @@ function isCrd(value: unknown): value is CrdDocument {
 const crdCollection = collectionPath('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
 
 /** Creates a CRD; returns the server's answer (201 when accepted). */
-export function createCrd(server: RealApiserver, crd: CrdDocument) {
+export function createCrd(server: ApiClient, crd: CrdDocument) {
   return server.request('POST', crdCollection, crd);
 }
 
@@ -43,7 +46,7 @@ export function createCrd(server: RealApiserver, crd: CrdDocument) {
  * Waits until the CRD is Established (its REST endpoints are served) and NamesAccepted, and
  * returns the final conditions. Throws with the conditions if that does not happen in time.
  */
-export async function waitEstablished(server: RealApiserver, name: string, timeoutMs = 30_000) {
+export async function waitEstablished(server: ApiClient, name: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   let conditions: NonNullable<CrdDocument['status']>['conditions'] = [];
   while (Date.now() < deadline) {
@@ -60,7 +63,7 @@ export async function waitEstablished(server: RealApiserver, name: string, timeo
  * Installs CRDs and waits for all to be Established; afterwards also waits until discovery
  * lists every group-version, because kubectl and OpenAPI lag Established by a moment.
  */
-export async function installCrds(server: RealApiserver, crds: CrdDocument[]): Promise<void> {
+export async function installCrds(server: ApiClient, crds: CrdDocument[]): Promise<void> {
   for (const crd of crds) {
     const response = await createCrd(server, crd);
     if (response.status !== 201 && response.status !== 409) {

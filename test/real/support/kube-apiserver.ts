@@ -6,9 +6,9 @@
  * under its own RBAC. No controller-manager runs (docs/adr/0019).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ClientTls, sendRequest } from '../../wire/kube/target.js';
 import { realBin, requireBuilt } from './paths.js';
 import { type RunningProcess, startProcess } from './process.js';
 
@@ -64,6 +64,8 @@ export interface KubeApiserver {
   caFile: string;
   clientCertFile: string;
   clientKeyFile: string;
+  /** The admin's client certificate and the CA, for raw HTTPS requests. */
+  tls: ClientTls;
   /** Its temp dir (etcd data, PKI, kubeconfigs), removed on stop. */
   dir: string;
   process: RunningProcess;
@@ -115,14 +117,21 @@ export async function startKubeApiserver(options: KubeApiserverOptions = {}): Pr
     cert: readFileSync(join(pki, 'admin.crt')),
     key: readFileSync(join(pki, 'admin.key')),
   };
-  const asAdmin = (method: string, path: string, body?: unknown, contentType?: string) =>
-    adminRequest(url, tls, method, path, body, contentType);
+  const asAdmin = async (method: string, path: string, body?: unknown, contentType?: string) => {
+    const { status, body: parsed } = await sendRequest(url, method, path, body, {
+      tls,
+      ...(contentType ? { contentType } : {}),
+      ...(typeof body === 'string' ? { raw: body } : {}),
+    });
+    return { status, body: parsed };
+  };
   return {
     url,
     kubeconfig,
     caFile: join(pki, 'ca.crt'),
     clientCertFile: join(pki, 'admin.crt'),
     clientKeyFile: join(pki, 'admin.key'),
+    tls,
     dir,
     process: child,
     auditEvents: () =>
@@ -202,46 +211,8 @@ current-context: ${user}
 `;
 }
 
-function adminRequest(
-  baseUrl: string,
-  tls: { ca: Buffer; cert: Buffer; key: Buffer },
-  method: string,
-  path: string,
-  body?: unknown,
-  contentType = 'application/json',
-): Promise<KubeApiResponse> {
-  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-  return new Promise((resolveResponse, reject) => {
-    const req = request(
-      new URL(path, baseUrl),
-      {
-        method,
-        ...tls,
-        headers: {
-          Accept: 'application/json',
-          ...(payload === undefined ? {} : { 'Content-Type': contentType }),
-        },
-        timeout: 30_000,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // Not JSON (e.g. /readyz's plain text); keep the text.
-          }
-          resolveResponse({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
+/** REST path of a resource collection, e.g. /apis/failover.switchyard.dev/v1alpha1/namespaces/default/failovers. */
+export function collectionPath(group: string, version: string, plural: string, namespace?: string): string {
+  const prefix = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
+  return namespace ? `${prefix}/namespaces/${namespace}/${plural}` : `${prefix}/${plural}`;
 }
