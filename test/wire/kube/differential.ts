@@ -518,6 +518,16 @@ export const differentialCases: DifferentialCase[] = [
     steps: [{ method: 'POST', path: `${WIDGETS}/namespaces/never-created/widgets`, body: widget('orphan') }],
   },
   {
+    name: 'built-in kind without apiVersion and kind: decoded with those of the URL, 201',
+    steps: [
+      {
+        method: 'POST',
+        path: '/api/v1/namespaces/trading/configmaps',
+        body: { metadata: { name: 'typeless' }, data: { region: 'us-east-2' } },
+      },
+    ],
+  },
+  {
     name: 'Lease renewTime with milliseconds (a JavaScript Date): 400, MicroTime needs six digits',
     steps: [
       {
