@@ -4,7 +4,7 @@
  * `leaseDurationSeconds` without renewal; every write is a replace at the resourceVersion read, so
  * two candidates cannot both win. A leader that cannot renew within the lease duration steps down.
  */
-import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import { CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 import { describeError, isConflict, isNotFound } from './api-errors.js';
 
 export interface LeaderElectionOptions {
@@ -101,7 +101,9 @@ export class LeaderElector {
   }
 
   private async tryAcquireOrRenew(): Promise<boolean> {
-    const now = new Date();
+    // acquireTime and renewTime are MicroTime: the apiserver refuses anything but six fractional
+    // digits (a Date serializes with three), so the type matters on the wire.
+    const now = new V1MicroTime();
     const lease = await this.read();
     const { identity, leaseDurationSeconds, namespace, name } = this.options;
     if (!lease) {

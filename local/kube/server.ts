@@ -38,6 +38,12 @@ export interface KubeEmulatorOptions {
   watchCacheSize?: number;
   /** Keep objects in `<stateDir>/objects.json` across restarts. */
   stateDir?: string;
+  /**
+   * NamespaceLifecycle admission, as a real cluster has it: creating a namespaced object in a
+   * namespace that does not exist is 404 `namespaces "x" not found`. Off by default: the embedded
+   * platform and many `npm test` fixtures create objects in namespaces they never created (ADR 0019).
+   */
+  namespaceLifecycle?: boolean;
 }
 
 export interface KubeEmulator {
@@ -69,7 +75,7 @@ export class KubeApi {
         ['Deployment', deploymentStatusHooks(this.store)],
       ]),
     );
-    this.verbs = new Verbs(this.store, this.registry, writes);
+    this.verbs = new Verbs(this.store, this.registry, writes, options.namespaceLifecycle ?? false);
     const startCaches = () => {
       for (const type of this.registry.all()) this.store.ensureResource(storageKey(type));
     };

@@ -77,6 +77,17 @@ export function notFound(resource: ResourceLabel, name: string): ApiError {
 }
 
 /**
+ * NamespaceLifecycle admission: a namespaced object created in a namespace that does not exist.
+ * Its details name only the namespace and the resource (no group: Namespaces are core).
+ */
+export function namespaceNotFound(namespace: string): ApiError {
+  return failure(404, 'NotFound', `namespaces "${namespace}" not found`, {
+    name: namespace,
+    kind: 'namespaces',
+  });
+}
+
+/**
  * A path the server does not serve at all (unknown group, version or resource). The apiserver's
  * mux answers these in plain text, not with a Status; `plainText` tells the server to do so.
  */

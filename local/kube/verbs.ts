@@ -2,6 +2,7 @@ import { isPlainObject } from '../../src/schema/openapi.js';
 import { deleteCrd, isCrdType } from './crd-lifecycle.js';
 import { jsonPatch, mergePatch } from './json-patch.js';
 import { serverSideApply } from './managed-fields.js';
+import { checkMicroTimes, checkPatchedMicroTimes } from './micro-time.js';
 import {
   finalizersOf,
   type KubeObject,
@@ -21,6 +22,7 @@ import {
   badRequest,
   deletedStatus,
   invalid,
+  namespaceNotFound,
   notFound,
   pathNotFound,
   type StatusBody,
@@ -65,7 +67,15 @@ export class Verbs {
     private readonly store: ObjectStore,
     private readonly registry: TypeRegistry,
     private readonly writes: WritePath,
+    private readonly namespaceLifecycle = false,
   ) {}
+
+  /** NamespaceLifecycle admission: nothing is created in a namespace that does not exist. */
+  private requireNamespace({ type, namespace }: ResourceRequest): void {
+    if (!this.namespaceLifecycle || !type.namespaced || namespace === '') return;
+    if (!this.store.get(storageKey({ group: '', plural: 'namespaces' }), '', namespace))
+      throw namespaceNotFound(namespace);
+  }
 
   get(request: ResourceRequest): Reply {
     if (isScale(request))
@@ -118,14 +128,19 @@ export class Verbs {
 
   create(request: ResourceRequest, body: unknown): Reply {
     if (request.subresource) throw pathNotFound();
-    const result = this.writes.create(this.writeRequest(request), requireObject(body));
+    const object = requireObject(body);
+    checkMicroTimes(request.type, object);
+    this.requireNamespace(request);
+    const result = this.writes.create(this.writeRequest(request), object);
     return reply(result);
   }
 
   update(request: ResourceRequest, body: unknown): Reply {
     if (isScale(request)) return this.writeScale(request, { body });
     const current = this.existing(request);
-    const result = this.writes.update(this.writeRequest(request), current, requireObject(body), {
+    const object = requireObject(body);
+    checkMicroTimes(request.type, object);
+    const result = this.writes.update(this.writeRequest(request), current, object, {
       requireResourceVersion: !request.type.builtin?.unconditionalUpdate,
     });
     return reply(result);
@@ -165,6 +180,7 @@ export class Verbs {
           ? strategicMergePatch(served, body, type.builtin.schema)
           : mergePatch(served, body);
     if (!isPlainObject(patched)) throw badRequest('the patch did not produce an object');
+    checkPatchedMicroTimes(type, patched);
     return reply(this.writes.update(this.writeRequest(request), current, patched));
   }
 
@@ -195,6 +211,7 @@ export class Verbs {
     const context = this.writes.context(writeRequest);
     if (!current) {
       if (request.subresource) throw notFound(type, request.name ?? '');
+      this.requireNamespace(request);
       const created = serverSideApply(undefined, named, context, force);
       return reply(this.writes.create(writeRequest, created, { managedFieldsDone: true }));
     }

@@ -82,8 +82,9 @@ export class WritePath {
     };
   }
 
-  create(request: WriteRequest, body: KubeObject, options: WriteOptions = {}): WriteResult {
+  create(request: WriteRequest, given: KubeObject, options: WriteOptions = {}): WriteResult {
     const { type } = request;
+    const body = withDefaultTypeMeta(type, given);
     checkTypeMeta(type, body);
     let object = withNamespace(type, request.namespace, body);
     object = withName(type, object);
@@ -128,10 +129,11 @@ export class WritePath {
   update(
     request: WriteRequest,
     current: KubeObject,
-    proposed: KubeObject,
+    given: KubeObject,
     options: WriteOptions = {},
   ): WriteResult {
     const { type } = request;
+    const proposed = withDefaultTypeMeta(type, given);
     checkTypeMeta(type, proposed);
     const name = nameOf(current);
     if (nameOf(proposed) !== name) {
@@ -236,6 +238,15 @@ function storageApiVersion(type: ResourceType): string {
 /** Objects are stored in the storage version and served in the version asked for (no conversion). */
 export function asVersion(type: ResourceType, object: KubeObject): KubeObject {
   return object.apiVersion === apiVersionOf(type) ? object : { ...object, apiVersion: apiVersionOf(type) };
+}
+
+/**
+ * A built-in kind is decoded into its Go type, which takes apiVersion and kind from the URL when
+ * the body leaves them out; only unstructured custom resources must carry them.
+ */
+function withDefaultTypeMeta(type: ResourceType, object: KubeObject): KubeObject {
+  if (type.crdName !== undefined) return object;
+  return { ...object, apiVersion: object.apiVersion ?? apiVersionOf(type), kind: object.kind ?? type.kind };
 }
 
 function checkTypeMeta(type: ResourceType, object: KubeObject): void {

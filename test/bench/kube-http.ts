@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { authentication, type ClientTls } from '../wire/kube/target.js';
 
 /**
  * Plain HTTP for the Kubernetes bench: one keep-alive agent per target with as many sockets as the
@@ -20,13 +21,16 @@ export interface BenchClient {
   close(): void;
 }
 
-export function benchClient(baseUrl: string, sockets: number): BenchClient {
+/** `clientTls`: the kube-apiserver's admin certificate; without it any bearer token (the emulator). */
+export function benchClient(baseUrl: string, sockets: number, clientTls?: ClientTls): BenchClient {
   const tls = baseUrl.startsWith('https:');
   const options = { keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets };
-  // The real apiserver's certificate is self-signed and it listens on loopback only.
-  const agent = tls ? new HttpsAgent({ ...options, rejectUnauthorized: false }) : new HttpAgent(options);
+  const agent = tls ? new HttpsAgent({ ...options, ...authentication(clientTls) }) : new HttpAgent(options);
   const send = tls ? httpsRequest : httpRequest;
-  const headers = { Accept: 'application/json', Authorization: 'Bearer switchyard-bench' };
+  const headers = {
+    Accept: 'application/json',
+    ...(clientTls ? {} : { Authorization: 'Bearer switchyard-bench' }),
+  };
 
   const start = (
     method: string,
@@ -39,7 +43,7 @@ export function benchClient(baseUrl: string, sockets: number): BenchClient {
       // Watches hold their connection for minutes: give each its own instead of a pooled socket.
       agent: streaming ? false : agent,
       headers,
-      ...(tls ? { rejectUnauthorized: false } : {}),
+      ...(tls ? authentication(clientTls) : {}),
     }).on('response', onResponse);
 
   return {

@@ -2,8 +2,8 @@ import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/schema/paths.js';
-import { startApiserver } from '../real/support/apiserver.js';
 import { readCrds } from '../real/support/crds.js';
+import { startKubeApiserver } from '../real/support/kube-apiserver.js';
 import { realBin } from '../real/support/paths.js';
 import { sleep } from '../real/support/process.js';
 import { nextMessage } from './child-message.js';
@@ -27,7 +27,7 @@ export interface BenchTarget {
 }
 
 export function realApiserverBuilt(): boolean {
-  return existsSync(realBin.kubeApiserverLite);
+  return existsSync(realBin.kubeApiserver);
 }
 
 export async function startEmulatorTarget(sockets: number): Promise<BenchTarget> {
@@ -59,12 +59,12 @@ export async function startEmulatorTarget(sockets: number): Promise<BenchTarget>
 }
 
 export async function startRealTarget(sockets: number): Promise<BenchTarget> {
-  const server = await startApiserver();
-  const client = benchClient(server.url, sockets);
+  const server = await startKubeApiserver();
+  const client = benchClient(server.url, sockets, server.tls);
   return {
     name: 'real',
     client,
-    // apiextensions-apiserver with its embedded etcd is one process: this is both together.
+    // The kube-apiserver with its embedded etcd is one process: this is both together.
     memory: async () => ({
       rssBytes: procStatusBytes(server.process.pid, 'VmRSS'),
       peakRssBytes: procStatusBytes(server.process.pid, 'VmHWM'),

@@ -215,6 +215,11 @@ export async function runWorkload(target: BenchTarget): Promise<TargetFigures> {
   const { client } = target;
   const { objects, concurrency } = WORKLOAD;
   const namespace = 'bench';
+  // The kube-apiserver refuses objects in a namespace that does not exist (NamespaceLifecycle).
+  for (const name of ['bench-warmup', namespace]) {
+    const created = await client.request('POST', '/api/v1/namespaces', { metadata: { name } });
+    expectStatus(created, `create namespace ${name}`, 201);
+  }
   await warmUp(client);
   const ops: Record<string, OpFigures> = {};
 

@@ -10,7 +10,7 @@ import { type OpFigures, runWorkload, type TargetFigures, WORKLOAD } from './kub
 
 /**
  * The Kubernetes API section of `npm run bench` (issue 5): GET, LIST and WATCH throughput and
- * latency of the emulator (local/kube, in a child process) and of the real apiextensions-apiserver
+ * latency of the emulator (local/kube, in a child process) and of the full kube-apiserver
  * (.cache/real, built by `npm run real:setup`), one after the other in the same run, as ratios
  * (goal: emulator not slower, ratio >= 1), and the emulator's memory with 10,000 objects (goal
  * <= 200 MB RSS). Without the real binary the emulator figures are printed and the section says
@@ -67,7 +67,7 @@ const cell = (op: OpFigures | undefined, unit: string) =>
 export function kubeLines(figures: KubeFigures): string[] {
   const { emulator, real } = figures;
   const lines = [
-    `Kubernetes API (issue 5): emulator (local/kube, own Node process) vs real apiextensions-apiserver + embedded etcd, one after the other; load average ${figures.loadBefore.toFixed(1)} before, ${figures.loadAfter.toFixed(1)} after`,
+    `Kubernetes API (issue 5): emulator (local/kube, own Node process) vs the full kube-apiserver + embedded etcd, one after the other; load average ${figures.loadBefore.toFixed(1)} before, ${figures.loadAfter.toFixed(1)} after`,
     `  ${WORKLOAD.objects} RegionHealth objects, ${WORKLOAD.concurrency} keep-alive connections (node:http; TLS to the real server), warm-up first; cells: median/p95 latency, throughput; ratio = emulator/real throughput (>= 1: emulator not slower)`,
     `  ${'operation'.padEnd(40)}${'emulator'.padEnd(28)}${'real apiserver'.padEnd(28)}ratio`,
   ];
@@ -87,7 +87,7 @@ export function kubeLines(figures: KubeFigures): string[] {
   );
   if (!real) {
     lines.push(
-      '  NO RATIOS: the real apiserver is not built (.cache/real/bin/kube-apiserver-lite missing); run `npm run real:setup` to compare',
+      '  NO RATIOS: the real apiserver is not built (.cache/real/bin/kube-apiserver missing); run `npm run real:setup` to compare',
     );
   } else {
     lines.push(

@@ -1,8 +1,9 @@
 /**
  * Test platform for the controller over the wire: a Kubernetes API with our CRDs (installed with the
- * real kubectl), either the embedded emulator or the real apiserver of `npm run test:real`, a fast
- * AWS simulator seeded with the trading estate, and the controller talking to both through
- * client-node and the AWS SDK.
+ * real kubectl), either the embedded emulator or the full kube-apiserver of `npm run test:real`, a
+ * fast AWS simulator seeded with the trading estate, and the controller talking to both through
+ * client-node and the AWS SDK. On the kube-apiserver kubectl is the admin and the controller is its
+ * ServiceAccount, bound by the chart's rendered RBAC (ADR 0019).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,8 +20,9 @@ import type { AwsSimulator } from '../../local/aws/index.js';
 import { startKubeEmulator, writeKubeconfig } from '../../local/kube/index.js';
 import type { Failover } from '../../src/apis/index.js';
 import { credentials, fastSimulator, waitFor } from '../aws/support.js';
-import { startApiserver } from '../real/support/apiserver.js';
 import { describeResult } from '../real/support/command.js';
+import { controllerRelease, type RbacTriple, withoutTriple } from '../real/support/controller-rbac.js';
+import { type AuditEvent, type KubeApiserver, startKubeApiserver } from '../real/support/kube-apiserver.js';
 import { Kubectl } from '../real/support/kubectl.js';
 import type { RunningProcess } from '../real/support/process.js';
 import { type EstateOptions, seedTradingEstate } from './estate.js';
@@ -31,8 +33,8 @@ export const GROUP = 'failover.switchyard.dev';
 export const VERSION = 'v1alpha1';
 
 /**
- * Where the Kubernetes side runs: the embedded emulator (`npm test`) or the real
- * apiextensions-apiserver + etcd built by `npm run real:setup` (`npm run test:real`, ADR 0003).
+ * Where the Kubernetes side runs: the embedded emulator (`npm test`) or the full kube-apiserver +
+ * etcd built by `npm run real:setup` (`npm run test:real`, ADR 0019).
  */
 export type KubeTargetName = 'emulator' | 'real';
 
@@ -47,10 +49,7 @@ export interface KubeSide {
   processes: RunningProcess[];
   /** kubectl that must succeed; returns stdout. */
   ok(args: string[], stdin?: string): Promise<string>;
-  /**
-   * Creates a namespace where the server serves Namespaces. kube-apiserver-lite has no core API and
-   * no NamespaceLifecycle admission (ADR 0003): namespaced objects need no Namespace object there.
-   */
+  /** Creates a namespace (the kube-apiserver's NamespaceLifecycle admission refuses objects in a missing one). */
   createNamespace(name: string): Promise<void>;
   /**
    * Deletes every Failover on the server, finalizers stripped. The controller watches all
@@ -59,32 +58,68 @@ export interface KubeSide {
    * the test's controllers stopped, whenever tests share a server.
    */
   retireFailovers(): Promise<void>;
+  /**
+   * The identity the controller runs as in `namespace`. On the kube-apiserver: the chart's
+   * ServiceAccount and RBAC installed as a release in that namespace (so its leader-election Role
+   * grants the Lease there), optionally without one granted verb, and a kubeconfig with the
+   * ServiceAccount's token. On the emulator, which has no authorization: the admin's kubeconfig.
+   */
+  controllerAccess(namespace: string, options?: { without?: RbacTriple }): Promise<ControllerAccess>;
+  /** The kube-apiserver's audit events of ServiceAccount requests (none on the emulator). */
+  auditEvents(): AuditEvent[];
   close(): Promise<void>;
+}
+
+export interface ControllerAccess {
+  kubeconfig: string;
+  /** The user the server authenticates the controller as (undefined on the emulator). */
+  username?: string;
 }
 
 interface StartedServer {
   kubeconfig: string;
   processes: RunningProcess[];
+  kubeApiserver?: KubeApiserver;
   stop(): Promise<void>;
 }
 
-async function startServer(target: KubeTargetName, dir: string): Promise<StartedServer> {
+async function startServer(
+  target: KubeTargetName,
+  dir: string,
+  options: KubeSideOptions,
+): Promise<StartedServer> {
   if (target === 'real') {
-    const server = await startApiserver();
-    return { kubeconfig: server.kubeconfig, processes: [server.process], stop: () => server.stop() };
+    const server = await startKubeApiserver();
+    return {
+      kubeconfig: server.kubeconfig,
+      processes: [server.process],
+      kubeApiserver: server,
+      stop: () => server.stop(),
+    };
   }
-  const kube = await startKubeEmulator();
+  const kube = await startKubeEmulator({ namespaceLifecycle: options.namespaceLifecycle ?? false });
   const kubeconfig = join(dir, 'kubeconfig');
   writeKubeconfig(kubeconfig, kube.url);
   return { kubeconfig, processes: [], stop: () => kube.close() };
 }
 
+export interface KubeSideOptions {
+  /**
+   * The emulator refuses objects in namespaces that do not exist, as the kube-apiserver always does
+   * (for suites that create their namespaces; default off, see KubeEmulatorOptions).
+   */
+  namespaceLifecycle?: boolean;
+}
+
 /** A Kubernetes API of the given target with our CRDs installed by the real kubectl. */
-export async function startKubeSide(target: KubeTargetName = 'emulator'): Promise<KubeSide> {
+export async function startKubeSide(
+  target: KubeTargetName = 'emulator',
+  options: KubeSideOptions = {},
+): Promise<KubeSide> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-controller-'));
   let server: StartedServer;
   try {
-    server = await startServer(target, dir);
+    server = await startServer(target, dir, options);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -107,7 +142,6 @@ export async function startKubeSide(target: KubeTargetName = 'emulator'): Promis
     processes: server.processes,
     ok,
     async createNamespace(name) {
-      if (target === 'real') return;
       await ok(
         ['apply', '-f', '-'],
         JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
@@ -133,6 +167,18 @@ export async function startKubeSide(target: KubeTargetName = 'emulator'): Promis
         });
       }
     },
+    async controllerAccess(namespace, options = {}) {
+      const apiserver = server.kubeApiserver;
+      if (!apiserver) return { kubeconfig };
+      const release = controllerRelease(namespace);
+      const objects = options.without ? withoutTriple(release.objects, options.without) : release.objects;
+      await ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+      return {
+        kubeconfig: await apiserver.serviceAccountKubeconfig(namespace, release.serviceAccount),
+        username: release.username,
+      };
+    },
+    auditEvents: () => server.kubeApiserver?.auditEvents() ?? [],
     async close() {
       kubectl.dispose();
       await server.stop();

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectionPath, type RealApiserver, startApiserver } from './support/apiserver.js';
 import { createCrd, readCrds, waitEstablished } from './support/crds.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
+import { collectionPath, type KubeApiserver, startKubeApiserver } from './support/kube-apiserver.js';
 import { startedForFile } from './support/lifecycle.js';
 import { repoRoot, sharedSchemas } from './support/paths.js';
 
@@ -10,11 +10,19 @@ const ourCrds = readCrds(join(repoRoot, 'charts/switchyard/crds'));
 // Read from the shared read-only store at test time; never copied into the repository.
 const providerCrds = readCrds(join(sharedSchemas, 'provider-aws/namespaced'));
 
-const apiserver = startedForFile(startApiserver, (server) => server.stop());
+const apiserver = startedForFile(
+  async () => {
+    const server = await startKubeApiserver();
+    // NamespaceLifecycle: the namespace the Event and Lease cases write into.
+    await server.request('POST', '/api/v1/namespaces', { metadata: { name: 'trading' } });
+    return server;
+  },
+  (server) => server.stop(),
+);
 showLogsOnFailure(() => [apiserver.peek()?.process]);
-const api = (): RealApiserver => apiserver.get();
+const api = (): KubeApiserver => apiserver.get();
 
-describe('the real apiserver (apiextensions-apiserver v0.36 + etcd)', () => {
+describe('the full kube-apiserver (k8s.io/kubernetes v1.36 + etcd): CRDs and the built-in kinds the controller uses', () => {
   it('has our generated CRDs and the stored provider CRDs to install', () => {
     expect(ourCrds.map(({ crd }) => crd.spec.names.kind).sort()).toEqual([
       'Failover',
@@ -24,11 +32,25 @@ describe('the real apiserver (apiextensions-apiserver v0.36 + etcd)', () => {
     expect(providerCrds.length).toBe(44);
   });
 
-  it('serves the Event and Lease stand-ins registered at startup', async () => {
-    for (const name of ['events.events.k8s.io', 'leases.coordination.k8s.io']) {
-      const conditions = await waitEstablished(api(), name);
-      expect(conditions).toContainEqual(expect.objectContaining({ type: 'Established', status: 'True' }));
+  it('serves Events and Leases as built-in kinds, not as CRD stand-ins (ADR 0003 had them as CRDs)', async () => {
+    for (const [groupVersion, plural] of [
+      ['events.k8s.io/v1', 'events'],
+      ['v1', 'events'],
+      ['coordination.k8s.io/v1', 'leases'],
+    ] as const) {
+      const list = await api().request('GET', groupVersion === 'v1' ? '/api/v1' : `/apis/${groupVersion}`);
+      const names = (list.body as { resources: { name: string }[] }).resources.map((r) => r.name);
+      expect(names, groupVersion).toContain(plural);
     }
+    const crds = await api().request(
+      'GET',
+      collectionPath('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
+    );
+    const crdNames = (crds.body as { items: { metadata: { name: string } }[] }).items.map(
+      (c) => c.metadata.name,
+    );
+    expect(crdNames).not.toContain('events.events.k8s.io');
+    expect(crdNames).not.toContain('leases.coordination.k8s.io');
   });
 
   it('accepts a complete events.k8s.io/v1 Event, refuses one without reportingController, filters by regarding.name', async () => {

@@ -2,9 +2,10 @@
  * charts/switchyard through the real helm (v3.22, built by real:setup): lint passes, `helm
  * template` renders with the default values, a values file and probe-agent values, every document parses, the
  * objects are exactly what src/chart says they are for those values (the model the unit tests
- * check, test/unit/chart), the CRDs are charts/switchyard/crds and the real apiserver establishes
- * them, every rendered object validates against Kubernetes' schemas (ADR 0016), and
- * values.schema.json refuses bad values.
+ * check, test/unit/chart), the CRDs are charts/switchyard/crds and the full kube-apiserver
+ * establishes them, every rendered object validates against Kubernetes' schemas (ADR 0016) and is
+ * accepted by the kube-apiserver's own validation (server-side dry run), and values.schema.json
+ * refuses bad values.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,11 +23,12 @@ import {
   render,
   STANDBY_VALUES,
 } from '../unit/chart/support.js';
-import { type RealApiserver, startApiserver } from './support/apiserver.js';
 import { describeResult } from './support/command.js';
 import { type CrdDocument, installCrds, readCrds } from './support/crds.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { Helm, yamlDocuments } from './support/helm.js';
+import { type KubeApiserver, startKubeApiserver } from './support/kube-apiserver.js';
+import { Kubectl } from './support/kubectl.js';
 import { startedForFile } from './support/lifecycle.js';
 import { repoRoot } from './support/paths.js';
 
@@ -38,7 +40,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const apiserver = startedForFile(startApiserver, (server) => server.stop());
+const apiserver = startedForFile(startKubeApiserver, (server) => server.stop());
 showLogsOnFailure(() => [apiserver.peek()?.process]);
 
 function valuesFile(values: object): string {
@@ -145,6 +147,35 @@ describe('charts/switchyard with the real helm', () => {
     }
   });
 
+  it('renders objects the kube-apiserver accepts as they are (kubectl apply --dry-run=server as the admin)', async () => {
+    const server = apiserver.get();
+    const created = await server.request('POST', '/api/v1/namespaces', {
+      metadata: { name: RELEASE.namespace },
+    });
+    expect([201, 409]).toContain(created.status);
+    const kubectl = new Kubectl(server.kubeconfig);
+    try {
+      for (const values of [{}, STANDBY_VALUES, PROBE_AGENT_VALUES]) {
+        const text = await ok([
+          'template',
+          RELEASE.name,
+          chartDir,
+          '--namespace',
+          RELEASE.namespace,
+          '-f',
+          valuesFile(values),
+        ]);
+        const result = await kubectl.run(['apply', '--dry-run=server', '-f', '-'], { stdin: text });
+        expect(result.code, describeResult(result)).toBe(0);
+        const accepted = result.stdout.trim().split('\n');
+        expect(accepted).toHaveLength(yamlDocuments(text).length);
+        for (const line of accepted) expect(line).toMatch(/ created \(server dry run\)$/);
+      }
+    } finally {
+      kubectl.dispose();
+    }
+  });
+
   it('refuses values the schema does not allow, naming the field', async () => {
     const agent = ['mode=probe-agent', 'vantage=external-usw2', 'probeAgent.kubeconfigSecret.name=k'];
     for (const [sets, field] of [
@@ -171,8 +202,8 @@ describe('charts/switchyard with the real helm', () => {
     await ok(['template', RELEASE.name, chartDir, ...agent.flatMap((set) => ['--set', set])]);
   });
 
-  it('renders crds/ unchanged with --include-crds, and the real apiserver establishes them', async () => {
-    const server: RealApiserver = apiserver.get();
+  it('renders crds/ unchanged with --include-crds, and the kube-apiserver establishes them', async () => {
+    const server: KubeApiserver = apiserver.get();
     const rendered = (await template('--include-crds')).filter((o) => o.kind === 'CustomResourceDefinition');
     const committed = readCrds(join(chartDir, 'crds')).map(({ crd }) => crd);
     expect(byKindAndName(rendered)).toEqual(byKindAndName(committed as unknown as Manifest[]));

@@ -2,17 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { startApiserver } from './support/apiserver.js';
 import { describeResult } from './support/command.js';
 import { installCrds, readCrds } from './support/crds.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
+import { startKubeApiserver } from './support/kube-apiserver.js';
 import { Kubectl } from './support/kubectl.js';
 import { startedForFile } from './support/lifecycle.js';
 import { repoRoot } from './support/paths.js';
 
 /**
- * Real kubectl (the machine's dispatcher picks a bundled kubectl 1.27-1.33) against the real
- * apiserver, without --validate=false: client-side validation reads the server's /openapi/v3.
+ * Real kubectl (the machine's dispatcher picks a bundled kubectl 1.27-1.33) against the full
+ * kube-apiserver as its admin, without --validate=false: client-side validation reads the server's
+ * /openapi/v3.
  */
 
 const examples = join(repoRoot, 'examples/failover');
@@ -26,12 +27,15 @@ const namespace = plan.metadata.namespace;
 
 const platform = startedForFile(
   async () => {
-    const server = await startApiserver();
+    const server = await startKubeApiserver();
     try {
       await installCrds(
         server,
         readCrds(join(repoRoot, 'charts/switchyard/crds')).map(({ crd }) => crd),
       );
+      // NamespaceLifecycle: the examples' namespace must exist before anything is applied into it.
+      const created = await server.request('POST', '/api/v1/namespaces', { metadata: { name: namespace } });
+      if (created.status !== 201) throw new Error(`namespace ${namespace}: HTTP ${created.status}`);
     } catch (error) {
       await server.stop();
       throw error;

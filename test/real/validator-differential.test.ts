@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SchemaCatalog } from '../../src/schema/catalog.js';
 import { validateObject } from '../../src/schema/validate.js';
-import { collectionPath, type RealApiserver, startApiserver } from './support/apiserver.js';
 import { type CrdDocument, installCrds, readCrds } from './support/crds.js';
 import {
   type DifferentialCase,
@@ -12,12 +11,13 @@ import {
   upstreamExampleCorpus,
 } from './support/differential-corpus.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
+import { collectionPath, type KubeApiserver, startKubeApiserver } from './support/kube-apiserver.js';
 import { startedForFile } from './support/lifecycle.js';
 import { repoRoot, sharedSchemas } from './support/paths.js';
 
 /**
- * Differential test: the project validator (src/schema/validate.ts, Node only) and the real
- * apiserver must give the same verdict, accept or refuse, on every object of the corpus. The
+ * Differential test: the project validator (src/schema/validate.ts, Node only) and the full
+ * kube-apiserver must give the same verdict, accept or refuse, on every object of the corpus. The
  * apiserver is asked with a dry-run create and fieldValidation=Strict, because the validator
  * reports unknown fields where the apiserver would otherwise silently prune them.
  */
@@ -41,9 +41,15 @@ const explainedDifferences: Record<string, string> = {};
 
 const apiserver = startedForFile(
   async () => {
-    const server = await startApiserver();
+    const server = await startKubeApiserver();
     try {
       await installCrds(server, allCrds);
+      // NamespaceLifecycle: a dry-run create into a missing namespace is refused before validation.
+      for (const namespace of corpusNamespaces()) {
+        const created = await server.request('POST', '/api/v1/namespaces', { metadata: { name: namespace } });
+        if (created.status !== 201 && created.status !== 409)
+          throw new Error(`namespace ${namespace}: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+      }
     } catch (error) {
       await server.stop();
       throw error;
@@ -53,6 +59,20 @@ const apiserver = startedForFile(
   (server) => server.stop(),
 );
 showLogsOnFailure(() => [apiserver.peek()?.process]);
+
+/** The namespaces the corpus's namespaced objects name (a string; a malformed value is a case, not a namespace). */
+function corpusNamespaces(): string[] {
+  const names = corpus.map(
+    (testCase) => (testCase.object.metadata as { namespace?: unknown } | undefined)?.namespace,
+  );
+  return [
+    ...new Set(
+      names.filter(
+        (name): name is string => typeof name === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name),
+      ),
+    ),
+  ];
+}
 
 interface Verdict {
   accepted: boolean;
@@ -67,7 +87,7 @@ function validatorVerdict(catalog: SchemaCatalog, object: Record<string, unknown
   };
 }
 
-async function apiserverVerdict(api: RealApiserver, object: Record<string, unknown>): Promise<Verdict> {
+async function apiserverVerdict(api: KubeApiserver, object: Record<string, unknown>): Promise<Verdict> {
   const [group = '', version = ''] = String(object.apiVersion).split('/');
   const crd = allCrds.find(
     (candidate: CrdDocument) => candidate.spec.group === group && candidate.spec.names.kind === object.kind,

@@ -29,14 +29,11 @@ ARGOCD_BUILD_MODULE=github.com/argoproj/argo-cd/v3@v3.2.11
 # helm, for `helm lint`/`helm template` of charts/switchyard (docs/adr/0008-helm-chart.md). Built from
 # its own module (own go.mod/go.sum), so tools/real/go.mod's k8s pins are not involved.
 HELM_MODULE=helm.sh/helm/v3@v3.22.0
-# Kubernetes' own OpenAPI v3 documents (api/openapi-spec/v3) of the release whose built-in kinds
-# `switchyard validate` checks (docs/adr/0016-builtin-kinds.md): test:real compares
-# ../shared/schemas/kubernetes with them, file by file. Downloaded, not built. Not KUBE_VERSION below:
-# the proxy answers 403 for k8s.io/kubernetes v1.36.6, and patch releases do not change the API.
+# k8s.io/kubernetes: the full kube-apiserver (docs/adr/0019, tools/real/kube-apiserver) and its own
+# OpenAPI v3 documents (api/openapi-spec/v3), the release whose built-in kinds `switchyard validate`
+# checks (docs/adr/0016-builtin-kinds.md): test:real compares ../shared/schemas/kubernetes with them,
+# file by file. v1.36.3: the proxy answers 403 for k8s.io/kubernetes v1.36.6.
 KUBERNETES_MODULE=k8s.io/kubernetes@v1.36.3
-# /version must report the Kubernetes release the apiserver library comes from: kubectl and
-# Google's kubectl dispatcher read it. Keep in step with k8s.io/apiextensions-apiserver in go.mod.
-KUBE_VERSION=v1.36.6
 
 export GOFLAGS=-buildvcs=false
 go_version=$(go env GOVERSION)
@@ -72,8 +69,10 @@ version_ldflags() {
   echo "$ldflags"
 }
 
+# lua-health, the gopher-lua harness of Argo CD's health scripts (docs/adr/0003). The module once
+# also built kube-apiserver-lite, retired by docs/adr/0019 (the full kube-apiserver replaced it).
 build_own_tools() {
-  (cd "$here" && go build -ldflags "$(version_ldflags "$KUBE_VERSION")" -o "$bin/" ./cmd/...)
+  (cd "$here" && go build -ldflags "-s -w" -o "$bin/" ./cmd/...)
 }
 
 # The full kube-apiserver (docs/adr/0019): tools/real/kube-apiserver is a wrapper module around
@@ -209,8 +208,8 @@ moto_pid=$!
 trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
 
 own_sources=$(cd "$here" && find go.mod go.sum cmd -type f | sort)
-own_key="$(cd "$here" && hash_of $own_sources)-$go_version-$KUBE_VERSION"
-component own-tools "$own_key" "$bin/kube-apiserver-lite" build_own_tools
+own_key="$(cd "$here" && hash_of $own_sources)-$go_version"
+component own-tools "$own_key" "$bin/lua-health" build_own_tools
 kube_apiserver_sources=$(cd "$here/kube-apiserver" && find . -type f | sort)
 kube_apiserver_key="$(cd "$here/kube-apiserver" && hash_of $kube_apiserver_sources)-$go_version-$KUBERNETES_MODULE"
 component kube-apiserver "$kube_apiserver_key" "$bin/kube-apiserver" build_kube_apiserver

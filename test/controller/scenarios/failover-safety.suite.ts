@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoordinationV1Api, KubeConfig, V1MicroTime } from '@kubernetes/client-node';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -149,18 +149,19 @@ export function defineFailoverSafetySuite(target: KubeTargetName): void {
     const ns = `safe${++namespaceCount}`;
     await side.createNamespace(ns);
     await side.ok(['apply', '-f', '-'], exampleIn('failover-plan.yaml', ns));
+    const access = await side.controllerAccess(ns);
     sim = await startSeededSimulator();
     const kube = await KubeHoldingProxy.start(side.serverUrl);
     proxies.push(kube);
-    return { side, ns, sim, kube };
+    return { side, ns, sim, kube, access };
   }
 
   describe('deleting a Failover is a cancel, never an abandonment', () => {
     it.each(BOUNDARIES)('$label, deleted $boundary', async (boundary) => {
-      const { side, ns, sim, kube } = await setUp();
+      const { side, ns, sim, kube, access } = await setUp();
       const controller = await startController({
-        ...testControllerOptions(side, sim),
-        kubeConfig: kube.kubeConfigFor(side.kubeconfig),
+        ...testControllerOptions(access, sim),
+        kubeConfig: kube.kubeConfigFor(access.kubeconfig),
       });
       controllers.push(controller);
       sim.journal.clear();
@@ -199,34 +200,32 @@ export function defineFailoverSafetySuite(target: KubeTargetName): void {
         expect(sent('FailoverGlobalCluster') + sent('SwitchoverGlobalCluster')).toBe(1);
         expect(planStatus?.currentRoles).toMatchObject({ primary: 'us-east-2', standby: 'us-east-1' });
       }
-      if (target === 'emulator') {
-        const outcome = boundary.cancels
-          ? `cancelled, ${boundary.undo.length ? `undone: ${boundary.undo.join(', ')}` : 'nothing to undo'}`
-          : 'finished the run: Succeeded';
-        const messages = await waitFor(async () => {
-          const found = (await eventsAbout(side, ns, 'trading'))
-            .filter((e) => e.reason === 'ExecutionDeleted')
-            .map((e) => e.message);
-          return found.length > 0 && found;
-        }, 'the plan Event');
-        expect(messages).toEqual([
-          expect.stringMatching(
-            new RegExp(
-              `^Failover ${name} deleted (during step \\S+|as its run finished): ${outcome.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
-            ),
+      const outcome = boundary.cancels
+        ? `cancelled, ${boundary.undo.length ? `undone: ${boundary.undo.join(', ')}` : 'nothing to undo'}`
+        : 'finished the run: Succeeded';
+      const messages = await waitFor(async () => {
+        const found = (await eventsAbout(side, ns, 'trading'))
+          .filter((e) => e.reason === 'ExecutionDeleted')
+          .map((e) => e.message);
+        return found.length > 0 && found;
+      }, 'the plan Event');
+      expect(messages).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^Failover ${name} deleted (during step \\S+|as its run finished): ${outcome.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
           ),
-        ]);
-      }
+        ),
+      ]);
     });
   });
 
   describe('status written by anyone else', () => {
     it('phase Succeeded or Failed patched mid-run is refused with the CEL message; another write makes the controller read again; the run completes, one switchover', async () => {
-      const { side, ns, sim, kube } = await setUp();
+      const { side, ns, sim, kube, access } = await setUp();
       controllers.push(
         await startController({
-          ...testControllerOptions(side, sim),
-          kubeConfig: kube.kubeConfigFor(side.kubeconfig),
+          ...testControllerOptions(access, sim),
+          kubeConfig: kube.kubeConfigFor(access.kubeconfig),
         }),
       );
       const list = LISTS[0];
@@ -282,13 +281,13 @@ export function defineFailoverSafetySuite(target: KubeTargetName): void {
 
   describe('one actor per region', () => {
     it('a leader deposed while its promotion is held, and the new leader: FailoverGlobalCluster reaches AWS once', async () => {
-      const { side, ns, sim } = await setUp();
+      const { side, ns, sim, access } = await setUp();
       const aws = await HoldingProxy.start(sim.url);
       proxies.push(aws);
       const deposedLog: string[] = [];
       const replica = (identity: string, logLines?: string[]) =>
         startController({
-          ...testControllerOptions(side, sim, aws.url),
+          ...testControllerOptions(access, sim, aws.url),
           identity,
           leaderElection: { namespace: ns, leaseDurationSeconds: 30, retryPeriodMs: 50 },
           ...(logLines
@@ -316,7 +315,10 @@ export function defineFailoverSafetySuite(target: KubeTargetName): void {
             await leases.replaceNamespacedLease({
               namespace: ns,
               name: 'switchyard-controller',
-              body: { ...lease, spec: { ...lease.spec, holderIdentity: 'replica-b', renewTime: new Date() } },
+              body: {
+                ...lease,
+                spec: { ...lease.spec, holderIdentity: 'replica-b', renewTime: new V1MicroTime() },
+              },
             });
             return true;
           } catch (error) {
@@ -364,7 +366,7 @@ export function defineFailoverSafetySuite(target: KubeTargetName): void {
     });
 
     it('two `npm run controller` for one region, leader election on by default: one holds the Lease and acts', async () => {
-      const { side, ns, sim } = await setUp();
+      const { side, ns, sim, access } = await setUp();
       const outputs: string[] = [];
       const spawnController = (index: number) => {
         outputs[index] = '';
@@ -375,7 +377,7 @@ export function defineFailoverSafetySuite(target: KubeTargetName): void {
             'tsx',
             join(repoRoot, 'controllers/main.ts'),
             '--kubeconfig',
-            side.kubeconfig,
+            access.kubeconfig,
             '--region',
             'us-east-2',
             '--aws-endpoint',

@@ -9,7 +9,8 @@ import { type KubeSide, type KubeTargetName, startKubeSide } from '../platform.j
 
 export function kubeSideForFile(target: KubeTargetName): { get(): KubeSide } {
   const platform = startedForFile(
-    () => startKubeSide(target),
+    // The suites create every namespace they use, so the emulator checks that as the real server does.
+    () => startKubeSide(target, { namespaceLifecycle: true }),
     (side) => side.close(),
   );
   showLogsOnFailure(() => platform.peek()?.processes ?? []);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { collectionPath, type RealApiserver } from './apiserver.js';
+import { collectionPath, type KubeApiserver } from './kube-apiserver.js';
 import { sleep } from './process.js';
 
 export interface CrdDocument {
@@ -40,8 +40,8 @@ function isCrd(value: unknown): value is CrdDocument {
 
 const crdCollection = collectionPath('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
 
-/** What these helpers need of a server: the lite one and the full kube-apiserver both answer it. */
-export type ApiClient = Pick<RealApiserver, 'request'>;
+/** Whatever sends requests to the server as someone allowed to manage CRDs. */
+export type ApiClient = Pick<KubeApiserver, 'request'>;
 
 /** Creates a CRD; returns the server's answer (201 when accepted). */
 export function createCrd(server: ApiClient, crd: CrdDocument) {

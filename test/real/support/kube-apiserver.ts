@@ -5,10 +5,10 @@
  * kubeconfig for any ServiceAccount with the TokenRequest API, which is how a test runs a component
  * under its own RBAC. No controller-manager runs (docs/adr/0019).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ClientTls, sendRequest } from '../../wire/kube/target.js';
 import { commandIn, type NetworkNamespace } from './netns.js';
 import { realBin, requireBuilt } from './paths.js';
 import { type RunningProcess, startProcess } from './process.js';
@@ -22,6 +22,35 @@ export interface KubeApiserverOptions {
   /** More kube-apiserver flags, appended after the harness's own. */
   extraArgs?: string[];
 }
+
+/** One audit event (audit.k8s.io/v1, level Metadata) of a request a ServiceAccount made. */
+export interface AuditEvent {
+  verb: string;
+  user: { username: string };
+  objectRef?: {
+    apiGroup?: string;
+    resource?: string;
+    subresource?: string;
+    namespace?: string;
+    name?: string;
+  };
+  responseStatus?: { code?: number; reason?: string; message?: string };
+  annotations?: Record<string, string>;
+}
+
+/**
+ * What the server audits: every request made by a ServiceAccount (the components a test runs under
+ * their own RBAC), once it is complete; nothing of the admin's. This is how a test proves who wrote
+ * an object (a Lease, an Event) and which request RBAC refused.
+ */
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived, ResponseStarted]
+rules:
+- level: Metadata
+  userGroups: ["system:serviceaccounts"]
+- level: None
+`;
 
 export interface KubeApiResponse {
   status: number;
@@ -37,9 +66,13 @@ export interface KubeApiserver {
   caFile: string;
   clientCertFile: string;
   clientKeyFile: string;
+  /** The admin's client certificate and the CA, for raw HTTPS requests. */
+  tls: ClientTls;
   /** Its temp dir (etcd data, PKI, kubeconfigs), removed on stop. */
   dir: string;
   process: RunningProcess;
+  /** The audit events of every completed ServiceAccount request so far (see AUDIT_POLICY). */
+  auditEvents(): AuditEvent[];
   /** One HTTPS request as the admin. */
   request(method: string, path: string, body?: unknown, contentType?: string): Promise<KubeApiResponse>;
   /**
@@ -58,10 +91,16 @@ export async function startKubeApiserver(options: KubeApiserverOptions = {}): Pr
   const port = netns ? await netns.freePort() : undefined;
   if (netns && port) await netns.expose(port);
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-kube-apiserver-'));
+  const auditPolicy = join(dir, 'audit-policy.yaml');
+  const auditLog = join(dir, 'audit.log');
+  writeFileSync(auditPolicy, AUDIT_POLICY);
   const args = [
     `--data-dir=${dir}`,
     ...(port ? [`--port=${port}`] : []),
-    ...(options.extraArgs?.length ? ['--', ...options.extraArgs] : []),
+    '--',
+    `--audit-policy-file=${auditPolicy}`,
+    `--audit-log-path=${auditLog}`,
+    ...(options.extraArgs ?? []),
   ];
   const child = await startProcess({
     name: 'kube-apiserver',
@@ -77,16 +116,30 @@ export async function startKubeApiserver(options: KubeApiserverOptions = {}): Pr
     cert: readFileSync(join(pki, 'admin.crt')),
     key: readFileSync(join(pki, 'admin.key')),
   };
-  const asAdmin = (method: string, path: string, body?: unknown, contentType?: string) =>
-    adminRequest(url, tls, method, path, body, contentType);
+  const asAdmin = async (method: string, path: string, body?: unknown, contentType?: string) => {
+    const { status, body: parsed } = await sendRequest(url, method, path, body, {
+      tls,
+      ...(contentType ? { contentType } : {}),
+      ...(typeof body === 'string' ? { raw: body } : {}),
+    });
+    return { status, body: parsed };
+  };
   return {
     url,
     kubeconfig,
     caFile: join(pki, 'ca.crt'),
     clientCertFile: join(pki, 'admin.crt'),
     clientKeyFile: join(pki, 'admin.key'),
+    tls,
     dir,
     process: child,
+    auditEvents: () =>
+      existsSync(auditLog)
+        ? readFileSync(auditLog, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as AuditEvent)
+        : [],
     request: asAdmin,
     async serviceAccountKubeconfig(namespace, name) {
       await createIfMissing(asAdmin, '/api/v1/namespaces', { metadata: { name: namespace } });
@@ -157,46 +210,8 @@ current-context: ${user}
 `;
 }
 
-function adminRequest(
-  baseUrl: string,
-  tls: { ca: Buffer; cert: Buffer; key: Buffer },
-  method: string,
-  path: string,
-  body?: unknown,
-  contentType = 'application/json',
-): Promise<KubeApiResponse> {
-  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-  return new Promise((resolveResponse, reject) => {
-    const req = request(
-      new URL(path, baseUrl),
-      {
-        method,
-        ...tls,
-        headers: {
-          Accept: 'application/json',
-          ...(payload === undefined ? {} : { 'Content-Type': contentType }),
-        },
-        timeout: 30_000,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // Not JSON (e.g. /readyz's plain text); keep the text.
-          }
-          resolveResponse({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
+/** REST path of a resource collection, e.g. /apis/failover.switchyard.dev/v1alpha1/namespaces/default/failovers. */
+export function collectionPath(group: string, version: string, plural: string, namespace?: string): string {
+  const prefix = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
+  return namespace ? `${prefix}/namespaces/${namespace}/${plural}` : `${prefix}/${plural}`;
 }

@@ -10,7 +10,6 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 export const realCache = process.env.SWITCHYARD_REAL_CACHE ?? join(repoRoot, '.cache/real');
 
 export const realBin = {
-  kubeApiserverLite: join(realCache, 'bin/kube-apiserver-lite'),
   kubeApiserver: join(realCache, 'bin/kube-apiserver'),
   luaHealth: join(realCache, 'bin/lua-health'),
   crank: join(realCache, 'bin/crank'),

@@ -68,6 +68,15 @@ export function application(options: ApplicationOptions) {
   };
 }
 
+/** The destination namespace, as the publisher's namespaces.yaml has it: first, and never pruned. */
+export function namespaceObject(name: string) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, annotations: { [SYNC_WAVE]: '-1', [SYNC_OPTIONS]: 'Prune=false' } },
+  };
+}
+
 /** A valid RegionHealth in a wave; `vantage` lets a test change its spec. */
 export function regionHealth(
   name: string,

@@ -4,20 +4,27 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApplicationStatus, Syncer, type SyncerOptions } from '../../../local/gitops/index.js';
+import {
+  type ApplicationStatus,
+  type HealthChecksFactory,
+  Syncer,
+  type SyncerOptions,
+} from '../../../local/gitops/index.js';
 import { GROUP } from '../../../src/apis/common.js';
-import { installCrds } from '../kube/fixtures.js';
+import { createNamespaces, installCrds } from '../kube/fixtures.js';
 import type { KubeTarget } from '../kube/target.js';
 import { EnvRepo } from './env-repo.js';
 import {
   API_VERSION,
   type ApplicationOptions,
+  ARGO_NAMESPACE,
   application,
   CONTROLLER_MANAGER,
   clusterCrds,
   FAILOVERS_CRD,
   failover,
   failoverPath,
+  namespaceObject,
   regionHealth,
   regionHealthChecks,
   regionHealthPath,
@@ -27,7 +34,7 @@ import {
 /**
  * The syncer against a cluster over the wire: a git repository in a temp dir, commits that add,
  * change and remove objects across waves. One suite, two targets: the emulator (npm test) and the
- * real apiextensions-apiserver (npm run test:real). The target serves every CRD of
+ * full kube-apiserver (npm run test:real). The target serves every CRD of
  * fixtures.clusterCrds except Failover's, so a Failover in Git is a kind the cluster does not serve.
  */
 
@@ -78,6 +85,8 @@ export function defineSyncerSuite(
   beforeAll(async () => {
     running = await start();
     await installCrds(running, clusterCrds([FAILOVERS_CRD]));
+    // Argo CD's namespace exists before the first sync (it holds the Applications).
+    await createNamespaces(running, [ARGO_NAMESPACE]);
   });
   afterAll(async () => running?.close());
   const target = () => {
@@ -106,6 +115,9 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
     repo.write(`${path}/argocd/application.yaml`, [
       application({ name: app, path, namespace, ...appOptions }),
     ]);
+    // As the publisher writes it (src/gitops/layout.ts namespaces.yaml): the destination namespace
+    // first and never pruned; a real cluster refuses objects in a namespace that does not exist.
+    repo.write(`${path}/namespaces.yaml`, [namespaceObject(namespace)]);
     const logs: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -461,6 +473,41 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
       } finally {
         stop.abort();
         await serving;
+      }
+    });
+
+    it('hands the live argocd-cm of the Application’s namespace to the health checks, as Argo CD reads its settings', async () => {
+      const key = 'resource.customizations.health.failover.switchyard.dev_RegionHealth';
+      const seen: (Readonly<Record<string, string>> | undefined)[] = [];
+      // Stands for src/gitops/health's Lua runner: the script in argocd-cm decides.
+      const fromArgocdCm: HealthChecksFactory = (data) => {
+        seen.push(data);
+        const script = data?.[key];
+        return {
+          assess: (object) =>
+            object.kind === 'RegionHealth' && script?.includes('Degraded')
+              ? { status: 'Degraded' }
+              : undefined,
+          covers: (_apiVersion, kind) => kind === 'RegionHealth' && script !== undefined,
+        };
+      };
+      const argocdCm = `/api/v1/namespaces/${ARGO_NAMESPACE}/configmaps`;
+      const created = await target().request('POST', argocdCm, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'argocd-cm' },
+        data: { [key]: 'return {status = "Degraded"}' },
+      });
+      expect(created.status, created.text).toBe(201);
+      try {
+        const h = harness({}, { health: fromArgocdCm });
+        h.repo.write(`${h.path}/health.yaml`, [regionHealth('r', 0)]).commit('one');
+        const status = await h.syncer.reconcile('manual');
+        expect(seen.at(-1)).toEqual({ [key]: 'return {status = "Degraded"}' });
+        expect(status.health.status).toBe('Degraded');
+      } finally {
+        // The other cases' health checks read argocd-cm too.
+        await target().request('DELETE', `${argocdCm}/argocd-cm`);
       }
     });
   });

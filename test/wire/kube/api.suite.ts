@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CRDS_PATH, installCrds, WIDGET_CRD, WIDGETS, widget, widgetsIn } from './fixtures.js';
-import { type KubeTarget, warningsOf } from './target.js';
+import { type KubeTarget, sleep, warningsOf } from './target.js';
 
 /** Discovery, CRD lifecycle, CRUD, validation and patch semantics over raw HTTP. */
 export function defineApiSuite(target: () => KubeTarget): void {
@@ -26,10 +26,14 @@ export function defineApiSuite(target: () => KubeTarget): void {
     });
 
     it('publishes OpenAPI v3 with fieldValidation on PATCH (kubectl server-side validation)', async () => {
-      const index = await t().request('GET', '/openapi/v3');
-      const entry = (index.body as { paths: Record<string, { serverRelativeURL: string }> }).paths[
-        'apis/wire.switchyard.dev/v1'
-      ];
+      // The kube-apiserver publishes a new CRD's OpenAPI a moment after it is Established: poll briefly.
+      let entry: { serverRelativeURL: string } | undefined;
+      for (const deadline = Date.now() + 20_000; !entry && Date.now() < deadline; await sleep(100)) {
+        const index = await t().request('GET', '/openapi/v3');
+        entry = (index.body as { paths: Record<string, { serverRelativeURL: string }> }).paths[
+          'apis/wire.switchyard.dev/v1'
+        ];
+      }
       expect(entry).toBeDefined();
       const document = await t().request('GET', entry?.serverRelativeURL ?? '');
       const paths = (

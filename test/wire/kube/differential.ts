@@ -28,6 +28,14 @@ const jsonPatch = 'application/json-patch+json';
 const apply = 'application/apply-patch+yaml';
 const table = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 
+const LEASES_IN_TRADING = '/apis/coordination.k8s.io/v1/namespaces/trading/leases';
+const lease = (name: string, renewTime: string) => ({
+  apiVersion: 'coordination.k8s.io/v1',
+  kind: 'Lease',
+  metadata: { name },
+  spec: { holderIdentity: 'replica-a', leaseDurationSeconds: 15, renewTime },
+});
+
 /** The body of the last response with `spec` changed: a read-modify-write PUT. */
 const modifyLast =
   (change: (object: Record<string, unknown>) => Record<string, unknown>) => (previous: WireResponse[]) =>
@@ -500,6 +508,63 @@ export const differentialCases: DifferentialCase[] = [
               { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } },
             ],
           },
+        },
+      },
+    ],
+  },
+  // Built-in kinds the full kube-apiserver decodes into Go types (ADR 0019).
+  {
+    name: 'NamespaceLifecycle: create in a namespace that does not exist is 404',
+    steps: [{ method: 'POST', path: `${WIDGETS}/namespaces/never-created/widgets`, body: widget('orphan') }],
+  },
+  {
+    name: 'built-in kind without apiVersion and kind: decoded with those of the URL, 201',
+    steps: [
+      {
+        method: 'POST',
+        path: '/api/v1/namespaces/trading/configmaps',
+        body: { metadata: { name: 'typeless' }, data: { region: 'us-east-2' } },
+      },
+    ],
+  },
+  {
+    name: 'Lease renewTime with milliseconds (a JavaScript Date): 400, MicroTime needs six digits',
+    steps: [
+      {
+        method: 'POST',
+        path: LEASES_IN_TRADING,
+        body: lease('ms', '2026-11-25T03:12:00.123Z'),
+      },
+    ],
+  },
+  {
+    name: 'Lease with MicroTime renewTime, then a PUT with a seconds-only renewTime: 201, then 400',
+    steps: [
+      { method: 'POST', path: LEASES_IN_TRADING, body: lease('micro', '2026-11-25T03:12:00.123456Z') },
+      {
+        method: 'PUT',
+        path: `${LEASES_IN_TRADING}/micro`,
+        body: modifyLast((object) => ({
+          ...object,
+          spec: { ...(object.spec as object), renewTime: '2026-11-25T03:12:10Z' },
+        })),
+      },
+    ],
+  },
+  {
+    name: 'core/v1 Event with eventTime of nine fractional digits: 400',
+    steps: [
+      {
+        method: 'POST',
+        path: '/api/v1/namespaces/trading/events',
+        body: {
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { name: 'nanos' },
+          involvedObject: { kind: 'Failover', name: 'x', namespace: 'trading' },
+          reason: 'StepStarted',
+          message: 'x',
+          eventTime: '2026-11-25T03:12:00.123456789Z',
         },
       },
     ],

@@ -121,6 +121,38 @@ export async function installCrds(target: KubeTarget, crds: Record<string, unkno
   for (const crd of crds) await waitEstablished(target, crd);
 }
 
+/**
+ * The namespaces the shared wire suites create objects in: a real cluster's NamespaceLifecycle
+ * admission refuses objects in a namespace that does not exist (the emulator too, when asked).
+ */
+export const SUITE_NAMESPACES = [
+  'wire-api',
+  'wire-patch',
+  'wire-list',
+  'x',
+  'wire-watch',
+  'wire-informers',
+  'trading',
+];
+
+export async function createNamespaces(target: KubeTarget, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    const response = await target.request('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+    });
+    if (response.status !== 201 && response.status !== 409)
+      throw new Error(`Namespace ${name} refused (${response.status}): ${response.text}`);
+  }
+}
+
+/** What the shared suites need on a fresh server: their CRDs and their namespaces. */
+export async function prepareSuites(target: KubeTarget): Promise<void> {
+  await installCrds(target, suiteCrds());
+  await createNamespaces(target, SUITE_NAMESPACES);
+}
+
 export async function waitEstablished(target: KubeTarget, crd: Record<string, unknown>): Promise<void> {
   const { name } = crd.metadata as { name: string };
   const spec = crd.spec as { group: string; versions: { name: string }[] };

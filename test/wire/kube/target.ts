@@ -6,10 +6,17 @@ import { join } from 'node:path';
 import { type KubeEmulator, startKubeEmulator, writeKubeconfig } from '../../../local/kube/index.js';
 
 /**
- * One wire suite, two targets: the emulator (npm test) and the real apiextensions-apiserver
+ * One wire suite, two targets: the emulator (npm test) and the full kube-apiserver
  * (npm run test:real). A target is a URL, a kubeconfig for kubectl/client-node, and a way to
  * send raw requests that returns status, headers and body exactly as received.
  */
+
+/** A client certificate and the CA to trust: how the kube-apiserver's admin authenticates. */
+export interface ClientTls {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
 
 export interface WireResponse {
   status: number;
@@ -27,8 +34,8 @@ export interface RequestOptions {
   userAgent?: string;
   /** A raw body sent as is (for malformed-input cases). */
   raw?: string | Buffer;
-  /** Client certificate and CA (the full kube-apiserver authenticates the admin by certificate). */
-  tls?: { ca: Buffer; cert: Buffer; key: Buffer };
+  /** Authenticate with this client certificate (otherwise: any bearer token, which the emulator takes). */
+  tls?: ClientTls;
 }
 
 export interface KubeTarget {
@@ -37,6 +44,8 @@ export interface KubeTarget {
   kubeconfig: string;
   /** managedFields manager of the server's own writes (CRD status). */
   serverManager: string;
+  /** The client certificate raw requests authenticate with (the kube-apiserver; none for the emulator). */
+  tls?: ClientTls;
   request(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<WireResponse>;
   close(): Promise<void>;
 }
@@ -56,9 +65,7 @@ export function sendRequest(
       url,
       {
         method,
-        // The real server's certificate is self-signed; both run on loopback only.
-        rejectUnauthorized: false,
-        ...(options.tls ?? {}),
+        ...authentication(options.tls),
         headers: {
           Accept: options.accept ?? 'application/json',
           ...(options.tls ? {} : { Authorization: 'Bearer switchyard-wire' }),
@@ -95,8 +102,14 @@ export function sendRequest(
   });
 }
 
+/** TLS options of a request: the client certificate and its CA, or (the emulator) no checks at all. */
+export function authentication(tls: ClientTls | undefined) {
+  // Without a CA to trust the server's certificate is unverifiable; the emulator runs on loopback only.
+  return tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : { rejectUnauthorized: false };
+}
+
 export async function startEmulatorTarget(
-  options: { bookmarkIntervalMs?: number } = {},
+  options: { bookmarkIntervalMs?: number; namespaceLifecycle?: boolean } = {},
 ): Promise<KubeTarget & { emulator: KubeEmulator }> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-kube-wire-'));
   const emulator = await startKubeEmulator(options);

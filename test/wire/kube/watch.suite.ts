@@ -8,20 +8,22 @@ import {
 } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { widget, widgetsIn } from './fixtures.js';
-import { type KubeTarget, sendRequest, sleep } from './target.js';
+import { authentication, type KubeTarget, sleep } from './target.js';
 
 interface Event {
   type: string;
   object: { metadata: { name: string; resourceVersion: string }; code?: number; reason?: string };
 }
 
-/** Reads NDJSON watch events until `count` events arrived or the stream ends. */
+/** Reads NDJSON watch events from `path` of the target until `count` events arrived or the stream ends. */
 async function readEvents(
-  url: string,
+  target: KubeTarget,
+  path: string,
   count: number,
   timeoutMs = 10_000,
 ): Promise<{ events: Event[]; headersAfterMs: number; ended: boolean }> {
   const started = Date.now();
+  const url = `${target.url}${path}`;
   const { request } = url.startsWith('https') ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
     const events: Event[] = [];
@@ -29,7 +31,10 @@ async function readEvents(
     let headersAfterMs = -1;
     const req = request(
       url,
-      { rejectUnauthorized: false, headers: { Authorization: 'Bearer wire' } },
+      {
+        ...authentication(target.tls),
+        headers: target.tls ? {} : { Authorization: 'Bearer wire' },
+      },
       (res) => {
         headersAfterMs = Date.now() - started;
         res.setEncoding('utf8');
@@ -72,10 +77,7 @@ export function defineWatchSuite(target: () => KubeTarget): void {
     it('flushes headers at once, then streams NDJSON events replayed from a resourceVersion', async () => {
       const created = await t().request('POST', widgetsIn(ns), widget('w1'));
       const rv = (created.body as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
-      const stream = readEvents(
-        `${t().url}${widgetsIn(ns)}?watch=true&resourceVersion=${rv}&timeoutSeconds=5`,
-        2,
-      );
+      const stream = readEvents(t(), `${widgetsIn(ns)}?watch=true&resourceVersion=${rv}&timeoutSeconds=5`, 2);
       await sleep(300);
       await t().request(
         'PATCH',
@@ -93,7 +95,8 @@ export function defineWatchSuite(target: () => KubeTarget): void {
       ]);
       // Replay: a watch from the creation's resourceVersion sees the same two events afterwards.
       const replay = await readEvents(
-        `${t().url}${widgetsIn(ns)}?watch=true&resourceVersion=${rv}&timeoutSeconds=2`,
+        t(),
+        `${widgetsIn(ns)}?watch=true&resourceVersion=${rv}&timeoutSeconds=2`,
         2,
       );
       expect(replay.events.map((e) => e.type)).toEqual(['MODIFIED', 'DELETED']);
@@ -103,7 +106,8 @@ export function defineWatchSuite(target: () => KubeTarget): void {
       await t().request('POST', widgetsIn(ns), widget('w2'));
       const started = Date.now();
       const { events, ended } = await readEvents(
-        `${t().url}${widgetsIn(ns)}?watch=true&timeoutSeconds=1`,
+        t(),
+        `${widgetsIn(ns)}?watch=true&timeoutSeconds=1`,
         100,
         8_000,
       );
@@ -113,7 +117,7 @@ export function defineWatchSuite(target: () => KubeTarget): void {
     });
 
     it('sends ERROR 410 Expired for a resourceVersion older than the watch cache', async () => {
-      const { events } = await readEvents(`${t().url}${widgetsIn(ns)}?watch=true&resourceVersion=1`, 1);
+      const { events } = await readEvents(t(), `${widgetsIn(ns)}?watch=true&resourceVersion=1`, 1);
       expect(events[0]?.type).toBe('ERROR');
       expect(events[0]?.object).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
     });
@@ -153,7 +157,7 @@ export function defineWatchSuite(target: () => KubeTarget): void {
       await Promise.all(informers.map(({ informer }) => informer.start()));
 
       // A raw watch from before the writes counts every event exactly once.
-      const listed = await sendRequest(t().url, 'GET', path);
+      const listed = await t().request('GET', path);
       const fromRv = (listed.body as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
       const writers = [0, 1, 2, 3].map(async (writer) => {
         for (let i = 0; i < 8; i++) {
@@ -173,7 +177,8 @@ export function defineWatchSuite(target: () => KubeTarget): void {
         items: { metadata: { name: string; resourceVersion: string } }[];
       };
       const stream = await readEvents(
-        `${t().url}${path}?watch=true&resourceVersion=${fromRv}&timeoutSeconds=5`,
+        t(),
+        `${path}?watch=true&resourceVersion=${fromRv}&timeoutSeconds=5`,
         4 * 8 * 4 + 16,
         8_000,
       );
