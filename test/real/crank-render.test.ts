@@ -7,6 +7,7 @@ import { describeResult } from './support/command.js';
 import { crankRender, type RunningFunction, startFunction, writeFunctionsFile } from './support/crank.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { startedForFile } from './support/lifecycle.js';
+import { startNetworkNamespace } from './support/netns.js';
 import { repoRoot } from './support/paths.js';
 
 /**
@@ -20,18 +21,23 @@ const pipeline = startedForFile(
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchyard-crank-'));
     const functions: RunningFunction[] = [];
+    // The functions' SDK binds its metrics port on every address: they and crank run in a
+    // loopback-only network namespace (docs/adr/0021).
+    const netns = await startNetworkNamespace('crank-render');
     try {
-      functions.push(await startFunction('function-patch-and-transform'));
-      functions.push(await startFunction('function-auto-ready'));
+      functions.push(await startFunction('function-patch-and-transform', { netns }));
+      functions.push(await startFunction('function-auto-ready', { netns }));
     } catch (error) {
       await Promise.all(functions.map((fn) => fn.process.stop()));
+      await netns.stop();
       rmSync(dir, { recursive: true, force: true });
       throw error;
     }
-    return { dir, functions, functionsFile: writeFunctionsFile(dir, functions) };
+    return { dir, functions, netns, functionsFile: writeFunctionsFile(dir, functions) };
   },
-  async ({ dir, functions }) => {
+  async ({ dir, functions, netns }) => {
     await Promise.all(functions.map((fn) => fn.process.stop()));
+    await netns.stop();
     rmSync(dir, { recursive: true, force: true });
   },
 );
@@ -51,13 +57,16 @@ interface Rendered {
 }
 
 async function render(extraArgs: string[] = []): Promise<Rendered[]> {
-  const result = await crankRender([
-    join(fixtures, 'xr.yaml'),
-    join(fixtures, 'composition.yaml'),
-    pipeline.get().functionsFile,
-    `--xrd=${join(fixtures, 'xrd.yaml')}`,
-    ...extraArgs,
-  ]);
+  const result = await crankRender(
+    [
+      join(fixtures, 'xr.yaml'),
+      join(fixtures, 'composition.yaml'),
+      pipeline.get().functionsFile,
+      `--xrd=${join(fixtures, 'xrd.yaml')}`,
+      ...extraArgs,
+    ],
+    pipeline.get().netns,
+  );
   expect(result.code, describeResult(result)).toBe(0);
   return parseAllDocuments(result.stdout).map((document) => document.toJS() as Rendered);
 }

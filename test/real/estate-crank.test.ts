@@ -45,6 +45,7 @@ import {
 import { describeResult, runCommand } from './support/command.js';
 import { crankRender, type RunningFunction, startFunction } from './support/crank.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
+import { type NetworkNamespace, startNetworkNamespace } from './support/netns.js';
 import { realBin, requireBuilt, sharedSchemas } from './support/paths.js';
 
 const catalog = SchemaCatalog.load();
@@ -52,13 +53,17 @@ const compositions = loadCompositionSet();
 const functions: RunningFunction[] = [];
 let dir = '';
 let functionsFile = '';
+let netns: NetworkNamespace | undefined;
 const agreement = { documents: 0, equal: 0, mismatches: [] as string[] };
 showLogsOnFailure(() => functions.map((fn) => fn.process));
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'switchyard-estate-crank-'));
-  functions.push(await startFunction('function-patch-and-transform'));
-  functions.push(await startFunction('function-auto-ready'));
+  // The functions' SDK binds its metrics port on every address: they and crank run in a
+  // loopback-only network namespace (docs/adr/0021).
+  netns = await startNetworkNamespace('estate-crank');
+  functions.push(await startFunction('function-patch-and-transform', { netns }));
+  functions.push(await startFunction('function-auto-ready', { netns }));
   // Our Compositions reference the functions by the names the package manager gives them.
   functionsFile = join(dir, 'functions.yaml');
   writeFileSync(
@@ -83,6 +88,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(functions.map((fn) => fn.process.stop()));
+  await netns?.stop();
   rmSync(dir, { recursive: true, force: true });
   console.log(
     `crank agreement: ${agreement.equal}/${agreement.documents} rendered documents equal` +
@@ -110,13 +116,16 @@ async function crank(
   const stem = join(dir, `${basename(xrFile, '.yaml')}${observedFile ? '-observed' : ''}`);
   writeFileSync(`${stem}.composition.yaml`, stringify(composition));
   writeFileSync(`${stem}.xrd.yaml`, stringify(api?.definition));
-  const result = await crankRender([
-    xrFile,
-    `${stem}.composition.yaml`,
-    functionsFile,
-    `--xrd=${stem}.xrd.yaml`,
-    ...(observedFile ? [`--observed-resources=${observedFile}`] : []),
-  ]);
+  const result = await crankRender(
+    [
+      xrFile,
+      `${stem}.composition.yaml`,
+      functionsFile,
+      `--xrd=${stem}.xrd.yaml`,
+      ...(observedFile ? [`--observed-resources=${observedFile}`] : []),
+    ],
+    netns,
+  );
   expect(result.code, describeResult(result)).toBe(0);
   const [first, ...composed] = parseAllDocuments(result.stdout).map(
     (document) => document.toJS() as KubeObject,

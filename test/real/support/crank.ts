@@ -97,7 +97,9 @@ export function writeFunctionsFile(dir: string, functions: RunningFunction[]): s
   return file;
 }
 
-export function crankRender(args: string[]): Promise<CommandResult> {
+/** `crank render`, inside `netns` when the functions it calls run there. */
+export function crankRender(args: string[], netns?: NetworkNamespace): Promise<CommandResult> {
   requireBuilt(realBin.crank);
-  return runCommand(realBin.crank, ['render', ...args], { timeoutMs: 90_000 });
+  const { command, args: commandArgs } = commandIn(netns, realBin.crank, ['render', ...args]);
+  return runCommand(command, commandArgs, { timeoutMs: 90_000 });
 }
