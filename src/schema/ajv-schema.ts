@@ -23,10 +23,13 @@ export type JsonSchema = { [keyword: string]: unknown };
 
 /** The format builtin-schemas.ts gives resource.Quantity; ajv-validator.ts says which strings match. */
 export const QUANTITY_FORMAT = 'quantity';
+/** The format builtin-schemas.ts gives metav1.MicroTime (micro-time.ts says which strings match). */
+export const MICRO_TIME_FORMAT = 'micro-time';
 
 /** Formats validated; the rest (e.g. `password`, free-form names in upstream CRDs) are annotations. */
 const CHECKED_FORMATS = new Set([
   QUANTITY_FORMAT,
+  MICRO_TIME_FORMAT,
   'int32',
   'int64',
   'float',

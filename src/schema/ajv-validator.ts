@@ -1,6 +1,13 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { allowedFields, QUANTITY_FORMAT, requiredFields, shallowAjvSchema } from './ajv-schema.js';
+import {
+  allowedFields,
+  MICRO_TIME_FORMAT,
+  QUANTITY_FORMAT,
+  requiredFields,
+  shallowAjvSchema,
+} from './ajv-schema.js';
+import { microTimeError } from './micro-time.js';
 import { objectMetaSchema } from './object-meta.js';
 import { isPlainObject, type OpenApiSchema, type SchemaVersion } from './openapi.js';
 import { forEachSchemaNode, joinField } from './schema-walk.js';
@@ -62,6 +69,10 @@ function sharedAjv(): Ajv {
     ajv.addFormat(QUANTITY_FORMAT, {
       type: 'string',
       validate: (value: string) => QUANTITY_PATTERN.test(value),
+    });
+    ajv.addFormat(MICRO_TIME_FORMAT, {
+      type: 'string',
+      validate: (value: string) => microTimeError(value) === undefined,
     });
   }
   return ajv;
@@ -194,6 +205,10 @@ function describeError(error: ErrorObject, basePath: string): StructuralProblem 
           message: `Invalid value: ${shown}: must be a quantity: ${example}`,
           blocksRules: true,
         };
+      }
+      if (params.format === MICRO_TIME_FORMAT && typeof error.data === 'string') {
+        // The apiserver refuses the whole body while decoding it (400), with Go's parse error.
+        return { path, message: `Invalid value: ${shown}: ${microTimeError(error.data)}`, blocksRules: true };
       }
       // Not blocking in the apiserver, but a date-time or byte value that does not parse cannot be
       // given its CEL type, so rules over it would only add confusing evaluation errors.

@@ -1,4 +1,4 @@
-import { VALUE_KEYWORDS } from './ajv-schema.js';
+import { MICRO_TIME_FORMAT, QUANTITY_FORMAT, VALUE_KEYWORDS } from './ajv-schema.js';
 import { isPlainObject, type OpenApiSchema } from './openapi.js';
 
 /**
@@ -13,6 +13,7 @@ import { isPlainObject, type OpenApiSchema } from './openapi.js';
  * - IntOrString (`format: int-or-string`, oneOf integer/string) becomes `x-kubernetes-int-or-string`;
  * - resource.Quantity (oneOf string/number) becomes `format: quantity`: a number, or a string the
  *   Go parser accepts (ajv-schema.ts);
+ * - metav1.MicroTime becomes `format: micro-time`: six fractional digits, as Go decodes it;
  * - Go types that read any JSON themselves (RawExtension, JSON, FieldsV1, …: an object without
  *   properties, or no type at all) become `x-kubernetes-preserve-unknown-fields`; every other object
  *   is closed, as `kubectl --validate=strict` (the apiserver's strict decoding) refuses unknown fields;
@@ -26,6 +27,8 @@ const COMPONENT_REF = '#/components/schemas/';
 const INT_OR_STRING_FORMAT = 'int-or-string';
 /** kube-openapi's name for k8s.io/apimachinery/pkg/api/resource.Quantity. */
 const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+/** metav1.MicroTime: the documents give it `format: date-time` like metav1.Time, but Go reads it stricter. */
+const MICRO_TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime';
 /** Empty Go structs: no fields at all, so any field in them is unknown (not an opaque value). */
 const EMPTY_STRUCTS = new Set([
   'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceStatus',
@@ -81,7 +84,8 @@ export class BuiltinSchemas {
   }
 
   private convertComponent(name: string, raw: Record<string, unknown>): OpenApiSchema {
-    if (name === QUANTITY) return { format: 'quantity' };
+    if (name === QUANTITY) return { format: QUANTITY_FORMAT };
+    if (name === MICRO_TIME) return { type: 'string', format: MICRO_TIME_FORMAT };
     const node = this.convert(raw, name);
     const opaque =
       !EMPTY_STRUCTS.has(name) &&

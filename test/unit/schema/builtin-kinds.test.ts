@@ -168,6 +168,13 @@ describe('built-in kinds Switchyard emits, with mistakes: one line per problem n
     ]);
   });
 
+  it('Lease: a MicroTime with three fractional digits (a JavaScript Date) is refused, six pass', () => {
+    const renewedAt = (renewTime: string) => ({ ...lease, spec: { ...lease.spec, renewTime } });
+    expect(lines(renewedAt('2026-12-03T10:00:00.123Z'), renewedAt('2026-12-03T10:00:00.123456Z'))).toEqual([
+      `${FILE}:0 Lease/switchyard-controller-us-east-1 spec.renewTime: Invalid value: "2026-12-03T10:00:00.123Z": parsing time "2026-12-03T10:00:00.123Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse ".123Z" as ".000000"`,
+    ]);
+  });
+
   it('ServiceAccount: a misspelt field, a wrong type, a name that is not a DNS subdomain', () => {
     expect(
       lines({
@@ -213,7 +220,7 @@ describe('built-in kinds Switchyard emits, with mistakes: one line per problem n
     ]);
   });
 
-  it('Lease: a time that is not RFC 3339, a duration out of int32, an unknown field', () => {
+  it('Lease: a time that is not a MicroTime, a duration out of int32, an unknown field', () => {
     expect(
       lines({
         ...lease,
@@ -222,7 +229,7 @@ describe('built-in kinds Switchyard emits, with mistakes: one line per problem n
     ).toEqual([
       `${FILE}:0 Lease/switchyard-controller-us-east-1 spec.holder: unknown field "holder"`,
       `${FILE}:0 Lease/switchyard-controller-us-east-1 spec.leaseDurationSeconds: Invalid value: 2147483648: must be of format int32`,
-      `${FILE}:0 Lease/switchyard-controller-us-east-1 spec.renewTime: Invalid value: "yesterday": must be of format date-time`,
+      `${FILE}:0 Lease/switchyard-controller-us-east-1 spec.renewTime: Invalid value: "yesterday": parsing time "yesterday" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "yesterday" as "2006"`,
     ]);
   });
 
