@@ -110,11 +110,15 @@ export async function startKubeApiserver(options: KubeApiserverOptions = {}): Pr
   });
   const [, url, kubeconfig] = readyLine.exec(child.output()) ?? [];
   if (!url || !kubeconfig) throw new Error('kube-apiserver: ready line without URL or kubeconfig');
+  // Written by the wrapper's certs.go.
   const pki = join(dir, 'pki');
+  const caFile = join(pki, 'ca.crt');
+  const clientCertFile = join(pki, 'admin.crt');
+  const clientKeyFile = join(pki, 'admin.key');
   const tls = {
-    ca: readFileSync(join(pki, 'ca.crt')),
-    cert: readFileSync(join(pki, 'admin.crt')),
-    key: readFileSync(join(pki, 'admin.key')),
+    ca: readFileSync(caFile),
+    cert: readFileSync(clientCertFile),
+    key: readFileSync(clientKeyFile),
   };
   const asAdmin = async (method: string, path: string, body?: unknown, contentType?: string) => {
     const { status, body: parsed } = await sendRequest(url, method, path, body, {
@@ -127,9 +131,9 @@ export async function startKubeApiserver(options: KubeApiserverOptions = {}): Pr
   return {
     url,
     kubeconfig,
-    caFile: join(pki, 'ca.crt'),
-    clientCertFile: join(pki, 'admin.crt'),
-    clientKeyFile: join(pki, 'admin.key'),
+    caFile,
+    clientCertFile,
+    clientKeyFile,
     tls,
     dir,
     process: child,
@@ -158,7 +162,7 @@ export async function startKubeApiserver(options: KubeApiserverOptions = {}): Pr
         );
       }
       const path = join(dir, `kubeconfig-${namespace}-${name}`);
-      writeFileSync(path, serviceAccountKubeconfig(url, join(pki, 'ca.crt'), namespace, name, token), {
+      writeFileSync(path, serviceAccountKubeconfig(url, caFile, namespace, name, token), {
         mode: 0o600,
       });
       return path;
