@@ -228,16 +228,6 @@ function kindPathsOf(document: BuiltinDocument): KindPaths[] {
   );
 }
 
-/**
- * The metav1.MicroTime fields of the kinds Switchyard writes (the documents give them the same
- * `date-time` string as metav1.Time, so the decoder's six-digit rule is a table: micro-time.ts).
- */
-const MICRO_TIME_FIELDS: Record<string, string[]> = {
-  '/events': ['eventTime', 'series.lastObservedTime'],
-  'events.k8s.io/events': ['eventTime', 'series.lastObservedTime'],
-  'coordination.k8s.io/leases': ['spec.acquireTime', 'spec.renewTime'],
-};
-
 /** The ResourceTypes of every stored built-in kind of the documents. */
 export function builtinResourceTypes(documents = loadBuiltinDocuments()): ResourceType[] {
   const types: ResourceType[] = [];
@@ -275,7 +265,6 @@ export function builtinResourceTypes(documents = loadBuiltinDocuments()): Resour
         printerColumns: [],
         selectableFields: SELECTABLE_FIELDS[key] ?? [],
         storageVersion: document.version,
-        ...(MICRO_TIME_FIELDS[key] ? { microTimeFields: MICRO_TIME_FIELDS[key] } : {}),
         builtin,
       });
     }

@@ -32,8 +32,6 @@ export interface ResourceType {
   printerColumns: PrinterColumn[];
   /** Extra field selectors (CRD `selectableFields`), as JSON paths like `.spec.type`. */
   selectableFields: string[];
-  /** Built-in kinds only: dotted paths of metav1.MicroTime fields, checked as the decoder does (micro-time.ts). */
-  microTimeFields?: string[];
   /** Name of the CRD that defines it; undefined for built-in kinds. */
   crdName?: string;
   /** The CRD's storage version: objects are stored once per resource, in any served version. */
