@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { decodeOpenApiV2 } from '../../../local/kube/openapi-protobuf.js';
 import { goodManifests, type Manifest } from './bad-manifests.js';
@@ -463,14 +463,21 @@ export function defineBuiltinSuite(target: () => KubeTarget): void {
     });
 
     it('publishes OpenAPI v3 per group-version and v2 in protobuf, covering built-in kinds and CRDs', async () => {
-      const index = (await t().request('GET', '/openapi/v3')).body as { paths: Record<string, unknown> };
-      expect(Object.keys(index.paths)).toEqual(
-        expect.arrayContaining([
-          'api/v1',
-          'apis/apps/v1',
-          'apis/rbac.authorization.k8s.io/v1',
-          'apis/wire.switchyard.dev/v1',
-        ]),
+      // kube-apiserver adds a CRD's group-version to its OpenAPI documents from a controller queue,
+      // some time after the CRD is Established (seconds under CI load): wait for it, bounded.
+      await vi.waitFor(
+        async () => {
+          const index = (await t().request('GET', '/openapi/v3')).body as { paths: Record<string, unknown> };
+          expect(Object.keys(index.paths)).toEqual(
+            expect.arrayContaining([
+              'api/v1',
+              'apis/apps/v1',
+              'apis/rbac.authorization.k8s.io/v1',
+              'apis/wire.switchyard.dev/v1',
+            ]),
+          );
+        },
+        { timeout: 30_000, interval: 250 },
       );
       const apps = (await t().request('GET', '/openapi/v3/apis/apps/v1')).body as {
         components: { schemas: Record<string, Json> };
@@ -478,13 +485,22 @@ export function defineBuiltinSuite(target: () => KubeTarget): void {
       expect(
         apps.components.schemas['io.k8s.api.apps.v1.Deployment']?.['x-kubernetes-group-version-kind'],
       ).toEqual([{ group: 'apps', kind: 'Deployment', version: 'v1' }]);
-      const v2 = await t().request('GET', '/openapi/v2', undefined, { accept: PROTOBUF_V2 });
-      expect(v2.status).toBe(200);
-      expect(v2.headers['content-type']).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
-      const document = decodeOpenApiV2(v2.bytes);
-      const definitions = document.definitions as Record<string, Json>;
-      expect(definitions['io.k8s.api.apps.v1.DeploymentSpec']?.required).toEqual(['selector', 'template']);
-      expect(definitions['dev.switchyard.wire.v1.Widget']).toBeDefined();
+      await vi.waitFor(
+        async () => {
+          const v2 = await t().request('GET', '/openapi/v2', undefined, { accept: PROTOBUF_V2 });
+          expect(v2.status).toBe(200);
+          expect(v2.headers['content-type']).toBe(
+            'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+          );
+          const definitions = decodeOpenApiV2(v2.bytes).definitions as Record<string, Json>;
+          expect(definitions['io.k8s.api.apps.v1.DeploymentSpec']?.required).toEqual([
+            'selector',
+            'template',
+          ]);
+          expect(definitions['dev.switchyard.wire.v1.Widget']).toBeDefined();
+        },
+        { timeout: 30_000, interval: 250 },
+      );
       const unacceptable = await t().request('GET', '/openapi/v2', undefined, { accept: 'text/html' });
       expect(unacceptable.status).toBe(406);
     });
