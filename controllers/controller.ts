@@ -21,6 +21,7 @@ import { LockContendedError } from './failover/plan-lock.js';
 import { PLAN_KEY_PREFIX, reconcilePlanReadiness } from './failover/readiness-reconciler.js';
 import { reconcileFailover } from './failover/reconciler.js';
 import { RegionHealthProber } from './health/prober.js';
+import type { ProbeNetwork } from './health/probes.js';
 import { AutomaticTrigger } from './health/trigger.js';
 import { describeError } from './kube/api-errors.js';
 import { KubeEventRecorder } from './kube/events.js';
@@ -52,6 +53,8 @@ export interface ControllerOptions {
   identity?: string;
   /** Vantage name of this controller (e.g. cluster-use2): it probes the RegionHealth objects of this vantage. */
   vantage?: string;
+  /** Where HTTP probes connect (the embedded platform's DNS stand-in); default the URL itself. */
+  probeNetwork?: ProbeNetwork;
   /**
    * Period of the FailoverPlan readiness reconcile (read-only AWS calls from the standby region's
    * controller); 0 turns it off. Default 30 s.
@@ -218,6 +221,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       kube,
       metrics,
       log: (message) => log.warn(message),
+      ...(options.probeNetwork ? { network: options.probeNetwork } : {}),
     });
     for (const object of healthInformer.list()) prober.onChange(object);
   };

@@ -31,6 +31,7 @@ export async function startProbeAgent(
     kube: new SwitchyardKube(config),
     metrics,
     log: (message) => log.warn(message),
+    ...(options.probeNetwork ? { network: options.probeNetwork } : {}),
   });
   const informer = await startInformer(
     config,

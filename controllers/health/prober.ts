@@ -12,7 +12,7 @@ import { describeError } from '../kube/api-errors.js';
 import { kubeTime, setCondition } from '../kube/conditions.js';
 import type { ControllerMetrics } from '../kube/metrics.js';
 import { type SwitchyardKube, serverMeta } from '../kube/resources.js';
-import { runProbe } from './probes.js';
+import { type ProbeNetwork, runProbe } from './probes.js';
 
 export interface ProberDeps {
   vantage: string;
@@ -20,6 +20,8 @@ export interface ProberDeps {
   kube: SwitchyardKube;
   metrics: ControllerMetrics;
   log(message: string): void;
+  /** Where HTTP probes connect (default: the URL itself). */
+  network?: ProbeNetwork;
   /** Called after each round's status write (the automatic trigger listens). */
   onRound?(health: RegionHealth): void;
 }
@@ -108,6 +110,7 @@ export class RegionHealthProber {
         health.spec.region,
         this.deps.aws,
         durationMilliseconds(probe.timeout) ?? 5_000,
+        this.deps.network,
       );
       const failures = result.healthy ? 0 : (schedule.failures.get(probe.name) ?? 0) + 1;
       schedule.failures.set(probe.name, failures);

@@ -16,16 +16,30 @@ export interface ProbeResult {
   message: string;
 }
 
+/**
+ * Where an HTTP probe's request goes. On AWS it is the URL itself: DNS and the network take it to
+ * the ALB. The embedded platform has no DNS for the estate's names, so it passes a network that
+ * resolves the host the way its simulated Route 53 answers and connects to the local listener
+ * standing for that ALB (TLS ends at the ALB, so that hop is plain HTTP).
+ */
+export interface ProbeNetwork {
+  /** The URL to request for `url`, or undefined when the host does not resolve. */
+  httpTarget(url: string): Promise<string | undefined>;
+}
+
+export const DIRECT_NETWORK: ProbeNetwork = { httpTarget: async (url) => url };
+
 export async function runProbe(
   probe: Probe,
   region: string,
   aws: AwsPorts,
   timeoutMs: number,
+  network: ProbeNetwork = DIRECT_NETWORK,
 ): Promise<ProbeResult> {
   try {
     switch (probe.type) {
       case 'HTTP':
-        return await httpProbe(probe.http?.url ?? '', probe.http?.expectedStatus ?? 200, timeoutMs);
+        return await httpProbe(probe.http?.url ?? '', probe.http?.expectedStatus ?? 200, timeoutMs, network);
       case 'TCP':
         return await tcpProbe(probe.tcp?.host ?? '', probe.tcp?.port ?? 0, timeoutMs);
       case 'CloudWatchAlarm': {
@@ -56,10 +70,18 @@ export async function runProbe(
   }
 }
 
-async function httpProbe(url: string, expected: number, timeoutMs: number): Promise<ProbeResult> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+async function httpProbe(
+  url: string,
+  expected: number,
+  timeoutMs: number,
+  network: ProbeNetwork,
+): Promise<ProbeResult> {
+  const target = await withTimeout(network.httpTarget(url), timeoutMs);
+  if (target === undefined) return { healthy: false, message: `${new URL(url).host} does not resolve` };
+  const response = await fetch(target, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
   await response.body?.cancel();
-  return { healthy: response.status === expected, message: `HTTP ${response.status} from ${url}` };
+  const via = target === url ? '' : ` (via ${new URL(target).host})`;
+  return { healthy: response.status === expected, message: `HTTP ${response.status} from ${url}${via}` };
 }
 
 function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {

@@ -13,7 +13,8 @@ import type { Command, CommandIo } from './io.js';
  * commit when nothing changed. Any failure is a message on stderr, exit 1, and nothing published.
  */
 
-const USAGE = 'switchyard publish --remote <url> [--branch main] [--dir <path>] [<xr-file-or-dir>…]';
+const USAGE =
+  'switchyard publish --remote <url> [--branch main] [--dir <path>] [--vantage <name>]… [<xr-file-or-dir>…]';
 const DEFAULT_BRANCH = 'main';
 
 class UsageError extends Error {}
@@ -25,13 +26,20 @@ function parsePublishArgs(args: string[]) {
       remote: { type: 'string' },
       branch: { type: 'string', default: DEFAULT_BRANCH },
       dir: { type: 'string' },
+      vantage: { type: 'string', multiple: true },
     },
     strict: true,
     allowPositionals: true,
   });
   if (!values.remote) throw new UsageError('--remote is required');
   if (!values.branch) throw new UsageError('--branch must name a branch');
-  return { remote: values.remote, branch: values.branch, dir: values.dir, inputs: positionals };
+  return {
+    remote: values.remote,
+    branch: values.branch,
+    dir: values.dir,
+    vantages: values.vantage,
+    inputs: positionals,
+  };
 }
 
 const writeLines = (stream: CommandIo['stderr'], text: string) => {
@@ -47,6 +55,7 @@ export const command: Command = {
     '--remote  the environments repository (a URL, host:path or a local path; a local bare repository works)',
     `--branch  the branch Argo CD follows (default ${DEFAULT_BRANCH}; created when missing)`,
     '--dir     a working copy left at what was published (cloned when absent; must be clean)',
+    '--vantage a vantage point probing both regions, repeatable (default: cluster-use1, cluster-use2)',
     `<xr…>     files or folders holding the TradingPlatform XR (default ${dirname(EXAMPLE_PLATFORM_FILE)}/)`,
   ].join('\n'),
   async run(args, io) {
@@ -67,6 +76,7 @@ export const command: Command = {
         remote: parsed.remote,
         branch: parsed.branch,
         ...(parsed.dir === undefined ? {} : { dir: parsed.dir }),
+        ...(parsed.vantages === undefined ? {} : { vantages: parsed.vantages }),
       });
       const where = `${outcome.remote} ${parsed.branch}`;
       const source = describeSource(outcome.source);

@@ -50,6 +50,8 @@ export interface EnvironmentsInput {
   branch: string;
   /** argocd-cm health entries (health/argocd-cm.ts: argocdCmHealthData()). */
   health: Readonly<Record<string, string>>;
+  /** Where the RegionHealth objects are probed from; default each region's own cluster (derivePlan). */
+  vantages?: readonly string[];
 }
 
 /** The chart's kinds, by wave: identity and permissions first, then what runs under them. */
@@ -135,13 +137,13 @@ interface Platform {
   derived: DerivedPlan;
 }
 
-function readPlatform(object: unknown): Platform {
+function readPlatform(object: unknown, vantages: readonly string[] | undefined): Platform {
   const platform = readTradingPlatform(object);
   return {
     xr: asKubeObject(object, 'TradingPlatform XR'),
     spec: platform.spec,
     namespace: planNamespace(platform, undefined),
-    derived: derivePlan(object),
+    derived: derivePlan(object, vantages ? { vantages } : {}),
   };
 }
 
@@ -244,7 +246,7 @@ function clusterEntries(input: EnvironmentsInput, platform: Platform, region: Pa
 
 /** Both clusters' folders, every object annotated with its sync rules. */
 export function environmentsTree(input: EnvironmentsInput): PublishedFile[] {
-  const platform = readPlatform(input.platform);
+  const platform = readPlatform(input.platform, input.vantages);
   return REGION_PAIR.flatMap((region) =>
     clusterEntries(input, platform, region).map((entry) => ({
       path: `${clusterDir(region)}/${entry.path}`,

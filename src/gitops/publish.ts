@@ -113,6 +113,8 @@ export interface PublishOptions {
   dir?: string;
   /** argocd-cm health entries; default: the shipped scripts of src/gitops/health (argocdCmHealthData()). */
   health?: Readonly<Record<string, string>>;
+  /** Where the RegionHealth objects are probed from; default each region's own cluster. */
+  vantages?: readonly string[];
   /** Default catalogValidator(). */
   validate?: FileValidator;
   beforePush?: (attempt: number) => Promise<void>;
@@ -136,6 +138,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       repoURL: remote,
       branch: options.branch,
       health: options.health ?? argocdCmHealthData(),
+      ...(options.vantages ? { vantages: options.vantages } : {}),
     });
   } catch (error) {
     if (error instanceof PlanInputError)
