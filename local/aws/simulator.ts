@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenError } from '../listen-error.js';
 import { AlbListeners } from './alb/listeners.js';
 import { AutoScalingService } from './autoscaling/service.js';
 import { LagPublisher } from './cloudwatch/lag-publisher.js';
@@ -150,7 +151,15 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
       res.end(`simulator error: ${String(error)}`);
     });
   });
-  await listen(server, options.port ?? 0, host);
+  try {
+    await listen(server, options.port ?? 0, host);
+  } catch (error) {
+    // Nothing may keep running when the endpoint cannot listen (the process would never exit).
+    clock.stop();
+    route53.monitor.stopAll();
+    await albs.close();
+    throw listenError(error, host, options.port ?? 0, 'AWS simulator');
+  }
   port = (server.address() as AddressInfo).port;
 
   return {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenError } from '../listen-error.js';
 import { CRD_TYPE } from './builtins.js';
 import { crdHooks } from './crd-lifecycle.js';
 import { deploymentStatusHooks } from './deployment-status.js';
@@ -357,10 +358,18 @@ export async function startKubeEmulator(
     void api.handle(request, response);
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    stopPersisting();
+    throw listenError(error, host, options.port ?? 0, 'Kubernetes API');
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}`,

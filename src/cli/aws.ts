@@ -73,12 +73,19 @@ export async function startFromArgs(args: string[], io: CommandIo): Promise<AwsS
       return 1;
     }
   }
-  const sim = await startAwsSimulator({
-    port,
-    timeScale,
-    ...(values.host ? { host: values.host } : {}),
-    ...(values.regions ? { regions: values.regions.split(',').map((r) => r.trim()) } : {}),
-  });
+  let sim: AwsSimulator;
+  try {
+    sim = await startAwsSimulator({
+      port,
+      timeScale,
+      ...(values.host ? { host: values.host } : {}),
+      ...(values.regions ? { regions: values.regions.split(',').map((r) => r.trim()) } : {}),
+    });
+  } catch (error) {
+    io.stderr.write(`switchyard aws: ${error instanceof Error ? error.message : String(error)}
+`);
+    return 1;
+  }
   if (plan) {
     await seedAwsForPlan(plan.spec, sim.url);
     io.stdout.write(

@@ -37,8 +37,15 @@ export async function startFromArgs(args: string[], io: CommandIo): Promise<Star
     return 2;
   }
   const stateDir = resolve(values['state-dir']);
-  mkdirSync(stateDir, { recursive: true });
-  const kube = await startKubeEmulator({ port, stateDir, ...(values.host ? { host: values.host } : {}) });
+  let kube: KubeEmulator;
+  try {
+    mkdirSync(stateDir, { recursive: true });
+    kube = await startKubeEmulator({ port, stateDir, ...(values.host ? { host: values.host } : {}) });
+  } catch (error) {
+    io.stderr.write(`switchyard kube: ${error instanceof Error ? error.message : String(error)}
+`);
+    return 1;
+  }
   const kubeconfig = join(stateDir, 'kubeconfig');
   writeKubeconfig(kubeconfig, kube.url);
   io.stdout.write(`switchyard kube ready at ${kube.url} (kubeconfig ${kubeconfig})\n`);

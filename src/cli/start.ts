@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { App } from 'cdk8s';
 import { REMOTE_RBAC_FILE } from '../chart/remote.js';
+import { EXAMPLE_PLATFORM_FILE } from '../generate/derived-plan.js';
 import {
   addGeneratedCharts,
   CRD_DIR,
@@ -12,12 +13,15 @@ import {
 import { yamlFilesUnder } from '../schema/catalog.js';
 import { projectRoot } from '../schema/paths.js';
 import { formatProblem } from '../schema/validate.js';
-import { type EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform.js';
 import type { Command, CommandIo } from './io.js';
+import { type AdminServer, startAdminServer } from './platform/admin-server.js';
+import { localClusterSetup } from './platform/cluster-setup.js';
+import { EmbeddedPlatform, type PlatformStatus } from './platform/platform.js';
+import { waitUntilReady } from './platform/readiness.js';
 import { validateInputs } from './validate.js';
 
 const USAGE =
-  'switchyard start [--once] [--state-dir <dir>] [--kube-port <p>] [--aws-port <p>] [--time-scale <f>]';
+  'switchyard start [--once] [--state-dir <dir>] [--kube-port <p>] [--aws-port <p>] [--time-scale <f>] [--ready-timeout <s>]';
 
 /**
  * Folders of manifests the project emits or ships; each is validated before anything starts. The
@@ -31,24 +35,26 @@ interface StartOptions {
   kubePort: number;
   awsPort: number;
   timeScale: number;
+  readyTimeoutMs: number;
 }
 
 /**
- * The main job on the embedded platform: check that what we emit is current and valid against the
- * upstream schemas, then run the Node-only stand-ins (Kubernetes API with our CRDs, plan and
- * region health loaded; AWS simulator) until interrupted. Later stand-ins (Crossplane, GitOps
- * syncer, the controller) join here as they are built.
+ * The main job on the embedded platform (issue 17): check that what we emit is current and valid
+ * against the upstream schemas, publish this checkout's platform to the environments repository,
+ * and run both regions' management clusters, which sync it, compose and provision the estate into
+ * the AWS simulator and probe it, until interrupted.
  */
 export const command: Command = {
-  summary: 'Check every emitted manifest, then run the embedded platform (until Ctrl-C, or --once)',
+  summary: 'Check every emitted manifest, then run the whole platform: two clusters, Git, Crossplane, AWS',
   usage: [
     USAGE,
     '',
-    '--once       stop after the checks and a start/stop of the platform (smoke run)',
-    '--state-dir  where the Kubernetes API keeps its objects and kubeconfig (default .state/)',
-    '--kube-port  port of the Kubernetes API (default: a free port)',
-    '--aws-port   port of the AWS simulator (default: a free port)',
-    '--time-scale real ms per simulated AWS ms (default 0.01: a 1-minute Aurora failover takes 0.6 s)',
+    '--once          stop once the platform is ready (smoke run)',
+    '--state-dir     where clusters, AWS, the environments repository and logs live (default .state/)',
+    "--kube-port     port of us-east-1's Kubernetes API, us-east-2 takes the next (default: free ports)",
+    '--aws-port      port of the AWS simulator (default: a free port)',
+    '--time-scale    real ms per simulated AWS ms (default 0.01: a 1-minute Aurora failover takes 0.6 s)',
+    '--ready-timeout seconds to wait for the first sync and provisioning (default 120)',
   ].join('\n'),
   async run(args, io) {
     const root = projectRoot();
@@ -61,17 +67,52 @@ export const command: Command = {
     }
     if (!checkGeneratedFiles(root, io) || !validateEmittedManifests(root, io)) return 1;
 
+    const started = Date.now();
     let platform: EmbeddedPlatform;
+    let admin: AdminServer;
     try {
-      platform = await startEmbeddedPlatform({ root, ...options });
+      platform = await EmbeddedPlatform.start({
+        root,
+        stateDir: options.stateDir,
+        inputs: [join(root, EXAMPLE_PLATFORM_FILE)],
+        kubePort: options.kubePort,
+        awsPort: options.awsPort,
+        timeScale: options.timeScale,
+        clusterSetup: localClusterSetup,
+      });
     } catch (error) {
       io.stderr.write(`switchyard start: ${error instanceof Error ? error.message : String(error)}\n`);
       return 1;
     }
-    printPlatform(platform, io);
+    try {
+      admin = await startAdminServer(platform);
+    } catch (error) {
+      await platform.close();
+      io.stderr.write(`switchyard start: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
+    const stop = async () => {
+      await admin.close();
+      await platform.close();
+      io.stdout.write('platform stopped\n');
+    };
+    const endpoints = { ...platform.status(), control: admin.url };
+    writeFileSync(platform.paths.endpoints, `${JSON.stringify(endpoints, null, 2)}\n`);
+    const published = platform.published;
+    io.stdout.write(
+      `environments repo: ${published.changed ? 'published' : 'already holds'} ${published.commit.slice(0, 12)} (${platform.paths.repo})\n`,
+    );
+    const readiness = await waitUntilReady(platform, options.readyTimeoutMs);
+    if (!readiness.ready) {
+      io.stderr.write(
+        `switchyard start: not ready after ${options.readyTimeoutMs / 1000} s; still waiting for:\n${readiness.waiting.map((line) => `  ${line}`).join('\n')}\nlogs: ${platform.paths.logs}\n`,
+      );
+      await stop();
+      return 1;
+    }
+    printReady(endpoints, (Date.now() - started) / 1000, io);
     if (!options.once) await untilInterrupted();
-    await platform.close();
-    io.stdout.write('platform stopped\n');
+    await stop();
     return 0;
   },
 };
@@ -85,6 +126,7 @@ function parseStartArgs(args: string[], root: string): StartOptions {
       'kube-port': { type: 'string', default: '0' },
       'aws-port': { type: 'string', default: '0' },
       'time-scale': { type: 'string', default: '0.01' },
+      'ready-timeout': { type: 'string', default: '120' },
     },
     strict: true,
     allowPositionals: false,
@@ -95,6 +137,7 @@ function parseStartArgs(args: string[], root: string): StartOptions {
     kubePort: portNumber('--kube-port', values['kube-port']),
     awsPort: portNumber('--aws-port', values['aws-port']),
     timeScale: positiveNumber('--time-scale', values['time-scale']),
+    readyTimeoutMs: positiveNumber('--ready-timeout', values['ready-timeout']) * 1_000,
   };
 }
 
@@ -135,23 +178,26 @@ function validateEmittedManifests(root: string, io: CommandIo): boolean {
   return result.invalidDocuments === 0;
 }
 
-function printPlatform(platform: EmbeddedPlatform, io: CommandIo): void {
-  const { kube, kubeconfig, aws, controllers, applied } = platform;
-  const kubectl = `kubectl --kubeconfig ${kubeconfig}`;
+function printReady(endpoints: PlatformStatus, seconds: number, io: CommandIo): void {
+  const kubectl = (context: string) => `kubectl --kubeconfig ${endpoints.kubeconfig} --context ${context}`;
+  const stateDir = relative(process.cwd(), endpoints.stateDir) || '.';
+  const chaos = `npx switchyard chaos${stateDir === '.state' ? '' : ` --state-dir ${stateDir}`}`;
   io.stdout.write(
     [
-      'embedded platform ready',
-      `  Kubernetes API  ${kube.url}  (kubeconfig ${kubeconfig})`,
-      `  AWS simulator   ${aws.url}  (regions: ${aws.albs.map((alb) => alb.region).join(', ')})`,
-      ...aws.albs.map((alb) => `  ALB ${alb.region.padEnd(11)} ${alb.url}`),
-      ...controllers.map(({ region, log }) => `  controller      ${region}  (log ${log})`),
-      `  applied         ${applied.filter((a) => !a.startsWith('CustomResource')).join(', ')}`,
+      `platform ready in ${seconds.toFixed(1)} s`,
+      ...endpoints.regions.map(
+        (region) =>
+          `  ${region.region}  context ${region.context}  Kubernetes API ${region.kubeApi ?? 'down'}  controller ${region.controller ?? 'starting'}`,
+      ),
+      `  AWS simulator   ${endpoints.aws.url}`,
+      `  environments    ${endpoints.environmentsRepo.path} (${endpoints.environmentsRepo.branch} at ${endpoints.environmentsRepo.published.slice(0, 12)})`,
+      `  control         ${endpoints.control ?? ''}  (endpoints in ${join(endpoints.stateDir, 'endpoints.json')})`,
       '',
-      `  try: ${kubectl} apply -f examples/failover/failover-switchover.yaml`,
-      `       ${kubectl} wait --for=condition=Succeeded failover --all -n trading --timeout=60s`,
-      `       ${kubectl} describe failover -n trading`,
-      `       npx switchyard chaos --aws ${aws.url} region-down us-east-1`,
-      `       npx switchyard journal --aws ${aws.url}`,
+      '  try:',
+      `    ${kubectl('us-east-2')} get regionhealth -n trading`,
+      `    ${kubectl('us-east-2')} get tradingplatform,failoverplan -n trading`,
+      `    ${chaos} region-down us-east-1`,
+      `    ${kubectl('us-east-2')} get failover -n trading -w`,
       '',
     ].join('\n'),
   );

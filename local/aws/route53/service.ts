@@ -15,7 +15,7 @@ import {
 } from '../core/xml.js';
 import { restXmlError, xmlReply } from '../protocols/rest-xml.js';
 import { applyChangeBatch } from './change-batch.js';
-import { type AlbLookup, answer, regionOfResolver } from './dns-answer.js';
+import { type AlbLookup, answer, type DnsAnswer, regionOfResolver } from './dns-answer.js';
 import {
   applyHealthCheckUpdate,
   invalidInput,
@@ -86,6 +86,24 @@ export class Route53Service implements SimService {
 
   renderError(error: AwsError, request: ServiceRequest): ServiceReply {
     return restXmlError(error, ROUTE53_NAMESPACE, request.requestId);
+  }
+
+  /**
+   * What a DNS resolver near `resolverRegion` gets for `name`: the answer of the most specific hosted
+   * zone holding it (Route 53's data plane; no API call, so it works with us-east-1 down).
+   */
+  resolve(name: string, type: string, resolverRegion: string): DnsAnswer {
+    const fqdn = normaliseName(name);
+    const zone = [...this.zones.values()]
+      .filter((z) => fqdn === z.name || fqdn.endsWith(`.${z.name}`))
+      .sort((a, b) => b.name.length - a.name.length)[0];
+    if (!zone) return { responseCode: 'NXDOMAIN', values: [] };
+    return answer(zone, fqdn, type, {
+      zones: () => [...this.zones.values()],
+      isHealthy: (id) => this.isHealthy(id),
+      alb: this.alb,
+      resolverRegion,
+    });
   }
 
   /** Effective status of a health check, as DNS answers use it. */
