@@ -114,7 +114,9 @@ export function timelineSvg(failover: TimelineFailover, options: TimelineSvgOpti
   for (const marker of markers) intervals.push({ from: marker.t, to: marker.t });
 
   const chartX0 = PAD + LABEL_COLUMN;
-  const chartX1 = width - PAD;
+  // Room right of the latest bar for its duration label (and an open bar's dashed tail).
+  const rightRoom = 64 + (rows.some((row) => row.open) ? OPEN_TAIL + 40 : 0);
+  const chartX1 = width - PAD - rightRoom;
   const axis = buildTimeAxis(intervals, { x0: chartX0, x1: chartX1 });
   const lanesTop = HEADER + 8;
   const rowsTop = lanesTop + markers.length * LANE + (markers.length > 0 ? 6 : 0);
