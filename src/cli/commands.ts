@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<Command>> = {
   journal: async () => (await import('./journal.js')).command,
   kube: async () => (await import('./kube.js')).command,
   generate: async () => (await import('./generate.js')).command,
+  picture: async () => (await import('./picture.js')).command,
   plan: async () => (await import('./plan.js')).command,
   publish: async () => (await import('./publish.js')).command,
   render: async () => (await import('./render.js')).command,
