@@ -4,6 +4,7 @@ import type { Command, CommandIo } from './io.js';
 const commands: Record<string, () => Promise<Command>> = {
   aws: async () => (await import('./aws.js')).command,
   chaos: async () => (await import('./chaos.js')).command,
+  demo: async () => (await import('./demo.js')).command,
   gitops: async () => (await import('./gitops.js')).command,
   journal: async () => (await import('./journal.js')).command,
   kube: async () => (await import('./kube.js')).command,

@@ -1,9 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { App } from 'cdk8s';
 import { REMOTE_RBAC_FILE } from '../chart/remote.js';
-import { EXAMPLE_PLATFORM_FILE } from '../generate/derived-plan.js';
 import {
   addGeneratedCharts,
   CRD_DIR,
@@ -14,10 +13,8 @@ import { yamlFilesUnder } from '../schema/catalog.js';
 import { projectRoot } from '../schema/paths.js';
 import { formatProblem } from '../schema/validate.js';
 import type { Command, CommandIo } from './io.js';
-import { type AdminServer, startAdminServer } from './platform/admin-server.js';
-import { localClusterSetup } from './platform/cluster-setup.js';
-import { EmbeddedPlatform, type PlatformStatus } from './platform/platform.js';
-import { waitUntilReady } from './platform/readiness.js';
+import { type LaunchedPlatform, launchPlatform } from './platform/launch.js';
+import type { PlatformStatus } from './platform/platform.js';
 import { validateInputs } from './validate.js';
 
 const USAGE =
@@ -67,52 +64,17 @@ export const command: Command = {
     }
     if (!checkGeneratedFiles(root, io) || !validateEmittedManifests(root, io)) return 1;
 
-    const started = Date.now();
-    let platform: EmbeddedPlatform;
-    let admin: AdminServer;
+    let launched: LaunchedPlatform;
     try {
-      platform = await EmbeddedPlatform.start({
-        root,
-        stateDir: options.stateDir,
-        inputs: [join(root, EXAMPLE_PLATFORM_FILE)],
-        kubePort: options.kubePort,
-        awsPort: options.awsPort,
-        timeScale: options.timeScale,
-        clusterSetup: localClusterSetup,
-      });
+      launched = await launchPlatform({ ...options, root }, (line) => io.stdout.write(`${line}\n`));
     } catch (error) {
       io.stderr.write(`switchyard start: ${error instanceof Error ? error.message : String(error)}\n`);
       return 1;
     }
-    try {
-      admin = await startAdminServer(platform);
-    } catch (error) {
-      await platform.close();
-      io.stderr.write(`switchyard start: ${error instanceof Error ? error.message : String(error)}\n`);
-      return 1;
-    }
-    const stop = async () => {
-      await admin.close();
-      await platform.close();
-      io.stdout.write('platform stopped\n');
-    };
-    const endpoints = { ...platform.status(), control: admin.url };
-    writeFileSync(platform.paths.endpoints, `${JSON.stringify(endpoints, null, 2)}\n`);
-    const published = platform.published;
-    io.stdout.write(
-      `environments repo: ${published.changed ? 'published' : 'already holds'} ${published.commit.slice(0, 12)} (${platform.paths.repo})\n`,
-    );
-    const readiness = await waitUntilReady(platform, options.readyTimeoutMs);
-    if (!readiness.ready) {
-      io.stderr.write(
-        `switchyard start: not ready after ${options.readyTimeoutMs / 1000} s; still waiting for:\n${readiness.waiting.map((line) => `  ${line}`).join('\n')}\nlogs: ${platform.paths.logs}\n`,
-      );
-      await stop();
-      return 1;
-    }
-    printReady(endpoints, (Date.now() - started) / 1000, io);
+    printReady(launched.endpoints, launched.readySeconds, io);
     if (!options.once) await untilInterrupted();
-    await stop();
+    await launched.stop();
+    io.stdout.write('platform stopped\n');
     return 0;
   },
 };

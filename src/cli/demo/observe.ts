@@ -49,6 +49,16 @@ export class PlatformObserver {
     return list.items;
   }
 
+  async createFailover(context: PairRegion, failover: Failover): Promise<void> {
+    await this.api(context).createNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: this.namespace,
+      plural: FailoverResource.plural,
+      body: failover,
+    });
+  }
+
   async regionHealths(context: PairRegion): Promise<RegionHealth[]> {
     const list = (await this.api(context).listNamespacedCustomObject({
       group: GROUP,

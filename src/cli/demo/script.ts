@@ -1,0 +1,226 @@
+/**
+ * The demo a newcomer watches (issue 17): a healthy platform, us-east-1 lost whole, the automatic
+ * Failover the survivor's controller creates, its timeline, DNS answering us-east-2, the region
+ * back as a secondary, and a planned Switchover home applied with kubectl. Every stage waits for
+ * what it claims and fails with what it saw instead, so the demo is also a test.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { TRIGGER_LABEL } from '../../../controllers/failover/reconciler.js';
+import { GROUP, VERSION } from '../../apis/common.js';
+import type { Failover } from '../../apis/index.js';
+import type { PairRegion } from '../../estate/common/parameters.js';
+import type { CommandIo } from '../io.js';
+import { formatTimelineTable, timelineRows } from '../pictures/timeline.js';
+import { type TimelineMarker, timelineSvg } from '../pictures/timeline-svg.js';
+import type { PlatformObserver } from './observe.js';
+
+export interface DemoOptions {
+  observer: PlatformObserver;
+  /** Applies a fault on the platform (its control endpoint). */
+  fault(name: 'region-down' | 'region-up', region: PairRegion): Promise<void>;
+  platform: { globalClusterIdentifier: string; domainName: string; zoneName: string; planName: string };
+  /** Where the pictures of the run go. */
+  outDir: string;
+  stageTimeoutMs: number;
+  io: CommandIo;
+}
+
+export interface DemoResult {
+  detectionSeconds: number;
+  recoverySeconds: number;
+  dnsMovedSeconds: number;
+  automatic: Failover;
+  switchback: Failover;
+}
+
+export class DemoStageError extends Error {}
+
+const PRIMARY: PairRegion = 'us-east-1';
+const STANDBY: PairRegion = 'us-east-2';
+
+/** Polls `check` until it returns a value; on timeout the error names the stage and the last sight. */
+async function until<T>(
+  stage: string,
+  timeoutMs: number,
+  check: () => Promise<{ value?: T; seen: string }>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = 'nothing yet';
+  for (;;) {
+    try {
+      const result = await check();
+      if (result.value !== undefined) return result.value;
+      seen = result.seen;
+    } catch (error) {
+      seen = error instanceof Error ? error.message : String(error);
+    }
+    if (Date.now() > deadline)
+      throw new DemoStageError(`${stage}: not within ${timeoutMs / 1000} s; last seen: ${seen}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const phaseOf = (failover: Failover | undefined) => failover?.status?.phase ?? 'no phase';
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const { observer, io, platform, stageTimeoutMs } = options;
+  const say = (line: string) => io.stdout.write(`${line}\n`);
+  const begun = Date.now();
+  const mark = (stage: string) => say(`✓ ${stage}  [${seconds(Date.now() - begun)}]`);
+
+  // 1. Healthy: us-east-1 writes and serves, every vantage sees both regions healthy.
+  await until('healthy platform', stageTimeoutMs, async () => {
+    const writer = await observer.writerRegion(platform.globalClusterIdentifier, STANDBY);
+    const dns = await observer.dnsRegion(platform.domainName, platform.zoneName);
+    const healths = await observer.regionHealths(STANDBY);
+    const unhealthy = healths.filter((h) => h.status?.healthy !== true).map((h) => h.metadata.name);
+    const seen = `writer ${writer}, DNS ${platform.domainName} → ${dns}, unhealthy RegionHealth: ${unhealthy.join(', ') || 'none'}`;
+    const ok = writer === PRIMARY && dns === PRIMARY && healths.length > 0 && unhealthy.length === 0;
+    return ok ? { value: true, seen } : { seen };
+  });
+  mark(
+    `healthy: Aurora writer ${PRIMARY}, ${platform.domainName} answers ${PRIMARY}, every RegionHealth healthy`,
+  );
+
+  // 2. us-east-1 is lost: its AWS, its cluster and its controller together.
+  const known = new Set((await observer.failovers(STANDBY)).map((f) => f.metadata.name));
+  await options.fault('region-down', PRIMARY);
+  const downAt = Date.now();
+  mark(`region-down ${PRIMARY}: its AWS, Kubernetes API and controller are gone`);
+
+  // 3. The survivor's controller sees it from two vantages and creates the Failover itself.
+  const created = await until('automatic Failover created in us-east-2', stageTimeoutMs, async () => {
+    const automatic = (await observer.failovers(STANDBY)).find(
+      (f) => !known.has(f.metadata.name) && f.metadata.labels?.[TRIGGER_LABEL] === 'automatic',
+    );
+    return automatic
+      ? { value: automatic, seen: String(automatic.metadata.name) }
+      : { seen: 'no automatic Failover' };
+  });
+  const detectedAt = Date.now();
+  mark(
+    `automatic Failover ${created.metadata.name} created in ${STANDBY}'s cluster (detection ${seconds(detectedAt - downAt)})`,
+  );
+
+  // 4. It runs to Succeeded.
+  const automatic = await until(`Failover ${created.metadata.name} Succeeded`, stageTimeoutMs, async () => {
+    const failover = (await observer.failovers(STANDBY)).find(
+      (f) => f.metadata.name === created.metadata.name,
+    );
+    if (phaseOf(failover) === 'Failed' || phaseOf(failover) === 'Cancelled')
+      throw new DemoStageError(
+        `Failover ${created.metadata.name} ended ${phaseOf(failover)}: ${JSON.stringify(failover?.status?.conditions)}`,
+      );
+    return phaseOf(failover) === 'Succeeded'
+      ? { value: failover, seen: 'Succeeded' }
+      : { seen: phaseOf(failover) };
+  });
+  const recoveredAt = Date.now();
+  mark(
+    `Failover ${automatic?.metadata.name} Succeeded (recovery ${seconds(recoveredAt - downAt)} after the region died)`,
+  );
+  if (!automatic) throw new DemoStageError('the automatic Failover vanished');
+  say('');
+  say(formatTimelineTable(timelineRows(automatic), { color: process.stdout.isTTY === true }));
+  say('');
+
+  // 5. Traffic follows the writer: DNS answers us-east-2, Aurora writes there.
+  await until(`${platform.domainName} answers ${STANDBY}`, stageTimeoutMs, async () => {
+    const dns = await observer.dnsRegion(platform.domainName, platform.zoneName);
+    const writer = await observer.writerRegion(platform.globalClusterIdentifier, STANDBY);
+    const seen = `DNS → ${dns}, writer ${writer}`;
+    return dns === STANDBY && writer === STANDBY ? { value: true, seen } : { seen };
+  });
+  const dnsAt = Date.now();
+  mark(
+    `${platform.domainName} answers ${STANDBY}; Aurora writer ${STANDBY} (DNS moved ${seconds(dnsAt - downAt)} after the region died)`,
+  );
+  writePicture(options, automatic, [
+    { at: new Date(downAt), label: `region-down ${PRIMARY}`, kind: 'fault' },
+    { at: new Date(detectedAt), label: 'automatic Failover created', kind: 'detection' },
+    { at: new Date(dnsAt), label: `DNS answers ${STANDBY}`, kind: 'traffic' },
+  ]);
+
+  // 6. The region comes back as a secondary: no automatic failback.
+  await options.fault('region-up', PRIMARY);
+  await until(`${PRIMARY} back as a secondary`, stageTimeoutMs, async () => {
+    const writer = await observer.writerRegion(platform.globalClusterIdentifier, PRIMARY);
+    const healths = await observer.regionHealths(PRIMARY);
+    const probed = healths.some((h) => h.spec.region === PRIMARY && h.status?.healthy === true);
+    const seen = `writer ${writer}, ${PRIMARY} probed healthy: ${probed}`;
+    return writer === STANDBY && probed ? { value: true, seen } : { seen };
+  });
+  mark(`region-up ${PRIMARY}: back as a secondary, the writer stays in ${STANDBY}`);
+
+  // 7. Home again, planned: a Switchover applied with kubectl in us-east-1's cluster.
+  const name = `demo-switch-home-${Date.now().toString(36)}`;
+  const applied = await applyFailover(options, PRIMARY, {
+    apiVersion: `${GROUP}/${VERSION}`,
+    kind: 'Failover',
+    metadata: { name, namespace: observer.namespace },
+    spec: {
+      planRef: { name: platform.planName },
+      type: 'Switchover',
+      targetRegion: PRIMARY,
+      reason: 'npm run demo: planned return to the home region',
+    },
+  } as Failover);
+  mark(`applied Switchover ${name} to ${PRIMARY} (${applied})`);
+  const switchback = await until(`Switchover ${name} Succeeded`, stageTimeoutMs, async () => {
+    const failover = (await observer.failovers(PRIMARY)).find((f) => f.metadata.name === name);
+    if (phaseOf(failover) === 'Failed' || phaseOf(failover) === 'Cancelled')
+      throw new DemoStageError(
+        `Switchover ${name} ended ${phaseOf(failover)}: ${JSON.stringify(failover?.status?.conditions)}`,
+      );
+    return phaseOf(failover) === 'Succeeded'
+      ? { value: failover, seen: 'Succeeded' }
+      : { seen: phaseOf(failover) };
+  });
+  await until(`${platform.domainName} answers ${PRIMARY} again`, stageTimeoutMs, async () => {
+    const dns = await observer.dnsRegion(platform.domainName, platform.zoneName);
+    const writer = await observer.writerRegion(platform.globalClusterIdentifier, PRIMARY);
+    const seen = `DNS → ${dns}, writer ${writer}`;
+    return dns === PRIMARY && writer === PRIMARY ? { value: true, seen } : { seen };
+  });
+  mark(`Switchover ${name} Succeeded: writer and DNS back in ${PRIMARY}`);
+  if (!switchback) throw new DemoStageError('the Switchover vanished');
+
+  const result = {
+    detectionSeconds: (detectedAt - downAt) / 1000,
+    recoverySeconds: (recoveredAt - downAt) / 1000,
+    dnsMovedSeconds: (dnsAt - downAt) / 1000,
+    automatic,
+    switchback,
+  };
+  say('');
+  say(
+    `detection ${seconds(detectedAt - downAt)} · recovery ${seconds(recoveredAt - downAt)} · DNS moved ${seconds(dnsAt - downAt)} (from region-down, wall clock)`,
+  );
+  say(`pictures: ${options.outDir}`);
+  return result;
+}
+
+function writePicture(options: DemoOptions, failover: Failover, markers: TimelineMarker[]): void {
+  mkdirSync(options.outDir, { recursive: true });
+  writeFileSync(join(options.outDir, 'failover-timeline.svg'), timelineSvg(failover, { markers }));
+  writeFileSync(join(options.outDir, 'failover.yaml'), stringify(failover));
+}
+
+/** `kubectl apply` when kubectl is installed (what a user types), else client-node creates it. */
+async function applyFailover(options: DemoOptions, context: PairRegion, failover: Failover): Promise<string> {
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+  if (kubectl.status !== 0) {
+    await options.observer.createFailover(context, failover);
+    return `kubectl not found: created with client-node in context ${context}`;
+  }
+  const out = execFileSync(
+    'kubectl',
+    ['--kubeconfig', options.observer.endpoints.kubeconfig, '--context', context, 'apply', '-f', '-'],
+    { input: stringify(failover), encoding: 'utf8' },
+  );
+  return `kubectl --context ${context} apply: ${out.trim()}`;
+}
