@@ -84,6 +84,47 @@ async function finishExecution(deps: FailoverReconcilerDeps, failover: Failover)
   await releaseExecutionFinalizer(deps.kube, failover);
 }
 
+/**
+ * How long a Failover for another region may wait unclaimed before this controller says so. Where
+ * both regions' controllers watch one cluster, the target's takes it within a reconcile; in the
+ * layout of one cluster per region (docs/environments-repo.md) nobody ever will.
+ */
+export const UNCLAIMED_AFTER_MS = 30_000;
+export const ACCEPTED_CONDITION = 'Accepted';
+
+/**
+ * A Failover applied to the wrong region's cluster: nothing runs it, so once it has waited
+ * UNCLAIMED_AFTER_MS without a phase, the controller of this cluster's region says where to apply
+ * it (condition Accepted=False, reason WrongCluster, and an Event). It writes nothing else: should
+ * the target region's controller appear, it takes the Failover as usual.
+ */
+async function reportUnclaimed(
+  deps: FailoverReconcilerDeps,
+  failover: Failover,
+  region: string,
+  now: () => Date,
+): Promise<{ requeueAfterMs?: number }> {
+  if (failover.status?.phase) return {};
+  const waitedMs = now().getTime() - Date.parse(String(failover.metadata.creationTimestamp ?? ''));
+  if (!(waitedMs >= UNCLAIMED_AFTER_MS)) return { requeueAfterMs: UNCLAIMED_AFTER_MS - (waitedMs || 0) };
+  const existing = failover.status?.conditions?.find((c) => c.type === ACCEPTED_CONDITION);
+  if (existing?.reason === 'WrongCluster') return {};
+  const target = failover.spec.targetRegion;
+  const message = `no controller of ${target} runs in this cluster (its controller runs in ${region}): a Failover is executed by the controller of its target region, from that region's cluster; apply it in ${target}'s cluster. Nothing was called in AWS.`;
+  const generation = serverMeta(failover).generation;
+  const updated = await deps.kube.patchFailoverStatus(failover, {
+    ...failover.status,
+    conditions: setCondition(
+      failover.status?.conditions,
+      { type: ACCEPTED_CONDITION, status: 'False', reason: 'WrongCluster', message },
+      generation,
+      now(),
+    ),
+  });
+  await deps.events.record(updated, 'Warning', 'WrongCluster', message);
+  return {};
+}
+
 async function reconcileOnce(
   deps: FailoverReconcilerDeps,
   namespace: string,
@@ -134,7 +175,7 @@ async function reconcileOnce(
   // Executed from the region being activated (like ARC Region switch), so only the survivor acts.
   if (deps.region !== undefined && failover.spec.targetRegion !== deps.region) {
     deps.log('debug', 'failover targets another region; left to its controller', { namespace, name });
-    return {};
+    return reportUnclaimed(deps, failover, deps.region, now);
   }
 
   const targetValid: ConditionUpdate = {
