@@ -6,7 +6,13 @@
  * (record-only.ts). docs/adr/0024-local-provider.md says which and why.
  */
 import type { Logger } from 'pino';
-import type { LocalProvider, ManagedResourceHandler } from '../provider.js';
+import type {
+  HandlerContext,
+  LocalProvider,
+  ManagedResource,
+  ManagedResourceHandler,
+  Observation,
+} from '../provider.js';
 import { autoscalingGroupHandler } from './autoscaling.js';
 import { AwsClients } from './clients.js';
 import { metricAlarmHandler } from './cloudwatch.js';
@@ -63,6 +69,36 @@ const MODELLED: Record<string, HandlerFactory> = {
   'dynamodb/TableReplica': tableReplicaHandler,
 };
 
+/** Logs each call that changes AWS (create, update, delete); observe is too frequent to log. */
+function logged(handler: ManagedResourceHandler, kind: string, log: Logger): ManagedResourceHandler {
+  const about = (mr: ManagedResource) => ({
+    kind,
+    namespace: mr.metadata.namespace,
+    name: mr.metadata.name,
+    region: mr.spec.forProvider.region,
+  });
+  const { update, delete: remove } = handler;
+  return {
+    observe: (mr, context) => handler.observe(mr, context),
+    async create(mr, context) {
+      log.info(about(mr), 'creating in the AWS simulator');
+      await handler.create(mr, context);
+    },
+    ...(update && {
+      async update(mr: ManagedResource, observed: Observation, context: HandlerContext) {
+        log.info({ ...about(mr), externalName: observed.externalName, drift: observed.message }, 'updating');
+        await update(mr, observed, context);
+      },
+    }),
+    ...(remove && {
+      async delete(mr: ManagedResource, context: HandlerContext) {
+        log.info(about(mr), 'deleting from the AWS simulator');
+        await remove(mr, context);
+      },
+    }),
+  };
+}
+
 /** `rds.aws.m.upbound.io/v1beta1` → `rds`; undefined for any other API group or version. */
 function serviceOf(apiVersion: string): string | undefined {
   const [group, version] = apiVersion.split('/');
@@ -95,7 +131,7 @@ export function localAwsProvider(options: LocalAwsProviderOptions): LocalAwsProv
       }
       let handler = handlers.get(key);
       if (!handler) {
-        handler = factory(clients);
+        handler = logged(factory(clients), key, options.log);
         handlers.set(key, handler);
       }
       return handler;
