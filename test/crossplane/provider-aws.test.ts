@@ -111,6 +111,11 @@ describe('provisioning the example estate through the local provider', () => {
         new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group.name] }),
       );
       expect(groups.AutoScalingGroups?.map((g) => g.AutoScalingGroupName)).toEqual([group.name]);
+      // Attached to its region's target group (the Compute XR's Attachment).
+      const targetGroups = [...sim.elbv2.store.targetGroups.values()].filter(
+        (g) => g.region === group.region,
+      );
+      expect(groups.AutoScalingGroups?.[0]?.TargetGroupARNs).toEqual(targetGroups.map((g) => g.arn));
     }
     for (const gate of plan.spec.traffic.gates) {
       const peer = gate.region === primary ? standby : primary;

@@ -1,11 +1,26 @@
 import {
+  AttachLoadBalancerTargetGroupsCommand,
   CreateAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
+  DescribeLoadBalancerTargetGroupsCommand,
+  DetachLoadBalancerTargetGroupsCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
-import type { ManagedResource, ManagedResourceHandler } from '../provider.js';
+import type { HandlerContext, ManagedResource, ManagedResourceHandler } from '../provider.js';
 import type { AwsClients } from './clients.js';
-import { createFields, externalNameOf, num, regionOf, str, strings } from './fields.js';
+import {
+  apiVersionOf,
+  createFields,
+  externalNameOf,
+  num,
+  referencedArn,
+  referencedId,
+  regionOf,
+  requireField,
+  str,
+  strings,
+  UnresolvedReferenceError,
+} from './fields.js';
 
 const groupNameOf = (mr: ManagedResource) =>
   externalNameOf(mr) ?? str(mr.spec.forProvider, 'name') ?? mr.metadata.name;
@@ -70,6 +85,82 @@ export function autoscalingGroupHandler(clients: AwsClients): ManagedResourceHan
           MaxSize: num(mr.spec.forProvider, 'maxSize'),
         }),
       );
+    },
+  };
+}
+
+/** The group and target group an Attachment joins, resolved from its references. */
+async function attachmentTargets(
+  mr: ManagedResource,
+  context: HandlerContext,
+): Promise<{ group: string; targetGroupArn: string }> {
+  const fields = mr.spec.forProvider;
+  return {
+    group: await requireField(
+      context,
+      mr,
+      fields,
+      'autoscalingGroupName',
+      { apiVersion: apiVersionOf('autoscaling'), kind: 'AutoscalingGroup' },
+      referencedId,
+    ),
+    targetGroupArn: await requireField(
+      context,
+      mr,
+      fields,
+      'lbTargetGroupArn',
+      { apiVersion: apiVersionOf('elbv2'), kind: 'LBTargetGroup' },
+      referencedArn,
+    ),
+  };
+}
+
+/** An ASG's target group attachment (AttachLoadBalancerTargetGroups), identified by both ends. */
+export function attachmentHandler(clients: AwsClients): ManagedResourceHandler {
+  return {
+    async observe(mr, context) {
+      let targets: Awaited<ReturnType<typeof attachmentTargets>>;
+      try {
+        targets = await attachmentTargets(mr, context);
+      } catch (error) {
+        if (error instanceof UnresolvedReferenceError) return undefined;
+        throw error;
+      }
+      const { LoadBalancerTargetGroups = [] } = await clients
+        .get('autoscaling', regionOf(mr))
+        .send(new DescribeLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: targets.group }));
+      const attached = LoadBalancerTargetGroups.find(
+        (t) => t.LoadBalancerTargetGroupARN === targets.targetGroupArn,
+      );
+      if (!attached) return undefined;
+      const id = `${targets.group}-${targets.targetGroupArn.slice(targets.targetGroupArn.lastIndexOf('/') + 1)}`;
+      return {
+        externalName: id,
+        ready: true,
+        atProvider: { id, autoscalingGroupName: targets.group, lbTargetGroupArn: targets.targetGroupArn },
+      };
+    },
+    async create(mr, context) {
+      const { group, targetGroupArn } = await attachmentTargets(mr, context);
+      await clients
+        .get('autoscaling', regionOf(mr))
+        .send(
+          new AttachLoadBalancerTargetGroupsCommand({
+            AutoScalingGroupName: group,
+            TargetGroupARNs: [targetGroupArn],
+          }),
+        );
+    },
+    async delete(mr, context) {
+      const { group, targetGroupArn } = await attachmentTargets(mr, context);
+      await clients
+        .get('autoscaling', regionOf(mr))
+        .send(
+          new DetachLoadBalancerTargetGroupsCommand({
+            AutoScalingGroupName: group,
+            TargetGroupARNs: [targetGroupArn],
+          }),
+        );
     },
   };
 }

@@ -13,7 +13,7 @@ import type {
   ManagedResourceHandler,
   Observation,
 } from '../provider.js';
-import { autoscalingGroupHandler } from './autoscaling.js';
+import { attachmentHandler, autoscalingGroupHandler } from './autoscaling.js';
 import { AwsClients } from './clients.js';
 import { metricAlarmHandler } from './cloudwatch.js';
 import { tableHandler, tableReplicaHandler } from './dynamodb.js';
@@ -56,6 +56,7 @@ const MODELLED: Record<string, HandlerFactory> = {
   'rds/Cluster': clusterHandler,
   'rds/ClusterInstance': clusterInstanceHandler,
   'autoscaling/AutoscalingGroup': autoscalingGroupHandler,
+  'autoscaling/Attachment': attachmentHandler,
   'cloudwatch/MetricAlarm': metricAlarmHandler,
   'route53/Zone': zoneHandler,
   'route53/HealthCheck': healthCheckHandler,
