@@ -172,6 +172,20 @@ describe('provisioning the example estate through the local provider', () => {
     route53.destroy();
   });
 
+  it('the data buckets replicate both ways', () => {
+    const buckets = ['us-east-1', 'us-east-2'].map((region) =>
+      sim.s3.store.buckets.get(`trading-switchyard-data-${region}`),
+    );
+    expect(buckets.map((b) => [b?.region, b?.versioning])).toEqual([
+      ['us-east-1', 'Enabled'],
+      ['us-east-2', 'Enabled'],
+    ]);
+    expect(buckets.map((b) => b?.replication?.rules.map((rule) => rule.id))).toEqual([
+      ['to-us-east-2'],
+      ['to-us-east-1'],
+    ]);
+  });
+
   it('the sessions table exists with its replica', async () => {
     const arns = await Promise.all(
       ['us-east-1', 'us-east-2'].map(

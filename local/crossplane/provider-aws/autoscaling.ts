@@ -142,25 +142,21 @@ export function attachmentHandler(clients: AwsClients): ManagedResourceHandler {
     },
     async create(mr, context) {
       const { group, targetGroupArn } = await attachmentTargets(mr, context);
-      await clients
-        .get('autoscaling', regionOf(mr))
-        .send(
-          new AttachLoadBalancerTargetGroupsCommand({
-            AutoScalingGroupName: group,
-            TargetGroupARNs: [targetGroupArn],
-          }),
-        );
+      await clients.get('autoscaling', regionOf(mr)).send(
+        new AttachLoadBalancerTargetGroupsCommand({
+          AutoScalingGroupName: group,
+          TargetGroupARNs: [targetGroupArn],
+        }),
+      );
     },
     async delete(mr, context) {
       const { group, targetGroupArn } = await attachmentTargets(mr, context);
-      await clients
-        .get('autoscaling', regionOf(mr))
-        .send(
-          new DetachLoadBalancerTargetGroupsCommand({
-            AutoScalingGroupName: group,
-            TargetGroupARNs: [targetGroupArn],
-          }),
-        );
+      await clients.get('autoscaling', regionOf(mr)).send(
+        new DetachLoadBalancerTargetGroupsCommand({
+          AutoScalingGroupName: group,
+          TargetGroupARNs: [targetGroupArn],
+        }),
+      );
     },
   };
 }

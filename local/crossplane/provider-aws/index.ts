@@ -21,7 +21,7 @@ import { listenerHandler, loadBalancerHandler, targetGroupHandler } from './elbv
 import { clusterHandler, clusterInstanceHandler, globalClusterHandler } from './rds.js';
 import { recordOnlyHandler } from './record-only.js';
 import { healthCheckHandler, recordHandler, zoneHandler } from './route53.js';
-import { bucketHandler, bucketVersioningHandler } from './s3.js';
+import { bucketHandler, bucketReplicationHandler, bucketVersioningHandler } from './s3.js';
 
 export { elbNameOf } from './elbv2.js';
 export { EXTERNAL_NAME_ANNOTATION, UnresolvedReferenceError } from './fields.js';
@@ -66,6 +66,7 @@ const MODELLED: Record<string, HandlerFactory> = {
   'elbv2/LBListener': listenerHandler,
   's3/Bucket': bucketHandler,
   's3/BucketVersioning': bucketVersioningHandler,
+  's3/BucketReplicationConfiguration': bucketReplicationHandler,
   'dynamodb/Table': tableHandler,
   'dynamodb/TableReplica': tableReplicaHandler,
 };
