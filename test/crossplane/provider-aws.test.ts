@@ -31,7 +31,13 @@ let sim: AwsSimulator;
 let provider: LocalAwsProvider;
 let result: ProvisionResult;
 let elapsedMs: number;
+const opened: { destroy(): void }[] = [];
 const config = (region: string) => ({ endpoint: sim.url, region, credentials, maxAttempts: 1 });
+/** Every SDK client the test opens, destroyed after it. */
+const open = <C extends { destroy(): void }>(client: C): C => {
+  opened.push(client);
+  return client;
+};
 const { plan, regionHealths } = derivePlan(parse(readFileSync(XR_FILE, 'utf8')));
 
 /** What the simulator holds, counted by kind: a second provisioning must leave it unchanged. */
@@ -70,6 +76,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  for (const client of opened) client.destroy();
   provider?.close();
   await sim?.close();
 });
@@ -91,7 +98,7 @@ describe('provisioning the example estate through the local provider', () => {
 
   it('creates what the derived FailoverPlan names: clusters, the global cluster, ASGs, gate and fence alarms', async () => {
     const { primary, standby } = plan.spec.regions;
-    const globals = await new RDSClient(config(primary)).send(
+    const globals = await open(new RDSClient(config(primary))).send(
       new DescribeGlobalClustersCommand({
         GlobalClusterIdentifier: plan.spec.database.globalClusterIdentifier,
       }),
@@ -101,13 +108,13 @@ describe('provisioning the example estate through the local provider', () => {
       plan.spec.database.members.map((m) => [m.clusterArn, m.region === primary]).sort(),
     );
     for (const member of plan.spec.database.members) {
-      const clusters = await new RDSClient(config(member.region)).send(
+      const clusters = await open(new RDSClient(config(member.region))).send(
         new DescribeDBClustersCommand({ DBClusterIdentifier: member.clusterArn }),
       );
       expect(clusters.DBClusters?.[0]?.DBClusterArn).toBe(member.clusterArn);
     }
     for (const group of plan.spec.compute.autoScalingGroups) {
-      const groups = await new AutoScalingClient(config(group.region)).send(
+      const groups = await open(new AutoScalingClient(config(group.region))).send(
         new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group.name] }),
       );
       expect(groups.AutoScalingGroups?.map((g) => g.AutoScalingGroupName)).toEqual([group.name]);
@@ -120,8 +127,11 @@ describe('provisioning the example estate through the local provider', () => {
     for (const gate of plan.spec.traffic.gates) {
       const peer = gate.region === primary ? standby : primary;
       const alarms = async (region: string, name: string) =>
-        (await new CloudWatchClient(config(region)).send(new DescribeAlarmsCommand({ AlarmNames: [name] })))
-          .MetricAlarms ?? [];
+        (
+          await open(new CloudWatchClient(config(region))).send(
+            new DescribeAlarmsCommand({ AlarmNames: [name] }),
+          )
+        ).MetricAlarms ?? [];
       // The gate at home, the fence in the peer (ADR 0010).
       expect(await alarms(gate.region, gate.alarmName)).toHaveLength(1);
       expect(await alarms(peer, gate.fenceAlarmName)).toHaveLength(1);
@@ -129,7 +139,7 @@ describe('provisioning the example estate through the local provider', () => {
   });
 
   it('every probe of the derived RegionHealths resolves: the regional name to its ALB, the 5xx alarm exists', async () => {
-    const route53 = new Route53Client(config('us-east-1'));
+    const route53 = open(new Route53Client(config('us-east-1')));
     const zones = (await route53.send(new ListHostedZonesCommand({}))).HostedZones ?? [];
     expect(zones.map((z) => z.Name)).toEqual(['trading.example.com.']);
     const zoneId = zones[0]?.Id ?? '';
@@ -155,14 +165,14 @@ describe('provisioning the example estate through the local provider', () => {
           expect(status).toBe(200);
         }
         if (probe.type === 'CloudWatchAlarm') {
-          const alarms = await new CloudWatchClient(config(region)).send(
+          const alarms = await open(new CloudWatchClient(config(region))).send(
             new DescribeAlarmsCommand({ AlarmNames: [probe.cloudWatchAlarm?.alarmName ?? ''] }),
           );
           expect(alarms.MetricAlarms).toHaveLength(1);
         }
         if (probe.type === 'AuroraWriter') {
           const arn = probe.auroraWriter?.clusterArn ?? '';
-          const clusters = await new RDSClient(config(region)).send(
+          const clusters = await open(new RDSClient(config(region))).send(
             new DescribeDBClustersCommand({ DBClusterIdentifier: arn }),
           );
           expect(clusters.DBClusters?.[0]?.DBClusterArn).toBe(arn);
@@ -170,6 +180,20 @@ describe('provisioning the example estate through the local provider', () => {
       }
     }
     route53.destroy();
+  });
+
+  it('Route 53 checks each provisioned ALB by its DNS name: both ALB checks turn healthy', async () => {
+    const albChecks = result.managed.filter(
+      (mr) => mr.kind === 'HealthCheck' && mr.spec.forProvider.type === 'HTTPS',
+    );
+    expect(albChecks).toHaveLength(2);
+    for (const check of albChecks) {
+      const id = check.metadata.annotations?.['crossplane.io/external-name'] ?? '';
+      const deadline = Date.now() + 10_000;
+      while (!sim.route53.isHealthy(id) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(sim.route53.isHealthy(id)).toBe(true);
+    }
   });
 
   it('the data buckets replicate both ways', () => {
@@ -191,7 +215,7 @@ describe('provisioning the example estate through the local provider', () => {
       ['us-east-1', 'us-east-2'].map(
         async (region) =>
           (
-            await new DynamoDBClient(config(region)).send(
+            await open(new DynamoDBClient(config(region))).send(
               new DescribeTableCommand({ TableName: 'trading-sessions' }),
             )
           ).Table?.TableArn,
@@ -226,7 +250,7 @@ describe('provisioning the example estate through the local provider', () => {
     );
     if (!mr) throw new Error('no us-east-2 AutoscalingGroup');
     const name = mr.metadata.annotations?.['crossplane.io/external-name'] ?? '';
-    const client = new AutoScalingClient(config('us-east-2'));
+    const client = open(new AutoScalingClient(config('us-east-2')));
     await client.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: name, DesiredCapacity: 5 }));
     const handler = provider.handlerFor(mr.apiVersion, mr.kind);
     const changed: ManagedResource = {
