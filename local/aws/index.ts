@@ -1,3 +1,4 @@
+export type { AlbMode } from './alb/listeners.js';
 export type { JournalEntry } from './core/journal.js';
 export { iamAction, PolicyEnforcement } from './iam/enforcement.js';
 export { type Policy, PolicyError, parsePolicy } from './iam/policy.js';

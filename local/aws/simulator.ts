@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listenError } from '../listen-error.js';
-import { AlbListeners } from './alb/listeners.js';
+import { AlbListeners, type AlbMode } from './alb/listeners.js';
 import { AutoScalingService } from './autoscaling/service.js';
 import { LagPublisher } from './cloudwatch/lag-publisher.js';
 import { CloudWatchService } from './cloudwatch/service.js';
@@ -11,6 +11,8 @@ import { Faults } from './core/faults.js';
 import { FrontDoor } from './core/front-door.js';
 import { Journal } from './core/journal.js';
 import { DEFAULT_REGIONS } from './core/regions.js';
+import { DynamoDbService } from './dynamodb/service.js';
+import { Elbv2Service } from './elbv2/service.js';
 import { PolicyEnforcement } from './iam/enforcement.js';
 import type { Policy } from './iam/policy.js';
 import type { AuroraTimings } from './rds/global-failover.js';
@@ -39,6 +41,12 @@ export interface AwsSimulatorOptions {
   instanceLaunchMs?: number;
   /** Enforce this identity policy on every signed request from the start (ADR 0012); `policy.set` later. */
   enforcePolicy?: Policy;
+  /**
+   * `per-region` (default): each region has an ALB from the start (`AlbListeners.dnsNameOf`);
+   * `provisioned`: only ALBs created through ELBv2 exist, and each region's listener answers for
+   * them (503 while the region has none). `npm start` provisions its ALBs through the estate.
+   */
+  albs?: AlbMode;
 }
 
 export interface AwsSimulator {
@@ -55,6 +63,8 @@ export interface AwsSimulator {
   route53: Route53Service;
   cloudwatch: CloudWatchService;
   autoscaling: AutoScalingService;
+  elbv2: Elbv2Service;
+  dynamodb: DynamoDbService;
   /** Policy enforcement: off until a policy is set (`--enforce-policy`, or after seeding). */
   policy: PolicyEnforcement;
   close(): Promise<void>;
@@ -75,7 +85,18 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
   const s3 = new S3Service(clock, faults, options.s3ReplicationDelayMs ?? 2_000);
   const cloudwatch = new CloudWatchService(clock);
   const autoscaling = new AutoScalingService(clock, options.instanceLaunchMs ?? 60_000);
-  const albs = new AlbListeners(faults, (region) => autoscaling.groups.inServiceCount(region));
+  const elbv2 = new Elbv2Service(clock);
+  const dynamodb = new DynamoDbService(clock);
+  const albs = new AlbListeners(
+    faults,
+    (region) => autoscaling.groups.inServiceCount(region),
+    options.albs === 'provisioned'
+      ? {
+          dnsNameIn: (region) => elbv2.store.loadBalancersIn(region)[0]?.dnsName,
+          regionOf: (dnsName) => elbv2.store.byDnsName(dnsName)?.region,
+        }
+      : undefined,
+  );
   await albs.start(regions, (_region, index) => albHost(host, index));
 
   let port = 0;
@@ -130,11 +151,17 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     },
     policy,
   );
-  for (const service of [rds, s3, route53, cloudwatch, autoscaling]) frontDoor.register(service);
+  for (const service of [rds, s3, route53, cloudwatch, autoscaling, elbv2, dynamodb])
+    frontDoor.register(service);
 
   const admin = new AdminApi(clock, faults, journal, {
     'rds/events': () => rds.store.allEvents(),
-    albs: () => albs.albs.map((alb) => ({ ...alb, healthy: albs.healthy(alb.region) })),
+    albs: () =>
+      albs.albs.map((alb) => ({
+        ...alb,
+        provisioned: albs.hasAlb(alb.region),
+        healthy: albs.healthy(alb.region),
+      })),
     'route53/health-checks': () =>
       [...route53.healthChecks.values()].map((check) => ({
         id: check.id,
@@ -174,6 +201,8 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     route53,
     cloudwatch,
     autoscaling,
+    elbv2,
+    dynamodb,
     policy,
     async close() {
       clock.stop();

@@ -5,6 +5,11 @@ import { VANTAGE_HEADER } from '../core/request.js';
 
 export interface Alb {
   region: string;
+  /**
+   * The DNS name Route 53 aliases resolve to this listener by. Per-region mode: the fixed
+   * `switchyard-<region>.<region>.elb.amazonaws.com.`; provisioned mode: the region's provisioned
+   * ALB's name (`<name>-<id>.<region>.elb.amazonaws.com.`), empty while the region has none.
+   */
   dnsName: string;
   /** Address DNS answers give for an alias to this ALB. */
   address: string;
@@ -13,9 +18,27 @@ export interface Alb {
 }
 
 /**
+ * Where the ALBs come from:
+ * - `per-region` (default; tests): every region has an ALB from the start, named by `dnsNameOf`;
+ * - `provisioned` (`npm start`): only ALBs created through the ELBv2 API exist. A region's listener
+ *   stands for the data plane of the ALBs provisioned there and, while there are none, answers
+ *   503 `no load balancer provisioned in <region>` (the port stays open, so the answer says why).
+ */
+export type AlbMode = 'per-region' | 'provisioned';
+
+/** The ELBv2 model as the listeners read it (provisioned mode). */
+export interface ProvisionedAlbs {
+  /** DNS name (no trailing dot) of the region's first provisioned ALB, if any. */
+  dnsNameIn(region: string): string | undefined;
+  /** Region of the provisioned ALB with this DNS name. */
+  regionOf(dnsName: string): string | undefined;
+}
+
+/**
  * One HTTP listener per region standing for that region's application load balancer. It answers
- * 200 iff the region is up and the region's Auto Scaling groups have at least one InService
- * instance (an empty target group is unhealthy, as on AWS); a down region resets the connection.
+ * 200 iff the region is up, it has an ALB and the region's Auto Scaling groups have at least one
+ * InService instance (an empty target group is unhealthy, as on AWS); a down region resets the
+ * connection.
  */
 export class AlbListeners {
   private readonly servers: Server[] = [];
@@ -24,14 +47,20 @@ export class AlbListeners {
   constructor(
     private readonly faults: Faults,
     private readonly inService: (region: string) => number,
+    private readonly provisioned?: ProvisionedAlbs,
   ) {}
 
   static dnsNameOf(region: string): string {
     return `switchyard-${region}.${region}.elb.amazonaws.com.`;
   }
 
+  /** Whether the region has an ALB at all (always, in per-region mode). */
+  hasAlb(region: string): boolean {
+    return !this.provisioned || this.provisioned.dnsNameIn(region) !== undefined;
+  }
+
   healthy(region: string): boolean {
-    return !this.faults.isRegionDown(region) && this.inService(region) > 0;
+    return !this.faults.isRegionDown(region) && this.hasAlb(region) && this.inService(region) > 0;
   }
 
   async start(regions: readonly string[], hostOf: (region: string, index: number) => string): Promise<void> {
@@ -44,18 +73,28 @@ export class AlbListeners {
       });
       const port = (server.address() as AddressInfo).port;
       this.servers.push(server);
-      this.albs.push({
-        region,
-        dnsName: AlbListeners.dnsNameOf(region),
-        address: host,
-        url: `http://${host}:${port}`,
-        port,
-      });
+      const provisioned = this.provisioned;
+      const alb: Alb = { region, dnsName: '', address: host, url: `http://${host}:${port}`, port };
+      if (provisioned) {
+        // Read at use: the ALB is created (and could be replaced) after the listener starts.
+        Object.defineProperty(alb, 'dnsName', {
+          enumerable: true,
+          get: () => {
+            const name = provisioned.dnsNameIn(region);
+            return name ? `${name}.` : '';
+          },
+        });
+      } else alb.dnsName = AlbListeners.dnsNameOf(region);
+      this.albs.push(alb);
     }
   }
 
   byDnsName(name: string): Alb | undefined {
     const normalised = name.toLowerCase().endsWith('.') ? name.toLowerCase() : `${name.toLowerCase()}.`;
+    if (this.provisioned) {
+      const region = this.provisioned.regionOf(normalised);
+      return region === undefined ? undefined : this.albs.find((a) => a.region === region);
+    }
     return this.albs.find((a) => a.dnsName === normalised);
   }
 
@@ -78,6 +117,11 @@ export class AlbListeners {
       this.faults.isPartitioned(typeof vantage === 'string' ? vantage : undefined, region)
     ) {
       req.socket.destroy();
+      return;
+    }
+    if (!this.hasAlb(region)) {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end(`no load balancer provisioned in ${region}\n`);
       return;
     }
     const healthy = this.inService(region) > 0;

@@ -151,6 +151,30 @@ export class AutoScalingService implements SimService {
         this.groups.reconcile(group);
         return done();
       }
+      case 'AttachLoadBalancerTargetGroups': {
+        const group = find(params.required('AutoScalingGroupName'));
+        const arns = params.list('TargetGroupARNs');
+        if (arns.length === 0) throw validationError('TargetGroupARNs is required.');
+        for (const arn of arns) if (!group.targetGroupArns.includes(arn)) group.targetGroupArns.push(arn);
+        return done(fields({}));
+      }
+      case 'DetachLoadBalancerTargetGroups': {
+        const group = find(params.required('AutoScalingGroupName'));
+        const arns = params.list('TargetGroupARNs');
+        group.targetGroupArns = group.targetGroupArns.filter((arn) => !arns.includes(arn));
+        return done(fields({}));
+      }
+      case 'DescribeLoadBalancerTargetGroups': {
+        const group = find(params.required('AutoScalingGroupName'));
+        // Targets are not registered in the simulator: an attached group is in service at once.
+        return done(
+          fields({
+            LoadBalancerTargetGroups: items('member', group.targetGroupArns, (arn) =>
+              fields({ LoadBalancerTargetGroupARN: arn, State: 'InService' }),
+            ),
+          }),
+        );
+      }
       default:
         throw new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`);
     }
