@@ -82,7 +82,8 @@ export const command: Command = {
     const { url, stateDir, rest } = splitArgs(args);
     const [fault, ...faultArgs] = rest;
     if (!fault || (url && stateDir)) {
-      io.stderr.write(`switchyard chaos: usage:\n${USAGE}\n`);
+      const problem = fault ? '--aws and --state-dir exclude each other' : 'a fault is required';
+      io.stderr.write(`switchyard chaos: ${problem} (faults: ${FAULT_NAMES.join(', ')}; see --help)\n`);
       return 2;
     }
     try {

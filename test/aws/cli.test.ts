@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeGlobalClustersCommand, FailoverGlobalClusterCommand } from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -75,7 +77,8 @@ describe('switchyard aws / chaos / journal', () => {
   it('bad arguments are a one-line error and exit 2', async () => {
     sim = await startViaCli([]);
     const cases: string[][] = [
-      ['chaos', 'region-down', 'us-east-1'],
+      ['chaos', '--aws', sim.url],
+      ['chaos', '--aws', sim.url, '--state-dir', '/tmp', 'region-down', 'us-east-1'],
       ['chaos', '--aws', sim.url, 'meteor-strike'],
       ['chaos', '--aws', sim.url, 'region-down', 'mars-north-1x'],
       ['chaos', '--aws', sim.url, 'latency', 'rds', 'soon'],
@@ -90,6 +93,15 @@ describe('switchyard aws / chaos / journal', () => {
     }
     const unreachable = memoryIo();
     expect(await runCommand(['journal', '--aws', 'http://127.0.0.1:1'], unreachable)).toBe(2);
+    // Without --aws, chaos goes to the platform npm start runs at the state dir; none runs here.
+    const noPlatform = memoryIo();
+    const missing = join(tmpdir(), `switchyard-no-platform-${process.pid}`);
+    expect(await runCommand(['chaos', '--state-dir', missing, 'region-down', 'us-east-1'], noPlatform)).toBe(
+      1,
+    );
+    expect(noPlatform.err()).toBe(
+      `switchyard chaos: no running platform: ${join(missing, 'endpoints.json')} is missing or unreadable (run npm start, or pass --aws <url>)\n`,
+    );
   });
 
   it('--seed creates what a FailoverPlan points at; a bad plan is refused with nothing started', async () => {

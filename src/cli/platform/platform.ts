@@ -97,7 +97,12 @@ export class EmbeddedPlatform {
   static async start(options: PlatformOptions): Promise<EmbeddedPlatform> {
     const paths = platformPaths(options.stateDir);
     prepareStateDir(paths, REGION_PAIR);
-    const aws = await startAwsSimulator({ port: options.awsPort, timeScale: options.timeScale });
+    const aws = await startAwsSimulator({
+      port: options.awsPort,
+      timeScale: options.timeScale,
+      // Empty at start: a region's ALB answers once the estate has provisioned one there.
+      albs: 'provisioned',
+    });
     let platform: EmbeddedPlatform | undefined;
     try {
       const published = await publishEnvironments(options, paths);
