@@ -97,6 +97,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
   await albs.start(regions, (_region, index) => albHost(host, index));
 
   let port = 0;
+  let healthChanged = () => {};
   const route53 = new Route53Service(
     clock,
     // Simulated AWS names resolve to this machine: S3 virtual hosts to the endpoint, ELB names to the ALBs.
@@ -114,6 +115,8 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     // it gets no data, and the check's InsufficientDataHealthStatus decides (ADR 0010's model).
     (region, name) =>
       faults.cannotReach(ROUTE53_VANTAGE, region) ? 'INSUFFICIENT_DATA' : cloudwatch.alarmState(region, name),
+    // A probe's answer arrives after its timer fired: a health change is a state change of its own.
+    () => healthChanged(),
   );
   const lag = new LagPublisher(rds.store, faults, clock, (...args) => cloudwatch.putDatapoint(...args));
   const metricPeriod = options.metricPeriodMs ?? 60_000;
@@ -155,6 +158,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
       throw error;
     }
     const changed = () => persistence.changed();
+    healthChanged = changed;
     clock.onFire(changed);
     faults.onChange(changed);
     policy.onChange(changed);
