@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type KubeEmulator, startKubeEmulator, writeKubeconfig } from '../../local/kube/index.js';
+import { StateDirError } from '../../local/state-dir.js';
 import type { Command, CommandIo } from './io.js';
 
 const USAGE = 'switchyard kube [--port <p>] [--host <h>] --state-dir <dir>';
@@ -37,8 +37,15 @@ export async function startFromArgs(args: string[], io: CommandIo): Promise<Star
     return 2;
   }
   const stateDir = resolve(values['state-dir']);
-  mkdirSync(stateDir, { recursive: true });
-  const kube = await startKubeEmulator({ port, stateDir, ...(values.host ? { host: values.host } : {}) });
+  let kube: KubeEmulator;
+  try {
+    // The emulator creates the state dir; mkdirSync's own `recursive` spins on paths under /proc.
+    kube = await startKubeEmulator({ port, stateDir, ...(values.host ? { host: values.host } : {}) });
+  } catch (error) {
+    if (!(error instanceof StateDirError)) throw error;
+    io.stderr.write(`switchyard kube: ${error.message}\n`);
+    return 1;
+  }
   const kubeconfig = join(stateDir, 'kubeconfig');
   writeKubeconfig(kubeconfig, kube.url);
   io.stdout.write(`switchyard kube ready at ${kube.url} (kubeconfig ${kubeconfig})\n`);

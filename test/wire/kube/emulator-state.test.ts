@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type KubeEmulator, startKubeEmulator } from '../../../local/kube/index.js';
 import { StateDirError } from '../../../local/state-dir.js';
+import { startFromArgs } from '../../../src/cli/kube.js';
+import { memoryIo } from '../../support/memory-io.js';
 import { sendRequest } from './target.js';
 
 /** The emulator's objects.json: its layout version, the older layout, and bad files refused at start. */
@@ -94,5 +96,17 @@ describe('emulator state dir', () => {
     mkdirSync(`${file()}.tmp`);
     expect((await refusal()).message).toContain('could not be written, the previous file is kept');
     expect(readFileSync(file(), 'utf8')).toBe(text);
+  });
+
+  it('switchyard kube: a bad state dir or file is one line on stderr and exit 1, never a spin', async () => {
+    const proc = memoryIo();
+    expect(await startFromArgs(['--state-dir', '/proc/switchyard-kube'], proc)).toBe(1);
+    expect(proc.err()).toMatch(/^switchyard kube: \/proc\/switchyard-kube: cannot be created as a state dir/);
+    writeFileSync(file(), '{"revision":');
+    const corrupt = memoryIo();
+    expect(await startFromArgs(['--state-dir', dir], corrupt)).toBe(1);
+    expect(corrupt.err().trim().split('\n')).toEqual([
+      expect.stringContaining(`switchyard kube: ${file()}: is not valid JSON`),
+    ]);
   });
 });
