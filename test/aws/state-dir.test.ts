@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import {
   CreateAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
@@ -497,7 +498,29 @@ describe('AWS simulator state dir: bad state is refused at start with a clear me
     expect(readFileSync(join(dir, 'plain-file'), 'utf8')).toBe('x');
   });
 
-  it('a write that fails keeps the previous file whole', async () => {
+  it('a write that fails while running is logged, keeps the previous file, and is retried on the next change', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino(
+      { name: 'test' },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+          done();
+        },
+      }),
+    );
+    const sim = await start({ logger });
+    const before = readFileSync(path(), 'utf8');
+    mkdirSync(`${path()}.tmp`);
+    await createTwoRegionGlobalCluster(sim);
+    await waitFor(() => lines.some((l) => l.msg === 'could not write the AWS state'), 'the logged failure');
+    expect(readFileSync(path(), 'utf8')).toBe(before);
+    rmSync(`${path()}.tmp`, { recursive: true });
+    await rdsClient(sim, 'us-east-1').send(new DescribeDBClustersCommand({}));
+    await waitFor(() => readFileSync(path(), 'utf8').includes('trading-use2-1'), 'the retried write');
+  });
+
+  it('a write that fails at start keeps the previous file whole', async () => {
     const text = await validFile();
     mkdirSync(`${path()}.tmp`); // the temporary file cannot be created
     const error = await refusal();

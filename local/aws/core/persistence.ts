@@ -34,6 +34,12 @@ const WRITE_DELAY_MS = 100;
  * A keeper of simulated AWS state. `snapshot` returns plain JSON (dates as ISO strings, bodies as
  * base64) in the shape `stateSchema` accepts; `restore` gets what the schema parsed, once, at start,
  * before the endpoint answers, and settles whatever was in flight when the snapshot was taken.
+ *
+ * Adding a service: implement this (a new `stateKey`, its zod schema, `snapshot`, `restore`) and
+ * add the service to the parts list in simulator.ts, after `faults`. A new section needs no new
+ * version: an older file simply has none and the service starts empty. Changes made by a request
+ * or in a clock timer are noticed already; a change made any other way (a probe's answer, a
+ * callback) must call the simulator's change hook as Route 53's health changes do.
  */
 export interface Persistable<Schema extends z.ZodType = z.ZodType> {
   /** Section name in the state file; never reuse or rename one (that is a new layout version). */
