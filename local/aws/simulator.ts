@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
 import { listenError } from '../listen-error.js';
 import { AlbListeners, type AlbMode } from './alb/listeners.js';
 import { AutoScalingService } from './autoscaling/service.js';
@@ -10,6 +12,7 @@ import { SimClock } from './core/clock.js';
 import { Faults } from './core/faults.js';
 import { FrontDoor } from './core/front-door.js';
 import { Journal } from './core/journal.js';
+import { AWS_STATE_FILE, AwsStatePersistence, readAwsState, resumeTime } from './core/persistence.js';
 import { DEFAULT_REGIONS } from './core/regions.js';
 import { DynamoDbService } from './dynamodb/service.js';
 import { Elbv2Service } from './elbv2/service.js';
@@ -47,6 +50,14 @@ export interface AwsSimulatorOptions {
    * them (503 while the region has none). `npm start` provisions its ALBs through the estate.
    */
   albs?: AlbMode;
+  /**
+   * Keep the simulated AWS state in `<stateDir>/aws.json` (ADR 0004, "State dir"): restored at start
+   * (the clock resumes from the saved simulated time), written after every change and at close.
+   * An unusable dir or file is a StateDirError before anything listens.
+   */
+  stateDir?: string;
+  /** Where the simulator logs (state-file write failures); pino on stderr by default. */
+  logger?: Logger;
 }
 
 export interface AwsSimulator {
@@ -67,6 +78,12 @@ export interface AwsSimulator {
   dynamodb: DynamoDbService;
   /** Policy enforcement: off until a policy is set (`--enforce-policy`, or after seeding). */
   policy: PolicyEnforcement;
+  /** The state file when started with `stateDir`. */
+  stateFile?: string;
+  /** True when the state came from the state dir: then whoever seeds AWS must not seed again. */
+  restoredFromState: boolean;
+  /** Writes the state file now (a no-op without `stateDir`); changes are written on their own shortly after. */
+  saveState(): void;
   close(): Promise<void>;
 }
 
@@ -78,7 +95,9 @@ function albHost(host: string, index: number): string {
 export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Promise<AwsSimulator> {
   const host = options.host ?? '127.0.0.1';
   const regions = options.regions ?? DEFAULT_REGIONS;
-  const clock = new SimClock(options.timeScale ?? 1);
+  // Read (and refuse) a saved state before anything starts, and resume the clock from it.
+  const saved = options.stateDir ? readAwsState(options.stateDir) : undefined;
+  const clock = new SimClock(options.timeScale ?? 1, resumeTime(saved));
   const faults = new Faults(() => clock.now(), options.lagMs);
   const journal = new Journal();
   const rds = new RdsService(clock, faults, options.aurora);
@@ -100,6 +119,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
   await albs.start(regions, (_region, index) => albHost(host, index));
 
   let port = 0;
+  let healthChanged = () => {};
   const route53 = new Route53Service(
     clock,
     // Simulated AWS names resolve to this machine: S3 virtual hosts to the endpoint, ELB names to the ALBs.
@@ -117,6 +137,8 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     // it gets no data, and the check's InsufficientDataHealthStatus decides (ADR 0010's model).
     (region, name) =>
       faults.cannotReach(ROUTE53_VANTAGE, region) ? 'INSUFFICIENT_DATA' : cloudwatch.alarmState(region, name),
+    // A probe's answer arrives after its timer fired: a health change is a state change of its own.
+    () => healthChanged(),
   );
   const lag = new LagPublisher(rds.store, faults, clock, (...args) => cloudwatch.putDatapoint(...args));
   const metricPeriod = options.metricPeriodMs ?? 60_000;
@@ -136,10 +158,38 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     cloudwatch.evaluateAlarms();
   });
 
+  const policy = new PolicyEnforcement();
+  const persistence = options.stateDir
+    ? new AwsStatePersistence(
+        join(options.stateDir, AWS_STATE_FILE),
+        clock,
+        // Faults first: the services settle their in-flight work against the faults in force.
+        [faults, policy, rds, s3, route53, cloudwatch, autoscaling, lag],
+        options.logger ?? pino({ name: 'switchyard-aws' }, pino.destination(2)),
+      )
+    : undefined;
+  if (persistence) {
+    try {
+      if (saved) persistence.restore(saved);
+      // Written at once: proves the file can be written, and records what restoring settled.
+      persistence.save();
+    } catch (error) {
+      clock.stop();
+      route53.monitor.stopAll();
+      await albs.close();
+      throw error;
+    }
+    const changed = () => persistence.changed();
+    healthChanged = changed;
+    clock.onFire(changed);
+    faults.onChange(changed);
+    policy.onChange(changed);
+  }
+  // An explicit policy at start wins over the one saved in the state dir.
+  if (options.enforcePolicy) policy.set(options.enforcePolicy);
+
   // Unsigned requests are anonymous S3 object reads (Route 53 checkers probing gate objects);
   // they belong to the bucket's region, so a region-down takes the gate object down with it.
-  const policy = new PolicyEnforcement();
-  if (options.enforcePolicy) policy.set(options.enforcePolicy);
   const frontDoor = new FrontDoor(
     clock,
     faults,
@@ -173,10 +223,13 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
 
   const server: Server = createServer((req, res) => {
     const target = req.url?.startsWith(`${ADMIN_PREFIX}/`) ? admin : frontDoor;
-    target.handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`simulator error: ${String(error)}`);
-    });
+    target
+      .handle(req, res)
+      .catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`simulator error: ${String(error)}`);
+      })
+      .finally(() => persistence?.changed());
   });
   try {
     await listen(server, options.port ?? 0, host);
@@ -204,12 +257,18 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     elbv2,
     dynamodb,
     policy,
+    ...(persistence ? { stateFile: persistence.path } : {}),
+    restoredFromState: saved !== undefined,
+    saveState() {
+      persistence?.save();
+    },
     async close() {
       clock.stop();
       route53.monitor.stopAll();
       frontDoor.releaseAll();
       server.closeAllConnections();
       await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), albs.close()]);
+      persistence?.close();
     },
   };
 }

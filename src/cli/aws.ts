@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { type AwsSimulator, type Policy, parsePolicy, startAwsSimulator } from '../../local/aws/index.js';
+import { acquireStateLock, type StateLock } from '../../local/state-lock.js';
 import { type FailoverPlan, FailoverPlanResource } from '../apis/failover-plan.js';
 import type { Command, CommandIo } from './io.js';
 import { seedAwsForPlan } from './seed-aws.js';
 
 const USAGE =
-  'switchyard aws [--port <p>] [--host <h>] [--time-scale <real-ms-per-sim-ms>] [--regions r1,r2] [--seed <failover-plan.yaml>] [--enforce-policy <policy.json>]';
+  'switchyard aws [--port <p>] [--host <h>] [--time-scale <real-ms-per-sim-ms>] [--regions r1,r2] [--seed <failover-plan.yaml>] [--enforce-policy <policy.json>] [--state-dir <dir>]';
 
 /** Starts the simulator from CLI arguments; exported so tests can start and stop it in-process. */
 export async function startFromArgs(args: string[], io: CommandIo): Promise<AwsSimulator | number> {
@@ -18,6 +20,7 @@ export async function startFromArgs(args: string[], io: CommandIo): Promise<AwsS
     regions?: string;
     seed?: string;
     'enforce-policy'?: string;
+    'state-dir'?: string;
   };
   try {
     ({ values } = parseArgs({
@@ -29,6 +32,7 @@ export async function startFromArgs(args: string[], io: CommandIo): Promise<AwsS
         regions: { type: 'string' },
         seed: { type: 'string' },
         'enforce-policy': { type: 'string' },
+        'state-dir': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -73,20 +77,37 @@ export async function startFromArgs(args: string[], io: CommandIo): Promise<AwsS
       return 1;
     }
   }
-  let sim: AwsSimulator;
+  const stateDir = values['state-dir'] === undefined ? undefined : resolve(values['state-dir']);
+  let lock: StateLock | undefined;
+  let started: AwsSimulator;
   try {
-    sim = await startAwsSimulator({
+    lock = stateDir === undefined ? undefined : acquireStateLock(stateDir);
+    started = await startAwsSimulator({
       port,
       timeScale,
       ...(values.host ? { host: values.host } : {}),
       ...(values.regions ? { regions: values.regions.split(',').map((r) => r.trim()) } : {}),
+      ...(stateDir ? { stateDir } : {}),
     });
   } catch (error) {
-    io.stderr.write(`switchyard aws: ${error instanceof Error ? error.message : String(error)}
-`);
+    lock?.release();
+    // A bad state dir, a held lock or a port in use: one line, exit 1, nothing left running.
+    io.stderr.write(`switchyard aws: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  if (plan) {
+  const sim: AwsSimulator = lock
+    ? {
+        ...started,
+        async close() {
+          await started.close();
+          lock?.release();
+        },
+      }
+    : started;
+  if (plan && sim.restoredFromState) {
+    // The saved state is what the plan's currentRoles describe now; seeding again would reset it.
+    io.stdout.write(`restored AWS from ${sim.stateFile}; --seed not applied again\n`);
+  } else if (plan) {
     await seedAwsForPlan(plan.spec, sim.url);
     io.stdout.write(
       `seeded what FailoverPlan ${plan.metadata.name} points at: global cluster ${plan.spec.database.globalClusterIdentifier}, gate alarms, Auto Scaling groups\n`,

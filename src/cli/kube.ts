@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type KubeEmulator, startKubeEmulator, writeKubeconfig } from '../../local/kube/index.js';
@@ -39,11 +38,11 @@ export async function startFromArgs(args: string[], io: CommandIo): Promise<Star
   const stateDir = resolve(values['state-dir']);
   let kube: KubeEmulator;
   try {
-    mkdirSync(stateDir, { recursive: true });
+    // The emulator creates the state dir; mkdirSync's own `recursive` spins on paths under /proc.
     kube = await startKubeEmulator({ port, stateDir, ...(values.host ? { host: values.host } : {}) });
   } catch (error) {
-    io.stderr.write(`switchyard kube: ${error instanceof Error ? error.message : String(error)}
-`);
+    // A bad state dir or a port in use: one line, exit 1, nothing left running.
+    io.stderr.write(`switchyard kube: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
   const kubeconfig = join(stateDir, 'kubeconfig');

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
@@ -130,6 +131,58 @@ describe('switchyard aws / chaos / journal', () => {
       /^switchyard aws: --seed .*failover-unplanned\.yaml: invalid FailoverPlan/,
     );
     expect(io.out()).toBe('');
+  });
+
+  it('--state-dir: a restart keeps the roles and does not seed again; a second simulator on the dir is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-aws-cli-'));
+    try {
+      const args = [
+        '--time-scale',
+        '0.0001',
+        '--state-dir',
+        dir,
+        '--seed',
+        'examples/failover/failover-plan.yaml',
+      ];
+      sim = await startViaCli(args);
+      const standby = plan.spec.database.members.find((m) => m.region === plan.spec.regions.standby);
+      await rdsClient(sim, plan.spec.regions.standby).send(
+        new FailoverGlobalClusterCommand({
+          GlobalClusterIdentifier: plan.spec.database.globalClusterIdentifier,
+          TargetDbClusterIdentifier: standby?.clusterArn,
+          AllowDataLoss: true,
+        }),
+      );
+      const writer = async (running: AwsSimulator) => {
+        const out = await rdsClient(running, plan.spec.regions.standby).send(
+          new DescribeGlobalClustersCommand({
+            GlobalClusterIdentifier: plan.spec.database.globalClusterIdentifier,
+          }),
+        );
+        return out.GlobalClusters?.[0]?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn;
+      };
+      const first = sim;
+      await waitFor(async () => (await writer(first)) === standby?.clusterArn, 'the failover to the standby');
+
+      const second = memoryIo();
+      expect(await startFromArgs(args, second)).toBe(1);
+      expect(second.err()).toMatch(new RegExp(`the state dir is in use by process ${process.pid} `));
+
+      await sim.close();
+      const io = memoryIo();
+      const again = await startFromArgs(args, io);
+      if (typeof again === 'number') throw new Error(io.err());
+      sim = again;
+      expect(io.out()).toContain(`restored AWS from ${join(dir, 'aws.json')}; --seed not applied again`);
+      expect(await writer(again)).toBe(standby?.clusterArn);
+    } finally {
+      await sim?.close();
+      sim = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const proc = memoryIo();
+    expect(await startFromArgs(['--state-dir', '/proc/switchyard-aws'], proc)).toBe(1);
+    expect(proc.err()).toMatch(/^switchyard aws: \/proc\/switchyard-aws: cannot be created as a state dir/);
   });
 
   it('npx switchyard aws prints ready', async () => {

@@ -120,7 +120,16 @@ describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
 
   it('Ctrl-C stops everything; a second npm start resumes with the same objects', async () => {
     if (!platform) throw new Error('no platform');
-    const failoversBefore = kubectl('--context', 'us-east-2', 'get', 'failover', '-n', 'trading', '-o', 'name');
+    const failoversBefore = kubectl(
+      '--context',
+      'us-east-2',
+      'get',
+      'failover',
+      '-n',
+      'trading',
+      '-o',
+      'name',
+    );
     expect(await interrupt(platform)).toBe(0);
     expect(platform.output()).toContain('platform stopped');
     platform = startPlatform();

@@ -43,6 +43,11 @@ export class Groups {
     return groups;
   }
 
+  /** Every region that has groups, with them. */
+  regionEntries(): [string, Map<string, Group>][] {
+    return [...this.byRegion];
+  }
+
   inServiceCount(region: string): number {
     return [...this.in(region).values()].reduce(
       (sum, g) => sum + g.instances.filter((i) => i.lifecycleState === 'InService').length,

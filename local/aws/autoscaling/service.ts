@@ -1,10 +1,18 @@
+import type { z } from 'zod';
 import type { SimClock } from '../core/clock.js';
 import { AwsError } from '../core/errors.js';
+import type { Persistable } from '../core/persistence.js';
 import { ACCOUNT_ID } from '../core/regions.js';
 import type { RequestAuthorization, ServiceReply, ServiceRequest, SimService } from '../core/request.js';
 import { fields, items, type Xml } from '../core/xml.js';
 import { QueryParams, queryError, queryReply } from '../protocols/query.js';
 import { type Group, Groups } from './groups.js';
+import {
+  type AutoScalingStateFile,
+  autoScalingStateSchema,
+  restoreAutoScaling,
+  snapshotAutoScaling,
+} from './state.js';
 
 const NAMESPACE = 'http://autoscaling.amazonaws.com/doc/2011-01-01/';
 
@@ -40,8 +48,10 @@ function groupXml(group: Group): Xml {
 }
 
 /** EC2 Auto Scaling over awsQuery: the groups a failover scales, per region. */
-export class AutoScalingService implements SimService {
+export class AutoScalingService implements SimService, Persistable<typeof autoScalingStateSchema> {
   readonly signingName = 'autoscaling';
+  readonly stateKey = 'autoscaling';
+  readonly stateSchema = autoScalingStateSchema;
   readonly groups: Groups;
 
   constructor(
@@ -49,6 +59,14 @@ export class AutoScalingService implements SimService {
     launchMs: number,
   ) {
     this.groups = new Groups(clock, launchMs);
+  }
+
+  snapshot(): AutoScalingStateFile {
+    return snapshotAutoScaling(this.groups);
+  }
+
+  restore(state: z.output<typeof autoScalingStateSchema>): void {
+    restoreAutoScaling(this.groups, state);
   }
 
   operationOf(request: ServiceRequest): string {

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { SimClock } from '../core/clock.js';
 import type { Faults } from '../core/faults.js';
+import type { Persistable } from '../core/persistence.js';
 import { parseClusterArn } from '../rds/model.js';
 import type { RdsStore } from '../rds/store.js';
 
@@ -18,7 +20,14 @@ export type PutDatapoint = (
  * the `lag` fault's base lag, plus the time the secondary has been cut off from the writer, since
  * nothing replicates across a partition or from a dead region.
  */
-export class LagPublisher {
+const lagStateSchema = z.object({
+  /** Secondary cluster ARN → simulated time it was cut off from its writer. */
+  cutOffSince: z.record(z.string(), z.number()),
+});
+
+export class LagPublisher implements Persistable<typeof lagStateSchema> {
+  readonly stateKey = 'aurora-lag';
+  readonly stateSchema = lagStateSchema;
   private readonly cutOffSince = new Map<string, number>();
 
   constructor(
@@ -27,6 +36,15 @@ export class LagPublisher {
     private readonly clock: SimClock,
     private readonly put: PutDatapoint,
   ) {}
+
+  snapshot(): z.input<typeof lagStateSchema> {
+    return { cutOffSince: Object.fromEntries(this.cutOffSince) };
+  }
+
+  /** A secondary cut off before the restart keeps counting its lag from when it was cut off. */
+  restore(state: z.output<typeof lagStateSchema>): void {
+    for (const [arn, since] of Object.entries(state.cutOffSince)) this.cutOffSince.set(arn, since);
+  }
 
   lagOf(secondaryArn: string, writerArn: string): number {
     const secondary = parseClusterArn(secondaryArn);

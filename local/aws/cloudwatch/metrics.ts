@@ -42,6 +42,11 @@ export function statistic(values: readonly number[], stat: string): number | und
 export class MetricStore {
   private readonly points: Datapoint[] = [];
 
+  /** Datapoints stamped at or after `from`, newest last. */
+  since(from: number): Datapoint[] {
+    return this.points.filter((p) => p.timestamp >= from);
+  }
+
   put(point: Datapoint): void {
     this.points.push(point);
   }

@@ -1,10 +1,13 @@
+import type { z } from 'zod';
 import type { SimClock } from '../core/clock.js';
 import { AwsError, invalidParameterValue } from '../core/errors.js';
+import type { Persistable } from '../core/persistence.js';
 import { ACCOUNT_ID } from '../core/regions.js';
 import type { RequestAuthorization, ServiceReply, ServiceRequest, SimService } from '../core/request.js';
 import { jsonError, jsonReply, targetOperation } from '../protocols/json.js';
 import { type AlarmState, COMPARISON_OPERATORS, evaluate, type MetricAlarm } from './alarms.js';
 import { type Dimension, dimensionsKey, MetricStore, statistic } from './metrics.js';
+import { type CloudWatchStateFile, cloudWatchStateSchema, retainedDatapoints } from './state.js';
 
 const TARGET_PREFIX = 'GraniteServiceVersion20100801';
 const SHAPE_NAMESPACE = 'com.amazonaws.cloudwatch';
@@ -63,12 +66,35 @@ function epochMs(value: unknown, name: string): number {
 }
 
 /** CloudWatch over awsJson1_0 (query-compatible): metrics and metric alarms per region. */
-export class CloudWatchService implements SimService {
+export class CloudWatchService implements SimService, Persistable<typeof cloudWatchStateSchema> {
   readonly signingName = 'monitoring';
+  readonly stateKey = 'cloudwatch';
+  readonly stateSchema = cloudWatchStateSchema;
   private readonly metrics = new Map<string, MetricStore>();
   private readonly alarms = new Map<string, Map<string, MetricAlarm>>();
 
   constructor(private readonly clock: SimClock) {}
+
+  snapshot(): CloudWatchStateFile {
+    const now = this.clock.now();
+    const regions = new Set([...this.metrics.keys(), ...this.alarms.keys()]);
+    return {
+      regions: Object.fromEntries(
+        [...regions].map((region) => {
+          const alarms = [...this.alarmsIn(region).values()];
+          return [region, { alarms, datapoints: retainedDatapoints(this.store(region), alarms, now) }];
+        }),
+      ),
+    };
+  }
+
+  /** Alarms keep their state across a restart; the next evaluation (timer, read or datapoint) moves it. */
+  restore(state: z.output<typeof cloudWatchStateSchema>): void {
+    for (const [region, saved] of Object.entries(state.regions)) {
+      for (const alarm of saved.alarms) this.alarmsIn(region).set(alarm.name, alarm);
+      for (const point of saved.datapoints) this.store(region).put(point);
+    }
+  }
 
   store(region: string): MetricStore {
     let store = this.metrics.get(region);

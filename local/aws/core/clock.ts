@@ -12,6 +12,7 @@ export class SimClock {
   private readonly simStart: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private readonly fireListeners = new Set<() => void>();
 
   constructor(
     readonly timeScale: number,
@@ -42,6 +43,7 @@ export class SimClock {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       fn();
+      for (const listener of this.fireListeners) listener();
     }, this.toRealMs(simMs));
     this.timers.add(timer);
     return () => {
@@ -64,6 +66,15 @@ export class SimClock {
       cancelled = true;
       cancelCurrent();
     };
+  }
+
+  /**
+   * Calls `listener` after every timer callback: simulated state changes on timers (promotions,
+   * launches, replication, metric ticks), and the state file is written after such changes.
+   */
+  onFire(listener: () => void): () => void {
+    this.fireListeners.add(listener);
+    return () => this.fireListeners.delete(listener);
   }
 
   sleep(simMs: number): Promise<void> {

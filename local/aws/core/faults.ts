@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import type { Persistable } from './persistence.js';
 import { isRegionName } from './regions.js';
 
 /**
@@ -60,7 +62,19 @@ export const FAULT_NAMES = [
   'clear',
 ] as const;
 
-export class Faults {
+const faultStateSchema = z.object({
+  regionsDown: z.record(z.string(), z.enum(['reset', 'blackhole'])),
+  controlPlanesDown: z.array(z.string()),
+  latencyMs: z.record(z.string(), z.number().nonnegative()),
+  throttles: z.record(z.string(), z.number().nonnegative()),
+  partitions: z.array(z.object({ vantage: z.string(), region: z.string() })),
+  lagMs: z.number().nonnegative(),
+});
+
+export class Faults implements Persistable<typeof faultStateSchema> {
+  readonly stateKey = 'faults';
+  readonly stateSchema = faultStateSchema;
+
   private readonly regionsDown = new Map<string, RegionDownMode>();
   private readonly controlPlanesDown = new Set<string>();
   private readonly latency = new Map<string, number>();
@@ -135,6 +149,31 @@ export class Faults {
       }),
       lagMs: this.lag,
     };
+  }
+
+  snapshot(): FaultState {
+    return this.state();
+  }
+
+  /**
+   * Faults survive a restart: a region that was down stays down (and a blackholed region keeps
+   * holding connections) until someone runs `region-up` or `clear`, as the outage is part of the
+   * scenario being played, not of the simulator process. Throttle buckets restart full.
+   */
+  restore(state: FaultState): void {
+    this.regionsDown.clear();
+    for (const [region, mode] of Object.entries(state.regionsDown)) this.regionsDown.set(region, mode);
+    this.controlPlanesDown.clear();
+    for (const service of state.controlPlanesDown) this.controlPlanesDown.add(service);
+    this.latency.clear();
+    for (const [service, ms] of Object.entries(state.latencyMs)) this.latency.set(service, ms);
+    this.throttles.clear();
+    for (const [service, rate] of Object.entries(state.throttles)) {
+      this.throttles.set(service, { ratePerSecond: rate, tokens: rate, refilledAt: this.now() });
+    }
+    this.partitions.clear();
+    for (const { vantage, region } of state.partitions) this.partitions.add(`${vantage}|${region}`);
+    this.lag = state.lagMs;
   }
 
   /** Applies one fault as the CLI and the admin API name it; throws FaultUsageError on bad args. */

@@ -5,7 +5,9 @@
  * action on every resource the request touches. Anonymous S3 reads (Route 53 checkers) are not
  * an identity's requests and are not evaluated.
  */
+import { z } from 'zod';
 import { AwsError } from '../core/errors.js';
+import type { Persistable } from '../core/persistence.js';
 import { ACCOUNT_ID } from '../core/regions.js';
 import type { ServiceRequest, SimService } from '../core/request.js';
 import { deniedResource, type Policy, type RequestContext } from './policy.js';
@@ -25,12 +27,45 @@ export function accessDenied(principal: string, action: string, resource: string
   );
 }
 
-export class PolicyEnforcement {
+const policyStateSchema = z.object({
+  /** The parsed policy in force (the statements the evaluator uses), or null when not enforcing. */
+  policy: z
+    .object({
+      statements: z.array(
+        z.object({
+          actions: z.array(z.string()),
+          resources: z.array(z.string()),
+          stringEquals: z.record(z.string(), z.array(z.string())),
+        }),
+      ),
+    })
+    .nullable(),
+});
+
+export class PolicyEnforcement implements Persistable<typeof policyStateSchema> {
+  readonly stateKey = 'iam-policy';
+  readonly stateSchema = policyStateSchema;
   private policy: Policy | undefined;
+  private readonly listeners = new Set<() => void>();
 
   /** Starts enforcing `policy`; undefined stops enforcing (every request allowed, as before). */
   set(policy: Policy | undefined): void {
     this.policy = policy;
+    for (const listener of this.listeners) listener();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  snapshot(): z.input<typeof policyStateSchema> {
+    return { policy: this.policy ?? null };
+  }
+
+  /** The policy in force before the restart stays in force. */
+  restore(state: z.output<typeof policyStateSchema>): void {
+    this.policy = state.policy ?? undefined;
   }
 
   get enforcing(): boolean {

@@ -36,9 +36,24 @@ export const DEFAULT_AURORA_TIMINGS: AuroraTimings = {
  * Drives FailoverState through its states for one global cluster at a time. Callers validate the
  * request first (operations.ts); everything here runs after the API has already answered.
  */
-export class GlobalFailoverEngine {
+/** What the engine keeps between steps, for the state file (ARNs of member clusters). */
+export interface EngineState {
   /** Old primaries demoted by an unplanned failover, waiting for their region to come back. */
+  awaitingResync: string[];
+  /** Old primaries being rebuilt as secondaries (RDS-EVENT-0240 emitted, 0241 not yet). */
+  resyncing: string[];
+  /** Promoted clusters whose RDS-EVENT-0397 (writer endpoint DNS changed) is still to come. */
+  pendingWriterDns: string[];
+}
+
+/**
+ * Drives FailoverState through its states for one global cluster at a time. Callers validate the
+ * request first (operations.ts); everything here runs after the API has already answered.
+ */
+export class GlobalFailoverEngine {
   private readonly awaitingResync = new Set<string>();
+  private readonly resyncing = new Set<string>();
+  private readonly pendingWriterDns = new Set<string>();
 
   constructor(
     private readonly store: RdsStore,
@@ -73,6 +88,65 @@ export class GlobalFailoverEngine {
     void this.runSwitchover(global, target, writer);
   }
 
+  state(): EngineState {
+    return {
+      awaitingResync: [...this.awaitingResync],
+      resyncing: [...this.resyncing],
+      pendingWriterDns: [...this.pendingWriterDns],
+    };
+  }
+
+  /**
+   * After a restart, with the store and the faults already restored. A transition the previous run
+   * left in flight is settled, not resumed: its timers died with that run, and replaying them
+   * would leave a half-promoted global cluster visible for the length of a step. Each one ends as
+   * its last step would have ended with the faults now in force:
+   * - a managed failover (AllowDataLoss) promotes its target, or fails (0239) and rolls back when
+   *   the target's region is down;
+   * - a switchover completes when the old primary is reachable from the target, otherwise it fails
+   *   (0187) and is cancelled (0186) with the roles unchanged, as its timeout would have;
+   * - `cancelling` finishes cancelling; a resync in progress finishes (0241); a pending 0397 is emitted.
+   * Old primaries still waiting for their region keep waiting, and resync once it is reachable.
+   */
+  restore(state: EngineState): void {
+    for (const global of this.store.globalClusters.values()) {
+      if (global.failover) this.settle(global);
+    }
+    for (const arn of state.resyncing) this.finishResync(arn);
+    for (const arn of state.pendingWriterDns) {
+      const cluster = this.store.clusterByArn(arn);
+      if (cluster) emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0397', cluster);
+    }
+    for (const arn of state.awaitingResync) this.awaitingResync.add(arn);
+    this.resumeResyncs();
+  }
+
+  private settle(global: GlobalCluster): void {
+    const failover = global.failover;
+    const target = failover ? this.store.clusterByArn(failover.toArn) : undefined;
+    const oldWriter = global.members.find((m) => m.clusterArn === failover?.fromArn);
+    if (!failover || !target || !oldWriter || failover.status === 'cancelling') {
+      this.finishCancel(global);
+      return;
+    }
+    if (failover.dataLossAllowed) {
+      if (this.faults.isRegionDown(target.region)) {
+        emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0239', target);
+        this.finishCancel(global);
+      } else this.completeFailover(global, target, oldWriter);
+      return;
+    }
+    if (failover.status === 'pending') emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0181', target);
+    const oldPrimary = this.store.clusterByArn(oldWriter.clusterArn);
+    if (oldPrimary && !this.faults.cannotReach(target.region, oldPrimary.region)) {
+      emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0182', oldPrimary);
+      this.completeSwitchover(global, target, oldWriter);
+    } else {
+      emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0187', target);
+      this.finishCancel(global);
+    }
+  }
+
   private writerOf(global: GlobalCluster): GlobalMember {
     const writer = global.members.find((m) => m.isWriter);
     if (!writer) throw new Error(`global cluster ${global.id} has no writer`);
@@ -93,6 +167,10 @@ export class GlobalFailoverEngine {
       await this.cancel(global);
       return;
     }
+    this.completeFailover(global, target, oldWriter);
+  }
+
+  private completeFailover(global: GlobalCluster, target: DbCluster, oldWriter: GlobalMember): void {
     this.promote(global, target);
     oldWriter.sync = 'pending-resync';
     global.failover = undefined;
@@ -140,6 +218,10 @@ export class GlobalFailoverEngine {
       await this.cancel(global);
       return;
     }
+    this.completeSwitchover(global, target, oldWriter);
+  }
+
+  private completeSwitchover(global: GlobalCluster, target: DbCluster, oldWriter: GlobalMember): void {
     this.promote(global, target);
     oldWriter.sync = 'connected';
     global.failover = undefined;
@@ -157,6 +239,10 @@ export class GlobalFailoverEngine {
   private async cancel(global: GlobalCluster): Promise<void> {
     if (global.failover) global.failover.status = 'cancelling';
     await this.clock.sleep(this.timings.cancelMs);
+    this.finishCancel(global);
+  }
+
+  private finishCancel(global: GlobalCluster): void {
     const target = global.failover ? this.store.clusterByArn(global.failover.toArn) : undefined;
     if (target && !global.failover?.dataLossAllowed) {
       emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0186', target);
@@ -172,7 +258,9 @@ export class GlobalFailoverEngine {
   }
 
   private scheduleWriterDns(target: DbCluster): void {
+    this.pendingWriterDns.add(target.arn);
     this.clock.after(this.timings.writerDnsMs, () => {
+      this.pendingWriterDns.delete(target.arn);
       emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0397', target);
     });
   }
@@ -198,13 +286,21 @@ export class GlobalFailoverEngine {
       this.snapshotOldVolume(cluster);
       cluster.volumeGeneration += 1;
       emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0240', cluster);
-      this.clock.after(this.timings.resyncMs, () => {
-        const member = global.members.find((m) => m.clusterArn === arn);
-        if (!member) return;
-        member.sync = 'connected';
-        emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0241', cluster);
-      });
+      this.resyncing.add(arn);
+      this.clock.after(this.timings.resyncMs, () => this.finishResync(arn));
     }
+  }
+
+  private finishResync(arn: string): void {
+    this.resyncing.delete(arn);
+    const cluster = this.store.clusterByArn(arn);
+    const global = cluster?.globalClusterId
+      ? this.store.globalClusters.get(cluster.globalClusterId)
+      : undefined;
+    const member = global?.members.find((m) => m.clusterArn === arn);
+    if (!cluster || !member) return;
+    member.sync = 'connected';
+    emitEvent(this.store, this.clock.date(), 'RDS-EVENT-0241', cluster);
   }
 
   private snapshotOldVolume(cluster: DbCluster): void {

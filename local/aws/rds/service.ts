@@ -1,18 +1,23 @@
+import type { z } from 'zod';
 import type { SimClock } from '../core/clock.js';
 import { AwsError } from '../core/errors.js';
 import type { Faults } from '../core/faults.js';
+import type { Persistable } from '../core/persistence.js';
 import type { RequestAuthorization, ServiceReply, ServiceRequest, SimService } from '../core/request.js';
 import { QueryParams, queryError, queryReply } from '../protocols/query.js';
 import { type AuroraTimings, DEFAULT_AURORA_TIMINGS, GlobalFailoverEngine } from './global-failover.js';
 import { clusterArn, globalClusterArn } from './model.js';
 import { rdsOperations } from './operations.js';
+import { type RdsStateFile, rdsStateSchema, restoreRds, snapshotRds } from './state.js';
 import { RdsStore } from './store.js';
 
 const NAMESPACE = 'http://rds.amazonaws.com/doc/2014-10-31/';
 
 /** RDS over awsQuery: one store for every region, the region taken from each call's signature. */
-export class RdsService implements SimService {
+export class RdsService implements SimService, Persistable<typeof rdsStateSchema> {
   readonly signingName = 'rds';
+  readonly stateKey = 'rds';
+  readonly stateSchema = rdsStateSchema;
   readonly store = new RdsStore();
   readonly engine: GlobalFailoverEngine;
 
@@ -25,6 +30,14 @@ export class RdsService implements SimService {
       ...DEFAULT_AURORA_TIMINGS,
       ...timings,
     });
+  }
+
+  snapshot(): RdsStateFile {
+    return snapshotRds(this.store, this.engine);
+  }
+
+  restore(state: z.output<typeof rdsStateSchema>): void {
+    restoreRds(this.store, this.engine, state);
   }
 
   operationOf(request: ServiceRequest): string {

@@ -38,6 +38,11 @@ export class RdsStore {
     return [...this.region(cluster.region).instances.values()].filter((i) => i.clusterId === cluster.id);
   }
 
+  /** Every region that has Aurora state, with it. */
+  regionEntries(): [string, RegionalRds][] {
+    return [...this.regions];
+  }
+
   allEvents(): RdsEvent[] {
     return [...this.regions.values()].flatMap((r) => r.events);
   }

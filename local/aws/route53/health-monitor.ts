@@ -60,6 +60,31 @@ export class HealthMonitor {
     private readonly onStatus: (check: HealthCheck, healthy: boolean) => void = () => {},
   ) {}
 
+  /** Health before a restart, used as the starting health when a restored check is watched again. */
+  private readonly restoredHealth = new Map<string, boolean>();
+
+  /** What a restart keeps: each endpoint check's health and each alarm check's last known status. */
+  healthState(): { endpoints: Record<string, boolean>; lastKnownAlarm: Record<string, boolean> } {
+    return {
+      endpoints: Object.fromEntries([...this.states].map(([id, state]) => [id, state.healthy])),
+      lastKnownAlarm: Object.fromEntries(this.lastKnownAlarmHealth),
+    };
+  }
+
+  /**
+   * Before the restored checks are watched: they start from the health they had, so a check that
+   * was unhealthy does not read healthy until FailureThreshold new probes say so (DNS answers
+   * would flip at every restart otherwise).
+   */
+  restoreHealth(state: {
+    endpoints: Record<string, boolean>;
+    lastKnownAlarm: Record<string, boolean>;
+  }): void {
+    for (const [id, healthy] of Object.entries(state.endpoints)) this.restoredHealth.set(id, healthy);
+    for (const [id, healthy] of Object.entries(state.lastKnownAlarm))
+      this.lastKnownAlarmHealth.set(id, healthy);
+  }
+
   /** (Re)starts probing a check after create or update. */
   watch(check: HealthCheck): void {
     const previous = this.states.get(check.id);
@@ -69,13 +94,14 @@ export class HealthMonitor {
       return;
     }
     const state: ProbeState = {
-      healthy: previous?.healthy ?? true,
+      healthy: previous?.healthy ?? this.restoredHealth.get(check.id) ?? true,
       consecutiveOk: 0,
       consecutiveFail: 0,
       ...(previous?.last ? { last: previous.last } : {}),
       inFlight: false,
       stop: () => {},
     };
+    this.restoredHealth.delete(check.id);
     this.states.set(check.id, state);
     const tick = () => void this.probeOnce(check.id, state);
     state.stop = this.clock.every(check.config.requestInterval * 1000, tick);

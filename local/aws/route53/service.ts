@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 import type { SimClock } from '../core/clock.js';
 import { AwsError } from '../core/errors.js';
+import type { Persistable } from '../core/persistence.js';
 import type { ServiceReply, ServiceRequest, SimService } from '../core/request.js';
 import {
   child,
@@ -24,6 +26,7 @@ import {
 } from './health-check-config.js';
 import { type AlarmLookup, HealthMonitor, type TargetResolver } from './health-monitor.js';
 import { type HealthCheck, type HostedZone, normaliseName, ROUTE53_NAMESPACE, stripPrefix } from './model.js';
+import { type Route53StateFile, restoreRoute53, route53StateSchema, snapshotRoute53 } from './state.js';
 import {
   changeInfoXml,
   delegationSetXml,
@@ -50,8 +53,10 @@ const noSuchHealthCheck = (id: string) =>
  * us-east-1 or control-plane-down route53; health checking and TestDNSAnswer (standing for DNS
  * resolution, the data plane) keep working through both.
  */
-export class Route53Service implements SimService {
+export class Route53Service implements SimService, Persistable<typeof route53StateSchema> {
   readonly signingName = 'route53';
+  readonly stateKey = 'route53';
+  readonly stateSchema = route53StateSchema;
   readonly zones = new Map<string, HostedZone>();
   readonly healthChecks = new Map<string, HealthCheck>();
   readonly monitor: HealthMonitor;
@@ -70,6 +75,14 @@ export class Route53Service implements SimService {
       alarmState,
       onStatus,
     );
+  }
+
+  snapshot(): Route53StateFile {
+    return snapshotRoute53(this.zones, this.healthChecks, this.monitor);
+  }
+
+  restore(state: z.output<typeof route53StateSchema>): void {
+    restoreRoute53(this.zones, this.healthChecks, this.monitor, state);
   }
 
   operationOf(request: ServiceRequest): string {

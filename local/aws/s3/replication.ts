@@ -2,7 +2,7 @@ import type { SimClock } from '../core/clock.js';
 import type { Faults } from '../core/faults.js';
 import type { Bucket, ObjectVersion, S3Store } from './store.js';
 
-interface PendingCopy {
+export interface PendingCopy {
   source: Bucket;
   key: string;
   version: ObjectVersion;
@@ -16,6 +16,8 @@ interface PendingCopy {
  */
 export class Replicator {
   private readonly waiting: PendingCopy[] = [];
+  /** Copies whose delay has not run out yet. */
+  private readonly scheduled = new Set<PendingCopy>();
 
   constructor(
     private readonly store: S3Store,
@@ -36,10 +38,26 @@ export class Replicator {
     if (!rule) return;
     version.replicationStatus = 'PENDING';
     const copy = { source, key, version, destination: rule.destinationBucket };
+    this.scheduled.add(copy);
     this.clock.after(this.delayMs, () => this.attempt(copy));
   }
 
+  /** Every copy not done yet, scheduled or waiting for the regions to reach each other. */
+  pending(): PendingCopy[] {
+    return [...this.scheduled, ...this.waiting];
+  }
+
+  /**
+   * After a restart: a copy the previous run had not finished is settled at once rather than
+   * after what was left of its delay. It is made now if the two regions can reach each other,
+   * and otherwise it waits for the faults to change, as it would have.
+   */
+  restorePending(copies: readonly PendingCopy[]): void {
+    for (const copy of copies) this.attempt(copy);
+  }
+
   private attempt(copy: PendingCopy): void {
+    this.scheduled.delete(copy);
     const destination = this.store.buckets.get(copy.destination);
     if (!destination) {
       copy.version.replicationStatus = 'FAILED';

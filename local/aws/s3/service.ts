@@ -1,6 +1,8 @@
+import type { z } from 'zod';
 import type { SimClock } from '../core/clock.js';
 import { AwsError } from '../core/errors.js';
 import type { Faults } from '../core/faults.js';
+import type { Persistable } from '../core/persistence.js';
 import { ACCOUNT_ID } from '../core/regions.js';
 import type { ServiceReply, ServiceRequest, SimService } from '../core/request.js';
 import {
@@ -19,6 +21,7 @@ import { s3Address } from './addressing.js';
 import { decodeAwsChunked, isAwsChunked } from './aws-chunked.js';
 import { allowsAnonymousRead, isValidPolicy } from './policy.js';
 import { Replicator } from './replication.js';
+import { restoreS3, type S3StateFile, s3StateSchema, snapshotS3 } from './state.js';
 import { type Bucket, etagOf, type ObjectVersion, type ReplicationRule, S3Store } from './store.js';
 
 const NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -34,8 +37,10 @@ const malformedXml = () =>
   );
 
 /** S3 over restXml: buckets, objects, versioning, replication and anonymous gate reads. */
-export class S3Service implements SimService {
+export class S3Service implements SimService, Persistable<typeof s3StateSchema> {
   readonly signingName = 's3';
+  readonly stateKey = 's3';
+  readonly stateSchema = s3StateSchema;
   readonly store = new S3Store();
   private readonly replicator: Replicator;
 
@@ -45,6 +50,14 @@ export class S3Service implements SimService {
     replicationDelayMs: number,
   ) {
     this.replicator = new Replicator(this.store, clock, faults, replicationDelayMs);
+  }
+
+  snapshot(): S3StateFile {
+    return snapshotS3(this.store, this.replicator);
+  }
+
+  restore(state: z.output<typeof s3StateSchema>): void {
+    restoreS3(this.store, this.replicator, state);
   }
 
   /** Region of a bucket for unsigned requests (whose region is the bucket's, not the caller's). */
