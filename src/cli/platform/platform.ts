@@ -16,13 +16,14 @@ import type { RunningController } from '../../../controllers/controller.js';
 import { startProbeAgent } from '../../../controllers/probe-agent.js';
 import { type AwsSimulator, startAwsSimulator } from '../../../local/aws/index.js';
 import { kubeconfigYamlFor, writeKubeconfigText } from '../../../local/kube/index.js';
+import { acquireStateLock, type StateLock } from '../../../local/state-lock.js';
 import { type PairRegion, REGION_PAIR } from '../../estate/common/parameters.js';
 import { gitIn } from '../../gitops/git.js';
 import { publish } from '../../gitops/publish.js';
 import { DEFAULT_VANTAGES } from '../../plan/region-health.js';
 import { simulatedDnsNetwork } from './probe-network.js';
 import { RegionCluster, type RegionClusterOptions, type Stoppable } from './region-cluster.js';
-import { type PlatformPaths, platformPaths, prepareStateDir } from './state-dir.js';
+import { openPlatformStateDir, type PlatformPaths, platformPaths } from './state-dir.js';
 
 /** The third vantage: a probe agent outside both regions (ADR 0007). */
 export const EXTERNAL_VANTAGE = 'external';
@@ -87,6 +88,7 @@ export class EmbeddedPlatform {
     readonly aws: AwsSimulator,
     readonly clusters: Map<PairRegion, RegionCluster>,
     readonly published: PublishedRevision,
+    private readonly lock: StateLock,
   ) {
     this.log = pino(
       { name: 'switchyard-platform' },
@@ -96,37 +98,26 @@ export class EmbeddedPlatform {
 
   static async start(options: PlatformOptions): Promise<EmbeddedPlatform> {
     const paths = platformPaths(options.stateDir);
-    prepareStateDir(paths, REGION_PAIR);
-    const aws = await startAwsSimulator({
-      port: options.awsPort,
-      timeScale: options.timeScale,
-      // Empty at start: a region's ALB answers once the estate has provisioned one there.
-      albs: 'provisioned',
-    });
+    // One platform per state dir: a second start refuses, naming the first's pid.
+    const lock = acquireStateLock(paths.root);
+    let aws: AwsSimulator | undefined;
     let platform: EmbeddedPlatform | undefined;
     try {
+      openPlatformStateDir(paths, REGION_PAIR);
+      aws = await startAwsSimulator({
+        // AWS keeps what the estate provisioned and what failovers changed, as the clusters keep theirs.
+        stateDir: paths.aws,
+        logger: pino(
+          { name: 'aws-simulator' },
+          pino.destination({ dest: paths.log('platform', 'aws'), sync: false }),
+        ),
+        port: options.awsPort,
+        timeScale: options.timeScale,
+        // Empty at start: a region's ALB answers once the estate has provisioned one there.
+        albs: 'provisioned',
+      });
       const published = await publishEnvironments(options, paths);
-      const clusters = new Map<PairRegion, RegionCluster>();
-      for (const [index, region] of REGION_PAIR.entries()) {
-        clusters.set(
-          region,
-          new RegionCluster({
-            region,
-            paths,
-            port: options.kubePort === 0 ? 0 : options.kubePort + index,
-            aws: { url: aws.url, now: () => aws.clock.now() },
-            repo: paths.repo,
-            branch: ENVIRONMENTS_BRANCH,
-            probeNetwork: simulatedDnsNetwork(aws, region),
-            prepare: options.clusterSetup.prepare,
-            startAddons: (kubeconfig, log, controllerReady) =>
-              options.clusterSetup.startAddons({ region, kubeconfig, aws, log }, controllerReady),
-            waveDelayMs: options.waveDelayMs ?? 200,
-            syncIntervalMs: options.syncIntervalMs ?? 1_000,
-          }),
-        );
-      }
-      platform = new EmbeddedPlatform(paths, aws, clusters, published);
+      platform = new EmbeddedPlatform(paths, aws, regionClusters(options, paths, aws), published, lock);
       for (const region of REGION_PAIR) {
         // A region that was down when the platform stopped stays down (its AWS fault persists).
         if (!aws.faults.isRegionDown(region)) await platform.startRegion(region);
@@ -134,8 +125,11 @@ export class EmbeddedPlatform {
       platform.writeKubeconfig();
       return platform;
     } catch (error) {
-      await platform?.close();
-      if (!platform) await aws.close();
+      if (platform) await platform.close();
+      else {
+        await aws?.close();
+        lock.release();
+      }
       throw error;
     }
   }
@@ -183,6 +177,7 @@ export class EmbeddedPlatform {
   async close(): Promise<void> {
     for (const region of REGION_PAIR) await this.stopRegion(region);
     await this.aws.close();
+    this.lock.release();
   }
 
   private async startRegion(region: PairRegion): Promise<void> {
@@ -224,6 +219,34 @@ export class EmbeddedPlatform {
     const current = clusters.find((c) => c.name === REGION_PAIR[0])?.name ?? clusters[0]?.name ?? '';
     writeKubeconfigText(this.paths.kubeconfig, kubeconfigYamlFor(clusters, current));
   }
+}
+
+function regionClusters(
+  options: PlatformOptions,
+  paths: PlatformPaths,
+  aws: AwsSimulator,
+): Map<PairRegion, RegionCluster> {
+  const clusters = new Map<PairRegion, RegionCluster>();
+  for (const [index, region] of REGION_PAIR.entries()) {
+    clusters.set(
+      region,
+      new RegionCluster({
+        region,
+        paths,
+        port: options.kubePort === 0 ? 0 : options.kubePort + index,
+        aws: { url: aws.url, now: () => aws.clock.now() },
+        repo: paths.repo,
+        branch: ENVIRONMENTS_BRANCH,
+        probeNetwork: simulatedDnsNetwork(aws, region),
+        prepare: options.clusterSetup.prepare,
+        startAddons: (kubeconfig, log, controllerReady) =>
+          options.clusterSetup.startAddons({ region, kubeconfig, aws, log }, controllerReady),
+        waveDelayMs: options.waveDelayMs ?? 200,
+        syncIntervalMs: options.syncIntervalMs ?? 1_000,
+      }),
+    );
+  }
+  return clusters;
 }
 
 /** Creates the bare repository on first start, then publishes the checkout (no commit when unchanged). */

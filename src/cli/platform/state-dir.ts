@@ -5,13 +5,17 @@
  * endpoints.json). `layout.json` names the layout version, so a state dir written by an older
  * `npm start` (one API server for both regions) is recognised and refused with a clear message.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  prepareStateDir,
+  readStateFile,
+  StateDirError,
+  writeStateFileAtomically,
+} from '../../../local/state-dir.js';
 import type { PairRegion } from '../../estate/common/parameters.js';
 
 export const STATE_LAYOUT_VERSION = 2;
-
-export class StateDirLayoutError extends Error {}
 
 export interface PlatformPaths {
   root: string;
@@ -48,33 +52,28 @@ const LAYOUT_FILE = 'layout.json';
 
 /**
  * Creates the folders, or checks that an existing state dir has this layout. Throws a
- * StateDirLayoutError naming what to do; never changes a state dir of another layout.
+ * StateDirError naming the path and what to do; never changes a state dir of another layout.
  */
-export function prepareStateDir(paths: PlatformPaths, regions: readonly PairRegion[]): void {
+export function openPlatformStateDir(paths: PlatformPaths, regions: readonly PairRegion[]): void {
+  prepareStateDir(paths.root);
   const layoutFile = join(paths.root, LAYOUT_FILE);
   if (existsSync(layoutFile)) {
-    let version: unknown;
-    try {
-      version = (JSON.parse(readFileSync(layoutFile, 'utf8')) as { version?: unknown }).version;
-    } catch {
-      throw new StateDirLayoutError(
-        `${layoutFile} is not valid JSON: move ${paths.root} away or start with an empty --state-dir`,
-      );
-    }
+    const version = (readStateFile(layoutFile) as { version?: unknown } | undefined)?.version;
     if (version !== STATE_LAYOUT_VERSION)
-      throw new StateDirLayoutError(
-        `${paths.root} has state layout ${JSON.stringify(version)}, this switchyard writes ${STATE_LAYOUT_VERSION}: move it away or start with an empty --state-dir`,
+      throw new StateDirError(
+        paths.root,
+        `has state layout ${JSON.stringify(version)}, this switchyard writes ${STATE_LAYOUT_VERSION}`,
       );
   } else if (existsSync(join(paths.root, 'objects.json'))) {
     // Before issue 17 one API server served both regions, its objects.json at the top of the dir.
-    throw new StateDirLayoutError(
-      `${paths.root} holds the state of an older npm start (one Kubernetes API for both regions): move it away or start with an empty --state-dir`,
+    throw new StateDirError(
+      paths.root,
+      'holds the state of an older npm start (one Kubernetes API for both regions)',
     );
   }
-  for (const dir of [paths.root, paths.aws, paths.gitops, paths.logs, ...regions.map(paths.cluster)])
-    mkdirSync(dir, { recursive: true });
-  for (const region of [...regions, 'platform' as const])
-    mkdirSync(join(paths.logs, region), { recursive: true });
+  const dirs = [paths.aws, paths.gitops, paths.logs, ...regions.map(paths.cluster)];
+  for (const dir of [...dirs, ...[...regions, 'platform'].map((name) => join(paths.logs, name))])
+    prepareStateDir(dir);
   if (!existsSync(layoutFile))
-    writeFileSync(layoutFile, `${JSON.stringify({ version: STATE_LAYOUT_VERSION })}\n`);
+    writeStateFileAtomically(layoutFile, `${JSON.stringify({ version: STATE_LAYOUT_VERSION })}\n`);
 }
