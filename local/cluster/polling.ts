@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 
-export interface RunningController {
+export interface PollingController {
   /** The error of the last pass, if it failed (a test reports it rather than hanging on health). */
   failure(): unknown;
   /** Resolves once a whole pass has run after the call, that is: what existed then has been seen. */
@@ -19,7 +19,7 @@ export function startPollingController(options: {
   pass: () => Promise<void>;
   intervalMs: number;
   log: Logger;
-}): RunningController {
+}): PollingController {
   let running = true;
   let failure: unknown;
   let passes = 0;

@@ -10,9 +10,9 @@
  */
 import type { Logger } from 'pino';
 import { isPlainObject } from '../../src/schema/openapi.js';
-import type { ApiResource, KubeClient, KubeObject } from './client.js';
+import { type ApiResource, KubeClient, type KubeObject } from './client.js';
 import { condition } from './conditions.js';
-import { type RunningController, startPollingController } from './polling.js';
+import { type PollingController, startPollingController } from './polling.js';
 
 export const WORKLOAD_STATUS_MANAGER = 'switchyard-workload-status';
 
@@ -30,15 +30,32 @@ const PDBS: ApiResource = {
 };
 
 export interface WorkloadStatusOptions {
-  client: KubeClient;
   log: Logger;
   /** The Available condition's message: why the replicas count as available with no pods. */
   availableMessage: string;
   intervalMs?: number;
 }
 
-export function startWorkloadStatus(options: WorkloadStatusOptions): RunningController {
-  const { client } = options;
+/** Starts the stand-in against the cluster of `kubeconfig` (its current context unless `context`). */
+export function startWorkloadStatus(
+  options: WorkloadStatusOptions & { kubeconfig: string; context?: string },
+): PollingController {
+  const client = KubeClient.fromKubeconfig(options.kubeconfig, {
+    ...(options.context ? { context: options.context } : {}),
+    userAgent: 'switchyard-workload-status',
+  });
+  const running = runWorkloadStatus(client, options);
+  return {
+    ...running,
+    async stop() {
+      await running.stop();
+      client.close();
+    },
+  };
+}
+
+/** The stand-in on an existing client (the caller closes it). */
+export function runWorkloadStatus(client: KubeClient, options: WorkloadStatusOptions): PollingController {
   const setStatus = (resource: ApiResource, object: KubeObject, status: Record<string, unknown>) =>
     client.mergePatch(resource, object, { status }, { status: true, fieldManager: WORKLOAD_STATUS_MANAGER });
 

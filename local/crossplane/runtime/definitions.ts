@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { compositeSchemaVersions } from '../../../src/schema/xrd.js';
 import type { ApiResource, KubeClient, KubeObject } from '../../cluster/client.js';
 import { condition, hasCondition } from '../../cluster/conditions.js';
-import { type RunningController, startPollingController } from '../../cluster/polling.js';
+import { type PollingController, startPollingController } from '../../cluster/polling.js';
 import { installCrd } from './crds.js';
 
 export const DEFINITION_MANAGER = 'apiextensions.crossplane.io/definition';
@@ -81,7 +81,7 @@ export function startDefinitionController(options: {
   client: KubeClient;
   log: Logger;
   intervalMs?: number;
-}): RunningController {
+}): PollingController {
   const { client, log } = options;
   const setStatus = (resource: ApiResource, object: KubeObject, conditions: unknown[]) =>
     client.mergePatch(

@@ -12,8 +12,8 @@
 import type { Logger } from 'pino';
 import { KubeClient } from '../../cluster/client.js';
 import { Informers } from '../../cluster/informer.js';
-import type { RunningController } from '../../cluster/polling.js';
-import { startWorkloadStatus } from '../../cluster/workloads.js';
+import type { PollingController } from '../../cluster/polling.js';
+import { runWorkloadStatus } from '../../cluster/workloads.js';
 import type { LocalProvider } from '../provider.js';
 import { startCompositionController } from './composites.js';
 import { startDefinitionController } from './definitions.js';
@@ -44,7 +44,7 @@ export async function installManagementPrerequisites(connection: ClusterConnecti
   }
 }
 
-export interface CrossplaneCore extends RunningController {}
+export interface CrossplaneCore extends PollingController {}
 
 /** The package manager, the XRD controller and the activation-policy controller; no composing. */
 export function startCrossplaneCore(connection: ClusterConnection & { intervalMs?: number }): CrossplaneCore {
@@ -78,7 +78,7 @@ export interface LocalCrossplaneOptions extends ClusterConnection {
   pollIntervalMs?: number;
 }
 
-export interface LocalCrossplane extends RunningController {
+export interface LocalCrossplane extends PollingController {
   /**
    * Resolves when no work is queued or under way in any controller and no watch event arrived for
    * a moment (for tests and for "ready" in `npm start`). Delayed work counts when due within a
@@ -96,14 +96,13 @@ export async function startLocalCrossplane(options: LocalCrossplaneOptions): Pro
   const client = connect(options);
   const log = options.log.child({ component: 'crossplane' });
   const informers = new Informers(client, log);
-  const polling: RunningController[] = [
+  const polling: PollingController[] = [
     startPackageManager({ client, log }),
     startDefinitionController({ client, log }),
   ];
   if (options.deploymentMessage !== undefined) {
     polling.push(
-      startWorkloadStatus({
-        client,
+      runWorkloadStatus(client, {
         log: options.log.child({ component: 'workloads' }),
         availableMessage: options.deploymentMessage,
       }),

@@ -20,7 +20,7 @@ import { fetchedCrds, notFetchedReason } from '../../../src/schema/fetched-crds.
 import { upstreamSchemasDir } from '../../../src/schema/paths.js';
 import type { ApiResource, KubeClient, KubeObject } from '../../cluster/client.js';
 import { condition, hasCondition } from '../../cluster/conditions.js';
-import { type RunningController, startPollingController } from '../../cluster/polling.js';
+import { type PollingController, startPollingController } from '../../cluster/polling.js';
 import { installCrds, readYamlObject } from './crds.js';
 
 export const PACKAGE_MANAGER = 'crossplane-package-manager';
@@ -120,7 +120,7 @@ export function startPackageManager(options: {
   client: KubeClient;
   log: Logger;
   intervalMs?: number;
-}): RunningController {
+}): PollingController {
   const { client, log } = options;
   const installed = new Set<string>();
   const setStatus = (resource: ApiResource, object: KubeObject, conditions: unknown[]) =>
