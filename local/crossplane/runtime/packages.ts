@@ -16,7 +16,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { fetchedCrds, notFetchedReason } from '../../../src/schema/fetched-crds.js';
+import { fetchedCrds, fetchedCrdsDir, notFetchedReason } from '../../../src/schema/fetched-crds.js';
 import { upstreamSchemasDir } from '../../../src/schema/paths.js';
 import type { ApiResource, KubeClient, KubeObject } from '../../cluster/client.js';
 import { condition, hasCondition } from '../../cluster/conditions.js';
@@ -66,10 +66,13 @@ export function providerCrdFiles(reference: string, schemas = upstreamSchemasDir
  * The package's CRDs the stored schemas lack: each read from real:setup's cache when fetched, else
  * a stand-in (see the module comment).
  */
-export function unstoredProviderCrds(reference: string): { crd: KubeObject; standIn: boolean }[] {
+export function unstoredProviderCrds(
+  reference: string,
+  fetchedDir = fetchedCrdsDir(),
+): { crd: KubeObject; standIn: boolean }[] {
   const service = serviceOf(reference);
   if (!service) return [];
-  return fetchedCrds()
+  return fetchedCrds(fetchedDir)
     .filter((fetched) => fetched.group === `${service}.${FAMILY_GROUP}`)
     .map((fetched) =>
       fetched.present
