@@ -7,10 +7,9 @@
  * spec.crossplane.resourceRefs are written. A composed XR is an XR like any other: it is
  * reconciled when the cluster says it changed, not in memory.
  *
- * A composed resource's name is generated here, as Crossplane's name generator does (generateName
- * plus five random characters, checked free with a GET), and remembered per XR and composition
- * resource name until the watch brings the object back, so a reconcile racing the watch never
- * composes a second one.
+ * A composed resource is named as Crossplane v2 names it (names.ts): deterministically from the
+ * XR's uid and the composition resource name, so a reconcile racing the watch of what the previous
+ * one created names it the same again and never composes a second one.
  *
  * Deleting an XR deletes what it composed: the XR carries Crossplane's finalizer, and while it is
  * deleting every composed resource is deleted (each by its own controller, so a managed resource's
@@ -18,7 +17,6 @@
  * emulator's garbage collection removes dependents outright, finalizers or not; this order keeps
  * it from ever having any left to remove.)
  */
-import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Composition } from '../../../src/estate/patch-and-transform/types.js';
 import type { ApiResource, KubeClient, KubeObject } from '../../cluster/client.js';
@@ -30,6 +28,7 @@ import type { KubeObject as RenderObject } from '../render/objects.js';
 import { RESOURCE_NAME_ANNOTATION } from '../render/objects.js';
 import { RenderError, renderComposite } from '../render/render.js';
 import { compositeResource, XRDS } from './definitions.js';
+import { crossplaneChildName } from './names.js';
 import {
   containsDesired,
   controllerOf,
@@ -54,11 +53,6 @@ const COMPOSITIONS: ApiResource = {
   namespaced: false,
 };
 
-/** The apiserver's generateName alphabet (k8s.io/apimachinery/pkg/util/rand): no vowels, no look-alikes. */
-const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-const randomSuffix = () =>
-  Array.from({ length: 5 }, () => NAME_ALPHABET[randomInt(NAME_ALPHABET.length)]).join('');
-
 export interface CompositionControllerOptions {
   client: KubeClient;
   informers: Informers;
@@ -81,8 +75,6 @@ export async function startCompositionController(
   const composites = new Map<string, Informer>();
   /** Informers whose events wake the controlling XR (composed kinds; XR kinds are composed kinds too). */
   const watchedComposed = new Set<Informer>();
-  /** Names generated for composed resources not yet seen by a watch: XR uid → resource name → ref. */
-  const generated = new Map<string, Map<string, ObjectRef>>();
   const loggedHeldBack = new Set<string>();
 
   const queue = new WorkQueue((key) => reconcile(key), {
@@ -136,44 +128,14 @@ export async function startCompositionController(
     for (const xr of informer?.list() ?? []) queue.add(keyOfRef(refOf(xr)));
   });
 
-  /** The composed resources `xr` controls: from the caches, plus names generated here the watch has not brought yet. */
-  const observedOf = async (xr: KubeObject): Promise<KubeObject[]> => {
+  /** The composed resources `xr` controls (its controller reference), from the caches. */
+  const observedOf = (xr: KubeObject): KubeObject[] => {
     const uid = String(xr.metadata.uid);
-    const found = new Map<string, KubeObject>();
+    const found: KubeObject[] = [];
     for (const informer of watchedComposed) {
-      for (const object of informer.list()) {
-        if (controllerOf(object)?.uid !== uid) continue;
-        found.set(
-          String(
-            object.metadata.annotations &&
-              (object.metadata.annotations as Record<string, string>)[RESOURCE_NAME_ANNOTATION],
-          ),
-          object,
-        );
-      }
+      for (const object of informer.list()) if (controllerOf(object)?.uid === uid) found.push(object);
     }
-    const remembered = generated.get(uid);
-    for (const [resourceName, ref] of remembered ?? []) {
-      const cached = found.get(resourceName);
-      if (cached && cached.metadata.name === ref.name) {
-        remembered?.delete(resourceName);
-        continue;
-      }
-      const resource = await client.requireResource(ref.apiVersion, ref.kind);
-      const live = await client.read(resource, ref.namespace, ref.name);
-      if (live) found.set(resourceName, { apiVersion: ref.apiVersion, kind: ref.kind, ...live });
-      else remembered?.delete(resourceName);
-    }
-    return [...found.values()];
-  };
-
-  const nameFor = async (desired: KubeObject, resource: ApiResource): Promise<string> => {
-    const prefix = String(desired.metadata.generateName ?? '');
-    for (;;) {
-      const name = `${prefix}${randomSuffix()}`;
-      const exists = await client.read(resource, desired.metadata.namespace, name);
-      if (!exists) return name;
-    }
+    return found;
   };
 
   const applyComposed = async (xr: KubeObject, desired: KubeObject, observed: KubeObject | undefined) => {
@@ -182,15 +144,16 @@ export async function startCompositionController(
       (desired.metadata.annotations as Record<string, string>)[RESOURCE_NAME_ANNOTATION],
     );
     if (!desired.metadata.name) {
-      desired.metadata.name = await nameFor(desired, resource);
-      const uid = String(xr.metadata.uid);
-      if (!generated.has(uid)) generated.set(uid, new Map());
-      generated.get(uid)?.set(resourceName, refOf(desired));
+      desired.metadata.name = crossplaneChildName(
+        String(desired.metadata.generateName ?? ''),
+        String(xr.metadata.uid),
+        resourceName,
+      );
     }
     // Crossplane applies every time; skipping what would change nothing saves a request per resource per render.
     if (observed && containsDesired(observed, desired)) return;
-    const { generateName: _generated, ...metadata } = desired.metadata;
-    await client.apply(resource, { ...desired, metadata } as KubeObject, COMPOSED_FIELD_MANAGER);
+    // generateName stays: Crossplane's composed objects keep it beside the name it derived from it.
+    await client.apply(resource, desired, COMPOSED_FIELD_MANAGER);
   };
 
   const deleteComposed = async (object: KubeObject) => {
@@ -218,7 +181,7 @@ export async function startCompositionController(
 
   const finalize = async (resource: ApiResource, xr: KubeObject): Promise<ReconcileResult | undefined> => {
     if (!finalizersOf(xr).includes(COMPOSITE_FINALIZER)) return undefined;
-    const remaining = await observedOf(xr);
+    const remaining = observedOf(xr);
     for (const object of remaining) await deleteComposed(object);
     if (remaining.length > 0) return { requeueAfterMs: 500 };
     await client.mergePatch(
@@ -232,7 +195,6 @@ export async function startCompositionController(
       },
       { fieldManager: COMPOSITE_FIELD_MANAGER },
     );
-    generated.delete(String(xr.metadata.uid));
     log.info(
       { kind: xr.kind, namespace: xr.metadata.namespace, name: xr.metadata.name },
       'composite resource deleted',
@@ -288,7 +250,7 @@ export async function startCompositionController(
       throw error;
     }
 
-    const observed = await observedOf(xr);
+    const observed = observedOf(xr);
     let output: ReturnType<typeof renderComposite>;
     try {
       output = renderComposite({ xr: xr as RenderObject, composition, observed: observed as RenderObject[] });

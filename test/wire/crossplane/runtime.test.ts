@@ -16,6 +16,7 @@ import {
   type LocalCrossplane,
   startLocalCrossplane,
 } from '../../../local/crossplane/runtime/index.js';
+import { crossplaneChildName } from '../../../local/crossplane/runtime/names.js';
 import { SchemaCatalog } from '../../../src/schema/catalog.js';
 import { projectRoot } from '../../../src/schema/paths.js';
 import { waitFor } from '../../aws/support.js';
@@ -214,6 +215,13 @@ describe('local/crossplane runtime on the embedded Kubernetes API', () => {
       expect(conditionOf(mr, 'Ready')?.status).toBe('True');
       expect(conditionOf(mr, 'Synced')?.status).toBe('True');
       expect(mr.metadata.finalizers).toContain('finalizer.managedresource.crossplane.io');
+      // Named as Crossplane v2 names composed resources, controlled by the XR that composed them.
+      const owner = (mr.metadata.ownerReferences as { uid: string; controller?: boolean }[]).find(
+        (o) => o.controller,
+      );
+      expect(mr.metadata.name).toBe(
+        crossplaneChildName(String(mr.metadata.generateName), String(owner?.uid), resourceNameOf(mr)),
+      );
     }
     const recordOnly = resources.find((mr) => mr.kind === RECORD_ONLY_KIND);
     expect(conditionOf(recordOnly as Obj, 'Ready')?.message).toMatch(/recorded only/);
