@@ -4,7 +4,7 @@
  * Composition Crossplane would select and the composed resources it controls as observed; each
  * desired composed resource is server-side applied with a controller reference to the XR; what the
  * pipeline no longer wants is deleted; then the XR's status (patched fields, Synced, Ready) and
- * spec.crossplane.resourceRefs are written. A composed XR is an XR like any other: it is
+ * spec.crossplane.compositionRef and resourceRefs are written. A composed XR is an XR like any other: it is
  * reconciled when the cluster says it changed, not in memory.
  *
  * A composed resource is named as Crossplane v2 names it (names.ts): deterministically from the
@@ -202,12 +202,18 @@ export async function startCompositionController(
     return undefined;
   };
 
-  /** The XR's own fields: Crossplane's finalizer and spec.crossplane.resourceRefs, applied under its field owner. */
-  const applyMachinery = async (resource: ApiResource, xr: KubeObject, refs: ObjectRef[] | undefined) => {
-    const spec = (xr.spec ?? {}) as { crossplane?: { resourceRefs?: unknown } };
+  /**
+   * The XR's own fields, applied under its field owner: Crossplane's finalizer and, once composed,
+   * spec.crossplane.compositionRef (the Composition selected) and resourceRefs (what it composed).
+   */
+  const applyMachinery = async (
+    resource: ApiResource,
+    xr: KubeObject,
+    composed?: { compositionRef: { name: string }; resourceRefs: ObjectRef[] },
+  ) => {
+    const spec = (xr.spec ?? {}) as { crossplane?: unknown };
     const hasFinalizer = finalizersOf(xr).includes(COMPOSITE_FINALIZER);
-    if (hasFinalizer && (refs === undefined || containsDesired(spec.crossplane?.resourceRefs, refs)))
-      return xr;
+    if (hasFinalizer && (composed === undefined || containsDesired(spec.crossplane, composed))) return xr;
     return client.apply(
       resource,
       {
@@ -218,7 +224,7 @@ export async function startCompositionController(
           ...(xr.metadata.namespace ? { namespace: xr.metadata.namespace } : {}),
           finalizers: [COMPOSITE_FINALIZER],
         },
-        ...(refs === undefined ? {} : { spec: { crossplane: { resourceRefs: refs } } }),
+        ...(composed === undefined ? {} : { spec: { crossplane: composed } }),
       } as KubeObject,
       COMPOSITE_FIELD_MANAGER,
     );
@@ -232,7 +238,7 @@ export async function startCompositionController(
     const resource = informer.resource;
     if (isDeleting(cached)) return finalize(resource, cached);
     // The finalizer first: from then on a delete waits for what is composed to go.
-    const xr = await applyMachinery(resource, cached, undefined);
+    const xr = await applyMachinery(resource, cached);
 
     let composition: Composition;
     try {
@@ -295,7 +301,10 @@ export async function startCompositionController(
       await deleteComposed(object);
     }
 
-    const current = await applyMachinery(resource, xr, sortRefs(refs));
+    const current = await applyMachinery(resource, xr, {
+      compositionRef: { name: String(composition.metadata.name) },
+      resourceRefs: sortRefs(refs),
+    });
     const { conditions: renderedConditions, ...status } = (output.xr.status ?? {}) as {
       conditions?: Condition[];
     };

@@ -201,6 +201,14 @@ describe('local/crossplane runtime on the embedded Kubernetes API', () => {
     expect(actual.filter((object) => object.kind === 'Record').length).toBeGreaterThan(0);
     const xrs = await composites();
     expect(xrs.length).toBeGreaterThanOrEqual(12);
+    for (const composite of xrs) {
+      const machinery = (
+        composite.spec as { crossplane: { compositionRef?: { name: string }; resourceRefs?: unknown[] } }
+      ).crossplane;
+      expect(machinery.compositionRef?.name, composite.kind).toBeDefined();
+      expect(machinery.resourceRefs?.length, composite.kind).toBeGreaterThan(0);
+      expect(composite.metadata.finalizers).toEqual(['composite.apiextensions.crossplane.io']);
+    }
     for (const composite of xrs)
       expect([composite.kind, conditionOf(composite, 'Ready')?.status]).toEqual([composite.kind, 'True']);
   }, 60_000);
