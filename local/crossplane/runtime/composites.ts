@@ -75,7 +75,7 @@ export async function startCompositionController(
   const composites = new Map<string, Informer>();
   /** Informers whose events wake the controlling XR (composed kinds; XR kinds are composed kinds too). */
   const watchedComposed = new Set<Informer>();
-  const loggedHeldBack = new Set<string>();
+  const loggedWarnings = new Set<string>();
 
   const queue = new WorkQueue((key) => reconcile(key), {
     name: 'composites',
@@ -268,8 +268,8 @@ export async function startCompositionController(
     }
     for (const warning of output.warnings) {
       const id = `${xr.metadata.uid} ${warning}`;
-      if (loggedHeldBack.has(id)) continue;
-      loggedHeldBack.add(id);
+      if (loggedWarnings.has(id)) continue;
+      loggedWarnings.add(id);
       log.info({ kind: xr.kind, name: xr.metadata.name, warning }, 'composition warning');
     }
 

@@ -113,15 +113,29 @@ export async function startManagedReconciler(options: ManagedReconcilerOptions):
   const waitIntervalMs = options.waitIntervalMs ?? 200;
   const managed = new Map<string, Informer>();
   const recordOnlyLogged = new Set<string>();
+  /** Keys whose last reconcile failed (retried with backoff). */
+  const failing = new Set<string>();
   const context: HandlerContext = { lookup: referenceLookup(informers) };
 
-  const queue = new WorkQueue((key) => reconcile(key), {
-    name: 'managed',
-    workers: options.workers ?? 8,
-    baseBackoffMs: options.baseBackoffMs ?? 100,
-    maxBackoffMs: options.maxBackoffMs ?? 5_000,
-    log,
-  });
+  const queue = new WorkQueue(
+    async (key) => {
+      try {
+        const result = await reconcile(key);
+        failing.delete(key);
+        return result;
+      } catch (error) {
+        failing.add(key);
+        throw error;
+      }
+    },
+    {
+      name: 'managed',
+      workers: options.workers ?? 8,
+      baseBackoffMs: options.baseBackoffMs ?? 100,
+      maxBackoffMs: options.maxBackoffMs ?? 5_000,
+      log,
+    },
+  );
   const typeKey = (apiVersion: string, kind: string) => `${apiVersion}\t${kind}`;
 
   const serve = async (resource: ApiResource) => {
@@ -141,6 +155,9 @@ export async function startManagedReconciler(options: ManagedReconcilerOptions):
     informer.on((object, event, old) => {
       if (event === 'DELETED') return;
       if (!old || desiredStateChanged(old, object)) queue.add(keyOfRef(refOf(object)));
+      // A resource that just became ready may be what a failing one refers to: retry those now
+      // rather than at the end of their backoff (start-up provisions chains of references).
+      if (old && becameReady(old, object)) for (const key of failing) queue.add(key);
     });
   };
 
@@ -217,7 +234,7 @@ export async function startManagedReconciler(options: ManagedReconcilerOptions):
         };
       }
       await step('create', () => handler.create(withInitProvider(mr), context));
-      log.info(
+      log.debug(
         { kind: mr.kind, namespace: mr.metadata.namespace, name: mr.metadata.name },
         'created external resource',
       );
@@ -264,7 +281,7 @@ export async function startManagedReconciler(options: ManagedReconcilerOptions):
       const observed = await handler.observe(view, context);
       if (observed && handler.delete) {
         await handler.delete(view, context);
-        log.info(
+        log.debug(
           { kind: mr.kind, namespace: mr.metadata.namespace, name: mr.metadata.name },
           'deleted external resource',
         );
@@ -349,6 +366,10 @@ function desiredStateChanged(old: KubeObject, current: KubeObject): boolean {
     JSON.stringify(o.finalizers ?? []) !== JSON.stringify(c.finalizers ?? [])
   );
 }
+
+const isReady = (object: KubeObject) =>
+  conditionsOf(object).some((c) => c.type === 'Ready' && c.status === 'True');
+const becameReady = (old: KubeObject, current: KubeObject) => !isReady(old) && isReady(current);
 
 /** Each served version of an Established CRD, as a resource type. */
 function servedResources(crd: KubeObject): ApiResource[] {

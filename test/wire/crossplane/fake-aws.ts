@@ -41,7 +41,11 @@ export class FakeAws implements LocalProvider {
     if (!apiVersion.split('/')[0]?.endsWith(GROUP_SUFFIX)) return undefined;
     return {
       observe: async (mr) => this.observe(mr),
-      create: async (mr) => this.create(mr),
+      create: async (mr, context) => {
+        this.createAttempts.set(mr.metadata.name, (this.createAttempts.get(mr.metadata.name) ?? 0) + 1);
+        await this.requireVpc(mr, context);
+        this.create(mr);
+      },
       update: async (mr) => this.update(mr),
       delete: async (mr) => this.remove(mr),
     };
@@ -68,6 +72,36 @@ export class FakeAws implements LocalProvider {
       forProvider: structuredClone(mr.spec.forProvider),
     });
   }
+
+  /**
+   * In namespace `refs`, a resource with `vpcIdRef`/`vpcIdSelector` needs that VPC to exist and be
+   * Ready first, as AWS needs the VPC id (found with the reconciler's ReferenceLookup).
+   */
+  private async requireVpc(mr: ManagedResource, context: HandlerContext): Promise<void> {
+    if (mr.metadata.namespace !== 'refs') return;
+    const forProvider = mr.spec.forProvider as {
+      vpcIdRef?: { name: string };
+      vpcIdSelector?: { matchLabels?: Record<string, string>; matchControllerRef?: boolean };
+    };
+    const reference = forProvider.vpcIdRef ?? forProvider.vpcIdSelector;
+    if (!reference) return;
+    const vpc = await context.lookup(
+      { apiVersion: 'ec2.aws.m.upbound.io/v1beta1', kind: 'VPC' },
+      mr,
+      reference,
+    );
+    const ready = (vpc?.status?.conditions as { type: string; status: string }[] | undefined)?.some(
+      (condition) => condition.type === 'Ready' && condition.status === 'True',
+    );
+    if (!vpc || !ready) throw new Error(`referenced VPC ${JSON.stringify(reference)} is not ready`);
+    this.references.set(`${mr.kind}/${mr.metadata.name}`, vpc.metadata.name);
+  }
+
+  /** Create calls per MR name, those refused for a missing reference included. */
+  readonly createAttempts = new Map<string, number>();
+
+  /** Which VPC each resource of namespace `refs` was created against. */
+  readonly references = new Map<string, string>();
 
   private observe(mr: ManagedResource): Observation | undefined {
     const found = this.resources.get(this.key(mr));

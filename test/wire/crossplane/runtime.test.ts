@@ -314,6 +314,65 @@ describe('local/crossplane runtime on the embedded Kubernetes API', () => {
     );
   }, 30_000);
 
+  it('looks referenced resources up by name and by labels, and retries what waits on them', async () => {
+    await ok('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'refs' },
+    });
+    const subnet = (name: string, forProvider: Json) => ({
+      apiVersion: 'ec2.aws.m.upbound.io/v1beta1',
+      kind: 'Subnet',
+      metadata: { name, namespace: 'refs' },
+      spec: { forProvider: { region: 'us-east-1', cidrBlock: '10.8.1.0/24', ...forProvider } },
+    });
+    const subnets = '/apis/ec2.aws.m.upbound.io/v1beta1/namespaces/refs/subnets';
+    await ok('POST', subnets, subnet('by-name', { vpcIdRef: { name: 'main' } }));
+    await ok('POST', subnets, subnet('by-label', { vpcIdSelector: { matchLabels: { tier: 'core' } } }));
+    await waitFor(
+      async () =>
+        conditionOf(await ok('GET', `${subnets}/by-name`), 'Synced')?.reason === 'ReconcileError' &&
+        conditionOf(await ok('GET', `${subnets}/by-label`), 'Synced')?.reason === 'ReconcileError',
+      'both subnets waiting for their VPC',
+      10_000,
+    );
+    // Long enough for the backoff to have grown past 3 s (100 ms doubling: the 6th retry waits 3.2 s).
+    await waitFor(
+      async () => (aws.createAttempts.get('by-name') ?? 0) >= 6,
+      'six attempts at the subnet',
+      15_000,
+    );
+    expect(conditionOf(await ok('GET', `${subnets}/by-name`), 'Synced')?.message).toMatch(
+      /referenced VPC .* is not ready/,
+    );
+    const vpcs = '/apis/ec2.aws.m.upbound.io/v1beta1/namespaces/refs/vpcs';
+    for (const [name, labels] of [
+      ['other', { tier: 'edge' }],
+      ['main', { tier: 'core' }],
+    ] as const) {
+      await ok('POST', vpcs, {
+        apiVersion: 'ec2.aws.m.upbound.io/v1beta1',
+        kind: 'VPC',
+        metadata: { name, namespace: 'refs', labels },
+        spec: { forProvider: { region: 'us-east-1', cidrBlock: '10.8.0.0/16' } },
+      });
+    }
+    const started = Date.now();
+    await waitFor(
+      async () =>
+        conditionOf(await ok('GET', `${subnets}/by-name`), 'Ready')?.status === 'True' &&
+        conditionOf(await ok('GET', `${subnets}/by-label`), 'Ready')?.status === 'True',
+      'both subnets Ready once their VPC is',
+      10_000,
+    );
+    // Retried when the VPC turned Ready, not at the end of the grown backoff.
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(Object.fromEntries(aws.references)).toEqual({
+      'Subnet/by-name': 'main',
+      'Subnet/by-label': 'main',
+    });
+  }, 30_000);
+
   it('deleting the XR deletes what it composed, through each managed resource', async () => {
     const before = (await managed()).filter((object) => object.metadata.namespace === NAMESPACE).length;
     await ok('DELETE', `${XR_PATH}/trading`);
