@@ -92,6 +92,11 @@ const QUIET_MS = 150;
 /** Delayed work due sooner than this (retries early in their backoff, waits on creation) is still work. */
 const SOON_MS = 1_000;
 
+/**
+ * Starts everything on the cluster of `kubeconfig`; resolves once the controllers watch (call
+ * `installManagementPrerequisites` first: until Crossplane's CRDs are served the watches retry and
+ * this does not resolve). `stop()` ends every controller and watch.
+ */
 export async function startLocalCrossplane(options: LocalCrossplaneOptions): Promise<LocalCrossplane> {
   const client = connect(options);
   const log = options.log.child({ component: 'crossplane' });

@@ -155,6 +155,34 @@ describe('local/crossplane runtime on the embedded Kubernetes API', () => {
     }
   });
 
+  it('reports a Deployment available, saying why with the message it was given', async () => {
+    const path = '/apis/apps/v1/namespaces/default/deployments';
+    await ok('POST', path, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'controller' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'controller' } },
+        template: {
+          metadata: { labels: { app: 'controller' } },
+          spec: { containers: [{ name: 'controller', image: 'switchyard:local' }] },
+        },
+      },
+    });
+    await waitFor(
+      async () => conditionOf(await ok('GET', `${path}/controller`), 'Available')?.status === 'True',
+      'the Deployment Available',
+      10_000,
+    );
+    const deployment = await ok('GET', `${path}/controller`);
+    expect(deployment.status).toMatchObject({ availableReplicas: 2, readyReplicas: 2 });
+    expect(conditionOf(deployment, 'Available')).toMatchObject({
+      reason: 'MinimumReplicasAvailable',
+      message: 'runs in-process in this test',
+    });
+  });
+
   it('composes the whole TradingPlatform, holding records back until the load balancer has a DNS name', async () => {
     const xr = documentsOf(join(projectRoot(), 'examples/estate/trading-platform.yaml'))[0] as Obj;
     await ok('POST', XR_PATH, xr);
