@@ -3,31 +3,22 @@
  *
  * - what is installed before the first sync (docs/environments-repo.md "Bringing up a management
  *   cluster"): Crossplane core's CRDs and Argo CD's, read from ../shared/schemas, and the `argocd`
- *   namespace;
- * - the stand-ins for the controllers that would act on what the sync applies, which the emulator
- *   does not run (stand-in-controllers.ts). Without them the waves would wait forever on Progressing
- *   health.
+ *   namespace (local/crossplane/runtime `installManagementPrerequisites`);
+ * - Crossplane core's package manager and XRD controller (`startCrossplaneCore`, no composing: the
+ *   XR is left alone, its health is what our Lua says of an XR no Crossplane has composed) and the
+ *   workload status stand-in (local/cluster/workloads.ts): without them the waves would wait
+ *   forever on Progressing health.
  *
  * Nothing here reads or writes a Switchyard kind: those belong to the syncer and the controller.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { upstreamSchemasDir } from '../../src/schema/paths.js';
+import pino from 'pino';
+import type { PollingController } from '../../local/cluster/polling.js';
+import { startWorkloadStatus } from '../../local/cluster/workloads.js';
+import { installManagementPrerequisites, startCrossplaneCore } from '../../local/crossplane/runtime/index.js';
 import { type KubeTarget, startEmulatorTarget } from '../wire/kube/target.js';
-import { clusterCalls, type KubeObject, readYaml, startStandInControllers } from './stand-in-controllers.js';
 
-/** Crossplane core's CRDs (its Helm chart installs them) and Argo CD's Application and AppProject. */
-function prerequisiteCrds(): KubeObject[] {
-  const crossplane = join(upstreamSchemasDir(), 'crossplane');
-  return [
-    ...readdirSync(crossplane)
-      .filter((file) => file.endsWith('.yaml'))
-      .map((file) => readYaml(join(crossplane, file))),
-    ...['application-crd.yaml', 'appproject-crd.yaml'].map((file) =>
-      readYaml(join(upstreamSchemasDir(), 'argocd', file)),
-    ),
-  ];
-}
+/** The Deployments' Available message here: the controller runs on the test's side, not in a pod. */
+export const TEST_DEPLOYMENT_MESSAGE = 'no pods run here: the controller runs in the test process';
 
 export interface ManagementCluster {
   region: string;
@@ -40,26 +31,30 @@ export interface ManagementCluster {
 
 export async function startManagementCluster(region: string): Promise<ManagementCluster> {
   const kube = await startEmulatorTarget();
-  const { ok, createCrd } = clusterCalls(kube.request);
+  const log = pino({ level: 'silent' });
   try {
-    for (const crd of prerequisiteCrds()) await createCrd(crd);
-    await ok('POST', '/api/v1/namespaces', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'argocd' },
-    });
+    await installManagementPrerequisites({ kubeconfig: kube.kubeconfig, log });
   } catch (error) {
     await kube.close();
     throw error;
   }
-  const standIns = startStandInControllers(kube.request);
+  const controllers: PollingController[] = [
+    startCrossplaneCore({ kubeconfig: kube.kubeconfig, log, intervalMs: 50 }),
+    startWorkloadStatus({
+      kubeconfig: kube.kubeconfig,
+      log,
+      availableMessage: TEST_DEPLOYMENT_MESSAGE,
+      intervalMs: 50,
+    }),
+  ];
   return {
     region,
     kube,
     kubeconfig: kube.kubeconfig,
-    failure: () => standIns.failure(),
+    failure: () =>
+      controllers.map((controller) => controller.failure()).find((failure) => failure !== undefined),
     async stop() {
-      await standIns.stop();
+      await Promise.all(controllers.map((controller) => controller.stop()));
       await kube.close();
     },
   };

@@ -10,11 +10,13 @@
  *   module's cluster/crds, copied by real:setup), Argo CD's CRDs and settings objects (its module);
  *   our argocd-cm patch (src/gitops/argocd-cm.ts) over the install's, then the published AppProject
  *   and Application, applied with kubectl as the bring-up says.
- * - no Crossplane and no node run here: test/gitops/stand-in-controllers.ts writes the status a
- *   package manager, XRD controller, activation-policy controller, deployment and disruption
- *   controller would (and each XRD's composite CRD, derived as Crossplane does by src/schema/xrd.ts;
- *   the real Crossplane composing XRs is another suite). The XR is left alone: its health is what
- *   our Lua says of an XR no Crossplane has composed.
+ * - no Crossplane and no node run here: local/crossplane's package manager and XRD controller
+ *   (`startCrossplaneCore`: packages install their CRDs and report Healthy, each XRD's composite
+ *   CRD, derived as Crossplane does by src/schema/xrd.ts) and the workload status stand-in
+ *   (local/cluster/workloads.ts: Deployments available, PodDisruptionBudgets healthy) run on the
+ *   test's side against each kube-apiserver; the real Crossplane composing XRs is another suite.
+ *   Nothing composes here: the XR is left alone, its health is what our Lua says of an XR no
+ *   Crossplane has composed.
  * - the failover controller (controllers/) runs on the test's side against each instance's
  *   kube-apiserver, with the AWS simulator.
  */
@@ -22,10 +24,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
+import type { PollingController } from '../../local/cluster/polling.js';
+import { startWorkloadStatus } from '../../local/cluster/workloads.js';
+import { startCrossplaneCore } from '../../local/crossplane/runtime/index.js';
 import { Cluster } from '../../local/gitops/cluster.js';
 import { GROUP, VERSION } from '../../src/apis/common.js';
 import { type PairRegion, REGION_PAIR } from '../../src/estate/common/parameters.js';
@@ -42,8 +48,8 @@ import { projectRoot } from '../../src/schema/paths.js';
 import { examplePlan, mutatingCalls } from '../controller/estate.js';
 import { HoldingProxy } from '../controller/holding-proxy.js';
 import { exampleIn, startSeededSimulator, testControllerOptions } from '../controller/platform.js';
+import { TEST_DEPLOYMENT_MESSAGE } from '../gitops/management-cluster.js';
 import { awsState, controllerFields, fights, type OwnedField } from '../gitops/ownership.js';
-import { type StandInControllers, startStandInControllers } from '../gitops/stand-in-controllers.js';
 import {
   type ApplicationStatus,
   type Argocd,
@@ -85,7 +91,7 @@ interface Instance {
   request: KubeRequest;
   cluster: Cluster;
   argocd: Argocd;
-  standIns: StandInControllers;
+  standIns: PollingController[];
   startMs: Record<string, number>;
 }
 
@@ -133,7 +139,11 @@ async function startInstance(region: PairRegion, remote: string, dir: string): P
       dir: join(dir, `argocd-${region}`),
     });
     started.push(argocd);
-    const standIns = startStandInControllers(request, 200);
+    const log = pino({ level: 'silent' });
+    const standIns = [
+      startCrossplaneCore({ kubeconfig: kube.kubeconfig, log, intervalMs: 200 }),
+      startWorkloadStatus({ kubeconfig: kube.kubeconfig, log, availableMessage: TEST_DEPLOYMENT_MESSAGE }),
+    ];
     const startMs = {
       netns: t1 - t0,
       kubeApiserver: kubeMs,
@@ -159,7 +169,7 @@ async function startInstance(region: PairRegion, remote: string, dir: string): P
 }
 
 async function stopInstance(instance: Instance) {
-  await instance.standIns.stop();
+  await Promise.all(instance.standIns.map((standIn) => standIn.stop()));
   await instance.argocd.stop();
   await instance.kube.stop();
   await instance.netns.stop();
@@ -270,7 +280,7 @@ describe('real Argo CD v3.2.11 syncs the published environments repository', () 
           300_000,
         );
         figure(`${instance.region} bring-up → Synced`, Date.now() - begin);
-        expect(String(instance.standIns.failure() ?? '')).toBe('');
+        expect(instance.standIns.map((standIn) => String(standIn.failure() ?? ''))).toEqual(['', '']);
         expect(app.operationState?.message).toMatch(/successfully synced/);
       }),
     );

@@ -16,16 +16,20 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { ClusterRequest } from '../../gitops/stand-in-controllers.js';
 import type { KubeApiserver } from './kube-apiserver.js';
 import type { NetworkNamespace } from './netns.js';
 import { realBin, realCache, requireBuilt } from './paths.js';
 import { type RunningProcess, sleep, startProcess } from './process.js';
 
 /** A request to the instance's kube-apiserver (status, parsed body, text). */
-export type KubeRequest = ClusterRequest;
+export type KubeRequest = (
+  method: string,
+  path: string,
+  body?: unknown,
+  options?: { contentType?: string },
+) => Promise<{ status: number; text: string; body: unknown }>;
 
-/** The harness's admin request, in the shape the stand-ins and the install take. */
+/** The harness's admin request, in the shape the install takes. */
 export const requestOf =
   (server: Pick<KubeApiserver, 'request'>): KubeRequest =>
   async (method, path, body, options) => {

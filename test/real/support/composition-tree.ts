@@ -5,7 +5,6 @@
  * names differ (the renderer gives composed objects a stand-in name), and compared leaf field by
  * leaf field.
  */
-import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../../local/crossplane/render/index.js';
 import { RESOURCE_NAME_ANNOTATION } from '../../../local/crossplane/render/objects.js';
 
@@ -66,20 +65,8 @@ export function byCompositionPath(
   return tree;
 }
 
-/**
- * The name Crossplane v2.2 gives a composed object that has a generateName: the prefix and the
- * first 12 hex digits of sha256(owner uid + composition resource name) (internal/names ChildName).
- */
-export function crossplaneChildName(generateName: string, ownerUid: string, resourceName: string): string {
-  const suffix = createHash('sha256')
-    .update(ownerUid + resourceName)
-    .digest('hex')
-    .slice(0, 12);
-  const prefix = generateName && !generateName.endsWith('-') ? `${generateName}-` : generateName;
-  const full = prefix + suffix;
-  if (full.length <= 63) return full;
-  return `${prefix.slice(0, 63 - 12 - 1)}-${suffix}`;
-}
+/** The name Crossplane v2.2 gives a composed object: local/crossplane's rule, checked here against the real one. */
+export { crossplaneChildName } from '../../../local/crossplane/runtime/names.js';
 
 /** Leaf fields of a JSON value by dotted path (`spec.forProvider.tags[0]`); empty objects and arrays are leaves. */
 export function leafFields(value: unknown, path = ''): Map<string, unknown> {
