@@ -164,7 +164,9 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
         join(options.stateDir, AWS_STATE_FILE),
         clock,
         // Faults first: the services settle their in-flight work against the faults in force.
-        [faults, policy, rds, s3, route53, cloudwatch, autoscaling, lag],
+        // ELBv2 and Auto Scaling before Route 53: its restored checks probe at once, and an ALB
+        // they name must resolve to its listener and serve from the first probe.
+        [faults, policy, rds, s3, elbv2, dynamodb, autoscaling, route53, cloudwatch, lag],
         options.logger ?? pino({ name: 'switchyard-aws' }, pino.destination(2)),
       )
     : undefined;

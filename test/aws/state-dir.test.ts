@@ -287,7 +287,18 @@ describe('AWS simulator state dir: a restart keeps what AWS would keep', () => {
     const file = JSON.parse(readFileSync(join(dir, AWS_STATE_FILE), 'utf8')) as Record<string, unknown>;
     expect(file).toMatchObject({ layout: 'switchyard-aws-simulator', version: 1 });
     expect(Object.keys(file.sections as object).sort()).toEqual(
-      ['aurora-lag', 'autoscaling', 'cloudwatch', 'faults', 'iam-policy', 'rds', 's3', 'route53'].sort(),
+      [
+        'aurora-lag',
+        'autoscaling',
+        'cloudwatch',
+        'dynamodb',
+        'elbv2',
+        'faults',
+        'iam-policy',
+        'rds',
+        's3',
+        'route53',
+      ].sort(),
     );
   });
 
@@ -481,10 +492,8 @@ describe('AWS simulator state dir: bad state is refused at start with a clear me
     writeFileSync(path(), broken);
     expect((await refusal()).message).toContain('does not match the "rds" section: globalClusters:');
     expect(readFileSync(path(), 'utf8')).toBe(broken);
-    writeFileSync(path(), JSON.stringify({ ...file, sections: { ...file.sections, dynamodb: {} } }));
-    expect((await refusal()).message).toContain(
-      'holds state of dynamodb, which this build does not simulate',
-    );
+    writeFileSync(path(), JSON.stringify({ ...file, sections: { ...file.sections, sqs: {} } }));
+    expect((await refusal()).message).toContain('holds state of sqs, which this build does not simulate');
   });
 
   it('a state dir that cannot be created or written: under /proc, a file in the way', async () => {

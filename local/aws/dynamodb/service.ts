@@ -1,43 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { SimClock } from '../core/clock.js';
 import { AwsError } from '../core/errors.js';
+import type { Persistable } from '../core/persistence.js';
 import { ACCOUNT_ID } from '../core/regions.js';
 import type { RequestAuthorization, ServiceReply, ServiceRequest, SimService } from '../core/request.js';
 import { jsonError, jsonReply, targetOperation } from '../protocols/json.js';
+import type { AttributeDefinition, KeyElement, Table } from './model.js';
+import { type DynamoDbStateFile, dynamoDbStateSchema, restoreDynamoDb, snapshotDynamoDb } from './state.js';
 
 const TARGET_PREFIX = 'DynamoDB_20120810';
 const SHAPE_NAMESPACE = 'com.amazonaws.dynamodb.v20120810';
 /** The global tables version AWS gives replicas added with UpdateTable (ReplicaUpdates). */
 const GLOBAL_TABLE_VERSION = '2019.11.21';
-
-interface KeyElement {
-  AttributeName: string;
-  KeyType: 'HASH' | 'RANGE';
-}
-interface AttributeDefinition {
-  AttributeName: string;
-  AttributeType: 'S' | 'N' | 'B';
-}
-
-/** A global table's replicas: one object shared by every region's copy of the table. */
-interface ReplicaSet {
-  regions: string[];
-}
-
-interface Table {
-  name: string;
-  region: string;
-  arn: string;
-  id: string;
-  keySchema: KeyElement[];
-  attributeDefinitions: AttributeDefinition[];
-  billingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
-  createdAt: Date;
-  deletionProtection: boolean;
-  stream?: { enabled: boolean; viewType?: string; label: string };
-  sseEnabled: boolean;
-  replicas: ReplicaSet;
-}
 
 type Json = Record<string, unknown>;
 
@@ -55,12 +30,22 @@ const tableNameOf = (value: string) =>
  * items) and global-table replicas added or removed with UpdateTable's ReplicaUpdates. Enough for
  * the estate's SessionStore to exist where the app and the controller look for it.
  */
-export class DynamoDbService implements SimService {
+export class DynamoDbService implements SimService, Persistable<typeof dynamoDbStateSchema> {
   readonly signingName = 'dynamodb';
+  readonly stateKey = 'dynamodb';
+  readonly stateSchema = dynamoDbStateSchema;
   /** region → table name → table. */
   readonly tables = new Map<string, Map<string, Table>>();
 
   constructor(private readonly clock: SimClock) {}
+
+  snapshot(): DynamoDbStateFile {
+    return snapshotDynamoDb(this.tables);
+  }
+
+  restore(state: z.output<typeof dynamoDbStateSchema>): void {
+    for (const table of restoreDynamoDb(state)) this.put(table);
+  }
 
   operationOf(request: ServiceRequest): string {
     return targetOperation(request.headers['x-amz-target'], TARGET_PREFIX) ?? 'Unknown';

@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import type { SimClock } from '../core/clock.js';
 import { AwsError } from '../core/errors.js';
+import type { Persistable } from '../core/persistence.js';
 import type { RequestAuthorization, ServiceReply, ServiceRequest, SimService } from '../core/request.js';
 import { fields, items, type Xml } from '../core/xml.js';
 import { QueryParams, queryError, queryReply } from '../protocols/query.js';
@@ -13,6 +15,7 @@ import {
   type TargetGroup,
   targetGroupArn,
 } from './model.js';
+import { type Elbv2StateFile, elbv2StateSchema, restoreElbv2, snapshotElbv2 } from './state.js';
 
 const NAMESPACE = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
 
@@ -156,11 +159,21 @@ function parseAction(params: QueryParams): ListenerAction {
  * at once (AWS takes a few minutes in `provisioning`); targets are not registered here, an ALB's
  * health is its region's in-service Auto Scaling instances (local/aws/alb).
  */
-export class Elbv2Service implements SimService {
+export class Elbv2Service implements SimService, Persistable<typeof elbv2StateSchema> {
   readonly signingName = 'elasticloadbalancing';
+  readonly stateKey = 'elbv2';
+  readonly stateSchema = elbv2StateSchema;
   readonly store = new Elbv2Store();
 
   constructor(private readonly clock: SimClock) {}
+
+  snapshot(): Elbv2StateFile {
+    return snapshotElbv2(this.store);
+  }
+
+  restore(state: z.output<typeof elbv2StateSchema>): void {
+    restoreElbv2(this.store, state);
+  }
 
   operationOf(request: ServiceRequest): string {
     return QueryParams.fromBody(request.body, request.query).string('Action') ?? 'Unknown';
