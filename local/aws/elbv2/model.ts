@@ -125,6 +125,6 @@ export class Elbv2Store {
   /** The ALB whose DNS name this is (trailing dot and case ignored), in any region. */
   byDnsName(name: string): LoadBalancer | undefined {
     const wanted = name.toLowerCase().replace(/\.$/, '');
-    return [...this.loadBalancers.values()].find((lb) => lb.dnsName === wanted);
+    return [...this.loadBalancers.values()].find((lb) => lb.dnsName.toLowerCase() === wanted);
   }
 }
