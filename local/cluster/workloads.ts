@@ -86,7 +86,7 @@ export function runWorkloadStatus(client: KubeClient, options: WorkloadStatusOpt
   return startPollingController({
     name: 'workload-status',
     pass,
-    intervalMs: options.intervalMs ?? 200,
+    intervalMs: options.intervalMs ?? 250,
     log: options.log,
   });
 }

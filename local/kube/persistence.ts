@@ -26,6 +26,12 @@ import type { ObjectStore } from './store.js';
 export const OBJECTS_FILE = 'objects.json';
 export const OBJECTS_LAYOUT_VERSION = 2;
 const WRITE_DELAY_MS = 50;
+/**
+ * A snapshot is the whole store (a cluster with a provider's CRDs is megabytes): the next write
+ * waits at least this many times as long as the last one took, so saving stays a small share of
+ * the process's time however large the store grows.
+ */
+const WRITE_BUDGET_FACTOR = 10;
 
 const objectSchema = z.looseObject({
   apiVersion: z.string(),
@@ -87,13 +93,16 @@ export function persistChanges(
 ): () => void {
   const path = join(dir, OBJECTS_FILE);
   let timer: NodeJS.Timeout | undefined;
+  let lastWriteMs = 0;
   const save = () => {
+    const started = performance.now();
     const snapshot = {
       version: OBJECTS_LAYOUT_VERSION,
       revision: store.currentRevision(),
       resources: store.snapshot(),
     };
     writeStateFileAtomically(path, JSON.stringify(snapshot));
+    lastWriteMs = performance.now() - started;
   };
   const saveLogged = () => {
     try {
@@ -107,7 +116,7 @@ export function persistChanges(
     timer ??= setTimeout(() => {
       timer = undefined;
       saveLogged();
-    }, WRITE_DELAY_MS);
+    }, Math.max(WRITE_DELAY_MS, WRITE_BUDGET_FACTOR * lastWriteMs));
   });
   return () => {
     stop();

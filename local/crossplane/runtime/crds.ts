@@ -17,7 +17,18 @@ export const CRD_RESOURCE: ApiResource = {
 };
 const CRDS_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 
-export const readYamlObject = (file: string) => parse(readFileSync(file, 'utf8')) as KubeObject;
+/** Upstream files do not change while we run; both regions' clusters install the same ones. */
+const parsedFiles = new Map<string, KubeObject>();
+
+/** The object in an upstream YAML file, parsed once per process (a copy each call: callers may edit it). */
+export function readYamlObject(file: string): KubeObject {
+  let object = parsedFiles.get(file);
+  if (!object) {
+    object = parse(readFileSync(file, 'utf8')) as KubeObject;
+    parsedFiles.set(file, object);
+  }
+  return structuredClone(object);
+}
 
 /** Creates `crd` unless a CRD of that name exists, then waits (up to `timeoutMs`) for Established. */
 export async function installCrd(client: KubeClient, crd: KubeObject, timeoutMs = 30_000): Promise<void> {

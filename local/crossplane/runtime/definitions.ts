@@ -107,5 +107,5 @@ export function startDefinitionController(options: {
       await setStatus(ACTIVATION_POLICIES, policy, [condition('Healthy', 'True', 'Running')]);
     }
   };
-  return startPollingController({ name: 'definitions', pass, intervalMs: options.intervalMs ?? 100, log });
+  return startPollingController({ name: 'definitions', pass, intervalMs: options.intervalMs ?? 250, log });
 }

@@ -194,7 +194,7 @@ export function startPackageManager(options: {
   return startPollingController({
     name: 'package-manager',
     pass,
-    intervalMs: options.intervalMs ?? 100,
+    intervalMs: options.intervalMs ?? 250,
     log,
   });
 }

@@ -159,6 +159,9 @@ export class RegionCluster {
       identity: `npm-start-${region}`,
       logger: fileLogger(paths.log(region, 'controller'), 'switchyard-controller'),
       leaderElection: { namespace: CONTROLLER_NAMESPACE },
+      // The estate is provisioned while the controller starts: re-read the plan's readiness
+      // often enough that it turns Ready seconds after AWS does (the chart's default is 30 s).
+      readinessIntervalMs: 5_000,
       awsSdk: {
         endpoint: aws.url,
         credentials: { accessKeyId: 'AKIDSWITCHYARD', secretAccessKey: 'local' },
