@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { DescribeGlobalClustersCommand, RDSClient } from '@aws-sdk/client-rds';
-import { ListHostedZonesByNameCommand, Route53Client, TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { ListHostedZonesCommand, Route53Client, TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
+import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '../../apis/common.js';
 import {
   type Failover,
@@ -59,6 +59,20 @@ export class PlatformObserver {
     });
   }
 
+  async patchFailover(context: PairRegion, name: string, patch: Record<string, unknown>): Promise<void> {
+    await this.api(context).patchNamespacedCustomObject(
+      {
+        group: GROUP,
+        version: VERSION,
+        namespace: this.namespace,
+        plural: FailoverResource.plural,
+        name,
+        body: patch,
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  }
+
   async regionHealths(context: PairRegion): Promise<RegionHealth[]> {
     const list = (await this.api(context).listNamespacedCustomObject({
       group: GROUP,
@@ -90,7 +104,7 @@ export class PlatformObserver {
       credentials: CREDENTIALS,
     });
     if (!this.zoneId) {
-      const zones = await route53.send(new ListHostedZonesByNameCommand({ DNSName: zoneName }));
+      const zones = await route53.send(new ListHostedZonesCommand({}));
       this.zoneId = zones.HostedZones?.find((zone) => zone.Name === `${zoneName}.`)?.Id?.replace(
         '/hostedzone/',
         '',

@@ -55,6 +55,7 @@ async function until<T>(
       if (result.value !== undefined) return result.value;
       seen = result.seen;
     } catch (error) {
+      if (error instanceof DemoStageError) throw error;
       seen = error instanceof Error ? error.message : String(error);
     }
     if (Date.now() > deadline)
@@ -76,14 +77,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   await until('healthy platform', stageTimeoutMs, async () => {
     const writer = await observer.writerRegion(platform.globalClusterIdentifier, STANDBY);
     const dns = await observer.dnsRegion(platform.domainName, platform.zoneName);
-    const healths = await observer.regionHealths(STANDBY);
+    // The other cluster's vantage reports into its own cluster only (ADR 0007): its objects here stay unprobed.
+    const healths = (await observer.regionHealths(STANDBY)).filter((h) => h.status?.signals?.length);
     const unhealthy = healths.filter((h) => h.status?.healthy !== true).map((h) => h.metadata.name);
     const seen = `writer ${writer}, DNS ${platform.domainName} → ${dns}, unhealthy RegionHealth: ${unhealthy.join(', ') || 'none'}`;
     const ok = writer === PRIMARY && dns === PRIMARY && healths.length > 0 && unhealthy.length === 0;
     return ok ? { value: true, seen } : { seen };
   });
   mark(
-    `healthy: Aurora writer ${PRIMARY}, ${platform.domainName} answers ${PRIMARY}, every RegionHealth healthy`,
+    `healthy: Aurora writer ${PRIMARY}, ${platform.domainName} answers ${PRIMARY}, every probed RegionHealth in ${STANDBY}'s cluster healthy`,
   );
 
   // 2. us-east-1 is lost: its AWS, its cluster and its controller together.
@@ -106,19 +108,35 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     `automatic Failover ${created.metadata.name} created in ${STANDBY}'s cluster (detection ${seconds(detectedAt - downAt)})`,
   );
 
-  // 4. It runs to Succeeded.
-  const automatic = await until(`Failover ${created.metadata.name} Succeeded`, stageTimeoutMs, async () => {
+  // 4. It runs to Succeeded; above the plan's RPO budget it first waits for a person's consent.
+  const execution = (orPhase: string) => async () => {
     const failover = (await observer.failovers(STANDBY)).find(
       (f) => f.metadata.name === created.metadata.name,
     );
-    if (phaseOf(failover) === 'Failed' || phaseOf(failover) === 'Cancelled')
+    const phase = phaseOf(failover);
+    if (phase === 'Failed' || phase === 'Cancelled')
       throw new DemoStageError(
-        `Failover ${created.metadata.name} ended ${phaseOf(failover)}: ${JSON.stringify(failover?.status?.conditions)}`,
+        `Failover ${created.metadata.name} ended ${phase}: ${JSON.stringify(failover?.status?.conditions)}`,
       );
-    return phaseOf(failover) === 'Succeeded'
-      ? { value: failover, seen: 'Succeeded' }
-      : { seen: phaseOf(failover) };
-  });
+    return phase === 'Succeeded' || phase === orPhase ? { value: failover, seen: phase } : { seen: phase };
+  };
+  let automatic = await until(
+    `Failover ${created.metadata.name} Succeeded or awaiting approval`,
+    stageTimeoutMs,
+    execution('AwaitingApproval'),
+  );
+  if (automatic && phaseOf(automatic) === 'AwaitingApproval') {
+    const lagMs = automatic.status?.observedLag?.replicationLagMilliseconds;
+    const approved = await approveDataLoss(options, automatic, lagMs);
+    mark(
+      `Failover ${created.metadata.name} waited for consent: replication lag ${lagMs === undefined ? 'unknown' : seconds(lagMs)} exceeds the plan's RPO budget, so writes us-east-1 never replicated would be lost (${approved})`,
+    );
+    automatic = await until(
+      `Failover ${created.metadata.name} Succeeded`,
+      stageTimeoutMs,
+      execution('Succeeded'),
+    );
+  }
   const recoveredAt = Date.now();
   mark(
     `Failover ${automatic?.metadata.name} Succeeded (recovery ${seconds(recoveredAt - downAt)} after the region died)`,
@@ -208,6 +226,50 @@ function writePicture(options: DemoOptions, failover: Failover, markers: Timelin
   mkdirSync(options.outDir, { recursive: true });
   writeFileSync(join(options.outDir, 'failover-timeline.svg'), timelineSvg(failover, { markers }));
   writeFileSync(join(options.outDir, 'failover.yaml'), stringify(failover));
+}
+
+/**
+ * The operator's consent to the data loss, as `kubectl patch` (client-node without kubectl). The
+ * simulator's clock runs ahead of the wall clock (--time-scale), so its lag keeps growing quickly
+ * until the promotion: the approval accepts an hour more than observed.
+ */
+async function approveDataLoss(
+  options: DemoOptions,
+  failover: Failover,
+  lagMs: number | undefined,
+): Promise<string> {
+  const maxDataLossSeconds = Math.ceil((lagMs ?? 0) / 1000) + 3_600;
+  const approval = {
+    approvedBy: 'npm-run-demo',
+    approvedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    maxDataLossSeconds,
+  };
+  const patch = JSON.stringify({ spec: { approval } });
+  const name = String(failover.metadata.name);
+  if (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status !== 0) {
+    await options.observer.patchFailover(STANDBY, name, { spec: { approval } });
+    return `approved with client-node: maxDataLossSeconds ${maxDataLossSeconds}`;
+  }
+  execFileSync(
+    'kubectl',
+    [
+      '--kubeconfig',
+      options.observer.endpoints.kubeconfig,
+      '--context',
+      STANDBY,
+      'patch',
+      'failover',
+      name,
+      '-n',
+      options.observer.namespace,
+      '--type',
+      'merge',
+      '-p',
+      patch,
+    ],
+    { encoding: 'utf8' },
+  );
+  return `kubectl --context ${STANDBY} patch failover ${name} --type merge -p '${patch}'`;
 }
 
 /** `kubectl apply` when kubectl is installed (what a user types), else client-node creates it. */
