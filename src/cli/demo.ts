@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
+import { appName } from '../estate/common/names.js';
 import type { PairRegion } from '../estate/common/parameters.js';
 import { EXAMPLE_PLATFORM_FILE } from '../generate/derived-plan.js';
 import { derivePlan } from '../plan/derive.js';
@@ -15,7 +16,9 @@ import { readTradingPlatform } from '../plan/platform.js';
 import { projectRoot } from '../schema/paths.js';
 import { PlatformObserver, readEndpoints } from './demo/observe.js';
 import { DemoStageError, runDemo } from './demo/script.js';
+import { systemSnapshot } from './demo/snapshot.js';
 import type { Command, CommandIo } from './io.js';
+import { systemSvg } from './pictures/system-svg.js';
 import { type LaunchedPlatform, launchPlatform } from './platform/launch.js';
 import type { PlatformStatus } from './platform/platform.js';
 
@@ -36,6 +39,12 @@ async function runningPlatform(stateDir: string): Promise<PlatformStatus | undef
   } catch {
     return undefined;
   }
+}
+
+async function liveStatus(control: string): Promise<PlatformStatus> {
+  const response = await fetch(`${control}/status`, { signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new DemoStageError(`the platform's status: HTTP ${response.status}`);
+  return (await response.json()) as PlatformStatus;
 }
 
 async function faultOn(control: string, fault: string, region: PairRegion): Promise<void> {
@@ -97,9 +106,15 @@ export const command: Command = {
       endpoints = launched.endpoints;
     }
     const control = endpoints.control ?? '';
+    const observer = new PlatformObserver(endpoints, plan.metadata.namespace ?? 'default');
     try {
+      const down = (await liveStatus(control)).regions.filter((region) => !region.up).map((r) => r.region);
+      if (down.length > 0)
+        throw new DemoStageError(
+          `the demo starts from a healthy platform, but ${down.join(', ')} is down: npx switchyard chaos --state-dir ${stateDir} region-up ${down[0]}`,
+        );
       await runDemo({
-        observer: new PlatformObserver(endpoints, plan.metadata.namespace ?? 'default'),
+        observer,
         fault: (name, region) => faultOn(control, name, region),
         platform: {
           globalClusterIdentifier: plan.spec.database.globalClusterIdentifier,
@@ -108,6 +123,18 @@ export const command: Command = {
           planName: plan.metadata.name ?? spec.platformId,
         },
         outDir: resolve(values.pictures ?? join(stateDir, 'demo')),
+        systemPicture: async (title) =>
+          systemSvg(
+            await systemSnapshot({
+              observer,
+              status: await liveStatus(control),
+              globalClusterIdentifier: plan.spec.database.globalClusterIdentifier,
+              appGroup: (region) => appName(spec.platformId, region),
+              domainName: spec.domainName,
+              zoneName: spec.zoneName,
+              title,
+            }),
+          ),
         stageTimeoutMs,
         io,
       });

@@ -142,7 +142,8 @@ function validateEmittedManifests(root: string, io: CommandIo): boolean {
 
 function printReady(endpoints: PlatformStatus, seconds: number, io: CommandIo): void {
   const kubectl = (context: string) => `kubectl --kubeconfig ${endpoints.kubeconfig} --context ${context}`;
-  const stateDir = relative(process.cwd(), endpoints.stateDir) || '.';
+  const relativeDir = relative(process.cwd(), endpoints.stateDir) || '.';
+  const stateDir = relativeDir.startsWith('..') ? endpoints.stateDir : relativeDir;
   const chaos = `npx switchyard chaos${stateDir === '.state' ? '' : ` --state-dir ${stateDir}`}`;
   io.stdout.write(
     [

@@ -8,9 +8,11 @@ import { readFileSync } from 'node:fs';
 import { DescribeGlobalClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ListHostedZonesCommand, Route53Client, TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
 import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { GROUP, VERSION } from '../../apis/common.js';
+import { durationMilliseconds, GROUP, VERSION } from '../../apis/common.js';
 import {
   type Failover,
+  type FailoverPlan,
+  FailoverPlanResource,
   FailoverResource,
   type RegionHealth,
   RegionHealthResource,
@@ -71,6 +73,18 @@ export class PlatformObserver {
       },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
+  }
+
+  /** The plan's automatic cooldown, as the trigger in `context`'s cluster reads it. */
+  async automaticCooldownMs(context: PairRegion, planName: string): Promise<number> {
+    const plan = (await this.api(context).getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: this.namespace,
+      plural: FailoverPlanResource.plural,
+      name: planName,
+    })) as FailoverPlan;
+    return durationMilliseconds(plan.spec.automatic.cooldown) ?? 30 * 60_000;
   }
 
   async regionHealths(context: PairRegion): Promise<RegionHealth[]> {

@@ -24,6 +24,8 @@ export interface DemoOptions {
   platform: { globalClusterIdentifier: string; domainName: string; zoneName: string; planName: string };
   /** Where the pictures of the run go. */
   outDir: string;
+  /** A picture of the whole system as it is now (system-svg.ts), titled. */
+  systemPicture(title: string): Promise<string>;
   stageTimeoutMs: number;
   io: CommandIo;
 }
@@ -88,8 +90,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     `healthy: Aurora writer ${PRIMARY}, ${platform.domainName} answers ${PRIMARY}, every probed RegionHealth in ${STANDBY}'s cluster healthy`,
   );
 
+  writeFile(
+    options,
+    'system-healthy.svg',
+    await options.systemPicture('Healthy: us-east-1 writes and serves'),
+  );
+
   // 2. us-east-1 is lost: its AWS, its cluster and its controller together.
-  const known = new Set((await observer.failovers(STANDBY)).map((f) => f.metadata.name));
+  const earlier = await observer.failovers(STANDBY);
+  refuseWithinCooldown(earlier, await observer.automaticCooldownMs(STANDBY, platform.planName));
+  const known = new Set(earlier.map((f) => f.metadata.name));
   await options.fault('region-down', PRIMARY);
   const downAt = Date.now();
   mark(`region-down ${PRIMARY}: its AWS, Kubernetes API and controller are gone`);
@@ -157,6 +167,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   mark(
     `${platform.domainName} answers ${STANDBY}; Aurora writer ${STANDBY} (DNS moved ${seconds(dnsAt - downAt)} after the region died)`,
   );
+  writeFile(
+    options,
+    'system-failed-over.svg',
+    await options.systemPicture(
+      `us-east-1 lost; us-east-2 took over by itself (Failover ${created.metadata.name})`,
+    ),
+  );
   writePicture(options, automatic, [
     { at: new Date(downAt), label: `region-down ${PRIMARY}`, kind: 'fault' },
     { at: new Date(detectedAt), label: 'automatic Failover created', kind: 'detection' },
@@ -222,10 +239,30 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   return result;
 }
 
-function writePicture(options: DemoOptions, failover: Failover, markers: TimelineMarker[]): void {
+/**
+ * The automatic trigger waits the plan's cooldown after the last execution before it fails over
+ * again (no flapping): a demo replayed on the same platform within it would wait for nothing.
+ */
+function refuseWithinCooldown(failovers: Failover[], cooldownMs: number): void {
+  const latest = Math.max(
+    0,
+    ...failovers.map((f) => Date.parse(String(f.metadata.creationTimestamp ?? '')) || 0),
+  );
+  const until = latest + cooldownMs;
+  if (until > Date.now())
+    throw new DemoStageError(
+      `the plan's automatic policy does not fail over again within its cooldown (${seconds(cooldownMs)}) after the last execution, so nothing would happen before ${new Date(until).toISOString()}: run the demo on a fresh platform (npm run demo -- --state-dir <new dir>)`,
+    );
+}
+
+function writeFile(options: DemoOptions, name: string, text: string): void {
   mkdirSync(options.outDir, { recursive: true });
-  writeFileSync(join(options.outDir, 'failover-timeline.svg'), timelineSvg(failover, { markers }));
-  writeFileSync(join(options.outDir, 'failover.yaml'), stringify(failover));
+  writeFileSync(join(options.outDir, name), text);
+}
+
+function writePicture(options: DemoOptions, failover: Failover, markers: TimelineMarker[]): void {
+  writeFile(options, 'failover-timeline.svg', timelineSvg(failover, { markers }));
+  writeFile(options, 'failover.yaml', stringify(failover));
 }
 
 /**

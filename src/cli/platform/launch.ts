@@ -70,5 +70,8 @@ export async function launchPlatform(
       `not ready after ${options.readyTimeoutMs / 1000} s; still waiting for:\n${readiness.waiting.map((line) => `  ${line}`).join('\n')}\nlogs: ${platform.paths.logs}`,
     );
   }
-  return { platform, endpoints, readySeconds: (Date.now() - started) / 1000, stop };
+  // Written again once ready: the controllers' endpoints exist only once they run.
+  const ready = { ...platform.status(), control: admin.url };
+  writeFileSync(platform.paths.endpoints, `${JSON.stringify(ready, null, 2)}\n`);
+  return { platform, endpoints: ready, readySeconds: (Date.now() - started) / 1000, stop };
 }
