@@ -15,7 +15,7 @@ import pino from 'pino';
 import type { RunningController } from '../../../controllers/controller.js';
 import { startProbeAgent } from '../../../controllers/probe-agent.js';
 import { type AwsSimulator, startAwsSimulator } from '../../../local/aws/index.js';
-import { kubeconfigYamlFor, writeKubeconfigText } from '../../../local/kube/index.js';
+import { checkSavedObjects, kubeconfigYamlFor, writeKubeconfigText } from '../../../local/kube/index.js';
 import { acquireStateLock, type StateLock } from '../../../local/state-lock.js';
 import { type PairRegion, REGION_PAIR } from '../../estate/common/parameters.js';
 import { gitIn } from '../../gitops/git.js';
@@ -104,6 +104,9 @@ export class EmbeddedPlatform {
     let platform: EmbeddedPlatform | undefined;
     try {
       openPlatformStateDir(paths, REGION_PAIR);
+      // A cluster whose saved objects are unusable is refused before anything starts: otherwise the
+      // other region's cluster would already be syncing and provisioning into AWS, which persists.
+      for (const region of REGION_PAIR) checkSavedObjects(paths.cluster(region));
       aws = await startAwsSimulator({
         // AWS keeps what the estate provisioned and what failovers changed, as the clusters keep theirs.
         stateDir: paths.aws,
