@@ -27,6 +27,7 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWS_STATE_FILE } from '../../../local/aws/index.js';
 import { readStatus, statusFile } from '../../../local/gitops/index.js';
+import { checkPortFree } from '../../../local/listen-error.js';
 import { LOCK_FILE } from '../../../local/state-lock.js';
 import { runCommand } from '../../../src/cli/commands.js';
 import {
@@ -105,6 +106,20 @@ async function listeningBlocker(): Promise<{ server: Server; port: number }> {
   return { server, port: (server.address() as { port: number }).port };
 }
 
+/** A listening blocker on a port p whose p - 1 is free, so `--kube-port p-1` collides only in us-east-2. */
+async function blockerAbovePortFree(): Promise<{ server: Server; port: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const blocker = await listeningBlocker();
+    try {
+      await checkPortFree('127.0.0.1', blocker.port - 1, 'the port below');
+      return blocker;
+    } catch (error) {
+      await closeServer(blocker.server);
+      if (attempt === 10) throw error;
+    }
+  }
+}
+
 const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
 /** Every file under `dir` with its bytes, to show a refusal changed nothing. */
@@ -123,8 +138,8 @@ afterAll(() => {
 });
 
 describe('switchyard start refuses what it cannot run on, with one line and nothing left running', () => {
-  it("a port already in use (the AWS simulator's, through the CLI; then the Kubernetes API's)", async () => {
-    const { server, port } = await listeningBlocker();
+  it("a port already in use (the AWS simulator's, through the CLI; then either region's Kubernetes API's)", async () => {
+    const { server, port } = await blockerAbovePortFree();
     try {
       const before = liveHandles();
       const io = memoryIo();
@@ -148,13 +163,23 @@ describe('switchyard start refuses what it cannot run on, with one line and noth
       expect(existsSync(join(sharedStateDir, LOCK_FILE))).toBe(false);
       expect(await handlesLeftSince(before)).toEqual({});
 
-      // us-east-1's API server takes --kube-port: the AWS simulator was already up and must go again.
-      const message = await launchRefusal(launchOptions(sharedStateDir, { kubePort: port }));
-      expect(message).toBe(
-        `Kubernetes API: 127.0.0.1:${port} is already in use; choose another port (0 picks a free one)`,
-      );
-      expect(existsSync(join(sharedStateDir, LOCK_FILE))).toBe(false);
-      expect(await handlesLeftSince(before)).toEqual({});
+      // --kube-port is us-east-1's API server's, us-east-2's takes the next: either taken is refused
+      // before anything starts (no AWS state, nothing published, no cluster laid out).
+      for (const [kubePort, region] of [
+        [port, 'us-east-1'],
+        [port - 1, 'us-east-2'],
+      ] as const) {
+        const message = await launchRefusal(launchOptions(sharedStateDir, { kubePort }));
+        expect(message, region).toBe(
+          `Kubernetes API: 127.0.0.1:${port} is already in use; choose another port (0 picks a free one)`,
+        );
+        expect(existsSync(join(sharedStateDir, 'aws', AWS_STATE_FILE))).toBe(false);
+        expect(existsSync(join(sharedStateDir, 'environments.git'))).toBe(false);
+        for (const cluster of ['us-east-1', 'us-east-2'])
+          expect(existsSync(join(sharedStateDir, 'clusters', cluster, 'objects.json'))).toBe(false);
+        expect(existsSync(join(sharedStateDir, LOCK_FILE))).toBe(false);
+        expect(await handlesLeftSince(before)).toEqual({});
+      }
     } finally {
       await closeServer(server);
     }
