@@ -65,6 +65,11 @@ export interface ControllerOptions {
    * regions agree on the writer; reads both regions); 0 turns it off. Default 10 s.
    */
   gateKeeperIntervalMs?: number;
+  /**
+   * How long a Failover for another region may wait unclaimed in this cluster before this
+   * controller marks it Accepted=False WrongCluster. Default UNCLAIMED_AFTER_MS (30 s).
+   */
+  unclaimedAfterMs?: number;
   /** Lease-based leader election: only the Lease holder runs reconciles. Off when undefined. */
   leaderElection?: {
     namespace: string;
@@ -280,6 +285,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
           regionHealth,
           observer: metrics,
           options: engineOptions,
+          unclaimedAfterMs: options.unclaimedAfterMs,
           log: (level, message, fields) => log[level]({ ...fields }, message),
         },
         namespace,

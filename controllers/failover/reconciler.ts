@@ -43,6 +43,8 @@ export interface FailoverReconcilerDeps {
   observer?: EngineObserver;
   options: EngineOptions;
   now?: () => Date;
+  /** How long a Failover for another region waits unclaimed before WrongCluster; default UNCLAIMED_AFTER_MS. */
+  unclaimedAfterMs?: number;
   log(level: 'debug' | 'info' | 'warn', message: string, fields?: object): void;
 }
 
@@ -94,7 +96,7 @@ export const ACCEPTED_CONDITION = 'Accepted';
 
 /**
  * A Failover applied to the wrong region's cluster: nothing runs it, so once it has waited
- * UNCLAIMED_AFTER_MS without a phase, the controller of this cluster's region says where to apply
+ * its unclaimed window (UNCLAIMED_AFTER_MS by default) without a phase, the controller of this cluster's region says where to apply
  * it (condition Accepted=False, reason WrongCluster, and an Event). It writes nothing else: should
  * the target region's controller appear, it takes the Failover as usual.
  */
@@ -105,8 +107,9 @@ async function reportUnclaimed(
   now: () => Date,
 ): Promise<{ requeueAfterMs?: number }> {
   if (failover.status?.phase) return {};
+  const unclaimedAfterMs = deps.unclaimedAfterMs ?? UNCLAIMED_AFTER_MS;
   const waitedMs = now().getTime() - Date.parse(String(failover.metadata.creationTimestamp ?? ''));
-  if (!(waitedMs >= UNCLAIMED_AFTER_MS)) return { requeueAfterMs: UNCLAIMED_AFTER_MS - (waitedMs || 0) };
+  if (!(waitedMs >= unclaimedAfterMs)) return { requeueAfterMs: unclaimedAfterMs - (waitedMs || 0) };
   const existing = failover.status?.conditions?.find((c) => c.type === ACCEPTED_CONDITION);
   if (existing?.reason === 'WrongCluster') return {};
   const target = failover.spec.targetRegion;

@@ -4,4 +4,5 @@ export {
   writeKubeconfig,
   writeKubeconfigText,
 } from './kubeconfig.js';
+export { checkSavedObjects } from './persistence.js';
 export { KubeApi, type KubeEmulator, type KubeEmulatorOptions, startKubeEmulator } from './server.js';

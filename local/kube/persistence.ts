@@ -65,6 +65,14 @@ function readSnapshot(path: string): Snapshot | undefined {
   return validateState(path, snapshotSchema, migrated, `the objects.json layout ${OBJECTS_LAYOUT_VERSION}`);
 }
 
+/**
+ * Reads and checks `dir`'s objects.json without loading it (a StateDirError when it is unusable),
+ * so a caller about to start several things can refuse a bad one before starting any of them.
+ */
+export function checkSavedObjects(dir: string): void {
+  readSnapshot(join(dir, OBJECTS_FILE));
+}
+
 /** Prepares the state dir and loads its objects, if any; a StateDirError when either is unusable. */
 export function loadState(dir: string, store: ObjectStore, registry: TypeRegistry): void {
   prepareStateDir(dir);
@@ -113,10 +121,13 @@ export function persistChanges(
   };
   save();
   const stop = store.onCommit(() => {
-    timer ??= setTimeout(() => {
-      timer = undefined;
-      saveLogged();
-    }, Math.max(WRITE_DELAY_MS, WRITE_BUDGET_FACTOR * lastWriteMs));
+    timer ??= setTimeout(
+      () => {
+        timer = undefined;
+        saveLogged();
+      },
+      Math.max(WRITE_DELAY_MS, WRITE_BUDGET_FACTOR * lastWriteMs),
+    );
   });
   return () => {
     stop();

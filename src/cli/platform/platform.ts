@@ -15,7 +15,8 @@ import pino from 'pino';
 import type { RunningController } from '../../../controllers/controller.js';
 import { startProbeAgent } from '../../../controllers/probe-agent.js';
 import { type AwsSimulator, startAwsSimulator } from '../../../local/aws/index.js';
-import { kubeconfigYamlFor, writeKubeconfigText } from '../../../local/kube/index.js';
+import { checkSavedObjects, kubeconfigYamlFor, writeKubeconfigText } from '../../../local/kube/index.js';
+import { checkPortFree } from '../../../local/listen-error.js';
 import { acquireStateLock, type StateLock } from '../../../local/state-lock.js';
 import { type PairRegion, REGION_PAIR } from '../../estate/common/parameters.js';
 import { gitIn } from '../../gitops/git.js';
@@ -31,6 +32,8 @@ export const PLATFORM_VANTAGES = [...DEFAULT_VANTAGES, EXTERNAL_VANTAGE];
 /** Where the external agent resolves names from (latency records answer by resolver region). */
 const EXTERNAL_RESOLVER_REGION = 'us-west-2';
 export const ENVIRONMENTS_BRANCH = 'main';
+/** Where the stand-ins listen (their default host). */
+const LOOPBACK = '127.0.0.1';
 
 export interface PlatformOptions {
   /** The checkout: what is published and where compositions and the chart come from. */
@@ -104,6 +107,12 @@ export class EmbeddedPlatform {
     let platform: EmbeddedPlatform | undefined;
     try {
       openPlatformStateDir(paths, REGION_PAIR);
+      // A cluster whose saved objects are unusable is refused before anything starts: otherwise the
+      // other region's cluster would already be syncing and provisioning into AWS, which persists.
+      for (const region of REGION_PAIR) checkSavedObjects(paths.cluster(region));
+      // Likewise a port given and taken: us-east-2's API server would otherwise find out only after
+      // us-east-1's cluster was up and syncing.
+      await checkFixedPortsFree(options);
       aws = await startAwsSimulator({
         // AWS keeps what the estate provisioned and what failovers changed, as the clusters keep theirs.
         stateDir: paths.aws,
@@ -247,6 +256,13 @@ function regionClusters(
     );
   }
   return clusters;
+}
+
+async function checkFixedPortsFree(options: PlatformOptions): Promise<void> {
+  if (options.awsPort !== 0) await checkPortFree(LOOPBACK, options.awsPort, 'AWS simulator');
+  if (options.kubePort === 0) return;
+  for (const index of REGION_PAIR.keys())
+    await checkPortFree(LOOPBACK, options.kubePort + index, 'Kubernetes API');
 }
 
 /** Creates the bare repository on first start, then publishes the checkout (no commit when unchanged). */
