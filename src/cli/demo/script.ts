@@ -4,7 +4,7 @@
  * back as a secondary, and a planned Switchover home applied with kubectl. Every stage waits for
  * what it claims and fails with what it saw instead, so the demo is also a test.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -283,43 +283,54 @@ async function approveDataLoss(
   };
   const patch = JSON.stringify({ spec: { approval } });
   const name = String(failover.metadata.name);
-  if (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status !== 0) {
+  if (!hasKubectl()) {
     await options.observer.patchFailover(STANDBY, name, { spec: { approval } });
     return `approved with client-node: maxDataLossSeconds ${maxDataLossSeconds}`;
   }
-  execFileSync(
-    'kubectl',
-    [
-      '--kubeconfig',
-      options.observer.endpoints.kubeconfig,
-      '--context',
-      STANDBY,
-      'patch',
-      'failover',
-      name,
-      '-n',
-      options.observer.namespace,
-      '--type',
-      'merge',
-      '-p',
-      patch,
-    ],
-    { encoding: 'utf8' },
-  );
+  await kubectl(options, [
+    '--context',
+    STANDBY,
+    'patch',
+    'failover',
+    name,
+    '-n',
+    options.observer.namespace,
+    '--type',
+    'merge',
+    '-p',
+    patch,
+  ]);
   return `kubectl --context ${STANDBY} patch failover ${name} --type merge -p '${patch}'`;
 }
 
 /** `kubectl apply` when kubectl is installed (what a user types), else client-node creates it. */
 async function applyFailover(options: DemoOptions, context: PairRegion, failover: Failover): Promise<string> {
-  const kubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-  if (kubectl.status !== 0) {
+  if (!hasKubectl()) {
     await options.observer.createFailover(context, failover);
     return `kubectl not found: created with client-node in context ${context}`;
   }
-  const out = execFileSync(
-    'kubectl',
-    ['--kubeconfig', options.observer.endpoints.kubeconfig, '--context', context, 'apply', '-f', '-'],
-    { input: stringify(failover), encoding: 'utf8' },
-  );
+  const out = await kubectl(options, ['--context', context, 'apply', '-f', '-'], stringify(failover));
   return `kubectl --context ${context} apply: ${out.trim()}`;
+}
+
+/** `kubectl version --client` talks to no server, so running it synchronously blocks nothing. */
+const hasKubectl = () => spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Runs kubectl without blocking: when the demo started the platform itself, its API servers answer
+ * from this very process, so a synchronous child would wait for a server it keeps from answering.
+ */
+function kubectl(options: DemoOptions, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'kubectl',
+      ['--kubeconfig', options.observer.endpoints.kubeconfig, ...args],
+      { encoding: 'utf8', timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error) reject(new DemoStageError(`kubectl ${args.join(' ')}: ${stderr.trim() || error.message}`));
+        else resolve(stdout);
+      },
+    );
+    if (input !== undefined) child.stdin?.end(input);
+  });
 }
