@@ -170,9 +170,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   writeFile(
     options,
     'system-failed-over.svg',
-    await options.systemPicture(
-      `us-east-1 lost; us-east-2 took over by itself (Failover ${created.metadata.name})`,
-    ),
+    await options.systemPicture('us-east-1 lost: us-east-2 took over by itself'),
   );
   writePicture(options, automatic, [
     { at: new Date(downAt), label: `region-down ${PRIMARY}`, kind: 'fault' },
