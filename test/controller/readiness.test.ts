@@ -3,12 +3,23 @@
  * API, the standby region's controller reads the simulator through the SDK and writes the plan's
  * conditions through /status; the simulator's journal proves the readiness pass only reads.
  */
+
+import { SwitchoverGlobalClusterCommand } from '@aws-sdk/client-rds';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { waitFor } from '../aws/support.js';
-import { clusterIdIn, type EstateOptions, mutatingCalls, publishSwitch } from './estate.js';
+import type { FailoverPlan } from '../../src/apis/index.js';
+import { rdsClient, waitFor } from '../aws/support.js';
+import {
+  clusterIdIn,
+  type EstateOptions,
+  examplePlan,
+  GLOBAL_ID,
+  mutatingCalls,
+  publishSwitch,
+  writerOf,
+} from './estate.js';
 import {
   exampleIn,
   getPlanStatus,
@@ -192,7 +203,7 @@ describe('FailoverPlan readiness', () => {
     expect(mutatingCalls(sim)).toEqual([]);
   });
 
-  it('only the standby region writes: the us-east-1 controller reads nothing and leaves the plan alone', async () => {
+  it('only the standby region writes: the us-east-1 controller reads only the roles and leaves the plan alone', async () => {
     const ns = `r${++namespaceCount}`;
     await side.ok(
       ['apply', '-f', '-'],
@@ -219,6 +230,55 @@ describe('FailoverPlan readiness', () => {
       'two readiness passes of the us-east-1 controller',
     );
     expect((await getPlanStatus(side, ns))?.conditions).toBeUndefined();
-    expect(sim.journal.list()).toEqual([]);
+    // Its one read is who the writer is, from its own region's endpoint: AWS agrees with the
+    // plan's regions, so it writes no roles either.
+    expect(new Set(sim.journal.list().map((e) => `${e.region} ${e.operation}`))).toEqual(
+      new Set(['us-east-1 DescribeGlobalClusters']),
+    );
+    expect((await getPlanStatus(side, ns))?.currentRoles).toBeUndefined();
+  });
+
+  it("a cluster's copy of the plan takes its roles from AWS: after a failover run elsewhere, the writer decides", async () => {
+    const ns = `r${++namespaceCount}`;
+    await side.ok(
+      ['apply', '-f', '-'],
+      JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }),
+    );
+    sim = await startSeededSimulator();
+    // A switchover run by another cluster's controller: AWS changed, this copy of the plan did not.
+    await switchoverInAws(sim, 'us-east-2');
+    await side.ok(['apply', '-f', '-'], exampleIn('failover-plan.yaml', ns));
+    controllers.push(
+      await startController({
+        ...testControllerOptions(side, sim),
+        region: 'us-east-1',
+        readinessIntervalMs: 30,
+      }),
+    );
+    await waitFor(
+      async () => (await planStatus(ns))?.currentRoles?.primary === 'us-east-2',
+      'roles brought to the writer in AWS',
+    );
+    const status = await planStatus(ns);
+    expect(status?.currentRoles).toMatchObject({ primary: 'us-east-2', standby: 'us-east-1' });
+    // us-east-1 is the standby now, so its controller writes the readiness conditions too.
+    await waitFor(
+      async () => ((await planStatus(ns))?.conditions?.length ?? 0) > 0,
+      'readiness written',
+    );
   });
 });
+
+const planStatus = async (ns: string) => (await getPlanStatus(side, ns)) as FailoverPlan['status'];
+
+/** A planned switchover straight in AWS (as another cluster's controller would have run it), waited for. */
+async function switchoverInAws(sim: AwsSimulator, target: string): Promise<void> {
+  const targetArn = examplePlan.spec.database.members.find((m) => m.region === target)?.clusterArn ?? '';
+  await rdsClient(sim, examplePlan.spec.regions.primary).send(
+    new SwitchoverGlobalClusterCommand({
+      GlobalClusterIdentifier: GLOBAL_ID,
+      TargetDbClusterIdentifier: targetArn,
+    }),
+  );
+  await waitFor(async () => (await writerOf(sim, target)) === clusterIdIn(target), `writer in ${target}`);
+}
