@@ -262,10 +262,7 @@ describe('FailoverPlan readiness', () => {
     const status = await planStatus(ns);
     expect(status?.currentRoles).toMatchObject({ primary: 'us-east-2', standby: 'us-east-1' });
     // us-east-1 is the standby now, so its controller writes the readiness conditions too.
-    await waitFor(
-      async () => ((await planStatus(ns))?.conditions?.length ?? 0) > 0,
-      'readiness written',
-    );
+    await waitFor(async () => ((await planStatus(ns))?.conditions?.length ?? 0) > 0, 'readiness written');
   });
 });
 
