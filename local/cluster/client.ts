@@ -9,6 +9,7 @@ import { Agent as HttpAgent, request as httpRequest, type RequestOptions } from 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import { isPlainObject } from '../../src/schema/openapi.js';
+import { sendJson } from './http.js';
 
 export type KubeObject = Record<string, unknown> & {
   apiVersion?: string;
@@ -254,35 +255,9 @@ export class KubeClient {
   private async send(method: string, path: string, body: unknown, contentType: string) {
     const url = new URL(`${this.server}${path}`);
     const options = await this.options(method);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    if (payload !== undefined)
-      options.headers = {
-        ...options.headers,
-        'Content-Type': contentType,
-        'Content-Length': String(Buffer.byteLength(payload)),
-      };
-    return new Promise<{ status: number; text: string; retryAfter?: string }>((resolve, reject) => {
-      const req = transport(url)(url, options, (res) => {
-        const chunks: Buffer[] = [];
-        const retryAfter = res.headers['retry-after'];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
-            ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
-          }),
-        );
-        res.on('error', reject);
-      });
-      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 30 s`)));
-      req.on('error', reject);
-      req.end(payload);
-    });
+    return sendJson(url, options, body, contentType, `${method} ${path}`);
   }
 }
-
-const transport = (url: URL) => (url.protocol === 'https:' ? httpsRequest : httpRequest);
 
 export function collectionPath(resource: ApiResource, namespace?: string): string {
   const base = resource.apiVersion.includes('/')
@@ -330,3 +305,5 @@ function asObject(value: unknown): KubeObject {
     throw new KubeApiError(500, 'the server answered with something that is not an object');
   return value as KubeObject;
 }
+
+const transport = (url: URL) => (url.protocol === 'https:' ? httpsRequest : httpRequest);

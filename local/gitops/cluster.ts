@@ -5,10 +5,10 @@
  * `x-kubernetes-*` fields of CRDs), while the syncer must apply and compare objects exactly as
  * JSON. Works the same against the emulator (local/kube) and a real apiserver.
  */
-import { request as httpRequest, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { RequestOptions } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
 import { isPlainObject } from '../../src/schema/openapi.js';
+import { sendJson } from '../cluster/http.js';
 import { FIELD_MANAGER } from './argocd-names.js';
 import { groupOf, type KubeObject, keyOf, type ResourceKey, versionOf } from './resource-key.js';
 import { sleep } from './sleep.js';
@@ -193,32 +193,7 @@ export class Cluster {
       timeout: 30_000,
     };
     await this.config.applyToHTTPSOptions(options);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    if (payload !== undefined)
-      options.headers = {
-        ...options.headers,
-        'Content-Type': contentType,
-        'Content-Length': String(Buffer.byteLength(payload)),
-      };
-    const transport = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const req = transport(url, options, (res) => {
-        const chunks: Buffer[] = [];
-        const retryAfter = res.headers['retry-after'];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
-            ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
-          }),
-        );
-        res.on('error', reject);
-      });
-      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 30 s`)));
-      req.on('error', reject);
-      req.end(payload);
-    });
+    return sendJson(url, options, body, contentType, `${method} ${path}`);
   }
 }
 
