@@ -8,23 +8,14 @@
 import type { RequestOptions } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
 import { isPlainObject } from '../../src/schema/openapi.js';
+import { isNotFound, KubeApiError } from '../cluster/client.js';
 import { sendJson } from '../cluster/http.js';
 import { FIELD_MANAGER } from './argocd-names.js';
 import { groupOf, type KubeObject, keyOf, type ResourceKey, versionOf } from './resource-key.js';
 import { sleep } from './sleep.js';
 
-/** A refused request: the apiserver's status code and Status message. */
-export class KubeApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly reason = '',
-  ) {
-    super(message);
-  }
-}
-
-export const isNotFound = (error: unknown) => error instanceof KubeApiError && error.status === 404;
+// The local controllers' client and the syncer share one error type for a refused request.
+export { isNotFound, KubeApiError };
 
 /** One served resource type (a discovery entry without the subresources). */
 export interface ApiResource {

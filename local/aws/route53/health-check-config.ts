@@ -1,17 +1,11 @@
 import { AwsError } from '../core/errors.js';
 import { child, childrenNamed, textOf, type XmlElement } from '../core/xml.js';
-import type { HealthCheck, HealthCheckConfig, HealthCheckType } from './model.js';
-
-const TYPES: HealthCheckType[] = [
-  'HTTP',
-  'HTTPS',
-  'HTTP_STR_MATCH',
-  'HTTPS_STR_MATCH',
-  'TCP',
-  'CALCULATED',
-  'CLOUDWATCH_METRIC',
-  'RECOVERY_CONTROL',
-];
+import {
+  HEALTH_CHECK_TYPES,
+  type HealthCheck,
+  type HealthCheckConfig,
+  type HealthCheckType,
+} from './model.js';
 
 export function invalidInput(message: string): AwsError {
   return new AwsError('InvalidInput', `Invalid parameter : ${message}`);
@@ -35,7 +29,8 @@ function boolField(element: XmlElement | undefined, name: string): boolean | und
 export function parseHealthCheckConfig(element: XmlElement | undefined): HealthCheckConfig {
   if (!element) throw invalidInput('HealthCheckConfig is required.');
   const type = textOf(element, 'Type') as HealthCheckType | undefined;
-  if (!type || !TYPES.includes(type)) throw invalidInput(`Type must be one of ${TYPES.join(', ')}.`);
+  if (!type || !HEALTH_CHECK_TYPES.includes(type))
+    throw invalidInput(`Type must be one of ${HEALTH_CHECK_TYPES.join(', ')}.`);
   const alarm = child(element, 'AlarmIdentifier');
   const config: HealthCheckConfig = {
     type,

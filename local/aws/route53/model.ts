@@ -28,15 +28,19 @@ export interface HostedZone {
   records: RecordSet[];
 }
 
-export type HealthCheckType =
-  | 'HTTP'
-  | 'HTTPS'
-  | 'HTTP_STR_MATCH'
-  | 'HTTPS_STR_MATCH'
-  | 'TCP'
-  | 'CALCULATED'
-  | 'CLOUDWATCH_METRIC'
-  | 'RECOVERY_CONTROL';
+/** Route 53's health check types, as CreateHealthCheck accepts them and the state file keeps them. */
+export const HEALTH_CHECK_TYPES = [
+  'HTTP',
+  'HTTPS',
+  'HTTP_STR_MATCH',
+  'HTTPS_STR_MATCH',
+  'TCP',
+  'CALCULATED',
+  'CLOUDWATCH_METRIC',
+  'RECOVERY_CONTROL',
+] as const;
+
+export type HealthCheckType = (typeof HEALTH_CHECK_TYPES)[number];
 
 export interface HealthCheckConfig {
   type: HealthCheckType;

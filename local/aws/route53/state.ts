@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HealthMonitor } from './health-monitor.js';
-import type { HealthCheck, HealthCheckConfig, HostedZone } from './model.js';
+import { HEALTH_CHECK_TYPES, type HealthCheck, type HealthCheckConfig, type HostedZone } from './model.js';
 
 /** The Route 53 section of the state file: hosted zones with their records, health checks and their health. */
 
@@ -30,16 +30,7 @@ const zoneSchema = z.object({
 
 // Keys in HealthCheckConfig's order: CreateHealthCheck compares configs as JSON for idempotent retries.
 const configSchema = z.object({
-  type: z.enum([
-    'HTTP',
-    'HTTPS',
-    'HTTP_STR_MATCH',
-    'HTTPS_STR_MATCH',
-    'TCP',
-    'CALCULATED',
-    'CLOUDWATCH_METRIC',
-    'RECOVERY_CONTROL',
-  ]),
+  type: z.enum(HEALTH_CHECK_TYPES),
   ipAddress: z.string().optional(),
   port: z.number().int().optional(),
   resourcePath: z.string().optional(),
