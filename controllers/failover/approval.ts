@@ -14,8 +14,7 @@ import {
   type FailoverSpec,
 } from '../../src/apis/index.js';
 import type { ConditionUpdate } from '../kube/conditions.js';
-import { serverMeta } from '../kube/resources.js';
-import { type ExecutionContext, type Step, type StepOutcome, skipped } from './model.js';
+import { type DecideInput, defineStep, observeNothing, type StepOutcome, skipped } from './model.js';
 import { formatLag } from './plan-view.js';
 
 export const APPROVAL_VALID_CONDITION = 'ApprovalValid';
@@ -35,7 +34,7 @@ export function approvalNeededAt(plan: FailoverPlanSpec, lagMs: number | undefin
 }
 
 /** Why approval is needed at the lag preflight recorded, or undefined when it is not. */
-export function approvalNeeded(ctx: Pick<ExecutionContext, 'plan' | 'observedLag'>): string | undefined {
+export function approvalNeeded(ctx: Pick<DecideInput<unknown>, 'plan' | 'observedLag'>): string | undefined {
   return approvalNeededAt(ctx.plan, ctx.observedLag?.replicationLagMilliseconds);
 }
 
@@ -128,13 +127,16 @@ export function decideApproval(input: ApprovalInput): ApprovalDecision {
 }
 
 /** The decision for this execution at `lagMs`, as a step outcome; undefined when it may go on. */
-export function approvalOutcome(ctx: ExecutionContext, lagMs: number | undefined): StepOutcome | undefined {
+export function approvalOutcome(
+  input: Pick<DecideInput<unknown>, 'plan' | 'spec' | 'failoverCreatedAt' | 'now'>,
+  lagMs: number | undefined,
+): StepOutcome | undefined {
   const decision = decideApproval({
-    plan: ctx.plan,
+    plan: input.plan,
     lagMs,
-    approval: ctx.spec.approval,
-    failoverCreatedAt: serverMeta(ctx.failover).creationTimestamp,
-    now: ctx.now(),
+    approval: input.spec.approval,
+    failoverCreatedAt: input.failoverCreatedAt,
+    now: input.now,
   });
   if (decision.kind === 'wait') {
     return {
@@ -150,15 +152,13 @@ export function approvalOutcome(ctx: ExecutionContext, lagMs: number | undefined
   return undefined;
 }
 
-export const approvalGate: Step = {
+export const approvalGate = defineStep({
   name: 'approval',
   kind: 'decision',
   describe: 'approval gate: needed when replication lag exceeds the RPO budget',
-  async run(ctx) {
-    // The journal entry records the lag the approval was used at and who gave it.
-    return (
-      approvalOutcome(ctx, ctx.observedLag?.replicationLagMilliseconds) ??
-      skipped('not needed: replication lag within the RPO budget')
-    );
-  },
-};
+  observe: observeNothing,
+  // The journal entry records the lag the approval was used at and who gave it.
+  decide: (input) =>
+    approvalOutcome(input, input.observedLag?.replicationLagMilliseconds) ??
+    skipped('not needed: replication lag within the RPO budget'),
+});

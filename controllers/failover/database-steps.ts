@@ -1,8 +1,10 @@
 /** Steps that read or change the Aurora global cluster. */
-import type { GlobalClusterView } from '../aws/ports.js';
+import type { ClusterView, GlobalClusterView } from '../aws/ports.js';
 import { approvalOutcome } from './approval.js';
 import {
-  type ExecutionContext,
+  act,
+  type DecideInput,
+  defineStep,
   failed,
   type ObservedLag,
   type Step,
@@ -17,16 +19,16 @@ export function writerOf(global: GlobalClusterView): string | undefined {
   return global.members.find((m) => m.isWriter)?.clusterArn;
 }
 
-function notFound(ctx: ExecutionContext, region: string): StepOutcome {
+function notFound(input: DecideInput<unknown>, region: string): StepOutcome {
   return failed(
     'GlobalClusterNotFound',
-    `global cluster ${ctx.plan.database.globalClusterIdentifier} not found (asked ${region})`,
+    `global cluster ${input.plan.database.globalClusterIdentifier} not found (asked ${region})`,
   );
 }
 
 /** Both plan members must belong to the global cluster, or no promotion can work. */
-function checkMembers(ctx: ExecutionContext, global: GlobalClusterView): StepOutcome | undefined {
-  for (const member of ctx.plan.database.members) {
+function checkMembers(input: DecideInput<unknown>, global: GlobalClusterView): StepOutcome | undefined {
+  for (const member of input.plan.database.members) {
     if (!global.members.some((m) => m.clusterArn === member.clusterArn)) {
       return failed(
         'ClusterNotFound',
@@ -37,31 +39,55 @@ function checkMembers(ctx: ExecutionContext, global: GlobalClusterView): StepOut
   return undefined;
 }
 
-function lagObservation(lagMs: number, ctx: ExecutionContext, withRpo: boolean): ObservedLag {
+function lagObservation(lagMs: number, now: Date, withRpo: boolean): ObservedLag {
   return {
     replicationLagMilliseconds: Math.round(lagMs),
     ...(withRpo ? { rpoSeconds: Math.ceil(lagMs / 1000) } : {}),
-    observedAt: ctx.now().toISOString(),
+    observedAt: now.toISOString(),
   };
 }
 
+/** What a step that would lose data without consent answers: the spec bypassed the CRD's rule. */
+function dataLossNotConsented(input: DecideInput<unknown>): StepOutcome {
+  return failed(
+    'DataLossNotConsented',
+    `type Failover without spec.allowDataLoss: true (${input.spec.allowDataLoss}); FailoverGlobalCluster loses unreplicated writes and is not sent without consent. Create a Failover with allowDataLoss: true, or a Switchover`,
+  );
+}
+
+/** The target region's view of the database; `consented: false` reads nothing (bad input: 0 calls). */
+export type TargetObservation =
+  | { consented: false }
+  | { consented: true; global?: GlobalClusterView; cluster?: ClusterView; lagMs?: number };
+
 /** Unplanned preflight: everything it reads comes from the target region, which must be alive. */
 export function unplannedPreflight(target: string): Step {
-  return {
+  return defineStep<TargetObservation>({
     name: 'preflight',
     kind: 'read',
     region: target,
     describe: `read global cluster, target cluster and replication lag in ${target}`,
-    async run(ctx) {
-      // Refused before any action, so a spec that bypassed the CRD leaves nothing half-done.
-      if (ctx.spec.allowDataLoss !== true) return dataLossNotConsented(ctx);
+    async observe(ctx) {
+      // Refused before any call, so a spec that bypassed the CRD leaves nothing half-done.
+      if (ctx.spec.allowDataLoss !== true) return { consented: false };
       const regional = ctx.aws.region(target);
       const global = await regional.rds.describeGlobalCluster(ctx.plan.database.globalClusterIdentifier);
-      if (!global) return notFound(ctx, target);
-      const problem = checkMembers(ctx, global);
-      if (problem) return problem;
+      if (!global) return { consented: true };
       const targetArn = memberArn(ctx.plan, target);
       const cluster = await regional.rds.describeCluster(targetArn);
+      if (!cluster || writerOf(global) === targetArn)
+        return { consented: true, global, ...(cluster ? { cluster } : {}) };
+      const lagMs = await regional.cloudWatch.latestReplicationLagMs(cluster.id);
+      return { consented: true, global, cluster, ...(lagMs === undefined ? {} : { lagMs }) };
+    },
+    decide(input) {
+      const { observed } = input;
+      if (!observed.consented) return dataLossNotConsented(input);
+      const { global, cluster, lagMs } = observed;
+      if (!global) return notFound(input, target);
+      const problem = checkMembers(input, global);
+      if (problem) return problem;
+      const targetArn = memberArn(input.plan, target);
       if (!cluster) return failed('ClusterNotFound', `cluster ${targetArn} not found in ${target}`);
       if (cluster.instanceCount === 0) {
         return failed(
@@ -74,40 +100,43 @@ export function unplannedPreflight(target: string): Step {
         return {
           type: 'succeeded',
           message: `${cluster.id} is already the writer; later steps only confirm it`,
-          observedLag: lagObservation(0, ctx, true),
+          observedLag: lagObservation(0, input.now, true),
         };
       }
-      const lag = await regional.cloudWatch.latestReplicationLagMs(cluster.id);
       const writerText = writer ? `writer ${clusterIdOf(writer)}` : 'no writer';
       const lagText =
-        lag === undefined ? 'replication lag unknown (no datapoint)' : `replication lag ${formatLag(lag)}`;
+        lagMs === undefined
+          ? 'replication lag unknown (no datapoint)'
+          : `replication lag ${formatLag(lagMs)}`;
       return {
         type: 'succeeded',
         message: `${writerText}; target ${cluster.id} has ${cluster.instanceCount} instance(s); ${lagText}`,
-        ...(lag === undefined ? {} : { observedLag: lagObservation(lag, ctx, true) }),
+        ...(lagMs === undefined ? {} : { observedLag: lagObservation(lagMs, input.now, true) }),
       };
     },
-  };
+  });
 }
+
+const readGlobal = (region: string) => async (ctx: Parameters<Step['observe']>[0]) =>
+  ctx.aws.region(region).rds.describeGlobalCluster(ctx.plan.database.globalClusterIdentifier);
 
 /** Planned preflight: a switchover is served by the current primary's region, so it asks there. */
 export function plannedPreflight(target: string, primary: string): Step {
-  return {
+  return defineStep<GlobalClusterView | undefined>({
     name: 'preflight',
     kind: 'read',
     region: primary,
     describe: `read global cluster in ${primary}`,
-    async run(ctx) {
-      const global = await ctx.aws
-        .region(primary)
-        .rds.describeGlobalCluster(ctx.plan.database.globalClusterIdentifier);
-      if (!global) return notFound(ctx, primary);
-      const problem = checkMembers(ctx, global);
+    observe: readGlobal(primary),
+    decide(input) {
+      const global = input.observed;
+      if (!global) return notFound(input, primary);
+      const problem = checkMembers(input, global);
       if (problem) return problem;
       const writer = writerOf(global);
-      const targetArn = memberArn(ctx.plan, target);
+      const targetArn = memberArn(input.plan, target);
       if (writer === targetArn) return succeeded(`${clusterIdOf(targetArn)} is already the writer`);
-      if (writer !== memberArn(ctx.plan, primary)) {
+      if (writer !== memberArn(input.plan, primary)) {
         return failed(
           'UnexpectedWriter',
           `the writer is ${writer ?? 'nobody'}, not the plan's cluster in ${primary}`,
@@ -128,41 +157,49 @@ export function plannedPreflight(target: string, primary: string): Step {
       }
       return succeeded(`writer ${clusterIdOf(writer)} in ${primary}; secondaries connected`);
     },
-  };
+  });
 }
+
+interface LagObservation {
+  global: GlobalClusterView | undefined;
+  lagMs: number | undefined;
+}
+
+/** The global cluster as `callRegion` sees it and the target's replication lag. */
+const readGlobalAndLag =
+  (callRegion: string, target: string) =>
+  async (ctx: Parameters<Step['observe']>[0]): Promise<LagObservation> => {
+    const global = await readGlobal(callRegion)(ctx);
+    const lagMs = await ctx.aws
+      .region(target)
+      .cloudWatch.latestReplicationLagMs(clusterIdOf(memberArn(ctx.plan, target)));
+    return { global, lagMs };
+  };
 
 /** Planned: waits until the target's lag is within the plan's RPO budget (Aurora then syncs the rest). */
 export function lagGate(target: string): Step {
-  return {
+  return defineStep<LagObservation>({
     name: 'lag-gate',
     kind: 'wait',
     region: target,
     describe: `wait until replication lag in ${target} is within the RPO budget`,
-    async run(ctx) {
-      const budgetMs = ctx.plan.automatic.rpoBudgetSeconds * 1000;
-      const targetArn = memberArn(ctx.plan, target);
-      const regional = ctx.aws.region(target);
-      const global = await regional.rds.describeGlobalCluster(ctx.plan.database.globalClusterIdentifier);
+    observe: readGlobalAndLag(target, target),
+    decide(input) {
+      const { global, lagMs } = input.observed;
+      const budgetMs = input.plan.automatic.rpoBudgetSeconds * 1000;
+      const targetArn = memberArn(input.plan, target);
       if (global && writerOf(global) === targetArn) return skipped('target is already the writer');
-      const lag = await regional.cloudWatch.latestReplicationLagMs(clusterIdOf(targetArn));
-      if (lag === undefined) return waiting(`no replication lag datapoint for ${clusterIdOf(targetArn)} yet`);
-      if (lag > budgetMs)
-        return waiting(`replication lag ${formatLag(lag)} exceeds the budget ${formatLag(budgetMs)}`);
+      if (lagMs === undefined)
+        return waiting(`no replication lag datapoint for ${clusterIdOf(targetArn)} yet`);
+      if (lagMs > budgetMs)
+        return waiting(`replication lag ${formatLag(lagMs)} exceeds the budget ${formatLag(budgetMs)}`);
       return {
         type: 'succeeded',
-        message: `replication lag ${formatLag(lag)} within ${formatLag(budgetMs)}`,
-        observedLag: lagObservation(lag, ctx, false),
+        message: `replication lag ${formatLag(lagMs)} within ${formatLag(budgetMs)}`,
+        observedLag: lagObservation(lagMs, input.now, false),
       };
     },
-  };
-}
-
-/** What a step that would lose data without consent answers: the spec bypassed the CRD's rule. */
-function dataLossNotConsented(ctx: ExecutionContext): StepOutcome {
-  return failed(
-    'DataLossNotConsented',
-    `type Failover without spec.allowDataLoss: true (${ctx.spec.allowDataLoss}); FailoverGlobalCluster loses unreplicated writes and is not sent without consent. Create a Failover with allowDataLoss: true, or a Switchover`,
-  );
+  });
 }
 
 /**
@@ -172,23 +209,29 @@ function dataLossNotConsented(ctx: ExecutionContext): StepOutcome {
  * needed), else it waits for a new approval. The message names the approval and the reason but
  * keeps the lag first seen, so rechecks while the lag keeps moving write nothing.
  */
-async function lagStillApproved(
-  ctx: ExecutionContext,
-  target: string,
-  targetArn: string,
-): Promise<{ waitFor?: StepOutcome; approved?: StepOutcome }> {
-  const lag = await ctx.aws.region(target).cloudWatch.latestReplicationLagMs(clusterIdOf(targetArn));
-  const verdict = approvalOutcome(ctx, lag);
+function lagStillApproved(
+  input: DecideInput<unknown>,
+  name: string,
+  lagMs: number | undefined,
+): { waitFor?: StepOutcome; approved?: StepOutcome } {
+  const verdict = approvalOutcome(input, lagMs);
   if (verdict?.type !== 'awaitingApproval') return verdict ? { approved: verdict } : {};
-  const key = `before promoting (${verdict.reason ?? 'ApprovalRequired'}, approval ${ctx.spec.approval?.approvedAt ?? 'none'}): `;
-  const previous = ctx.journal.find((e) => e.name === 'promote')?.message;
+  const key = `before promoting (${verdict.reason ?? 'ApprovalRequired'}, approval ${input.spec.approval?.approvedAt ?? 'none'}): `;
+  const previous = input.journal.find((e) => e.name === name)?.message;
   if (previous?.startsWith(key)) return { waitFor: { ...verdict, message: previous } };
   return { waitFor: { ...verdict, message: `${key}${verdict.message}` } };
 }
 
+export interface PromotionCall {
+  operation: 'failover' | 'switchover';
+  globalClusterId: string;
+  targetClusterArn: string;
+}
+
 /**
- * The one-way door. Reads first: if the target already writes, or Aurora already runs an operation
- * towards it (we crashed after sending the call), the call is not sent again.
+ * The one-way door. Decides from what it read: if the target already writes, or Aurora already
+ * runs an operation towards it (we crashed, or lost the answer, after sending the call), the call
+ * is not sent again.
  */
 function promotionStep(
   name: string,
@@ -198,19 +241,23 @@ function promotionStep(
 ): Step {
   const call =
     operation === 'failover' ? 'FailoverGlobalCluster(AllowDataLoss=true)' : 'SwitchoverGlobalCluster';
-  return {
+  return defineStep<LagObservation | { consented: false }, PromotionCall>({
     name,
     kind: 'action',
     oneWay: true,
     region: callRegion,
     describe: `${call} to ${target} on the ${callRegion} endpoint`,
-    async run(ctx) {
-      if (operation === 'failover' && ctx.spec.allowDataLoss !== true) return dataLossNotConsented(ctx);
-      const rds = ctx.aws.region(callRegion).rds;
-      const globalId = ctx.plan.database.globalClusterIdentifier;
-      const targetArn = memberArn(ctx.plan, target);
-      const global = await rds.describeGlobalCluster(globalId);
-      if (!global) return notFound(ctx, callRegion);
+    async observe(ctx) {
+      if (operation === 'failover' && ctx.spec.allowDataLoss !== true) return { consented: false };
+      if (operation === 'switchover') return { global: await readGlobal(callRegion)(ctx), lagMs: undefined };
+      return readGlobalAndLag(callRegion, target)(ctx);
+    },
+    decide(input) {
+      const { observed } = input;
+      if ('consented' in observed) return dataLossNotConsented(input);
+      const { global, lagMs } = observed;
+      const targetArn = memberArn(input.plan, target);
+      if (!global) return notFound(input, callRegion);
       if (writerOf(global) === targetArn && !global.failoverState) {
         return succeeded(`${clusterIdOf(targetArn)} is already the writer; ${call} not needed`);
       }
@@ -220,19 +267,34 @@ function promotionStep(
       }
       if (state)
         return waiting(`another operation is in progress (${state.status} to ${state.toClusterArn ?? '?'})`);
-      if (operation === 'switchover') {
-        await rds.switchoverGlobalCluster(globalId, targetArn);
-        return succeeded(`${call} accepted by ${callRegion}`);
-      }
-      const { waitFor, approved } = await lagStillApproved(ctx, target, targetArn);
-      if (waitFor) return waitFor;
-      await rds.failoverGlobalCluster(globalId, targetArn, { allowDataLoss: ctx.spec.allowDataLoss });
+      const promotion: PromotionCall = {
+        operation,
+        globalClusterId: input.plan.database.globalClusterIdentifier,
+        targetClusterArn: targetArn,
+      };
       const accepted = `${call} accepted by ${callRegion}`;
-      return approved?.type === 'succeeded'
-        ? { ...approved, message: `${accepted}; ${approved.message}` }
-        : succeeded(accepted);
+      if (operation === 'switchover')
+        return act(promotion, `${call} to ${clusterIdOf(targetArn)} on the ${callRegion} endpoint`, accepted);
+      const { waitFor, approved } = lagStillApproved(input, name, lagMs);
+      if (waitFor) return waitFor;
+      return act(
+        promotion,
+        `${call} to ${clusterIdOf(targetArn)} on the ${callRegion} endpoint`,
+        approved?.type === 'succeeded'
+          ? { ...approved, message: `${accepted}; ${approved.message}` }
+          : accepted,
+      );
     },
-  };
+    async act(ctx, promotion) {
+      const rds = ctx.aws.region(callRegion).rds;
+      if (promotion.operation === 'switchover')
+        return rds.switchoverGlobalCluster(promotion.globalClusterId, promotion.targetClusterArn);
+      // The spec's consent, never a constant: the port refuses without it.
+      return rds.failoverGlobalCluster(promotion.globalClusterId, promotion.targetClusterArn, {
+        allowDataLoss: ctx.spec.allowDataLoss,
+      });
+    },
+  });
 }
 
 export const promote = (target: string) => promotionStep('promote', target, target, 'failover');
@@ -240,17 +302,16 @@ export const switchover = (target: string, primary: string) =>
   promotionStep('switchover', primary, target, 'switchover');
 
 export function waitForWriter(target: string): Step {
-  return {
+  return defineStep<GlobalClusterView | undefined>({
     name: 'wait-writer',
     kind: 'wait',
     region: target,
     describe: `wait until ${target}'s cluster reports IsWriter`,
-    async run(ctx) {
-      const global = await ctx.aws
-        .region(target)
-        .rds.describeGlobalCluster(ctx.plan.database.globalClusterIdentifier);
-      if (!global) return notFound(ctx, target);
-      const targetArn = memberArn(ctx.plan, target);
+    observe: readGlobal(target),
+    decide(input) {
+      const global = input.observed;
+      if (!global) return notFound(input, target);
+      const targetArn = memberArn(input.plan, target);
       if (global.failoverState) return waiting(`FailoverState ${global.failoverState.status}`);
       if (writerOf(global) === targetArn) return succeeded(`${clusterIdOf(targetArn)} is the writer`);
       return failed(
@@ -258,32 +319,42 @@ export function waitForWriter(target: string): Step {
         `no operation is in progress and ${clusterIdOf(targetArn)} is not the writer: Aurora cancelled or failed it (RDS events 0186/0187/0239)`,
       );
     },
-  };
+  });
+}
+
+interface StandbyObservation {
+  cluster: ClusterView | undefined;
+  /** In-service instances per Auto Scaling group of the target. */
+  inService: number[];
 }
 
 /** Verifies the promoted cluster serves writes and the standby compute has capacity in service. */
 export function verifyStandby(target: string): Step {
-  return {
+  return defineStep<StandbyObservation>({
     name: 'verify',
     kind: 'wait',
     region: target,
     describe: `check the writer endpoint and in-service instances in ${target}`,
-    async run(ctx) {
+    async observe(ctx) {
       const regional = ctx.aws.region(target);
       const cluster = await regional.rds.describeCluster(memberArn(ctx.plan, target));
+      const inService: number[] = [];
+      for (const group of ctx.plan.compute.autoScalingGroups.filter((g) => g.region === target))
+        inService.push((await regional.autoScaling.describeGroup(group.name))?.inServiceInstances ?? 0);
+      return { cluster, inService };
+    },
+    decide(input) {
+      const { cluster, inService } = input.observed;
       if (!cluster)
-        return failed('ClusterNotFound', `cluster ${memberArn(ctx.plan, target)} not found in ${target}`);
+        return failed('ClusterNotFound', `cluster ${memberArn(input.plan, target)} not found in ${target}`);
       if (cluster.status !== 'available' || !cluster.hasWriterInstance || !cluster.endpoint) {
         return waiting(
           `cluster ${cluster.id} is ${cluster.status}${cluster.hasWriterInstance ? '' : ', no writer instance yet'}`,
         );
       }
-      let inService = 0;
-      const groups = ctx.plan.compute.autoScalingGroups.filter((g) => g.region === target);
-      for (const group of groups)
-        inService += (await regional.autoScaling.describeGroup(group.name))?.inServiceInstances ?? 0;
-      if (groups.length > 0 && inService === 0) return waiting(`no instance in service yet in ${target}`);
-      return succeeded(`writer endpoint ${cluster.endpoint} available; ${inService} instance(s) in service`);
+      const total = inService.reduce((a, b) => a + b, 0);
+      if (inService.length > 0 && total === 0) return waiting(`no instance in service yet in ${target}`);
+      return succeeded(`writer endpoint ${cluster.endpoint} available; ${total} instance(s) in service`);
     },
-  };
+  });
 }

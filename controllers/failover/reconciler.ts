@@ -23,7 +23,13 @@ import {
   isBeingDeleted,
   releaseExecutionFinalizer,
 } from './deletion.js';
-import { advance, type EngineObserver, type EngineOptions, StatusConflictError } from './engine.js';
+import {
+  advance,
+  type EngineObserver,
+  type EngineOptions,
+  PAUSED_CONDITION,
+  StatusConflictError,
+} from './engine.js';
 import type { JournalEntry } from './model.js';
 import { isTerminal, withPhase } from './phase.js';
 import { acquirePlanLock, releasePlanLock } from './plan-lock.js';
@@ -128,6 +134,31 @@ async function reportUnclaimed(
   return {};
 }
 
+/**
+ * A pause set on a finished Failover has nothing to hold: say so once (condition Paused=False,
+ * reason ExecutionFinished), change nothing else.
+ */
+async function reportPauseAfterFinish(
+  deps: FailoverReconcilerDeps,
+  failover: Failover,
+  now: () => Date,
+): Promise<void> {
+  if (!failover.spec.paused) return;
+  const existing = failover.status?.conditions?.find((c) => c.type === PAUSED_CONDITION);
+  if (existing?.reason === 'ExecutionFinished') return;
+  const message = `the execution has finished (${failover.status?.phase}); spec.paused has nothing to hold and changes nothing`;
+  const updated = await deps.kube.patchFailoverStatus(failover, {
+    ...failover.status,
+    conditions: setCondition(
+      failover.status?.conditions,
+      { type: PAUSED_CONDITION, status: 'False', reason: 'ExecutionFinished', message },
+      serverMeta(failover).generation,
+      now(),
+    ),
+  });
+  await deps.events.record(updated, 'Warning', 'PauseIgnored', message);
+}
+
 async function reconcileOnce(
   deps: FailoverReconcilerDeps,
   namespace: string,
@@ -137,6 +168,7 @@ async function reconcileOnce(
   const failover = await deps.kube.getFailover(namespace, name);
   if (!failover) return {};
   if (isTerminal(failover.status?.phase)) {
+    await reportPauseAfterFinish(deps, failover, now);
     await finishExecution(deps, failover);
     return {};
   }

@@ -6,9 +6,12 @@
  * is an action; seeing the alarm reach its state is a wait, so the alarm's evaluation period
  * overlaps with the steps in between. Fences are renewed by the gate keeper, not by these steps.
  */
-import type { GateAlarmView, RegionalAws } from '../aws/ports.js';
+import type { GateAlarmView } from '../aws/ports.js';
 import { describeError } from '../kube/api-errors.js';
 import {
+  act,
+  type DecideInput,
+  defineStep,
   type ExecutionContext,
   failed,
   type Step,
@@ -30,10 +33,6 @@ const verb = (closed: boolean) => (closed ? 'drained' : 'open');
 const already = (kind: SwitchKind, state: string, closed: boolean) =>
   state === wantedState(closed) || (kind === 'fence' && !closed && state === 'INSUFFICIENT_DATA');
 
-async function readSwitch(aws: RegionalAws, where: SwitchLocation): Promise<GateAlarmView | undefined> {
-  return aws.cloudWatch.describeGateAlarm(where.alarmName);
-}
-
 function switchMissing(where: SwitchLocation): StepOutcome {
   return failed(
     'GateNotFound',
@@ -42,7 +41,10 @@ function switchMissing(where: SwitchLocation): StepOutcome {
 }
 
 /** Vantages that report `region` down, or undefined: a best-effort call into it is not made then. */
-export function reportedDown(ctx: ExecutionContext, region: string): string | undefined {
+export function reportedDown(
+  ctx: Pick<ExecutionContext, 'regionHealth'>,
+  region: string,
+): string | undefined {
   const down = ctx.regionHealth(region).filter((h) => h.status?.healthy === false);
   return down.length > 0
     ? `${region} is reported unhealthy from ${down.map((h) => h.spec.vantage).join(', ')}`
@@ -57,6 +59,9 @@ export interface SwitchStepOptions {
   bestEffort?: boolean;
 }
 
+/** A switch's alarm as read, or why it was not read (a best-effort region reported down). */
+type SwitchObservation = { notCalled: string } | { alarm: GateAlarmView | undefined };
+
 /**
  * Publishes the state of one switch of `region` (closed: drain it; open: let Route 53 send it
  * traffic again), unless its alarm already shows it (a resumed step does not publish twice).
@@ -70,36 +75,36 @@ export function setSwitch(
   options: SwitchStepOptions = {},
 ): Step {
   const bestEffort = options.bestEffort ?? false;
-  return {
+  const portsOf = (ctx: ExecutionContext) =>
+    bestEffort ? ctx.aws.bestEffort(alarmRegion) : ctx.aws.region(alarmRegion);
+  return defineStep<SwitchObservation, GateAlarmView>({
     name,
     kind: 'action',
     region: alarmRegion,
+    bestEffort,
     describe: `${bestEffort ? 'best effort: ' : ''}PutMetricData ${closed ? 1 : 0} to the ${kind} alarm's metric in ${alarmRegion}: ${closed ? 'drains' : 'opens'} ${region}`,
-    async run(ctx) {
+    async observe(ctx) {
       const where = switchOf(ctx.plan, kind, region);
-      if (bestEffort) {
-        const down = reportedDown(ctx, where.alarmRegion);
-        if (down) return skipped(`not called: ${down}`);
-      }
-      const aws = bestEffort ? ctx.aws.bestEffort(where.alarmRegion) : ctx.aws.region(where.alarmRegion);
-      try {
-        const alarm = await readSwitch(aws, where);
-        if (!alarm) return switchMissing(where);
-        if (already(kind, alarm.state, closed)) {
-          return succeeded(`${kind} alarm ${alarm.name} already ${alarm.state}: ${region} ${verb(closed)}`);
-        }
-        await aws.cloudWatch.publishGate(alarm, closed);
-        return succeeded(
-          `published ${alarm.namespace}/${alarm.metricName}=${closed ? 1 : 0} in ${where.alarmRegion} (alarm ${alarm.name} was ${alarm.state})`,
-        );
-      } catch (error) {
-        if (!bestEffort) throw error;
-        return skipped(
-          `best effort, not blocking: ${where.alarmRegion} did not answer (${describeError(error)})`,
-        );
-      }
+      const down = bestEffort ? reportedDown(ctx, where.alarmRegion) : undefined;
+      if (down) return { notCalled: down };
+      return { alarm: await portsOf(ctx).cloudWatch.describeGateAlarm(where.alarmName) };
     },
-  };
+    decide({ observed, plan }) {
+      if ('notCalled' in observed) return skipped(`not called: ${observed.notCalled}`);
+      const where = switchOf(plan, kind, region);
+      const { alarm } = observed;
+      if (!alarm) return switchMissing(where);
+      if (already(kind, alarm.state, closed)) {
+        return succeeded(`${kind} alarm ${alarm.name} already ${alarm.state}: ${region} ${verb(closed)}`);
+      }
+      return act(
+        alarm,
+        `PutMetricData ${alarm.namespace}/${alarm.metricName}=${closed ? 1 : 0} in ${where.alarmRegion}`,
+        `published ${alarm.namespace}/${alarm.metricName}=${closed ? 1 : 0} in ${where.alarmRegion} (alarm ${alarm.name} was ${alarm.state})`,
+      );
+    },
+    act: (ctx, alarm) => portsOf(ctx).cloudWatch.publishGate(alarm, closed),
+  });
 }
 
 /** Waits until the alarm of one switch of `region` shows the published state, i.e. Route 53 sees it. */
@@ -110,21 +115,61 @@ export function switchSettled(
   closed: boolean,
   alarmRegion: string,
 ): Step {
-  return {
+  return defineStep<GateAlarmView | undefined>({
     name,
     kind: 'wait',
     region: alarmRegion,
     describe: `wait until the ${kind} alarm of ${region} in ${alarmRegion} is ${wantedState(closed)} (${region} ${verb(closed)})`,
-    async run(ctx) {
-      const where = switchOf(ctx.plan, kind, region);
-      const alarm = await readSwitch(ctx.aws.region(where.alarmRegion), where);
-      if (!alarm) return switchMissing(where);
+    observe: (ctx) =>
+      ctx.aws.region(alarmRegion).cloudWatch.describeGateAlarm(switchOf(ctx.plan, kind, region).alarmName),
+    decide({ observed: alarm, plan }) {
+      if (!alarm) return switchMissing(switchOf(plan, kind, region));
       if (already(kind, alarm.state, closed)) {
         return succeeded(`${kind} alarm ${alarm.name} is ${alarm.state}: ${region} ${verb(closed)}`);
       }
       return waiting(`${kind} alarm ${alarm.name} is ${alarm.state}, waiting for ${wantedState(closed)}`);
     },
-  };
+  });
+}
+
+/** Both regions' switches as read from the target, and from the old primary where it answers. */
+export interface TrafficObservation {
+  targetGate: GateAlarmView | undefined;
+  oldFence: GateAlarmView | undefined;
+  oldGate?: GateAlarmView | undefined;
+  targetFence?: GateAlarmView | undefined;
+  /** Why the old primary's alarms were not read. */
+  unreachable?: string;
+}
+
+/** The traffic invariant as Route 53 will see it, from what {@link trafficSettled} read. */
+export function decideTraffic(
+  input: Pick<DecideInput<TrafficObservation>, 'observed' | 'plan'>,
+  target: string,
+  old: string,
+): StepOutcome {
+  const { targetGate: gate, oldFence: fence, oldGate, targetFence, unreachable } = input.observed;
+  if (!gate) return switchMissing(switchOf(input.plan, 'gate', target));
+  if (!fence) return switchMissing(switchOf(input.plan, 'fence', old));
+  if (gate.state !== 'OK') return waiting(`gate of ${target} (${gate.name}) is ${gate.state}, not OK`);
+  if (targetFence?.state === 'ALARM') {
+    return waiting(`fence of ${target} (${targetFence.name}) in ${old} is ALARM`);
+  }
+  const drainedBy = [
+    fence.state === 'ALARM' ? `its fence ${fence.name} in ${target}` : undefined,
+    oldGate?.state === 'ALARM' ? `its gate ${oldGate.name}` : undefined,
+  ].filter((d): d is string => d !== undefined);
+  if (drainedBy.length === 0) {
+    return waiting(
+      `${old} is not drained: fence ${fence.state}, gate ${oldGate?.state ?? (unreachable ? 'unreadable' : 'missing')}`,
+    );
+  }
+  const remote = unreachable
+    ? `${old} not read: ${unreachable}; a fence there cannot hold ${target}`
+    : `fence of ${target} in ${old} ${targetFence?.state ?? 'missing'}`;
+  return succeeded(
+    `${target} serves (gate ${gate.state}; ${remote}); ${old} drained by ${drainedBy.join(' and ')}`,
+  );
 }
 
 /**
@@ -135,53 +180,31 @@ export function switchSettled(
  * cannot hold a fence on the target either, because Route 53 counts a fence it cannot read as open.
  */
 export function trafficSettled(target: string, old: string, options: SwitchStepOptions = {}): Step {
-  return {
+  return defineStep<TrafficObservation>({
     name: 'traffic-settled',
     kind: 'wait',
     region: target,
     describe: `read both regions' gates and fences: only ${target} serves, ${old} is drained`,
-    async run(ctx) {
-      const here = ctx.aws.region(target);
-      const targetGate = switchOf(ctx.plan, 'gate', target);
-      const oldFence = switchOf(ctx.plan, 'fence', old);
-      const [gate, fence] = await Promise.all([readSwitch(here, targetGate), readSwitch(here, oldFence)]);
-      if (!gate) return switchMissing(targetGate);
-      if (!fence) return switchMissing(oldFence);
-      if (gate.state !== 'OK') return waiting(`gate of ${target} (${gate.name}) is ${gate.state}, not OK`);
-
-      const there = options.bestEffort ? ctx.aws.bestEffort(old) : ctx.aws.region(old);
-      let oldGate: GateAlarmView | undefined;
-      let targetFence: GateAlarmView | undefined;
-      let unreachable = options.bestEffort ? reportedDown(ctx, old) : undefined;
+    async observe(ctx) {
+      const here = ctx.aws.region(target).cloudWatch;
+      const [targetGate, oldFence] = await Promise.all([
+        here.describeGateAlarm(switchOf(ctx.plan, 'gate', target).alarmName),
+        here.describeGateAlarm(switchOf(ctx.plan, 'fence', old).alarmName),
+      ]);
+      const down = options.bestEffort ? reportedDown(ctx, old) : undefined;
+      if (down) return { targetGate, oldFence, unreachable: down };
+      const there = (options.bestEffort ? ctx.aws.bestEffort(old) : ctx.aws.region(old)).cloudWatch;
       try {
-        if (!unreachable) {
-          [oldGate, targetFence] = await Promise.all([
-            readSwitch(there, switchOf(ctx.plan, 'gate', old)),
-            readSwitch(there, switchOf(ctx.plan, 'fence', target)),
-          ]);
-        }
+        const [oldGate, targetFence] = await Promise.all([
+          there.describeGateAlarm(switchOf(ctx.plan, 'gate', old).alarmName),
+          there.describeGateAlarm(switchOf(ctx.plan, 'fence', target).alarmName),
+        ]);
+        return { targetGate, oldFence, oldGate, targetFence };
       } catch (error) {
         if (!options.bestEffort) throw error;
-        unreachable = `it did not answer (${describeError(error)})`;
+        return { targetGate, oldFence, unreachable: `it did not answer (${describeError(error)})` };
       }
-      if (targetFence?.state === 'ALARM') {
-        return waiting(`fence of ${target} (${targetFence.name}) in ${old} is ALARM`);
-      }
-      const drainedBy = [
-        fence.state === 'ALARM' ? `its fence ${fence.name} in ${target}` : undefined,
-        oldGate?.state === 'ALARM' ? `its gate ${oldGate.name}` : undefined,
-      ].filter((d): d is string => d !== undefined);
-      if (drainedBy.length === 0) {
-        return waiting(
-          `${old} is not drained: fence ${fence.state}, gate ${oldGate?.state ?? (unreachable ? 'unreadable' : 'missing')}`,
-        );
-      }
-      const remote = unreachable
-        ? `${old} not read: ${unreachable}; a fence there cannot hold ${target}`
-        : `fence of ${target} in ${old} ${targetFence?.state ?? 'missing'}`;
-      return succeeded(
-        `${target} serves (gate ${gate.state}; ${remote}); ${old} drained by ${drainedBy.join(' and ')}`,
-      );
     },
-  };
+    decide: (input) => decideTraffic(input, target, old),
+  });
 }

@@ -1,8 +1,8 @@
 /**
  * Failover: one execution of a FailoverPlan (ARCHITECTURE §3). People create it with kubectl
  * and the automatic trigger creates it too, so every failover leaves the same audit object.
- * Its spec is a request: only `cancel` and `approval` may be set later (an approval is replaced only
- * by a later one); its status is the step journal the controller resumes from.
+ * Its spec is a request: only `cancel`, `paused` and `approval` may be set later (an approval is
+ * replaced only by a later one); its status is the step journal the controller resumes from.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
@@ -23,7 +23,7 @@ import type { FailoverPlanSpec } from './failover-plan.js';
 
 export const failoverTypes = ['Switchover', 'Failover'] as const;
 
-/** The request proper: every spec field except the two a person may set later. */
+/** The request proper: every spec field except the three a person may set later. */
 const REQUEST_FIELDS = ['planRef', 'type', 'targetRegion', 'allowDataLoss', 'dryRun', 'reason'] as const;
 
 function requestOf(spec: Record<string, unknown>): Record<string, unknown> {
@@ -99,16 +99,22 @@ export const failoverSpec = withRules(
         .describe(
           'Set to true to stop the execution. Before the one-way step (promote / switchover) it stops and undoes the traffic fence; after it, the execution runs to the end and says so in the Cancelled condition. Cannot be withdrawn.',
         ),
+      paused: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Set to true to hold the execution before its next action (a step that changes AWS), never in the middle of a call; phase Paused and condition Paused say where it holds. Reads and waits go on: after the one-way step Aurora finishes the promotion by itself, so a pause there lets the waits see it through and holds before traffic moves (the old primary stays fenced, the new one not yet open). Set back to false to resume from the journal. Not with cancel (to cancel a paused Failover, set paused: false and cancel: true in one patch); a deletion overrides it.',
+        ),
       reason: text().optional().describe('Why this failover was requested; kept for the audit trail.'),
     })
     .describe(
-      'The requested failover. Only cancel and approval may change; for anything else create a new Failover.',
+      'The requested failover. Only cancel, paused and approval may change; for anything else create a new Failover.',
     ),
   [
     transitionRule({
       rule: REQUEST_UNCHANGED_RULE,
       message:
-        'only spec.cancel and spec.approval may change once the Failover is created; create a new Failover instead',
+        'only spec.cancel, spec.paused and spec.approval may change once the Failover is created; create a new Failover instead',
       check: (self, oldSelf) => isDeepStrictEqual(requestOf(self), requestOf(oldSelf)),
     }),
     transitionRule({
@@ -142,6 +148,13 @@ export const failoverSpec = withRules(
       check: (self) => !self.allowDataLoss || self.type === 'Failover',
     }),
     celRule({
+      rule: '!(self.paused && self.cancel)',
+      message:
+        'paused and cancel cannot both be set: to cancel a paused Failover, set paused: false and cancel: true in one patch',
+      fieldPath: '.paused',
+      check: (self) => !(self.paused && self.cancel),
+    }),
+    celRule({
       rule: '!self.dryRun || !has(self.approval)',
       message: 'a dry run changes nothing and takes no approval',
       fieldPath: '.approval',
@@ -154,6 +167,7 @@ export const failoverPhases = [
   'Pending',
   'AwaitingApproval',
   'Running',
+  'Paused',
   'Succeeded',
   'Failed',
   'Cancelled',
@@ -290,6 +304,7 @@ export const FailoverResource = defineCustomResource({
   printerColumns: [
     { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
     { name: 'Step', type: 'string', jsonPath: '.status.currentStep' },
+    { name: 'Paused', type: 'boolean', jsonPath: '.spec.paused' },
     { name: 'Target', type: 'string', jsonPath: '.spec.targetRegion' },
     { name: 'Type', type: 'string', jsonPath: '.spec.type', priority: 1 },
     { name: 'Plan', type: 'string', jsonPath: '.spec.planRef.name', priority: 1 },

@@ -120,6 +120,7 @@ describe('automatic trigger', () => {
         allowDataLoss: false,
         dryRun: false,
         cancel: false,
+        paused: false,
       },
       status: { phase: 'Succeeded' },
     };

@@ -394,11 +394,15 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       const journal = failover.status?.journal ?? [];
       expect(journal[0]).toMatchObject({ name: 'preflight', state: 'Succeeded' });
       expect(journal.find((e) => e.name === 'promote')?.message).toBe(
-        'dry run: would FailoverGlobalCluster(AllowDataLoss=true) to us-east-2 on the us-east-2 endpoint',
+        'dry run: would FailoverGlobalCluster(AllowDataLoss=true) to trading-global-us-east-2 on the us-east-2 endpoint',
       );
+      // Action steps observed and decided: each says the call it would make, or why none is needed.
       expect(
-        journal.slice(2).every((e) => e.state === 'Skipped' && e.message?.startsWith('dry run: would')),
+        journal
+          .slice(2)
+          .every((e) => e.state === 'Skipped' && /^dry run: (would|nothing to call)/.test(e.message ?? '')),
       ).toBe(true);
+      expect(journal.find((e) => e.name === 'fence')?.message).toMatch(/^dry run: would PutMetricData /);
       expect(failover.status?.recoveryTimeSeconds).toBeUndefined();
       expect(mutatingCalls(sim)).toEqual([]);
       expect(await writerOf(sim)).toBe(clusterIdIn('us-east-1'));

@@ -76,7 +76,7 @@ interface Case {
 const plan = () => example('failover-plan.yaml');
 const switchover = () => example('failover-switchover.yaml');
 const IMMUTABLE_REQUEST =
-  'spec: only spec.cancel and spec.approval may change once the Failover is created; create a new Failover instead';
+  'spec: only spec.cancel, spec.paused and spec.approval may change once the Failover is created; create a new Failover instead';
 const APPROVAL = {
   approvedBy: 'oncall-trading-platform',
   approvedAt: '2026-11-25T03:12:00Z',
@@ -262,6 +262,30 @@ const cases: Case[] = [
       return f;
     },
     expected: ['spec.approval: a dry run changes nothing and takes no approval'],
+  },
+  {
+    name: 'paused and cancelled at once',
+    resource: FailoverResource,
+    object: () => {
+      const f = switchover();
+      f.spec.paused = true;
+      f.spec.cancel = true;
+      return f;
+    },
+    expected: [
+      'spec.paused: paused and cancel cannot both be set: to cancel a paused Failover, set paused: false and cancel: true in one patch',
+    ],
+  },
+  {
+    name: 'an update that pauses, then one that resumes',
+    resource: FailoverResource,
+    previous: () => {
+      const f = switchover();
+      f.spec.paused = true;
+      return f;
+    },
+    object: switchover,
+    expected: [],
   },
   {
     name: 'status completed after it started',

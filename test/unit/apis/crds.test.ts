@@ -96,10 +96,16 @@ describe.each(crds)('$crd.metadata.name', ({ resource, crd }) => {
 });
 
 describe('printer columns', () => {
-  it('show PHASE, STEP, TARGET and AGE for a Failover', () => {
+  it('show PHASE, STEP, PAUSED, TARGET and AGE for a Failover', () => {
     const failover = crds.find(({ crd }) => crd.spec.names.kind === 'Failover')?.crd;
     const visible = failover?.spec.versions[0]?.additionalPrinterColumns?.filter((c) => !c.priority);
-    expect(visible?.map((column) => column.name.toUpperCase())).toEqual(['PHASE', 'STEP', 'TARGET', 'AGE']);
+    expect(visible?.map((column) => column.name.toUpperCase())).toEqual([
+      'PHASE',
+      'STEP',
+      'PAUSED',
+      'TARGET',
+      'AGE',
+    ]);
   });
 
   it('point at fields the schema declares', () => {

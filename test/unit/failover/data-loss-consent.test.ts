@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { stepsFor } from '../../../controllers/failover/step-lists.js';
-import type { FailoverSpec } from '../../../src/apis/index.js';
+import type { Failover, FailoverSpec } from '../../../src/apis/index.js';
 import { CREATED, execute, NOW, plan, recordingAws, UNPLANNED_SPEC } from './recording-aws.js';
 
 const base = UNPLANNED_SPEC;
@@ -74,13 +74,14 @@ describe('data loss only with consent, on every path through the engine', () => 
     const spec: FailoverSpec = { ...base, allowDataLoss: false };
     const promote = stepsFor({ ...base }, plan).find((s) => s.name === 'promote');
     if (!promote) throw new Error('no promote step');
-    const outcome = await promote.run({
-      failover: {
-        apiVersion: 'failover.switchyard.dev/v1alpha1',
-        kind: 'Failover',
-        metadata: { name: 'f', creationTimestamp: CREATED },
-        spec,
-      },
+    const failover: Failover = {
+      apiVersion: 'failover.switchyard.dev/v1alpha1',
+      kind: 'Failover',
+      metadata: { name: 'f', creationTimestamp: CREATED },
+      spec,
+    };
+    const observed = await promote.observe({
+      failover,
       spec,
       plan,
       target: 'us-east-2',
@@ -91,6 +92,18 @@ describe('data loss only with consent, on every path through the engine', () => 
       observedLag: undefined,
       automatic: false,
       now: () => NOW,
+    });
+    const outcome = promote.decide({
+      spec,
+      plan,
+      journal: [],
+      observed,
+      target: 'us-east-2',
+      other: 'us-east-1',
+      observedLag: undefined,
+      automatic: false,
+      failoverCreatedAt: CREATED,
+      now: NOW,
     });
     expect(outcome).toMatchObject({ type: 'failed', reason: 'DataLossNotConsented' });
     expect(outcome.type === 'failed' && outcome.message).toMatch(/not sent without consent/);

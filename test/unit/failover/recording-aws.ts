@@ -44,6 +44,7 @@ export const UNPLANNED_SPEC: FailoverSpec = {
   allowDataLoss: true,
   dryRun: false,
   cancel: false,
+  paused: false,
 };
 
 export interface RecordedCall {

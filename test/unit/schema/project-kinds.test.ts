@@ -99,6 +99,6 @@ describe('transition rules of our kinds', () => {
     const stored = { ...failover, spec: { ...failover.spec, dryRun: !failover.spec.dryRun } };
     const problems = validateObject(catalog, failover, { oldObject: stored });
     expect(problems.map((problem) => problem.path)).toEqual(['spec']);
-    expect(problems[0]?.message).toMatch(/only spec.cancel and spec.approval may change/);
+    expect(problems[0]?.message).toMatch(/only spec.cancel, spec.paused and spec.approval may change/);
   });
 });
