@@ -186,8 +186,12 @@ describe('automatic trigger', () => {
 describe('signalPolicy: how the signals combine on one vantage', () => {
   const HOLD_ALL = 'primary failing on 0 fresh vantage(s) under signalPolicy All, 2 needed';
   const onBoth = (patterns: Record<string, string>) => ({ v1: patterns, v2: patterns });
-  const firedOn = (policy: string, voters: string) =>
-    `automatic, signalPolicy ${policy}: us-east-1 failed in at least 3 of the last 5 rounds on ${voters}; us-east-2 healthy`;
+  const fires = (policy: string, voters: string) => ({
+    fire: true as const,
+    reason: `automatic, signalPolicy ${policy}: us-east-1 failed in at least 3 of the last 5 rounds on ${voters}; us-east-2 healthy`,
+  });
+  const holds = (why: string) => ({ fire: false as const, why });
+  const BOTH_FAILING = 'v1 (alb, aurora-writer), v2 (alb, aurora-writer)';
 
   const cases: {
     name: string;
@@ -200,67 +204,59 @@ describe('signalPolicy: how the signals combine on one vantage', () => {
       name: 'an ALB-only outage (an app-tier problem) under All: no Failover',
       policy: 'All',
       primary: onBoth({ alb: 'fffff', 'aurora-writer': 'ooooo' }),
-      expected: {
-        fire: false,
-        why: `${HOLD_ALL}; not voting: v1 (only alb failing), v2 (only alb failing)`,
-      },
+      expected: holds(`${HOLD_ALL}; not voting: v1 (only alb failing), v2 (only alb failing)`),
     },
     {
       name: 'the ALB and the Aurora writer failing under All: Failover',
       policy: 'All',
       primary: onBoth({ alb: 'fffff', 'aurora-writer': 'fffff' }),
-      expected: { fire: true, reason: firedOn('All', 'v1 (alb, aurora-writer), v2 (alb, aurora-writer)') },
+      expected: fires('All', BOTH_FAILING),
     },
     {
       name: 'an ALB-only outage under Any: Failover',
       policy: 'Any',
       primary: onBoth({ alb: 'fffff', 'aurora-writer': 'ooooo' }),
-      expected: { fire: true, reason: firedOn('Any', 'v1 (alb), v2 (alb)') },
+      expected: fires('Any', 'v1 (alb), v2 (alb)'),
     },
     {
       name: 'under All a vantage that does not probe aurora-writer cannot vote',
       policy: 'All',
       primary: { v1: { alb: 'fffff', 'aurora-writer': 'fffff' }, v2: { alb: 'fffff' } },
-      expected: {
-        fire: false,
-        why: 'primary failing on 1 fresh vantage(s) under signalPolicy All, 2 needed; not voting: v2 (cannot vote: does not probe aurora-writer)',
-      },
+      expected: holds(
+        'primary failing on 1 fresh vantage(s) under signalPolicy All, 2 needed; not voting: v2 (cannot vote: does not probe aurora-writer)',
+      ),
     },
     {
       name: 'under Any the signal a vantage does not probe is ignored',
       policy: 'Any',
       primary: { v1: { alb: 'fffff', 'aurora-writer': 'fffff' }, v2: { alb: 'fffff' } },
-      expected: { fire: true, reason: firedOn('Any', 'v1 (alb, aurora-writer), v2 (alb)') },
+      expected: fires('Any', 'v1 (alb, aurora-writer), v2 (alb)'),
     },
     {
       name: 'N of M per signal: the ALB failing steadily, the Aurora writer in alternate rounds (2 of 5)',
       policy: 'All',
       primary: onBoth({ alb: 'fffff', 'aurora-writer': 'ofofo' }),
-      expected: {
-        fire: false,
-        why: `${HOLD_ALL}; not voting: v1 (only alb failing), v2 (only alb failing)`,
-      },
+      expected: holds(`${HOLD_ALL}; not voting: v1 (only alb failing), v2 (only alb failing)`),
     },
     {
       name: 'N of M per signal: the Aurora writer failing steadily, the ALB in alternate rounds (3 of 5)',
       policy: 'All',
       primary: onBoth({ alb: 'fofof', 'aurora-writer': 'fffff' }),
-      expected: { fire: true, reason: firedOn('All', 'v1 (alb, aurora-writer), v2 (alb, aurora-writer)') },
+      expected: fires('All', BOTH_FAILING),
     },
     {
       name: 'N of M per signal: each fails in 3 of 5 rounds though both together in only 2',
       policy: 'All',
       primary: onBoth({ alb: 'ffoff', 'aurora-writer': 'offfo' }),
-      expected: { fire: true, reason: firedOn('All', 'v1 (alb, aurora-writer), v2 (alb, aurora-writer)') },
+      expected: fires('All', BOTH_FAILING),
     },
     {
       name: 'N of M per signal: ALB failures older than the window do not count',
       policy: 'All',
       primary: onBoth({ alb: 'fffffoooo', 'aurora-writer': 'fffffffff' }),
-      expected: {
-        fire: false,
-        why: `${HOLD_ALL}; not voting: v1 (only aurora-writer failing), v2 (only aurora-writer failing)`,
-      },
+      expected: holds(
+        `${HOLD_ALL}; not voting: v1 (only aurora-writer failing), v2 (only aurora-writer failing)`,
+      ),
     },
   ];
 
