@@ -1,7 +1,8 @@
 /**
  * The automatic trigger (pitfalls 10 and 11): it creates a Failover (so every failover leaves the
- * same audit object) only when the plan's primary fails the plan's signals on at least
- * `minimumVantagePoints` vantages in N of the last M probe rounds each, the standby is healthy,
+ * same audit object) only when the plan's primary fails the plan's signals, combined by its
+ * signalPolicy (signal-policy.ts), on at least `minimumVantagePoints` vantages in N of the last M
+ * probe rounds each, the standby is healthy,
  * no execution of the plan is active or inside the cooldown, and the primary is still the plan's
  * home region: once failed over, going back is a planned Switchover, never automatic.
  */
@@ -18,11 +19,7 @@ import { isTerminal } from '../failover/phase.js';
 import { TRIGGER_LABEL } from '../failover/reconciler.js';
 import { describeError, isConflict } from '../kube/api-errors.js';
 import { type SwitchyardKube, serverMeta } from '../kube/resources.js';
-
-interface Round {
-  at: string;
-  healthy: Map<string, boolean>;
-}
+import { judgeSignals, type Round, whyNoVote } from './signal-policy.js';
 
 const MAX_ROUNDS = 100;
 /**
@@ -46,6 +43,17 @@ export function staleness(health: RegionHealth, signals: readonly string[], now:
   return undefined;
 }
 
+/** `v1 (alb, aurora-writer), v2 (alb)`: each voting vantage once, with the signals it saw failing. */
+function describeVoters(voters: readonly { vantage: string; judgement: { failingSignals: string[] } }[]) {
+  const byVantage = new Map<string, Set<string>>();
+  for (const { vantage, judgement } of voters) {
+    const seen = byVantage.get(vantage) ?? new Set();
+    for (const signal of judgement.failingSignals) seen.add(signal);
+    byVantage.set(vantage, seen);
+  }
+  return [...byVantage].map(([vantage, failing]) => `${vantage} (${[...failing].join(', ')})`).join(', ');
+}
+
 export interface TriggerDeps {
   kube: SwitchyardKube;
   /** The controller's region: it triggers only failovers that activate it (it is the survivor). */
@@ -59,6 +67,8 @@ export interface TriggerDeps {
 export class AutomaticTrigger {
   private readonly rounds = new Map<string, Round[]>();
   private readonly healths = new Map<string, RegionHealth>();
+  /** Per plan, the last reason to hold that was logged: each is logged once, when it changes. */
+  private readonly loggedHolds = new Map<string, string>();
 
   constructor(private readonly deps: TriggerDeps) {}
 
@@ -111,28 +121,49 @@ export class AutomaticTrigger {
     if (regions.standby !== this.deps.region)
       return { fire: false, why: `left to the controller in ${regions.standby}` };
     const signals = automatic.signals ?? [];
-    const failed = (round: Round) => signals.some((s) => round.healthy.get(s) === false);
+    const policy = automatic.signalPolicy;
     const { failing: windowFailing, outOf } = automatic.window;
     const now = this.deps.now().getTime();
     const inNamespace = [...this.healths.entries()].filter(([key]) => key.startsWith(`${namespace}/`));
-    const failing = inNamespace
+    const judged = inNamespace
       .filter(([, h]) => h.spec.region === primary)
-      .filter(([key]) => (this.rounds.get(key) ?? []).slice(-outOf).filter(failed).length >= windowFailing);
-    const judged = failing.map(([, h]) => ({ vantage: h.spec.vantage, stale: staleness(h, signals, now) }));
-    const stale = judged.flatMap((j) => (j.stale ? [`${j.vantage} (${j.stale})`] : []));
-    const vantages = [...new Set(judged.filter((j) => !j.stale).map((j) => j.vantage))];
+      .map(([key, h]) => {
+        const judgement = judgeSignals({
+          policy,
+          signals,
+          probed: h.spec.probes.map((p) => p.name),
+          rounds: this.rounds.get(key) ?? [],
+          window: automatic.window,
+        });
+        const stale = judgement.failing ? staleness(h, signals, now) : undefined;
+        return { vantage: h.spec.vantage, judgement, stale };
+      });
+    const voters = judged.filter((j) => j.judgement.failing && !j.stale);
+    const vantages = [...new Set(voters.map((j) => j.vantage))];
     if (vantages.length < automatic.minimumVantagePoints) {
+      const stale = judged.flatMap((j) => (j.stale ? [`${j.vantage} (${j.stale})`] : []));
+      const noVote = judged.flatMap((j) => {
+        const why = whyNoVote(policy, j.judgement);
+        return why ? [`${j.vantage} (${why})`] : [];
+      });
       return {
         fire: false,
-        why: `primary failing on ${vantages.length} fresh vantage(s), ${automatic.minimumVantagePoints} needed${stale.length > 0 ? `; stale: ${stale.join(', ')}` : ''}`,
+        why: [
+          `primary failing on ${vantages.length} fresh vantage(s) under signalPolicy ${policy}, ${automatic.minimumVantagePoints} needed`,
+          ...(stale.length > 0 ? [`stale: ${stale.join(', ')}`] : []),
+          ...(noVote.length > 0 ? [`not voting: ${noVote.join(', ')}`] : []),
+        ].join('; '),
       };
     }
+    // The standby must be healthy on every listed signal, whatever the policy: failing over into a
+    // region with a failing signal is no cure.
+    const anySignalFailed = (round: Round) => signals.some((s) => round.healthy.get(s) === false);
     const standby = inNamespace.filter(([, h]) => h.spec.region === regions.standby);
     const standbyHealthy =
       standby.length > 0 &&
       standby.every(([key, h]) => {
         const last = (this.rounds.get(key) ?? []).at(-1);
-        return last !== undefined && !failed(last) && !staleness(h, signals, now);
+        return last !== undefined && !anySignalFailed(last) && !staleness(h, signals, now);
       });
     if (!standbyHealthy) return { fire: false, why: `standby ${regions.standby} not reported healthy` };
     const planName = serverMeta(plan).name;
@@ -148,14 +179,21 @@ export class AutomaticTrigger {
       return { fire: false, why: `within the cooldown of ${automatic.cooldown}` };
     return {
       fire: true,
-      reason: `automatic: ${primary} failed ${signals.join('/')} in ${windowFailing} of ${outOf} rounds from ${vantages.join(', ')}; ${regions.standby} healthy`,
+      reason: `automatic, signalPolicy ${policy}: ${primary} failed in at least ${windowFailing} of the last ${outOf} rounds on ${describeVoters(voters)}; ${regions.standby} healthy`,
     };
   }
 
   private async evaluate(namespace: string, plan: FailoverPlan): Promise<void> {
     const decision = this.decide(namespace, plan);
-    if (!decision.fire) return;
     const planName = serverMeta(plan).name;
+    const planKey = `${namespace}/${planName}`;
+    if (!decision.fire) {
+      if (this.loggedHolds.get(planKey) !== decision.why)
+        this.deps.log(`automatic trigger holds plan ${planKey}: ${decision.why}`);
+      this.loggedHolds.set(planKey, decision.why);
+      return;
+    }
+    this.loggedHolds.delete(planKey);
     // One name per minute: two evaluations racing create one object (the other gets 409).
     const minute = this.deps.now().toISOString().slice(0, 16).replace(/[-:T]/g, '');
     const body = {

@@ -133,6 +133,12 @@ const automatic = withRules(
       signals: listSet(label(), { maxItems: 16 })
         .optional()
         .describe('RegionHealth signal names that count towards an automatic failover.'),
+      signalPolicy: z
+        .enum(['All', 'Any'])
+        .default('All')
+        .describe(
+          'How the signals combine on one vantage: All (default) counts the primary as failing there only when every listed signal fails in N of the last M rounds (each judged over the same window), and a vantage that does not probe one of them cannot vote; Any counts it failing when one signal does, and ignores signals the vantage does not probe. All is the default because a promotion is one-way and may lose writes not yet replicated, and one failing signal alone, such as the ALB, usually means an app-tier problem that promoting the database does not fix. Choose Any only when each listed signal on its own means the region is gone.',
+        ),
       window: failureWindow,
       minimumVantagePoints: z
         .int32()

@@ -41,6 +41,9 @@ export interface DerivedPlan {
 const AUTOMATIC_POLICY = {
   enabled: true,
   signals: [SIGNALS.alb, SIGNALS.auroraWriter],
+  // Written out although it is the CRD's default, so the plan reviewed in Git says that an ALB
+  // failing alone (an app-tier problem) never promotes the database: both signals must fail.
+  signalPolicy: 'All',
   window: { failing: 3, outOf: 5 },
   minimumVantagePoints: 2,
   cooldown: '30m',

@@ -11,18 +11,20 @@
  * Each vantage reaches AWS through its own proxy that stamps x-switchyard-vantage (see
  * vantage-proxy.ts), so `partition cluster-use2 us-east-1` is seen from cluster-use2 only.
  *
- * The cases share one simulator and run in order: the partition and the flapping primary first
- * (nothing may happen), then the outage (one automatic Failover, Succeeded), then no automatic
+ * The cases share one simulator and run in order: the partition, the flapping primary and an
+ * ALB-only outage first (nothing may happen: the plan's signalPolicy All wants the Aurora writer
+ * failing too), then the outage (one automatic Failover, Succeeded), then no automatic
  * failback, then a planned failback and a new outage inside the cooldown (nothing may happen).
  * "Nothing happens" is waited for in observed probe rounds (QUIET_ROUNDS on every RegionHealth),
  * never in wall-clock sleeps, so a slow machine only makes the wait longer.
  */
+import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { waitFor } from '../aws/support.js';
-import { clusterIdIn, writerOf } from './estate.js';
+import { autoScalingClient, waitFor } from '../aws/support.js';
+import { clusterIdIn, groupIn, writerOf } from './estate.js';
 import { healthRounds, QUIET_ROUNDS, regionHealthManifest, roundsTimeout, WINDOW } from './health-rounds.js';
 import {
   exampleIn,
@@ -49,6 +51,7 @@ let sim: AwsSimulator;
 const controllers: RunningController[] = [];
 let failovers: ReturnType<typeof healthRounds>['failovers'];
 let waitForHealth: ReturnType<typeof healthRounds>['waitForHealth'];
+let waitForSignals: ReturnType<typeof healthRounds>['waitForSignals'];
 let watchRounds: ReturnType<typeof healthRounds>['watchRounds'];
 let planStatusAfter: ReturnType<typeof healthRounds>['planStatusAfter'];
 
@@ -80,7 +83,7 @@ beforeAll(async () => {
     );
   }
   await side.ok(['apply', '-f', '-'], manifests.map((m) => stringify(m)).join('---\n'));
-  ({ failovers, waitForHealth, watchRounds, planStatusAfter } = healthRounds(side, NS));
+  ({ failovers, waitForHealth, waitForSignals, watchRounds, planStatusAfter } = healthRounds(side, NS));
   await waitForHealth(HEALTHS, () => true, 'every RegionHealth healthy from both vantages');
 });
 
@@ -134,6 +137,40 @@ describe('automatic failover over the wire (probes → trigger → execution)', 
     expect(await failovers()).toEqual([]);
   }, 90_000);
 
+  it('an ALB-only outage on us-east-1 (no healthy targets, its Aurora writer up) creates no Failover under signalPolicy All', async () => {
+    // An app-tier failure: the region's Auto Scaling group emptied, so its ALB answers 503 while
+    // the database is fine. Promoting us-east-2's Aurora cluster would not fix it.
+    const autoScaling = autoScalingClient(sim, 'us-east-1');
+    const group = groupIn('us-east-1');
+    const described = await autoScaling.send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] }),
+    );
+    const desired = described.AutoScalingGroups?.[0]?.DesiredCapacity ?? 0;
+    expect(desired).toBeGreaterThan(0);
+    await autoScaling.send(
+      new SetDesiredCapacityCommand({ AutoScalingGroupName: group, DesiredCapacity: 0 }),
+    );
+    const primaryHealths = ['use1-from-use1', 'use1-from-use2'];
+    await waitForSignals(
+      primaryHealths,
+      { alb: false, 'aurora-writer': true },
+      'us-east-1 ALB failing, Aurora writer healthy, from both vantages',
+    );
+    const rounds = await watchRounds(HEALTHS, QUIET_ROUNDS);
+    for (const name of primaryHealths)
+      expect(rounds.get(name)?.filter((h) => !h).length, name).toBeGreaterThanOrEqual(QUIET_ROUNDS - 1);
+    await waitForSignals(
+      primaryHealths,
+      { alb: false, 'aurora-writer': true },
+      'the ALB-only outage still on',
+    );
+    expect(await failovers()).toEqual([]);
+    await autoScaling.send(
+      new SetDesiredCapacityCommand({ AutoScalingGroupName: group, DesiredCapacity: desired }),
+    );
+    await waitForHealth(HEALTHS, () => true, 'us-east-1 serving again');
+  }, 60_000);
+
   it('us-east-1 down on both vantages: the standby controller creates one Failover to us-east-2 that runs to Succeeded', async () => {
     sim.faults.apply('region-down', ['us-east-1']);
     const created = await waitFor(
@@ -149,7 +186,7 @@ describe('automatic failover over the wire (probes → trigger → execution)', 
       allowDataLoss: true,
     });
     expect(created.spec.reason).toMatch(
-      /^automatic: us-east-1 failed alb\/aurora-writer in 3 of 5 rounds from (cluster-use1, cluster-use2|cluster-use2, cluster-use1); us-east-2 healthy$/,
+      /^automatic, signalPolicy All: us-east-1 failed in at least 3 of the last 5 rounds on (cluster-use1 \(alb, aurora-writer\), cluster-use2 \(alb, aurora-writer\)|cluster-use2 \(alb, aurora-writer\), cluster-use1 \(alb, aurora-writer\)); us-east-2 healthy$/,
     );
     const name = created.metadata?.name ?? '';
     const done = await waitForFailover(

@@ -92,6 +92,21 @@ export function healthRounds(side: KubeSide, namespace: string) {
       roundsTimeout(4),
     );
 
+  /** Waits until every named RegionHealth reports each signal as `signals` says (name → healthy). */
+  const waitForSignals = (names: string[], signals: Record<string, boolean>, what: string) =>
+    waitFor(
+      async () => {
+        for (const name of names) {
+          const health = await readHealth(name);
+          for (const [signalName, healthy] of Object.entries(signals))
+            if (signal(health, signalName)?.healthy !== healthy) return false;
+        }
+        return true;
+      },
+      what,
+      roundsTimeout(4),
+    );
+
   /**
    * Waits until each named RegionHealth has gone through `n` more probe rounds (new lastProbeTime
    * values, as the trigger counts them) and returns what each round said.
@@ -142,5 +157,5 @@ export function healthRounds(side: KubeSide, namespace: string) {
       10_000,
     );
 
-  return { readHealth, failovers, waitForHealth, watchRounds, planStatusAfter };
+  return { readHealth, failovers, waitForHealth, waitForSignals, watchRounds, planStatusAfter };
 }

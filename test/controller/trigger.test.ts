@@ -1,4 +1,7 @@
-/** The automatic trigger's policy: N of M rounds, ≥ 2 vantages, healthy standby, cooldown, no automatic failback. */
+/**
+ * The automatic trigger's policy: signals combined by signalPolicy, N of M rounds, ≥ 2 vantages,
+ * healthy standby, cooldown, no automatic failback.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,22 +16,33 @@ const basePlan = (): FailoverPlan => ({
   metadata: { name: 'trading', namespace: 'trading' },
 });
 
+const withPolicy = (signalPolicy: FailoverPlan['spec']['automatic']['signalPolicy']): FailoverPlan => {
+  const plan = basePlan();
+  plan.spec.automatic.signalPolicy = signalPolicy;
+  return plan;
+};
+
+/** One round's verdicts, signal → healthy; the vantage probes exactly these signals. */
+type Verdicts = Record<string, boolean>;
+
 function setUp(plan = basePlan(), failovers: Failover[] = [], now = new Date('2026-11-25T12:00:00Z')) {
-  const created: object[] = [];
+  const created: Failover[] = [];
+  const logs: string[] = [];
   // Only createFailover is used by the trigger; a stub stands in for the API client.
   const kube = {
-    createFailover: async (_ns: string, body: object) => void created.push(body),
+    createFailover: async (_ns: string, body: Failover) => void created.push(body),
   } as unknown as SwitchyardKube;
   const trigger = new AutomaticTrigger({
     kube,
     region: 'us-east-2',
     plans: () => [plan],
-    failovers: () => failovers,
+    // What the informer would list: the given Failovers and those the trigger created.
+    failovers: () => [...failovers, ...created],
     now: () => now,
-    log: () => undefined,
+    log: (message) => logs.push(message),
   });
   const counters = new Map<string, number>();
-  const round = async (name: string, region: string, vantage: string, healthy: boolean) => {
+  const round = async (name: string, region: string, vantage: string, verdicts: Verdicts) => {
     const n = (counters.get(name) ?? 0) + 1;
     counters.set(name, n);
     // Round n was probed n seconds after 11:59:30, so every report is fresh at 12:00.
@@ -37,11 +51,20 @@ function setUp(plan = basePlan(), failovers: Failover[] = [], now = new Date('20
       apiVersion: 'failover.switchyard.dev/v1alpha1',
       kind: 'RegionHealth',
       metadata: { name, namespace: 'trading' },
-      spec: { region, vantage, probes: [{ name: 'alb', type: 'TCP', tcp: { host: 'h', port: 1 } }] },
+      spec: {
+        region,
+        vantage,
+        // The probe type is irrelevant to the trigger, which reads only names and verdicts.
+        probes: Object.keys(verdicts).map((signal) => ({
+          name: signal,
+          type: 'TCP',
+          tcp: { host: 'h', port: 1 },
+        })),
+      },
       status: {
-        healthy,
-        signals: ['alb', 'aurora-writer'].map((s) => ({
-          name: s,
+        healthy: Object.values(verdicts).every(Boolean),
+        signals: Object.entries(verdicts).map(([signal, healthy]) => ({
+          name: signal,
           healthy,
           lastTransitionTime: at,
           lastProbeTime: at,
@@ -49,10 +72,22 @@ function setUp(plan = basePlan(), failovers: Failover[] = [], now = new Date('20
       },
     } as never);
   };
+  /** Rounds in which both plan signals say the same: `o` healthy, `f` failing. */
   const rounds = async (pattern: string, name: string, region = 'us-east-1', vantage = name) => {
-    for (const c of pattern) await round(name, region, vantage, c === 'o');
+    for (const c of pattern)
+      await round(name, region, vantage, { alb: c === 'o', 'aurora-writer': c === 'o' });
   };
-  return { trigger, created, rounds, plan };
+  /** Rounds with one pattern per signal (equal lengths); the vantage probes only the signals named. */
+  const signalRounds = async (name: string, patterns: Record<string, string>, region = 'us-east-1') => {
+    const length = Math.max(...Object.values(patterns).map((pattern) => pattern.length));
+    for (let i = 0; i < length; i++) {
+      const verdicts = Object.fromEntries(
+        Object.entries(patterns).map(([signal, pattern]) => [signal, pattern[i] === 'o']),
+      );
+      await round(name, region, name, verdicts);
+    }
+  };
+  return { trigger, created, logs, rounds, signalRounds, plan };
 }
 
 describe('automatic trigger', () => {
@@ -82,7 +117,7 @@ describe('automatic trigger', () => {
     expect(late.created).toHaveLength(0);
     expect(late.trigger.decide('trading', late.plan)).toEqual({
       fire: false,
-      why: 'primary failing on 0 fresh vantage(s), 2 needed; stale: v1 (alb last probed 2026-11-25T11:59:35Z, more than 3 × 10s ago), v2 (alb last probed 2026-11-25T11:59:36Z, more than 3 × 10s ago)',
+      why: 'primary failing on 0 fresh vantage(s) under signalPolicy All, 2 needed; stale: v1 (alb last probed 2026-11-25T11:59:35Z, more than 3 × 10s ago), v2 (alb last probed 2026-11-25T11:59:36Z, more than 3 × 10s ago)',
     });
   });
 
@@ -146,5 +181,108 @@ describe('automatic trigger', () => {
     expect(after.trigger.decide('trading', failedOver)).toMatchObject({
       why: 'already failed over; failback is never automatic',
     });
+  });
+});
+
+describe('signalPolicy: how the signals combine on one vantage', () => {
+  const HOLD_ALL = 'primary failing on 0 fresh vantage(s) under signalPolicy All, 2 needed';
+  const onBoth = (patterns: Record<string, string>) => ({ v1: patterns, v2: patterns });
+  const fires = (policy: string, voters: string) => ({
+    fire: true as const,
+    reason: `automatic, signalPolicy ${policy}: us-east-1 failed in at least 3 of the last 5 rounds on ${voters}; us-east-2 healthy`,
+  });
+  const holds = (why: string) => ({ fire: false as const, why });
+  const BOTH_FAILING = 'v1 (alb, aurora-writer), v2 (alb, aurora-writer)';
+
+  const cases: {
+    name: string;
+    policy: 'All' | 'Any';
+    /** The primary's vantages (RegionHealth name = vantage): signal → rounds, `o` healthy, `f` failing. */
+    primary: Record<string, Record<string, string>>;
+    expected: { fire: true; reason: string } | { fire: false; why: string };
+  }[] = [
+    {
+      name: 'an ALB-only outage (an app-tier problem) under All: no Failover',
+      policy: 'All',
+      primary: onBoth({ alb: 'fffff', 'aurora-writer': 'ooooo' }),
+      expected: holds(`${HOLD_ALL}; not voting: v1 (only alb failing), v2 (only alb failing)`),
+    },
+    {
+      name: 'the ALB and the Aurora writer failing under All: Failover',
+      policy: 'All',
+      primary: onBoth({ alb: 'fffff', 'aurora-writer': 'fffff' }),
+      expected: fires('All', BOTH_FAILING),
+    },
+    {
+      name: 'an ALB-only outage under Any: Failover',
+      policy: 'Any',
+      primary: onBoth({ alb: 'fffff', 'aurora-writer': 'ooooo' }),
+      expected: fires('Any', 'v1 (alb), v2 (alb)'),
+    },
+    {
+      name: 'under All a vantage that does not probe aurora-writer cannot vote',
+      policy: 'All',
+      primary: { v1: { alb: 'fffff', 'aurora-writer': 'fffff' }, v2: { alb: 'fffff' } },
+      expected: holds(
+        'primary failing on 1 fresh vantage(s) under signalPolicy All, 2 needed; not voting: v2 (cannot vote: does not probe aurora-writer)',
+      ),
+    },
+    {
+      name: 'under Any the signal a vantage does not probe is ignored',
+      policy: 'Any',
+      primary: { v1: { alb: 'fffff', 'aurora-writer': 'fffff' }, v2: { alb: 'fffff' } },
+      expected: fires('Any', 'v1 (alb, aurora-writer), v2 (alb)'),
+    },
+    {
+      name: 'N of M per signal: the ALB failing steadily, the Aurora writer in alternate rounds (2 of 5)',
+      policy: 'All',
+      primary: onBoth({ alb: 'fffff', 'aurora-writer': 'ofofo' }),
+      expected: holds(`${HOLD_ALL}; not voting: v1 (only alb failing), v2 (only alb failing)`),
+    },
+    {
+      name: 'N of M per signal: the Aurora writer failing steadily, the ALB in alternate rounds (3 of 5)',
+      policy: 'All',
+      primary: onBoth({ alb: 'fofof', 'aurora-writer': 'fffff' }),
+      expected: fires('All', BOTH_FAILING),
+    },
+    {
+      name: 'N of M per signal: each fails in 3 of 5 rounds though both together in only 2',
+      policy: 'All',
+      primary: onBoth({ alb: 'ffoff', 'aurora-writer': 'offfo' }),
+      expected: fires('All', BOTH_FAILING),
+    },
+    {
+      name: 'N of M per signal: ALB failures older than the window do not count',
+      policy: 'All',
+      primary: onBoth({ alb: 'fffffoooo', 'aurora-writer': 'fffffffff' }),
+      expected: holds(
+        `${HOLD_ALL}; not voting: v1 (only aurora-writer failing), v2 (only aurora-writer failing)`,
+      ),
+    },
+  ];
+
+  it.each(cases)('$name', async ({ policy, primary, expected }) => {
+    const { trigger, created, rounds, signalRounds, plan } = setUp(withPolicy(policy));
+    await rounds('o', 'use2', 'us-east-2');
+    for (const [vantage, patterns] of Object.entries(primary)) await signalRounds(vantage, patterns);
+    if (expected.fire) {
+      expect(created.map((failover) => failover.spec.reason)).toEqual([expected.reason]);
+    } else {
+      expect(created).toEqual([]);
+      expect(trigger.decide('trading', plan)).toEqual(expected);
+    }
+  });
+
+  it('says in its log why it holds, once per change: a vantage that cannot vote is named', async () => {
+    const { logs, rounds, signalRounds } = setUp(withPolicy('All'));
+    await rounds('o', 'use2', 'us-east-2');
+    await signalRounds('v1', { alb: 'fffff', 'aurora-writer': 'fffff' });
+    await signalRounds('v2', { alb: 'fffff' });
+    expect(logs.at(-1)).toBe(
+      'automatic trigger holds plan trading/trading: primary failing on 1 fresh vantage(s) under signalPolicy All, 2 needed; not voting: v2 (cannot vote: does not probe aurora-writer)',
+    );
+    // Eleven rounds were evaluated; a reason is logged again only when it changed.
+    expect(logs.length).toBeLessThan(11);
+    for (const [i, line] of logs.entries()) expect(line, `line ${i}`).not.toBe(logs[i - 1]);
   });
 });

@@ -10,6 +10,9 @@ import {
   FailoverResource,
   RegionHealthResource,
 } from '../../../src/apis/index.js';
+import { structuralProblems } from '../../../src/schema/ajv-validator.js';
+import { definitionVersions } from '../../../src/schema/catalog.js';
+import { applyDefaults } from '../../support/crd-cel.js';
 
 const resourcesByKind = new Map<
   string,
@@ -164,5 +167,52 @@ describe('cross-object checks (reported by the controller, not the CRD)', () => 
     expect(checkTargetRegion(failover.spec, plan.spec)).toBe(
       'targetRegion eu-west-1 is not a region of plan trading (us-east-1, us-east-2)',
     );
+  });
+});
+
+describe('automatic.signalPolicy, in the zod schema and the CRD generated from it', () => {
+  const crd = FailoverPlanResource.crd();
+  const [crdVersion] = definitionVersions([crd], 'FailoverPlan CRD');
+  const openApiSchema = crd.spec.versions[0]?.schema.openAPIV3Schema;
+  if (!crdVersion || !openApiSchema) throw new Error('the generated FailoverPlan CRD has no schema');
+  const examplePlan = () =>
+    structuredClone(
+      exampleDocuments.find(({ object }) => object.kind === 'FailoverPlan')?.object,
+    ) as unknown as {
+      spec: { automatic: Record<string, unknown> };
+    };
+  const withPolicy = (policy: string | undefined) => {
+    const plan = examplePlan();
+    if (policy === undefined) delete plan.spec.automatic.signalPolicy;
+    else plan.spec.automatic.signalPolicy = policy;
+    return plan;
+  };
+
+  it('defaults to All on both sides when a plan leaves it out', () => {
+    const plan = withPolicy(undefined);
+    expect(FailoverPlanResource.parse(plan).spec.automatic.signalPolicy).toBe('All');
+    const defaulted = applyDefaults(openApiSchema, plan) as ReturnType<typeof examplePlan>;
+    expect(defaulted.spec.automatic.signalPolicy).toBe('All');
+  });
+
+  it.each(['All', 'Any'])('accepts %s on both sides', (policy) => {
+    const plan = withPolicy(policy);
+    expect(FailoverPlanResource.safeParse(plan).success).toBe(true);
+    expect(structuralProblems(plan, crdVersion)).toEqual([]);
+  });
+
+  it('refuses an unknown policy on both sides, naming the allowed values', () => {
+    const plan = withPolicy('Majority');
+    const result = FailoverPlanResource.safeParse(plan);
+    expect(result.success ? [] : result.issues).toEqual([
+      { path: 'spec.automatic.signalPolicy', message: 'must be one of "All", "Any"' },
+    ]);
+    expect(structuralProblems(plan, crdVersion)).toEqual([
+      {
+        path: 'spec.automatic.signalPolicy',
+        message: 'Unsupported value: "Majority": supported values: "All", "Any"',
+        blocksRules: true,
+      },
+    ]);
   });
 });

@@ -158,6 +158,18 @@ describe('the derived RegionHealth objects probe what the rendered estate create
     }
   });
 
+  it('each probes every automatic signal of the plan, which combines them with signalPolicy All', () => {
+    // Under All a vantage that does not probe one of the signals cannot vote: a derived
+    // RegionHealth missing one would leave the trigger a vantage short.
+    expect(plan.spec.automatic.signalPolicy).toBe('All');
+    const signals = plan.spec.automatic.signals ?? [];
+    expect(signals.length).toBeGreaterThan(1);
+    for (const health of healths) {
+      const probed = health.spec.probes.map((probe) => probe.name);
+      expect(probed, health.metadata.name).toEqual(expect.arrayContaining([...signals]));
+    }
+  });
+
   it('every probe type the derivation uses is covered above (no TCP probe of a guessed host)', () => {
     const types = new Set(healths.flatMap((h) => h.spec.probes.map((p) => p.type)));
     expect([...types].sort()).toEqual(['AuroraWriter', 'CloudWatchAlarm', 'HTTP']);
