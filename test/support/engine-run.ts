@@ -31,7 +31,8 @@ export interface RecordedEvent {
 }
 
 class ConflictError extends Error {
-  readonly statusCode = 409;
+  // client-node's ApiException carries the HTTP status as `code`.
+  readonly code = 409;
 }
 
 export class EngineRun {
@@ -43,8 +44,8 @@ export class EngineRun {
   lockHeldBy: string | undefined;
   /** Regions some vantage reports unhealthy. */
   readonly reportedDown = new Set<string>();
-  /** The next status write throws, after it reached the store or before (a crash either side). */
-  private crashOnWrite: 'before' | 'after' | undefined;
+  /** A status write that throws, after it reached the store or before (a crash either side). */
+  private crash: { inWrites: number; when: 'before' | 'after' } | undefined;
 
   constructor(
     readonly plan: FailoverPlanSpec,
@@ -132,8 +133,23 @@ export class EngineRun {
     };
   }
 
-  crashOnNextWrite(when: 'before' | 'after'): void {
-    this.crashOnWrite = when;
+  /** `write` happens between the engine's read and its next status write (another writer wins the race). */
+  beforeNextWrite(write: () => void): void {
+    this.interleaved = write;
+  }
+
+  private interleaved: (() => void) | undefined;
+
+  /** The controller dies at its `nth` status write from now (1: the next), before or after it lands. */
+  crashAtWrite(nth: number, when: 'before' | 'after'): void {
+    this.crash = { inWrites: nth, when };
+  }
+
+  private crashes(when: 'before' | 'after'): boolean {
+    if (this.crash?.when !== when) return false;
+    if (--this.crash.inWrites > 0) return false;
+    this.crash = undefined;
+    return true;
   }
 
   /** One reconcile, from the object as stored. */
@@ -154,22 +170,19 @@ export class EngineRun {
         now: () => new Date(this.clock),
       },
       persist: async (current, status) => {
+        const other = this.interleaved;
+        this.interleaved = undefined;
+        other?.();
         if (current.metadata.resourceVersion !== this.failover.metadata.resourceVersion)
           throw new ConflictError(`the object has been modified (read ${current.metadata.resourceVersion})`);
-        if (this.crashOnWrite === 'before') {
-          this.crashOnWrite = undefined;
-          throw new Error('controller killed before the status write');
-        }
+        if (this.crashes('before')) throw new Error('controller killed before the status write');
         this.failover = {
           ...this.failover,
           metadata: { ...this.failover.metadata, resourceVersion: this.bump() },
           status,
         };
         this.statusWrites.push(status);
-        if (this.crashOnWrite === 'after') {
-          this.crashOnWrite = undefined;
-          throw new Error('controller killed after the status write');
-        }
+        if (this.crashes('after')) throw new Error('controller killed after the status write');
         return this.failover;
       },
       event: async (type, reason, message) => {

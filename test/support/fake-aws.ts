@@ -6,7 +6,7 @@
  * - a region can be down (every call to it throws, as a connect timeout would);
  * - the next call of an operation can throw before its effect, or after it (the answer is lost);
  * - promotions can stay pending (FailoverState) until the test completes them;
- * - alarms can follow published metrics at once or only when the test evaluates them.
+ * - alarms can follow published metrics at once or only when the test releases them.
  */
 import {
   type AutoScalingGroupView,
@@ -31,8 +31,8 @@ export interface FakeCall {
 export interface FakeAwsOptions {
   /** Promotions stay in FailoverState until {@link FakeAws.completePromotion}; default: instant. */
   pendingPromotions?: boolean;
-  /** Alarms take a published value only at {@link FakeAws.evaluateAlarms}; default: at once. */
-  lazyAlarms?: boolean;
+  /** Alarms take a published value only once {@link FakeAws.releaseAlarms} is called; default: at once. */
+  holdAlarms?: boolean;
   /** Replication lag of the secondary, in ms; undefined: no datapoint. Default 0. */
   lagMs?: number | undefined;
   /** Auto Scaling group sizes; default desired 2, min 0, max 10. */
@@ -55,12 +55,15 @@ export class FakeAws {
   private readonly faults = new Map<string, Fault[]>();
   private readonly failing = new Set<string>();
   private readonly options: FakeAwsOptions;
+  /** While true, published values wait for {@link releaseAlarms} (a run stops at its first switch wait). */
+  holdAlarms: boolean;
 
   constructor(
     private readonly plan: FailoverPlanSpec,
     options: FakeAwsOptions = {},
   ) {
     this.options = options;
+    this.holdAlarms = options.holdAlarms ?? false;
     this.writer = this.memberArn(plan.regions.primary);
     this.lagMs = 'lagMs' in options ? options.lagMs : 0;
     for (const gate of plan.traffic.gates) {
@@ -116,10 +119,11 @@ export class FakeAws {
     this.failoverState = undefined;
   }
 
-  /** CloudWatch evaluates: every published value reaches its alarm. */
-  evaluateAlarms(): void {
+  /** CloudWatch evaluates: every published value reaches its alarm, and later ones at once. */
+  releaseAlarms(): void {
     for (const [name, state] of this.published) this.alarms.set(name, state);
     this.published.clear();
+    this.holdAlarms = false;
   }
 
   mutatingCalls(): FakeCall[] {
@@ -237,7 +241,7 @@ export class FakeAws {
             'PutMetricData',
             () => {
               const state = closed ? 'ALARM' : 'OK';
-              if (this.options.lazyAlarms) this.published.set(alarm.name, state);
+              if (this.holdAlarms) this.published.set(alarm.name, state);
               else this.alarms.set(alarm.name, state);
             },
             { detail: `${alarm.name}=${closed ? 1 : 0}` },
