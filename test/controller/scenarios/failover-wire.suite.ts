@@ -386,6 +386,87 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
     });
   });
 
+  describe('pause and resume', () => {
+    it('spec.paused holds before the first action with 0 mutating calls, kubectl get shows it; a merge patch resumes it to Succeeded; paused with cancel is refused; a pause after the end changes nothing', async () => {
+      const { side, ns, sim } = await setUp();
+      await side.ok(
+        ['apply', '-f', '-'],
+        exampleIn('failover-switchover.yaml', ns, (t) =>
+          t.replace('  type: Switchover', '  type: Switchover\n  paused: true'),
+        ),
+      );
+      const paused = await inPhase(side, ns, SWITCHOVER, 'Paused');
+      // The reads went on; the first step that changes AWS is where it holds.
+      expect(paused.status?.currentStep).toBe('scale-up');
+      expect(journalOf(paused).slice(0, 2)).toEqual([
+        expect.objectContaining({ name: 'preflight', state: 'Succeeded' }),
+        expect.objectContaining({ name: 'lag-gate', state: 'Succeeded' }),
+      ]);
+      expect(conditionOf(paused, 'Paused')).toMatchObject({ status: 'True', reason: 'Paused' });
+      expect(mutatingCalls(sim)).toEqual([]);
+      const table = await side.ok(['get', 'failover', SWITCHOVER, '-n', ns]);
+      expect(table).toMatch(/PHASE\s+STEP\s+PAUSED\s+TARGET/);
+      expect(table).toMatch(new RegExp(`${SWITCHOVER}\\s+Paused\\s+scale-up\\s+true\\s+us-east-2`));
+
+      const both = await side.kubectl.run([
+        'patch',
+        'failover',
+        SWITCHOVER,
+        '-n',
+        ns,
+        '--type',
+        'merge',
+        '-p',
+        '{"spec":{"cancel":true}}',
+      ]);
+      expect(both.code, describeResult(both)).not.toBe(0);
+      expect(both.stderr).toContain('paused and cancel cannot both be set');
+
+      await side.ok([
+        'patch',
+        'failover',
+        SWITCHOVER,
+        '-n',
+        ns,
+        '--type',
+        'merge',
+        '-p',
+        '{"spec":{"paused":false}}',
+      ]);
+      const done = await succeeded(side, ns, SWITCHOVER);
+      expect(conditionOf(done, 'Paused')).toMatchObject({ status: 'False' });
+      expect(done.status?.journal?.find((e) => e.name === 'scale-up')?.attempts).toBe(1);
+      expect(sim.journal.list({ operation: 'SwitchoverGlobalCluster' })).toHaveLength(1);
+      const reasons = (await eventsAbout(side, ns, SWITCHOVER)).map((e) => e.reason);
+      expect(reasons).toEqual(expect.arrayContaining(['Paused', 'Resumed', 'Completed']));
+
+      sim.journal.clear();
+      await side.ok([
+        'patch',
+        'failover',
+        SWITCHOVER,
+        '-n',
+        ns,
+        '--type',
+        'merge',
+        '-p',
+        '{"spec":{"paused":true}}',
+      ]);
+      const after = await waitForFailover(
+        side,
+        ns,
+        SWITCHOVER,
+        (f) => conditionOf(f, 'Paused')?.reason === 'ExecutionFinished',
+        'the pause after the end to be reported',
+      );
+      expect(after.status?.phase).toBe('Succeeded');
+      expect(conditionOf(after, 'Paused')?.message).toMatch(
+        /has finished \(Succeeded\); spec.paused has nothing to hold/,
+      );
+      expect(mutatingCalls(sim)).toEqual([]);
+    });
+  });
+
   describe('dry run and refusals', () => {
     it('dry run: the journal lists every call it would make, none is made; /metrics counts the steps', async () => {
       const { side, ns, sim, controller } = await setUp({ httpPort: 0 });

@@ -51,6 +51,7 @@ export async function captureControllerObjects(side: KubeSide): Promise<Capture[
     asApplied,
     switchoverRunning,
     switchoverSucceeded,
+    switchoverPaused,
     dryRun,
     awaitingApprovalThenCancelled,
     targetOutsidePlan,
@@ -190,6 +191,17 @@ async function switchoverSucceeded(s: Scenario): Promise<Capture[]> {
     { name: 'succeeded', object: succeeded },
     { name: 'after-switchover', object: plan },
   ];
+}
+
+/** A planned switchover applied with spec.paused: held before its first action. */
+async function switchoverPaused(s: Scenario): Promise<Capture[]> {
+  await apply(s, 'failover-plan.yaml');
+  await s.start();
+  await apply(s, 'failover-switchover.yaml', (t) =>
+    t.replace('  type: Switchover', '  type: Switchover\n  paused: true'),
+  );
+  const paused = await untilFailover(s, SWITCHOVER, 'Paused', (f) => phaseOf(f) === 'Paused');
+  return [{ name: 'paused', object: paused }];
 }
 
 async function dryRun(s: Scenario): Promise<Capture[]> {

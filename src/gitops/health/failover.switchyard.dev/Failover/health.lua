@@ -1,5 +1,5 @@
 -- Failover: one execution of a FailoverPlan. Its health follows the phase the controller writes:
--- running → Progressing naming the current step, waiting for an approval → Suspended,
+-- running → Progressing naming the current step, waiting for an approval or paused → Suspended,
 -- Succeeded → Healthy, Failed or Cancelled → Degraded with the reason. Base library only.
 
 local function condition(conditions, type)
@@ -38,6 +38,9 @@ if phase == "Pending" or phase == "Running" then
 end
 if phase == "AwaitingApproval" then
   return { status = "Suspended", message = "Awaiting approval: " .. said(condition(conditions, "AwaitingApproval"), "an approval is required") }
+end
+if phase == "Paused" then
+  return { status = "Suspended", message = "Paused: " .. said(condition(conditions, "Paused"), "held before its next action") }
 end
 if phase == "Succeeded" then
   return { status = "Healthy", message = said(condition(conditions, "Succeeded"), "Succeeded") }
