@@ -214,6 +214,10 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
         provisioned: albs.hasAlb(alb.region),
         healthy: albs.healthy(alb.region),
       })),
+    // What a resolver in `resolverRegion` gets for a name (Route 53's data plane, not journaled):
+    // how the embedded platform's controllers in other processes resolve the names they probe.
+    'route53/resolve': (query) =>
+      route53.resolve(query.get('name') ?? '', query.get('type') ?? 'A', query.get('resolverRegion') ?? ''),
     'route53/health-checks': () =>
       [...route53.healthChecks.values()].map((check) => ({
         id: check.id,
