@@ -1,9 +1,10 @@
 /**
- * A region's controller in a process of its own: `node <this file, bundled> '<ControllerSettings
- * as JSON>'`, forked by controller-process.ts. It is the controller `npm start` runs in its own
- * process, with what only that process had: probed names resolve through the simulator's admin API
- * and AWS's "now" is read from its clock. Tells its parent where /readyz is once it runs; SIGTERM
- * stops it cleanly, SIGKILL is what the chaos suite sends.
+ * A region's controller in a process of its own (`node <this file, bundled>`, forked by
+ * controller-process.ts): once its code is loaded it waits for its ControllerSettings over IPC, then
+ * runs the controller `npm start` runs in its own process, with what only that process had: probed
+ * names resolve through the simulator's admin API and AWS's "now" is read from its clock. Tells its
+ * parent where /readyz is once it runs; SIGTERM stops it cleanly, SIGKILL is what the chaos suite
+ * sends.
  */
 import { startController } from '../../../controllers/controller.js';
 import { ADMIN_PREFIX } from '../../../local/aws/core/admin.js';
@@ -21,8 +22,12 @@ async function simulatorClock(simulatorUrl: string): Promise<() => number> {
   return () => simulatedAt + (performance.now() - realAt) / timeScale;
 }
 
-// The parent wrote these settings from the same type (controller-process.ts).
-const settings = JSON.parse(process.argv[2] ?? '{}') as ControllerSettings;
+// The parent sends these settings from the same type (controller-process.ts).
+const settings = await new Promise<ControllerSettings>((resolve) => {
+  process.once('message', (message: { settings: ControllerSettings }) => resolve(message.settings));
+  // A preloaded process whose parent is gone before it got settings.
+  process.once('disconnect', () => process.exit(1));
+});
 const controller = await startController(
   controllerOptions(settings, {
     probeNetwork: simulatorDnsOverHttp(settings.simulatorUrl, settings.region, settings.vantage),
@@ -30,6 +35,8 @@ const controller = await startController(
   }),
 );
 process.send?.({ ready: controller.httpUrl ?? '' });
+// The parent gone (killed, crashed), nobody would stop this controller: it stops itself.
+process.once('disconnect', () => process.exit(1));
 process.once('SIGTERM', () => {
   controller.stop().then(
     () => process.exit(0),
