@@ -32,7 +32,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
 const randomRuns = Number(process.env.CHAOS_RUNS ?? 2);
 /** Events per run of the random schedule. */
-const RANDOM_EVENTS = 4;
+const RANDOM_EVENTS = 3;
 const only = process.env.CHAOS_ONLY?.split(',').map((name) => name.trim());
 const resultsDir = process.env.CHAOS_RESULTS ?? join(root, 'chaos/results');
 

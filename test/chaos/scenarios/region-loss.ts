@@ -49,9 +49,11 @@ export const regionLoss: Scenario = {
     const { platform } = run;
     const lost = requireHome(platform);
     const survivor = otherRegion(lost);
-    const mark = journalMark(platform);
     const downAt = Date.now();
     await platform.fault('region-down', lost);
+    // From here on: the fault is applied before the region's cluster stops, so what was in flight
+    // when it struck has been answered by now.
+    const mark = journalMark(platform);
     await run.event(`chaos region-down ${lost}`);
     const name = await automaticFailover(run, survivor, downAt);
     await run.event(`automatic Failover ${name} created in ${survivor}`);
