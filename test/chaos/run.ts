@@ -68,7 +68,11 @@ async function runScenario(
     failedResets = 0;
   } catch (error) {
     failedResets += 1;
-    return skipped(scenario, `the platform did not come back to a healthy state before it: ${String(error)}`);
+    // Not run, but not a skip: the platform did not recover from what came before, which is a failure.
+    return {
+      ...skipped(scenario, `the platform did not come back to a healthy state before it: ${String(error)}`),
+      result: 'failed',
+    };
   }
   const checksBefore = invariants.checks;
   const started = Date.now();

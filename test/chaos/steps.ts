@@ -5,10 +5,13 @@
  */
 import { isTerminal } from '../../controllers/failover/phase.js';
 import { TRIGGER_LABEL } from '../../controllers/failover/reconciler.js';
+import { durationMilliseconds } from '../../src/apis/common.js';
 import type { Failover, FailoverSpec } from '../../src/apis/index.js';
+import { EXTERNAL_VANTAGE } from '../../src/cli/platform/platform.js';
 import type { PairRegion } from '../../src/estate/common/parameters.js';
+import { clusterVantage } from '../../src/plan/region-health.js';
 import { readTraffic } from './invariants.js';
-import { type ChaosPlatform, failoverManifest, otherRegion, REGIONS } from './platform.js';
+import { type ChaosPlatform, failoverManifest, homeRegion, otherRegion, REGIONS } from './platform.js';
 import { ScenarioFailure, type ScenarioRun } from './scenario.js';
 
 /** The region of Aurora's writer, as the simulator holds it. */
@@ -159,20 +162,69 @@ export async function waitReady(run: ScenarioRun, what: string): Promise<void> {
 }
 
 /**
+ * While the plan's home region writes: until the standby's cluster has seen it healthy on every
+ * signal of the automatic policy, from every vantage reporting there, for the trigger's whole
+ * window. The trigger counts rounds, not time: failing rounds of an earlier outage are still in its
+ * window for that long, and with the cooldown gone (the Failovers deleted) they would fire it.
+ */
+async function waitHomeSteady(run: ScenarioRun): Promise<void> {
+  const { platform } = run;
+  const { plan } = platform.estate;
+  const home = homeRegion(platform.estate);
+  if (writerRegion(platform) !== home) return;
+  const standby = otherRegion(home);
+  const reporting = new Set([clusterVantage(standby), EXTERNAL_VANTAGE]);
+  const signals = plan.automatic.signals ?? [];
+  let unsteady: string[] = [];
+  await run.waitFor(
+    `${home} healthy for the automatic trigger's window`,
+    180_000,
+    async () => {
+      const healths = (await platform.observer.regionHealths(standby)).filter(
+        (h) => h.spec.region === home && reporting.has(h.spec.vantage),
+      );
+      unsteady = healths.flatMap((health) =>
+        signals.flatMap((name) => {
+          const interval =
+            durationMilliseconds(health.spec.probes.find((p) => p.name === name)?.interval ?? '') ?? 10_000;
+          const signal = health.status?.signals?.find((s) => s.name === name);
+          const since = Date.parse(signal?.lastTransitionTime ?? '');
+          const steady =
+            signal?.healthy === true && since <= Date.now() - plan.automatic.window.outOf * interval;
+          return steady ? [] : [`${health.spec.vantage} ${name}`];
+        }),
+      );
+      return healths.length > 0 && unsteady.length === 0 ? true : undefined;
+    },
+    () => `not steady yet: ${unsteady.join(', ')}`,
+  );
+}
+
+/**
  * Between scenarios: no AWS fault, both regions up, synced, probed and connected, every execution
- * finished, and the Failovers deleted (they hold the automatic trigger's cooldown; deleting a
- * finished one is what an operator archiving it does).
+ * finished, the home region steady, and the Failovers deleted (they hold the automatic trigger's
+ * cooldown; deleting a finished one is what an operator archiving it does).
  */
 export async function resetPlatform(platform: ChaosPlatform, run: ScenarioRun): Promise<void> {
   platform.controllers.releaseHolds();
   await platform.awsFault('clear');
   for (const region of REGIONS) if (!platform.isUp(region)) await platform.fault('region-up', region);
   await waitReady(run, 'the platform ready again');
-  await run.waitFor('every execution finished', 120_000, async () => {
-    for (const region of REGIONS)
-      if ((await platform.failovers(region)).some((f) => !isTerminal(f.status?.phase))) return undefined;
-    return true;
-  });
+  let running: string[] = [];
+  await run.waitFor(
+    'every execution finished',
+    120_000,
+    async () => {
+      running = [];
+      for (const region of REGIONS)
+        for (const failover of await platform.failovers(region))
+          if (!isTerminal(failover.status?.phase))
+            running.push(`${region}: ${failover.metadata.name} ${describeRunning(failover)}`);
+      return running.length === 0 ? true : undefined;
+    },
+    () => running.join('; '),
+  );
+  await waitHomeSteady(run);
   for (const region of REGIONS)
     await platform.kubectlOk(region, [
       'delete',
