@@ -29,7 +29,8 @@ import {
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { GATE_ALARM, gateDimensions, switchAlarmRequest } from '../../src/estate/traffic/gate.js';
-import { cloudWatchClient, fastSimulator, rejectionOf, route53Client, waitFor } from './support.js';
+import { sleep, waitFor } from '../support/wait.js';
+import { cloudWatchClient, fastSimulator, rejectionOf, route53Client } from './support.js';
 
 let sim: AwsSimulator;
 let r53: Route53Client;
@@ -388,7 +389,7 @@ describe('TestDNSAnswer follows the routing rules', () => {
     expect(healthy(gate)).toBe(false);
     expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.2']);
     // The alarm ignores missing data: long after the datapoint, the gate is still closed.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     const state = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['gate-use1'] }));
     expect(state.MetricAlarms?.[0]?.StateValue).toBe('ALARM');
     expect(healthy(gate)).toBe(false);

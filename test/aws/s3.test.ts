@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { fastSimulator, rejectionOf, s3Client, waitFor } from './support.js';
+import { sleep, waitFor } from '../support/wait.js';
+import { fastSimulator, rejectionOf, s3Client } from './support.js';
 
 let sim: AwsSimulator;
 beforeEach(async () => {
@@ -190,7 +191,7 @@ describe('S3 replication', () => {
 
     sim.faults.apply('partition', ['us-east-1', 'us-east-2']);
     await east1.send(new PutObjectCommand({ Bucket: 'data-use1', Key: 'late', Body: 'x' }));
-    await new Promise((resolve) => setTimeout(resolve, 20)); // ten replication delays
+    await sleep(20); // ten replication delays
     expect(
       await rejectionOf(east2.send(new GetObjectCommand({ Bucket: 'data-use2', Key: 'late' }))),
     ).toBeInstanceOf(NoSuchKey);

@@ -46,6 +46,7 @@ import {
   startAwsSimulator,
 } from '../../local/aws/index.js';
 import { StateDirError } from '../../local/state-dir.js';
+import { sleep, waitFor } from '../support/wait.js';
 import { createTwoRegionGlobalCluster } from './aurora-fixture.js';
 import {
   autoScalingClient,
@@ -54,7 +55,6 @@ import {
   rejectionOf,
   route53Client,
   s3Client,
-  waitFor,
 } from './support.js';
 
 /** Aurora steps of a few real ms at time scale 1, so the clock is the wall clock and alarms keep their data. */
@@ -314,7 +314,7 @@ describe('AWS simulator state dir: a restart keeps what AWS would keep', () => {
   it('a fast clock resumes from the saved simulated time, ahead of the wall clock, never behind it', async () => {
     const first = await start({ timeScale: 0.0001 });
     await createTwoRegionGlobalCluster(first);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await sleep(30);
     const aheadAtClose = first.clock.now();
     expect(aheadAtClose - Date.now()).toBeGreaterThan(200_000);
     const second = await restart(first, { timeScale: 0.0001 });

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { waitFor } from '../aws/support.js';
+import { waitFor } from '../support/wait.js';
 import { clusterIdIn, writerOf } from './estate.js';
 import { healthRounds, QUIET_ROUNDS, regionHealthManifest, roundsTimeout, WINDOW } from './health-rounds.js';
 import {

@@ -5,6 +5,7 @@
  * it go on.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../support/wait.js';
 import { clusterIdIn, mutatingCalls, switchState, writerOf } from './estate.js';
 import type { HoldingProxy } from './holding-proxy.js';
 import { outagePlatform } from './outage.js';
@@ -177,7 +178,7 @@ describe('approval patched onto a waiting Failover', () => {
     expect(conditionOf(waiting, 'AwaitingApproval')?.message).toMatch(/kubectl patch/);
     expect(mutatingCalls(sim)).toEqual([]);
     // Waiting costs nothing: ten rechecks (100 ms each in tests) later, no status write, one Event.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sleep(1_000);
     const later = await getFailover(side, ns, NAME);
     expect(later.metadata.resourceVersion).toBe(waiting.metadata.resourceVersion);
     expect(later.status?.journal?.find((e) => e.name === 'approval')?.attempts).toBe(1);

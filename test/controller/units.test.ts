@@ -11,7 +11,7 @@ import { WorkQueue } from '../../controllers/kube/work-queue.js';
 import { parseControllerArgs } from '../../controllers/main.js';
 import type { FailoverPlanSpec } from '../../src/apis/index.js';
 import { FailoverPlanResource } from '../../src/apis/index.js';
-import { waitFor } from '../aws/support.js';
+import { waitFor } from '../support/wait.js';
 import { examples } from './platform.js';
 
 const plan: FailoverPlanSpec = FailoverPlanResource.parse(

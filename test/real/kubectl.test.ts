@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { describeResult } from './support/command.js';
+import { describeResult } from '../support/command.js';
+import { Kubectl } from '../support/kubectl.js';
+import { sleep } from '../support/wait.js';
 import { installCrds, readCrds } from './support/crds.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { startKubeApiserver } from './support/kube-apiserver.js';
-import { Kubectl } from './support/kubectl.js';
 import { startedForFile } from './support/lifecycle.js';
 import { repoRoot } from './support/paths.js';
 
@@ -89,11 +90,7 @@ function findRuleMessage(node: unknown, fieldPath: string, ruleText: string): st
 
 const k = (): Kubectl => platform.get().kubectl;
 
-async function ok(args: string[], stdin?: string) {
-  const result = await k().run(args, { stdin });
-  expect(result.code, describeResult(result)).toBe(0);
-  return result.stdout;
-}
+const ok = (args: string[], stdin?: string) => k().ok(args, stdin);
 
 describe('kubectl against the real apiserver', () => {
   it('reports the server version the apiserver library comes from', async () => {
@@ -165,7 +162,7 @@ describe('kubectl against the real apiserver', () => {
       },
     );
     // Give the watch a moment to be established before the change.
-    await new Promise((resolveWait) => setTimeout(resolveWait, 1_500));
+    await sleep(1_500);
     const second = readFileSync(failoverFile, 'utf8').replace(
       `name: ${failover.metadata.name}`,
       `name: ${marker}`,
@@ -190,7 +187,7 @@ describe('kubectl against the real apiserver', () => {
       ],
       { timeoutMs: 40_000 },
     );
-    await new Promise((resolveWait) => setTimeout(resolveWait, 1_500));
+    await sleep(1_500);
     const status = {
       status: {
         phase: 'Succeeded',

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningController, startController } from '../../../controllers/controller.js';
 import type { AwsSimulator } from '../../../local/aws/index.js';
-import { waitFor } from '../../aws/support.js';
-import { describeResult } from '../../real/support/command.js';
 import { celRulesOf } from '../../real/support/crds.js';
+import { describeResult } from '../../support/command.js';
+import { waitFor } from '../../support/wait.js';
 import { clusterIdIn, mutatingCalls, switchesOf, switchState, writerOf } from '../estate.js';
 import { HoldingProxy } from '../holding-proxy.js';
 import {
