@@ -10,6 +10,7 @@ import type { Failover, FailoverPlan, RegionHealth } from '../../src/apis/index.
 import { projectRoot } from '../../src/schema/paths.js';
 import { bundleController } from '../../tools/build-controller.js';
 import { examplePlan } from '../controller/estate.js';
+import { UNPLANNED_STEPS } from '../controller/example-steps.js';
 import { sleep, waitFor } from '../support/wait.js';
 import { nextMessage } from './child-message.js';
 import {
@@ -360,16 +361,6 @@ async function measureMemory(kube: BenchKube): Promise<MemoryFigures[]> {
         ],
       });
     }
-    const steps = [
-      'preflight',
-      'approval',
-      'fence',
-      'scale-down-old',
-      'scale-up',
-      'promote',
-      'wait-writer',
-      'verify',
-    ];
     for (let i = 0; i < MEMORY_FAILOVERS; i++) {
       const failover = example<Failover>('failover-unplanned.yaml', ns);
       failover.metadata.name = `done-${i}`;
@@ -378,7 +369,7 @@ async function measureMemory(kube: BenchKube): Promise<MemoryFigures[]> {
         phase: 'Succeeded',
         startedAt: now,
         completedAt: now,
-        journal: steps.map((step) => ({
+        journal: UNPLANNED_STEPS.map((step) => ({
           name: step,
           state: 'Succeeded',
           region: 'us-east-2',

@@ -308,8 +308,13 @@ export function waitForFailover(
   );
 }
 
+/** Name and state of each journal entry, in order (compare with test/support/steps.ts journalLines). */
 export const journalOf = (failover: Failover) =>
-  (failover.status?.journal ?? []).map((e) => ({ name: e.name, state: e.state, region: e.region }));
+  (failover.status?.journal ?? []).map((e) => ({ name: e.name, state: e.state }));
+
+/** The region each journal entry called, by step name, for `toMatchObject` on the steps a test is about. */
+export const journalRegions = (failover: Failover): Record<string, string | undefined> =>
+  Object.fromEntries((failover.status?.journal ?? []).map((e) => [e.name, e.region]));
 
 export const conditionOf = (failover: Failover, type: string) =>
   failover.status?.conditions?.find((c) => c.type === type);
