@@ -22,7 +22,6 @@ import type { AuroraTimings } from './rds/global-failover.js';
 import { RdsService } from './rds/service.js';
 import { ROUTE53_VANTAGE } from './route53/health-monitor.js';
 import { Route53Service } from './route53/service.js';
-import { regionInHost, s3Address } from './s3/addressing.js';
 import { S3Service } from './s3/service.js';
 
 export interface AwsSimulatorOptions {
@@ -118,16 +117,13 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
   );
   await albs.start(regions, (_region, index) => albHost(host, index));
 
-  let port = 0;
   let healthChanged = () => {};
   const route53 = new Route53Service(
     clock,
-    // Simulated AWS names resolve to this machine: S3 virtual hosts to the endpoint, ELB names to the ALBs.
+    // Simulated ELB names resolve to the ALB listeners on this machine.
     (name) => {
       const alb = albs.byDnsName(name);
-      if (alb) return { host: alb.address, port: alb.port };
-      if (/\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com\.?$/.test(name)) return { host, port };
-      return undefined;
+      return alb ? { host: alb.address, port: alb.port } : undefined;
     },
     (dnsName) => {
       const alb = albs.byDnsName(dnsName);
@@ -190,19 +186,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
   // An explicit policy at start wins over the one saved in the state dir.
   if (options.enforcePolicy) policy.set(options.enforcePolicy);
 
-  // Unsigned requests are anonymous S3 object reads (Route 53 checkers probing gate objects);
-  // they belong to the bucket's region, so a region-down takes the gate object down with it.
-  const frontDoor = new FrontDoor(
-    clock,
-    faults,
-    journal,
-    (hostHeader, path) => {
-      const { bucket } = s3Address(hostHeader, path);
-      if (!bucket) return undefined;
-      return { service: s3, region: s3.regionOfBucket(bucket) ?? regionInHost(hostHeader) ?? 'us-east-1' };
-    },
-    policy,
-  );
+  const frontDoor = new FrontDoor(clock, faults, journal, policy);
   for (const service of [rds, s3, route53, cloudwatch, autoscaling, elbv2, dynamodb])
     frontDoor.register(service);
 
@@ -242,7 +226,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     await albs.close();
     throw listenError(error, host, options.port ?? 0, 'AWS simulator');
   }
-  port = (server.address() as AddressInfo).port;
+  const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://${host}:${port}`,

@@ -15,8 +15,9 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
+import { waitFor } from '../support/wait.js';
 import { createTwoRegionGlobalCluster } from './aurora-fixture.js';
-import { autoScalingClient, cloudWatchClient, fastSimulator, rejectionOf, waitFor } from './support.js';
+import { autoScalingClient, cloudWatchClient, fastSimulator, rejectionOf } from './support.js';
 
 let sim: AwsSimulator;
 beforeEach(async () => {

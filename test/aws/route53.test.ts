@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   type CloudWatchClient,
   DescribeAlarmsCommand,
@@ -24,16 +26,11 @@ import {
   TestDNSAnswerCommand,
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
-import {
-  CreateBucketCommand,
-  DeleteObjectCommand,
-  PutBucketPolicyCommand,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { GATE_ALARM, gateDimensions, switchAlarmRequest } from '../../src/estate/traffic/gate.js';
-import { cloudWatchClient, fastSimulator, rejectionOf, route53Client, s3Client, waitFor } from './support.js';
+import { sleep, waitFor } from '../support/wait.js';
+import { cloudWatchClient, fastSimulator, rejectionOf, route53Client } from './support.js';
 
 let sim: AwsSimulator;
 let r53: Route53Client;
@@ -207,57 +204,31 @@ describe('Route 53 records', () => {
 
 describe('Route 53 health checks really probe', () => {
   it('HTTP checks follow their target with FailureThreshold; Inverted flips; Disabled is healthy', async () => {
-    const s3 = s3Client(sim, 'us-east-2');
-    await s3.send(
-      new CreateBucketCommand({
-        Bucket: 'gate-use2',
-        CreateBucketConfiguration: { LocationConstraint: 'us-east-2' },
-      }),
+    // A target this test controls: 404 until `drained` is set, 200 after.
+    let drained = false;
+    const target = createServer((_req, res) => res.writeHead(drained ? 200 : 404).end());
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => target.close(() => resolve())));
+    const { port } = target.address() as AddressInfo;
+    const drain = { host: '127.0.0.1', port, path: '/drain-us-east-1' };
+    const inverted = await httpCheck(drain, { Inverted: true, FailureThreshold: 1 });
+    const plain = await httpCheck(drain);
+    await waitFor(
+      () => healthy(inverted) && !healthy(plain),
+      'inverted healthy while the target answers 404',
     );
-    await s3.send(
-      new PutBucketPolicyCommand({
-        Bucket: 'gate-use2',
-        Policy: JSON.stringify({
-          Statement: [
-            { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::gate-use2/*' },
-          ],
-        }),
-      }),
-    );
-    // The traffic gate of ARCHITECTURE.md §2: an inverted HTTPS check, healthy while the object is absent.
-    const gate = await r53.send(
-      new CreateHealthCheckCommand({
-        CallerReference: 'gate-use1',
-        HealthCheckConfig: {
-          Type: 'HTTPS',
-          FullyQualifiedDomainName: 'gate-use2.s3.us-east-2.amazonaws.com',
-          ResourcePath: '/drain-us-east-1',
-          RequestInterval: 10,
-          FailureThreshold: 1,
-          Inverted: true,
-        },
-      }),
-    );
-    const gateId = gate.HealthCheck?.Id ?? '';
-    const plain = await httpCheck(
-      { host: 'gate-use2.s3.us-east-2.amazonaws.com', port: 443, path: '/drain-us-east-1' },
-      {
-        Type: 'HTTPS',
-        IPAddress: undefined,
-        FullyQualifiedDomainName: 'gate-use2.s3.us-east-2.amazonaws.com',
-        Port: undefined,
-      },
-    );
-    await waitFor(() => healthy(gateId) && !healthy(plain), 'gate healthy while the object is absent');
     const status = await r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: plain }));
     expect(status.HealthCheckObservations?.[0]?.StatusReport?.Status).toBe(
       'Failure: HTTP Status Code 404, Not Found',
     );
 
-    await s3.send(new PutObjectCommand({ Bucket: 'gate-use2', Key: 'drain-us-east-1', Body: 'drain' }));
-    await waitFor(() => !healthy(gateId) && healthy(plain), 'gate unhealthy once the object exists');
-    await s3.send(new DeleteObjectCommand({ Bucket: 'gate-use2', Key: 'drain-us-east-1' }));
-    await waitFor(() => healthy(gateId), 'gate healthy again after the delete');
+    drained = true;
+    await waitFor(
+      () => !healthy(inverted) && healthy(plain),
+      'inverted unhealthy once the target answers 200',
+    );
+    drained = false;
+    await waitFor(() => healthy(inverted), 'inverted healthy again after the target answers 404');
 
     const current = await r53.send(new GetHealthCheckCommand({ HealthCheckId: plain }));
     await r53.send(
@@ -319,11 +290,10 @@ describe('Route 53 health checks really probe', () => {
 describe('TestDNSAnswer follows the routing rules', () => {
   it('failover: primary when healthy, secondary when not, and primary again when the secondary is unhealthy too', async () => {
     const zoneId = await zone();
-    const primaryTarget = { host: '127.0.0.1', port: sim.port, path: '/primary-bucket/ok' };
-    const primary = await httpCheck(primaryTarget);
+    const primary = await httpCheck({ host: '127.0.0.1', port: sim.port });
     const secondary = await httpCheck({ host: '127.0.0.1', port: sim.port });
     await upsert(zoneId, failoverPair('app.trading.example.com', primary, secondary));
-    // Both targets answer 4xx (anonymous, no such bucket), so both checks go unhealthy…
+    // Both targets answer 403 (unsigned requests are refused), so both checks go unhealthy…
     await waitFor(() => !healthy(primary) && !healthy(secondary), 'both unhealthy');
     expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.1']);
     // …and with only the primary unhealthy the answer is the secondary.
@@ -419,7 +389,7 @@ describe('TestDNSAnswer follows the routing rules', () => {
     expect(healthy(gate)).toBe(false);
     expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.2']);
     // The alarm ignores missing data: long after the datapoint, the gate is still closed.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     const state = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['gate-use1'] }));
     expect(state.MetricAlarms?.[0]?.StateValue).toBe('ALARM');
     expect(healthy(gate)).toBe(false);

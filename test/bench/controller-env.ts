@@ -11,7 +11,6 @@ import type { Failover } from '../../src/apis/index.js';
 import { projectRoot } from '../../src/schema/paths.js';
 import { credentials, fastSimulator } from '../aws/support.js';
 import { seedTradingEstate } from '../controller/estate.js';
-import { sleep } from '../real/support/process.js';
 import { type BenchClient, benchClient, expectStatus } from './kube-http.js';
 import { installSwitchyardCrds } from './kube-target.js';
 
@@ -142,22 +141,6 @@ export function benchControllerOptions(
     readinessIntervalMs: 0,
     logger: pino({ level: process.env.SWITCHYARD_BENCH_LOG ?? 'silent' }),
   };
-}
-
-/** Polls `probe` every `everyMs` until it returns a value; the time is taken when it does. */
-export async function pollUntil<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs: number,
-  everyMs = 5,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`bench: timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }
 
 export function percentile(values: readonly number[], p: number): number {

@@ -10,6 +10,8 @@ import type { Failover, FailoverPlan, RegionHealth } from '../../src/apis/index.
 import { projectRoot } from '../../src/schema/paths.js';
 import { bundleController } from '../../tools/build-controller.js';
 import { examplePlan } from '../controller/estate.js';
+import { UNPLANNED_STEPS } from '../controller/example-steps.js';
+import { sleep, waitFor } from '../support/wait.js';
 import { nextMessage } from './child-message.js';
 import {
   API_VERSION,
@@ -19,7 +21,6 @@ import {
   example,
   patchStatus,
   percentile,
-  pollUntil,
   seededSimulator,
   startBenchKube,
 } from './controller-env.js';
@@ -120,7 +121,7 @@ async function oneFailover(kube: BenchKube, settings: BenchControllerSettings) {
     const start = performance.now();
     const name = failover.metadata.name ?? 'trading-failover-use1-outage';
     await kube.create(ns, 'failovers', failover);
-    const done = await pollUntil(
+    const done = await waitFor(
       async () => {
         const current = await kube.getFailover(ns, name);
         const phase = current.status?.phase;
@@ -214,20 +215,19 @@ async function oneDetection(
         name,
       })) as RegionHealth;
     // Every vantage healthy for a full window first, so the trigger has healthy history.
-    await pollUntil(
+    await waitFor(
       async () => {
         const all = await Promise.all(healths.map((h) => read(h.metadata.name ?? '')));
         return all.every((h) => h.status?.healthy === true) ? true : undefined;
       },
       'every RegionHealth healthy',
-      20_000,
-      20,
+      { timeoutMs: 20_000, intervalMs: 20 },
     );
-    await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS * 2));
+    await sleep(PROBE_INTERVAL_MS * 2);
     const start = performance.now();
     sim.faults.apply('region-down', ['us-east-1']);
     let unhealthyMs = Number.NaN;
-    await pollUntil(
+    await waitFor(
       async () => {
         if (Number.isNaN(unhealthyMs)) {
           const primary = await Promise.all(['use1-from-use2', 'use1-from-use1'].map(read));
@@ -286,14 +286,13 @@ async function measureChild(
   });
   try {
     const ready = await nextMessage<{ ready: string; baselineRss: number }>(child, 'ready', 'controller');
-    await pollUntil(
+    await waitFor(
       async () => ((await fetch(`${ready.ready}/readyz`)).status === 200 ? true : undefined),
       'controller /readyz',
-      30_000,
-      50,
+      { timeoutMs: 30_000, intervalMs: 50 },
     );
     // Let the 100 terminal Failovers (and the informers' initial events) be reconciled.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sleep(2_000);
     child.send('memory');
     const { memory, maxRssKiB } = await nextMessage<{ memory: NodeJS.MemoryUsage; maxRssKiB: number }>(
       child,
@@ -362,16 +361,6 @@ async function measureMemory(kube: BenchKube): Promise<MemoryFigures[]> {
         ],
       });
     }
-    const steps = [
-      'preflight',
-      'approval',
-      'fence',
-      'scale-down-old',
-      'scale-up',
-      'promote',
-      'wait-writer',
-      'verify',
-    ];
     for (let i = 0; i < MEMORY_FAILOVERS; i++) {
       const failover = example<Failover>('failover-unplanned.yaml', ns);
       failover.metadata.name = `done-${i}`;
@@ -380,7 +369,7 @@ async function measureMemory(kube: BenchKube): Promise<MemoryFigures[]> {
         phase: 'Succeeded',
         startedAt: now,
         completedAt: now,
-        journal: steps.map((step) => ({
+        journal: UNPLANNED_STEPS.map((step) => ({
           name: step,
           state: 'Succeeded',
           region: 'us-east-2',

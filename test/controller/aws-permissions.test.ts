@@ -20,6 +20,7 @@ import { type AwsSimulator, iamAction, parsePolicy } from '../../local/aws/index
 import { type Failover, RegionHealthResource } from '../../src/apis/index.js';
 import { GATE_ALARM } from '../../src/estate/traffic/gate.js';
 import { credentials } from '../aws/support.js';
+import { sleep } from '../support/wait.js';
 import { examplePlan } from './estate.js';
 import {
   approvedAtApply,
@@ -154,7 +155,7 @@ describe('the controller under the generated policy', () => {
     expect(failover.status?.phase, JSON.stringify(failover.status?.journal)).toBe('Succeeded');
     // Readiness and the gate keeper ran alongside (their reads are in the journal too); let one
     // more pass of each happen after the run, then look for denials.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect(denials(s)).toEqual([]);
     for (const action of actionsSeen(s)) {
       seen.add(action);

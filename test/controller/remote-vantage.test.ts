@@ -16,7 +16,7 @@ import { type RunningController, startController } from '../../controllers/contr
 import { PROBE_AGENT_PERMISSIONS } from '../../controllers/kube/permissions.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { writeKubeconfig } from '../../local/kube/index.js';
-import { waitFor } from '../aws/support.js';
+import { waitFor } from '../support/wait.js';
 import { type RbacProxy, startRbacProxy } from '../unit/chart/rbac-proxy.js';
 import { clusterIdIn, writerOf } from './estate.js';
 import {

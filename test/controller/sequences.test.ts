@@ -16,7 +16,8 @@ import { type RunningController, startController } from '../../controllers/contr
 import type { AwsSimulator } from '../../local/aws/index.js';
 import type { Failover } from '../../src/apis/index.js';
 import { type SeededTraffic, seedTrafficForPlan } from '../../src/cli/seed-traffic.js';
-import { fastSimulator, rdsClient, waitFor } from '../aws/support.js';
+import { fastSimulator, rdsClient } from '../aws/support.js';
+import { waitFor } from '../support/wait.js';
 import { examplePlan, GLOBAL_ID, seedTradingEstate, switchState } from './estate.js';
 import {
   exampleIn,

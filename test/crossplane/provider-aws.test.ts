@@ -15,7 +15,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeDBClustersCommand, DescribeGlobalClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ListHostedZonesCommand, Route53Client, TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { type AwsSimulator, startAwsSimulator } from '../../local/aws/index.js';
 import type { ManagedResource } from '../../local/crossplane/provider.js';
@@ -156,13 +156,10 @@ describe('provisioning the example estate through the local provider', () => {
           );
           expect(answer.RecordData).toEqual([listener?.address]);
           // The ALB serves once its ASG's instances are in service (a simulated minute).
-          const deadline = Date.now() + 10_000;
-          let status = 0;
-          while (status !== 200 && Date.now() < deadline) {
-            status = await get(listener?.address ?? '', listener?.port ?? 0, host);
-            if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
-          }
-          expect(status).toBe(200);
+          await vi.waitFor(
+            async () => expect(await get(listener?.address ?? '', listener?.port ?? 0, host)).toBe(200),
+            { timeout: 10_000, interval: 50 },
+          );
         }
         if (probe.type === 'CloudWatchAlarm') {
           const alarms = await open(new CloudWatchClient(config(region))).send(
@@ -189,10 +186,7 @@ describe('provisioning the example estate through the local provider', () => {
     expect(albChecks).toHaveLength(2);
     for (const check of albChecks) {
       const id = check.metadata.annotations?.['crossplane.io/external-name'] ?? '';
-      const deadline = Date.now() + 10_000;
-      while (!sim.route53.isHealthy(id) && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(sim.route53.isHealthy(id)).toBe(true);
+      await vi.waitFor(() => expect(sim.route53.isHealthy(id)).toBe(true), { timeout: 10_000, interval: 50 });
     }
   });
 

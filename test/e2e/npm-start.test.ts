@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clusterVantage } from '../../src/plan/region-health.js';
 import { projectRoot } from '../../src/schema/paths.js';
+import { Kubectl } from '../support/kubectl.js';
+import { sleep } from '../support/wait.js';
 
 const root = projectRoot();
 const stateDir = mkdtempSync(join(tmpdir(), 'switchyard-e2e-'));
@@ -47,7 +49,7 @@ async function untilOutput(started: Started, pattern: RegExp, timeoutMs: number)
   while (!pattern.test(started.output())) {
     if (Date.now() > deadline || started.child.exitCode !== null)
       throw new Error(`npm start did not print ${pattern}; it printed:\n${started.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
   return started.output();
 }
@@ -57,13 +59,14 @@ async function interrupt(started: Started): Promise<{ code: number | null; signa
   return started.exited;
 }
 
-const kubectl = (...args: string[]) =>
-  execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 30_000 });
+/** The machine's kubectl on the kubeconfig `npm start` wrote. */
+const kubectl = new Kubectl(kubeconfig);
 
 describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
   let platform: Started | undefined;
   afterAll(async () => {
     if (platform) await interrupt(platform);
+    kubectl.dispose();
     rmSync(stateDir, { recursive: true, force: true });
   });
 
@@ -82,14 +85,13 @@ describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
     ]);
   }, 180_000);
 
-  it('kubectl sees the estate composed and every RegionHealth probed, in each region context', () => {
-    expect(kubectl('config', 'get-contexts', '-o', 'name').split('\n').filter(Boolean).sort()).toEqual([
-      'us-east-1',
-      'us-east-2',
-    ]);
+  it('kubectl sees the estate composed and every RegionHealth probed, in each region context', async () => {
+    expect(
+      (await kubectl.ok(['config', 'get-contexts', '-o', 'name'])).split('\n').filter(Boolean).sort(),
+    ).toEqual(['us-east-1', 'us-east-2']);
     for (const context of ['us-east-1', 'us-east-2'] as const) {
       const healths = JSON.parse(
-        kubectl('--context', context, 'get', 'regionhealth', '-n', 'trading', '-o', 'json'),
+        await kubectl.ok(['--context', context, 'get', 'regionhealth', '-n', 'trading', '-o', 'json']),
       ) as {
         items: {
           metadata: { name: string };
@@ -109,7 +111,17 @@ describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
       }
     }
     const xr = JSON.parse(
-      kubectl('--context', 'us-east-2', 'get', 'tradingplatform', 'trading', '-n', 'trading', '-o', 'json'),
+      await kubectl.ok([
+        '--context',
+        'us-east-2',
+        'get',
+        'tradingplatform',
+        'trading',
+        '-n',
+        'trading',
+        '-o',
+        'json',
+      ]),
     ) as { status?: { conditions?: { type: string; status: string }[] } };
     expect(xr.status?.conditions).toEqual(
       expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'True' })]),
@@ -135,7 +147,7 @@ describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
 
   it('Ctrl-C stops everything; a second npm start resumes with the same objects', async () => {
     if (!platform) throw new Error('no platform');
-    const failoversBefore = kubectl(
+    const failoversBefore = await kubectl.ok([
       '--context',
       'us-east-2',
       'get',
@@ -144,7 +156,7 @@ describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
       'trading',
       '-o',
       'name',
-    );
+    ]);
     // npm itself is interrupted with its process group, as in a terminal; what counts is that the
     // platform under it stopped cleanly.
     const exit = await interrupt(platform);
@@ -153,8 +165,8 @@ describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
     platform = startPlatform();
     await untilOutput(platform, /platform ready in [\d.]+ s/, 150_000);
     expect(platform.output()).toMatch(/environments repo: already holds/);
-    expect(kubectl('--context', 'us-east-2', 'get', 'failover', '-n', 'trading', '-o', 'name')).toBe(
-      failoversBefore,
-    );
+    expect(
+      await kubectl.ok(['--context', 'us-east-2', 'get', 'failover', '-n', 'trading', '-o', 'name']),
+    ).toBe(failoversBefore);
   }, 240_000);
 });

@@ -15,7 +15,8 @@ import {
   XmlSyntaxError,
   type XmlValue,
 } from '../core/xml.js';
-import { restXmlError, xmlReply } from '../protocols/rest-xml.js';
+import { errorResponse } from '../protocols/error-response.js';
+import { xmlReply } from '../protocols/rest-xml.js';
 import { applyChangeBatch } from './change-batch.js';
 import { type AlbLookup, answer, type DnsAnswer, regionOfResolver } from './dns-answer.js';
 import {
@@ -98,7 +99,7 @@ export class Route53Service implements SimService, Persistable<typeof route53Sta
   }
 
   renderError(error: AwsError, request: ServiceRequest): ServiceReply {
-    return restXmlError(error, ROUTE53_NAMESPACE, request.requestId);
+    return errorResponse(error, ROUTE53_NAMESPACE, request.requestId);
   }
 
   /**

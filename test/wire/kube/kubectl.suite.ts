@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeResult } from '../../real/support/command.js';
+import { describeResult } from '../../support/command.js';
+import { sleep } from '../../support/wait.js';
 import { useKubectl } from './kubectl-runner.js';
 import type { KubeTarget } from './target.js';
-import { sleep } from './target.js';
 
 const repoRoot = join(import.meta.dirname, '../../..');
 const examples = join(repoRoot, 'examples/failover');
