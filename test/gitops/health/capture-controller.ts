@@ -52,13 +52,14 @@ export async function captureControllerObjects(side: KubeSide): Promise<Capture[
     asApplied,
     switchoverRunning,
     switchoverSucceeded,
-    switchoverPaused,
     dryRun,
     awaitingApprovalThenCancelled,
     targetOutsidePlan,
     planReadiness,
     headlessStandby,
     regionHealthProbes,
+    // Last, so the namespaces (and the captured objects) of the scenarios above keep their numbers.
+    switchoverPaused,
   ];
   let count = 0;
   for (const scenario of scenarios) {
