@@ -79,7 +79,10 @@ const dnsName = () =>
   z
     .string()
     .max(253)
-    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name without the trailing dot');
+    .regex(
+      /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/,
+      'must be a lowercase DNS name without the trailing dot',
+    );
 
 /** CEL and TypeScript: `name` is the zone's apex or a name below it. */
 const inZoneCel = (name: string) => `${name} == self.zoneName || ${name}.endsWith('.' + self.zoneName)`;

@@ -78,7 +78,6 @@ class SequencePlatform {
     const sim = await fastSimulator();
     await seedTradingEstate(sim);
     const traffic = await seedTrafficForPlan(examplePlan.spec, sim.url, {
-      domainName: 'trading.example.com',
       albDnsName: (region) => sim.albs.find((a) => a.region === region)?.dnsName ?? '',
     });
     await side.createNamespace(ns);
@@ -142,15 +141,29 @@ class SequencePlatform {
       },
     };
     await side.ok(['apply', '-f', '-'], JSON.stringify(manifest));
+    const ended = (phase: string | undefined) => ['Succeeded', 'Failed', 'Cancelled'].includes(phase ?? '');
     try {
-      return await waitForFailover(
+      const finished = await waitForFailover(
         side,
         this.ns,
         name,
-        (f) => ['Succeeded', 'Failed', 'Cancelled'].includes(f.status?.phase ?? ''),
+        (f) => ended(f.status?.phase),
         `${name} to finish`,
         20_000,
       );
+      // The controller then records the end on the plan (lock released, currentRoles written):
+      // the invariant is checked after that, not in the moment between.
+      await waitFor(
+        async () => {
+          const last = (await getPlanStatus(side, this.ns))?.lastExecution as
+            | { name?: string; phase?: string }
+            | undefined;
+          return last?.name === name && ended(last.phase);
+        },
+        `${name} recorded on the plan`,
+        5_000,
+      );
+      return finished;
     } catch (error) {
       const stuck = await side.ok(['get', 'failover', name, '-n', this.ns, '-o', 'yaml']);
       throw new Error(`${String(error)}\n${stuck.slice(stuck.indexOf('status:'))}`);
