@@ -15,9 +15,9 @@ import { parse, stringify } from 'yaml';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import type { Failover } from '../../src/apis/index.js';
-import { type SeededTraffic, seedTrafficForPlan } from '../../src/cli/seed-traffic.js';
+import type { SeededTraffic } from '../../src/cli/seed-traffic.js';
 import { fastSimulator, rdsClient, waitFor } from '../aws/support.js';
-import { examplePlan, GLOBAL_ID, seedTradingEstate, switchState } from './estate.js';
+import { examplePlan, GLOBAL_ID, seedTradingEstate, seedTradingTraffic, switchState } from './estate.js';
 import {
   exampleIn,
   GROUP,
@@ -77,9 +77,7 @@ class SequencePlatform {
     const ns = `seq${++namespaceCount}`;
     const sim = await fastSimulator();
     await seedTradingEstate(sim);
-    const traffic = await seedTrafficForPlan(examplePlan.spec, sim.url, {
-      albDnsName: (region) => sim.albs.find((a) => a.region === region)?.dnsName ?? '',
-    });
+    const traffic = await seedTradingTraffic(sim);
     await side.createNamespace(ns);
     // A person approves nothing here: lag during an outage is the sequence's business, not the test's.
     const plan = parse(exampleIn('failover-plan.yaml', ns));
