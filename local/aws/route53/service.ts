@@ -283,14 +283,11 @@ export class Route53Service implements SimService, Persistable<typeof route53Sta
     if (startId && !dnsName) throw invalidInput('hostedzoneid requires dnsname.');
     const maxItems = pageSize(query.get('maxitems'), 100);
     const key = (zone: { name: string; id: string }) => [reverseLabels(zone.name), zone.id];
-    const sorted = [...this.zones.values()].sort((a, b) => compareKeys(key(a), key(b)));
     const from = key({
       name: dnsName ? normaliseName(dnsName) : '',
       id: stripPrefix(startId ?? '', '/hostedzone/'),
     });
-    const rest = sorted.filter((zone) => compareKeys(key(zone), from) >= 0);
-    const page = rest.slice(0, maxItems);
-    const next = rest[maxItems];
+    const { page, next } = pageFrom([...this.zones.values()], key, from, maxItems);
     return reply(
       'ListHostedZonesByNameResponse',
       fields({
@@ -325,15 +322,12 @@ export class Route53Service implements SimService, Persistable<typeof route53Sta
       record.type,
       record.setIdentifier ?? '',
     ];
-    const sorted = [...zone.records].sort((a, b) => compareKeys(key(a), key(b)));
     const from = key({
       name: name ? normaliseName(name) : '',
       type: type ?? '',
       setIdentifier: identifier ?? '',
     });
-    const rest = sorted.filter((record) => compareKeys(key(record), from) >= 0);
-    const page = rest.slice(0, maxItems);
-    const next = rest[maxItems];
+    const { page, next } = pageFrom(zone.records, key, from, maxItems);
     return reply(
       'ListResourceRecordSetsResponse',
       fields({
@@ -508,6 +502,14 @@ function pageSize(value: string | null, maximum: number): number {
   const size = Number(value);
   if (!Number.isInteger(size) || size < 1) throw invalidInput(`The input is not valid: maxitems ${value}.`);
   return Math.min(size, maximum);
+}
+
+/** One page of `all` in `key` order, from the first item at or after `from`; `next` starts the next page. */
+function pageFrom<T>(all: readonly T[], key: (item: T) => string[], from: string[], maxItems: number) {
+  const rest = [...all]
+    .sort((a, b) => compareKeys(key(a), key(b)))
+    .filter((item) => compareKeys(key(item), from) >= 0);
+  return { page: rest.slice(0, maxItems), next: rest[maxItems] };
 }
 
 /** Orders by the first key that differs, each compared by code unit (no locale). */
