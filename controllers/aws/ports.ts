@@ -1,7 +1,8 @@
 /**
  * The small AWS interfaces the failover engine depends on. Each port is regional: the instance for
  * region R talks only to R's endpoint, so "which region did this step call" is decided by which
- * port the step picked, never by a parameter buried in a request.
+ * port the step picked, never by a parameter buried in a request. Route 53, a global service whose
+ * API lives in us-east-1, has the one global port (read only).
  */
 
 export interface FailoverStateView {

@@ -37,8 +37,9 @@ const ROUTE53_REGION = 'us-east-1';
 const MARGIN_SECONDS = 30;
 
 /**
- * How long after the gates moved Route 53 may still answer the old region: a check turns after
- * FailureThreshold probes RequestInterval apart, and a resolver holds the old answer for the TTL.
+ * How long after the gates moved the step waits for the new answer before it gives up: Route 53's
+ * answer turns once a check turns (FailureThreshold probes RequestInterval apart, for the ALB's
+ * check when a region dies), and resolvers follow within the TTL, plus a margin.
  */
 export const DNS_MOVE_BOUND_SECONDS =
   DNS_FAILOVER_TIMING.healthCheckIntervalSeconds * DNS_FAILOVER_TIMING.failureThreshold +

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { AwsPorts, Route53ReadPort } from '../../../controllers/aws/ports.js';
 import {
   answeredRegion,
   DNS_MOVE_BOUND_SECONDS,
@@ -14,9 +15,11 @@ import {
   type RegionCheck,
   reportsVerdict,
   VERIFY_DNS,
+  verifyDns,
 } from '../../../controllers/failover/dns-steps.js';
 import type { JournalEntry } from '../../../controllers/failover/model.js';
 import { FailoverPlanResource, type FailoverPlanSpec } from '../../../src/apis/index.js';
+import { lookOnce, runningFor5s } from '../../controller/step-look.js';
 
 const plan: FailoverPlanSpec = FailoverPlanResource.parse(
   parse(readFileSync(join(import.meta.dirname, '../../../examples/failover/failover-plan.yaml'), 'utf8')),
@@ -242,5 +245,50 @@ describe('telling an answer apart', () => {
     expect(reportsVerdict(reports(1, 9))).toBe('unhealthy');
     expect(reportsVerdict(reports(0, 3))).toBe('unhealthy');
     expect(reportsVerdict([])).toBe('unknown');
+  });
+});
+
+describe('what observe makes of a Route 53 that does not answer', () => {
+  /** Ports whose every Route 53 read fails with `error`. */
+  const failingWith = (error: Error): AwsPorts => {
+    const fail = async (): Promise<never> => {
+      throw error;
+    };
+    const route53: Route53ReadPort = {
+      publicZonesNamed: fail,
+      recordSets: fail,
+      healthCheck: fail,
+      healthCheckReports: fail,
+      dnsAnswer: fail,
+    };
+    const noRegion = (): never => {
+      throw new Error('verify-dns calls no regional port');
+    };
+    return { region: noRegion, bestEffort: noRegion, route53: () => route53 };
+  };
+  const observe = (error: Error) =>
+    lookOnce(verifyDns('us-east-2', 'us-east-1'), {
+      aws: failingWith(error),
+      plan,
+      target: 'us-east-2',
+      other: 'us-east-1',
+      // Looked at now (lookOnce's clock), five seconds into the step.
+      journal: runningFor5s(VERIFY_DNS),
+    });
+
+  it('throttled: waits and asks again', async () => {
+    const { observed, outcome } = await observe(
+      Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }),
+    );
+    expect(observed).toEqual({ kind: 'throttled', reason: 'Rate exceeded' });
+    expect(outcome.type).toBe('waiting');
+  });
+
+  it('any other error: unreachable, skipped', async () => {
+    const { observed, outcome } = await observe(
+      Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' }),
+    );
+    expect(observed).toEqual({ kind: 'unreachable', reason: 'Service Unavailable' });
+    expect(outcome.type).toBe('skipped');
   });
 });
