@@ -198,6 +198,14 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
         provisioned: albs.hasAlb(alb.region),
         healthy: albs.healthy(alb.region),
       })),
+    // A DNS query to Route 53's name servers (the data plane: it answers with us-east-1 and the
+    // Route 53 API down), from a resolver in `resolver` (a region; default us-east-1).
+    'route53/dns-answer': (query) =>
+      route53.resolve(
+        query.get('name') ?? '',
+        query.get('type') ?? 'A',
+        query.get('resolver') ?? 'us-east-1',
+      ),
     'route53/health-checks': () =>
       [...route53.healthChecks.values()].map((check) => ({
         id: check.id,

@@ -17,6 +17,7 @@ import {
   HealthCheckVersionMismatch,
   InvalidChangeBatch,
   InvalidInput,
+  ListHostedZonesByNameCommand,
   ListResourceRecordSetsCommand,
   NoSuchHealthCheck,
   NoSuchHostedZone,
@@ -69,6 +70,12 @@ async function httpCheck(
 }
 
 const healthy = (id: string) => sim.route53.isHealthy(id);
+
+/** What Route 53's name servers answer (the data plane), as the admin API serves it. */
+async function resolved(name: string): Promise<string[]> {
+  const response = await fetch(`${sim.url}/_switchyard/route53/dns-answer?name=${name}&type=A`);
+  return ((await response.json()) as { values: string[] }).values;
+}
 
 async function dnsAnswer(zoneId: string, name: string, resolverIp?: string) {
   const out = await r53.send(
@@ -199,6 +206,106 @@ describe('Route 53 records', () => {
     expect(
       await rejectionOf(r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: 'ZNOPE' }))),
     ).toBeInstanceOf(NoSuchHostedZone);
+  });
+});
+
+describe('the reads of verify-dns: zones by name, one name of a zone, a check’s checkers', () => {
+  it('ListHostedZonesByName lists zones in reversed-label order from dnsname on, a page at a time', async () => {
+    const [apex, trading, other] = [
+      await zone('example.com'),
+      await zone('trading.example.com'),
+      await zone('example.org'),
+    ];
+    const page = await r53.send(
+      new ListHostedZonesByNameCommand({ DNSName: 'trading.example.com', MaxItems: 1 }),
+    );
+    expect(page.HostedZones?.map((z) => [z.Id, z.Name, z.Config?.PrivateZone])).toEqual([
+      [`/hostedzone/${trading}`, 'trading.example.com.', false],
+    ]);
+    // com.example.trading < org.example: the .org zone follows.
+    expect(page).toMatchObject({
+      DNSName: 'trading.example.com',
+      IsTruncated: true,
+      NextDNSName: 'example.org.',
+      NextHostedZoneId: `/hostedzone/${other}`,
+      MaxItems: 1,
+    });
+    const all = await r53.send(new ListHostedZonesByNameCommand({}));
+    expect(all.HostedZones?.map((z) => z.Id)).toEqual(
+      [apex, trading, other].map((id) => `/hostedzone/${id}`),
+    );
+    expect(all.IsTruncated).toBe(false);
+  });
+
+  it('ListResourceRecordSets starts at a name and type and pages with the next name, type and identifier', async () => {
+    const zoneId = await zone();
+    await upsert(zoneId, [
+      ...failoverPair('api.trading.example.com', await httpCheck({ host: '127.0.0.1', port: 1 })),
+      { Name: 'api.trading.example.com', Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"v"' }] },
+      {
+        Name: 'us-east-1.api.trading.example.com',
+        Type: 'A',
+        TTL: 60,
+        ResourceRecords: [{ Value: '192.0.2.7' }],
+      },
+    ]);
+    const first = await r53.send(
+      new ListResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        StartRecordName: 'api.trading.example.com',
+        StartRecordType: 'A',
+        MaxItems: 1,
+      }),
+    );
+    expect(first.ResourceRecordSets?.map((r) => [r.Name, r.Type, r.SetIdentifier, r.Failover])).toEqual([
+      ['api.trading.example.com.', 'A', 'primary', 'PRIMARY'],
+    ]);
+    expect(first).toMatchObject({
+      IsTruncated: true,
+      NextRecordName: 'api.trading.example.com.',
+      NextRecordType: 'A',
+      NextRecordIdentifier: 'secondary',
+    });
+    const rest = await r53.send(
+      new ListResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        StartRecordName: first.NextRecordName,
+        StartRecordType: first.NextRecordType,
+        StartRecordIdentifier: first.NextRecordIdentifier,
+      }),
+    );
+    expect(
+      rest.ResourceRecordSets?.map((r) => `${r.Name} ${r.Type} ${r.SetIdentifier ?? ''}`.trim()),
+    ).toEqual([
+      'api.trading.example.com. A secondary',
+      'api.trading.example.com. TXT',
+      'us-east-1.api.trading.example.com. A',
+    ]);
+    expect(rest.IsTruncated).toBe(false);
+  });
+
+  it('GetHealthCheckStatus reports an endpoint check’s checkers and refuses a CALCULATED check', async () => {
+    const child = await httpCheck({ host: '127.0.0.1', port: 1 });
+    await waitFor(async () => {
+      const out = await r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: child }));
+      return (out.HealthCheckObservations?.length ?? 0) > 0 ? out : undefined;
+    }, 'the first probe');
+    const out = await r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: child }));
+    expect(out.HealthCheckObservations?.[0]).toMatchObject({
+      Region: 'us-east-1',
+      IPAddress: expect.any(String),
+      StatusReport: { Status: 'Failure: Connection refused', CheckedTime: expect.any(Date) },
+    });
+    const calculated = await r53.send(
+      new CreateHealthCheckCommand({
+        CallerReference: 'calculated',
+        HealthCheckConfig: { Type: 'CALCULATED', ChildHealthChecks: [child], HealthThreshold: 1 },
+      }),
+    );
+    const refused = await rejectionOf(
+      r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: calculated.HealthCheck?.Id })),
+    );
+    expect(refused).toBeInstanceOf(InvalidInput);
   });
 });
 
@@ -387,7 +494,7 @@ describe('TestDNSAnswer follows the routing rules', () => {
     sim.faults.apply('control-plane-down', ['route53']);
     await publish(cloudWatch, 'gate-use1', 1);
     expect(healthy(gate)).toBe(false);
-    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.2']);
+    expect(await resolved('app.trading.example.com')).toEqual(['192.0.2.2']);
     // The alarm ignores missing data: long after the datapoint, the gate is still closed.
     await sleep(100);
     const state = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['gate-use1'] }));
@@ -395,7 +502,7 @@ describe('TestDNSAnswer follows the routing rules', () => {
     expect(healthy(gate)).toBe(false);
     await publish(cloudWatch, 'gate-use1', 0);
     expect(healthy(gate)).toBe(true);
-    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.1']);
+    expect(await resolved('app.trading.example.com')).toEqual(['192.0.2.1']);
 
     // InsufficientDataHealthStatus: an alarm whose data ages out keeps its last status only
     // with LastKnownStatus; Healthy and Unhealthy say what they say.
@@ -475,17 +582,30 @@ describe('TestDNSAnswer follows the routing rules', () => {
     expect(healthy(whenHealthy)).toBe(false);
   });
 
-  it('control-plane-down route53 fails the API but not health checks or DNS answers', async () => {
+  it('control-plane-down route53 fails the API, TestDNSAnswer included, but not health checks or DNS answers', async () => {
     const zoneId = await zone();
     const check = await httpCheck({ host: '127.0.0.1', port: 1 });
     await upsert(zoneId, failoverPair('app.trading.example.com', check));
     sim.faults.apply('control-plane-down', ['route53']);
-    const refused = await rejectionOf(r53.send(new GetHealthCheckCommand({ HealthCheckId: check })));
-    expect(refused).toBeInstanceOf(Route53ServiceException);
-    expect((refused as Route53ServiceException).$metadata.httpStatusCode).toBe(503);
+    for (const call of [
+      r53.send(new GetHealthCheckCommand({ HealthCheckId: check })),
+      // An API call to route53.amazonaws.com like any other, not a DNS query.
+      dnsAnswer(zoneId, 'app.trading.example.com'),
+    ]) {
+      const refused = await rejectionOf(call);
+      expect(refused).toBeInstanceOf(Route53ServiceException);
+      expect((refused as Route53ServiceException).$metadata.httpStatusCode).toBe(503);
+    }
     await waitFor(() => !healthy(check), 'the check to keep probing and fail');
-    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.2']);
+    expect(await resolved('app.trading.example.com')).toEqual(['192.0.2.2']);
+    // The API lives in us-east-1: with the region down it does not answer; DNS still does.
+    sim.faults.apply('control-plane-up', ['route53']);
     sim.faults.apply('region-down', ['us-east-1']);
-    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.2']);
+    await expect(dnsAnswer(zoneId, 'app.trading.example.com')).rejects.toThrow();
+    expect(sim.journal.list({ operation: 'TestDNSAnswer' }).at(-1)).toMatchObject({
+      outcome: 'refused',
+      errorCode: 'region-down',
+    });
+    expect(await resolved('app.trading.example.com')).toEqual(['192.0.2.2']);
   });
 });

@@ -542,6 +542,60 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'DNS in the timeline',
+    proves: 'verify-dns, last, records that Route 53 answers the new primary',
+    async act() {
+      const { aws, run } = start(UNPLANNED);
+      await run.settle();
+      return { run, aws };
+    },
+    expect(run, aws) {
+      expect(run.phase).toBe('Succeeded');
+      expect(run.status.journal?.at(-1)).toMatchObject({
+        name: 'verify-dns',
+        state: 'Succeeded',
+        region: 'us-east-1',
+      });
+      expect(run.entry('verify-dns')?.message).toMatch(
+        /^api\.trading\.example\.com answers us-east-2 \(10\.1\.0\.10\)/,
+      );
+      expect(aws.count('TestDNSAnswer', 'us-east-1')).toBeGreaterThan(0);
+    },
+  },
+  {
+    name: 'Route 53 API down',
+    proves: "verify-dns never blocks or fails: Route 53's API not answering skips it and the run Succeeds",
+    async act() {
+      const { aws, run } = start(UNPLANNED);
+      aws.failAlways('ListHostedZonesByName');
+      await run.settle();
+      return { run, aws };
+    },
+    expect(run) {
+      expect(run.phase).toBe('Succeeded');
+      expect(run.entry('verify-dns')).toMatchObject({ state: 'Skipped', attempts: 1 });
+      expect(run.entry('verify-dns')?.message).toMatch(/^Route 53's API \(us-east-1\) did not answer/);
+    },
+  },
+  {
+    name: 'DNS that never moves',
+    proves:
+      'an answer stuck on the old region makes verify-dns give up at its deadline, Skipped, never Failed',
+    async act() {
+      const { aws, run } = start(PLANNED, {}, { options: { waitTimeoutMs: 10_000 } });
+      aws.freezeDns();
+      await run.settle();
+      return { run, aws };
+    },
+    expect(run) {
+      expect(run.phase).toBe('Succeeded');
+      expect(run.entry('verify-dns')?.state).toBe('Skipped');
+      expect(run.entry('verify-dns')?.message).toMatch(
+        /gave up after 10000 ms: not yet: .* answers us-east-1/,
+      );
+    },
+  },
+  {
     name: 'data loss without consent',
     proves: 'a type Failover without allowDataLoss that bypassed the CRD fails at preflight with 0 AWS calls',
     async act() {

@@ -17,10 +17,15 @@ import { ListHostedZonesCommand, Route53Client, TestDNSAnswerCommand } from '@aw
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import { sdkAwsPorts } from '../../controllers/aws/sdk-ports.js';
+import { VERIFY_DNS, verifyDns } from '../../controllers/failover/dns-steps.js';
 import { type AwsSimulator, startAwsSimulator } from '../../local/aws/index.js';
 import type { ManagedResource } from '../../local/crossplane/provider.js';
 import { type LocalAwsProvider, localAwsProvider } from '../../local/crossplane/provider-aws/index.js';
+import { FailoverPlanResource } from '../../src/apis/index.js';
 import { derivePlan } from '../../src/plan/derive.js';
+import { waitFor } from '../support/wait.js';
+import { lookOnce, runningFor5s } from '../controller/step-look.js';
 import { inMemoryLookup, type ProvisionResult, provisionEstate } from './provision-estate.js';
 
 const XR_FILE = 'examples/estate/trading-platform.yaml';
@@ -136,6 +141,36 @@ describe('provisioning the example estate through the local provider', () => {
       expect(await alarms(gate.region, gate.alarmName)).toHaveLength(1);
       expect(await alarms(peer, gate.fenceAlarmName)).toHaveLength(1);
     }
+  });
+
+  it('verify-dns finds the DNS the derived plan names: the zone, each region’s name and failover record, their checks', async () => {
+    const { primary, standby } = plan.spec.regions;
+    const look = () =>
+      lookOnce(verifyDns(primary, standby), {
+        aws: sdkAwsPorts({ endpoint: sim.url, credentials, route53CallSpacingMs: 0 }),
+        plan: FailoverPlanResource.parse(plan).spec,
+        target: primary,
+        other: standby,
+        journal: runningFor5s(VERIFY_DNS),
+      });
+    // The estate serves from its primary: its gate is open, the standby's closed until a controller acts.
+    const { outcome } = await waitFor(
+      async () => {
+        const seen = await look();
+        return 'message' in seen.outcome && seen.outcome.message.includes(`${primary} healthy`)
+          ? seen
+          : undefined;
+      },
+      'the primary’s checks to be probed healthy',
+      10_000,
+    );
+    expect(outcome.type).toBe('succeeded');
+    expect('message' in outcome ? outcome.message : '').toMatch(
+      new RegExp(
+        `^api\\.trading\\.example\\.com answers ${primary} \\(\\S+\\) since before verify-dns started .*` +
+          `health checks: ${primary} healthy \\(3 of 3 members healthy, 3 needed\\), ${standby} unhealthy \\(2 of 3 members healthy, 3 needed\\)$`,
+      ),
+    );
   });
 
   it('every probe of the derived RegionHealths resolves: the regional name to its ALB, the 5xx alarm exists', async () => {

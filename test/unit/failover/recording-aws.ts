@@ -11,6 +11,7 @@ import type {
   GateAlarmView,
   GlobalClusterView,
   RegionalAws,
+  Route53ReadPort,
 } from '../../../controllers/aws/ports.js';
 import { type AdvanceResult, advance } from '../../../controllers/failover/engine.js';
 import type { ExecutionContext, Step } from '../../../controllers/failover/model.js';
@@ -126,7 +127,15 @@ export function recordingAws(lagMs: number | (() => number)): { ports: AwsPorts;
       },
     },
   });
-  return { ports: { region: regional, bestEffort: regional }, calls };
+  // No hosted zone: verify-dns, which only reads Route 53, skips here.
+  const route53: Route53ReadPort = {
+    publicZonesNamed: async () => [],
+    recordSets: async () => [],
+    healthCheck: async () => undefined,
+    healthCheckReports: async () => [],
+    dnsAnswer: async () => ({ responseCode: 'NXDOMAIN', values: [] }),
+  };
+  return { ports: { region: regional, bestEffort: regional, route53: () => route53 }, calls };
 }
 
 export const failoverOf = (spec: FailoverSpec): Failover => ({
