@@ -24,8 +24,8 @@ import type { ManagedResource } from '../../local/crossplane/provider.js';
 import { type LocalAwsProvider, localAwsProvider } from '../../local/crossplane/provider-aws/index.js';
 import { FailoverPlanResource } from '../../src/apis/index.js';
 import { derivePlan } from '../../src/plan/derive.js';
-import { waitFor } from '../support/wait.js';
 import { lookOnce, runningFor5s } from '../controller/step-look.js';
+import { waitFor } from '../support/wait.js';
 import { inMemoryLookup, type ProvisionResult, provisionEstate } from './provision-estate.js';
 
 const XR_FILE = 'examples/estate/trading-platform.yaml';
