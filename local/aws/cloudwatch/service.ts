@@ -65,6 +65,15 @@ function epochMs(value: unknown, name: string): number {
   return value * 1000;
 }
 
+/**
+ * When an alarm looks at its metric. `on-datapoint` (the default): on every read and right after a
+ * datapoint for its metric arrives, so a test sees a switch move at once. `per-period`: as AWS
+ * does, once per period, over the last complete one, so a datapoint moves the alarm when its period
+ * ends (up to one period later); the modelled-RTO bench uses it, the 10-second switch alarms
+ * (src/estate/traffic/gate.ts) then add up to 10 s.
+ */
+export type AlarmEvaluation = 'on-datapoint' | 'per-period';
+
 /** CloudWatch over awsJson1_0 (query-compatible): metrics and metric alarms per region. */
 export class CloudWatchService implements SimService, Persistable<typeof cloudWatchStateSchema> {
   readonly signingName = 'monitoring';
@@ -73,7 +82,10 @@ export class CloudWatchService implements SimService, Persistable<typeof cloudWa
   private readonly metrics = new Map<string, MetricStore>();
   private readonly alarms = new Map<string, Map<string, MetricAlarm>>();
 
-  constructor(private readonly clock: SimClock) {}
+  constructor(
+    private readonly clock: SimClock,
+    private readonly evaluation: AlarmEvaluation = 'on-datapoint',
+  ) {}
 
   snapshot(): CloudWatchStateFile {
     const now = this.clock.now();
@@ -149,14 +161,22 @@ export class CloudWatchService implements SimService, Persistable<typeof cloudWa
    * 10-second period can pass between two timer ticks and a datapoint would go unseen.
    */
   private refresh(region: string, alarm: MetricAlarm): void {
-    // +1 ms: a datapoint stamped this very millisecond belongs to the period ending now.
-    const now = this.clock.now() + 1;
+    const now = this.evaluatedAt(alarm);
     const { state, reason } = evaluate(alarm, this.store(region), now);
     if (state !== alarm.state) {
       alarm.state = state;
       alarm.stateUpdatedAt = now;
     }
     alarm.stateReason = reason;
+  }
+
+  /** The end of the window an evaluation looks at now (see AlarmEvaluation). */
+  private evaluatedAt(alarm: MetricAlarm): number {
+    const now = this.clock.now();
+    // +1 ms: a datapoint stamped this very millisecond belongs to the period ending now.
+    if (this.evaluation === 'on-datapoint') return now + 1;
+    const periodMs = alarm.period * 1000;
+    return Math.floor(now / periodMs) * periodMs;
   }
 
   operationOf(request: ServiceRequest): string {
