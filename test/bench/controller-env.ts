@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import type { ControllerOptions } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { type KubeEmulator, startKubeEmulator, writeKubeconfig } from '../../local/kube/index.js';
-import type { Failover } from '../../src/apis/index.js';
+import type { Failover, FailoverPlan, RegionHealth } from '../../src/apis/index.js';
 import { projectRoot } from '../../src/schema/paths.js';
 import { credentials, fastSimulator } from '../aws/support.js';
 import { seedTradingEstate } from '../controller/estate.js';
@@ -34,6 +34,7 @@ export interface BenchKube {
   createNamespace(name: string): Promise<void>;
   create(namespace: string, plural: string, body: object): Promise<void>;
   getFailover(namespace: string, name: string): Promise<Failover>;
+  getRegionHealth(namespace: string, name: string): Promise<RegionHealth>;
   listFailovers(namespace: string): Promise<Failover[]>;
   close(): Promise<void>;
 }
@@ -68,6 +69,15 @@ export async function startBenchKube(): Promise<BenchKube> {
         plural: 'failovers',
         name,
       })) as Failover;
+    },
+    async getRegionHealth(namespace, name) {
+      return (await api.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: 'regionhealths',
+        name,
+      })) as RegionHealth;
     },
     async listFailovers(namespace) {
       const list = (await api.listNamespacedCustomObject({
@@ -110,6 +120,35 @@ export function example<T extends { metadata: { namespace?: string } }>(file: st
   object.metadata.namespace = namespace;
   return object;
 }
+
+/** The example FailoverPlan in `namespace`, edited by `edit`. */
+export function benchPlan(
+  namespace: string,
+  edit: (plan: FailoverPlan) => void = () => undefined,
+): FailoverPlan {
+  const object = example<FailoverPlan>('failover-plan.yaml', namespace);
+  edit(object);
+  return object;
+}
+
+export function regionHealth(
+  namespace: string,
+  name: string,
+  region: string,
+  vantage: string,
+  probes: object[],
+): RegionHealth {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'RegionHealth',
+    metadata: { name, namespace },
+    spec: { region, vantage, probes },
+  } as RegionHealth;
+}
+
+let namespaces = 0;
+/** A namespace name no other run of this process used. */
+export const nextNamespace = (prefix: string) => `${prefix}-${++namespaces}`;
 
 export async function seededSimulator(): Promise<AwsSimulator> {
   const sim = await fastSimulator();
