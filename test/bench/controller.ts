@@ -103,15 +103,14 @@ function detectionFigures(setups: DetectionSetup[]): Figure[] {
 
 function memoryFigures(memory: MemoryFigures[]): Figure[] {
   return memory.map((m) => {
-    const imageShape = m.label === 'bundle + image flags';
     const atGoalSize = m.objects === MEMORY_SIZES[0];
     return measured(
-      `controller.rss.${m.objects}${imageShape ? '' : `.${m.label.split(' ')[0]}`}`,
+      `controller.rss.${m.objects}${m.shape === 'image' ? '' : `.${m.shape}`}`,
       `controller RSS, ${m.objects.toLocaleString('en-US')} RegionHealth + ${MEMORY_FAILOVERS} Failovers, ${m.label}`,
       m.rssBytes / MIB,
       'MB',
       {
-        ...(imageShape && atGoalSize ? { goal: atMost(RSS_GOAL_BYTES / MIB) } : {}),
+        ...(m.shape === 'image' && atGoalSize ? { goal: atMost(RSS_GOAL_BYTES / MIB) } : {}),
         note: `${(m.baselineRssBytes / MIB).toFixed(0)} MB after imports; V8 heap ${(m.heapUsedBytes / MIB).toFixed(0)} MB; peak ${(m.peakRssBytes / MIB).toFixed(0)} MB; ${m.awsCalls.length} AWS calls`,
       },
     );
