@@ -76,7 +76,7 @@ export interface DetectionSetup {
   window: { failing: number; outOf: number };
   /** interval × threshold of the probes the trigger waits for (from the RegionHealth objects). */
   signalMs: number;
-  /** The probe interval, read from the same objects: each later failing round costs one. */
+  /** The longest probe interval of the same objects (the healthy history before the fault is a window of them). */
   intervalMs: number;
   runs: DetectionRun[];
 }

@@ -50,6 +50,8 @@ export async function startBenchKube(): Promise<BenchKube> {
   config.loadFromFile(kubeconfig);
   const api = config.makeApiClient(CustomObjectsApi);
   const core = config.makeApiClient(CoreV1Api);
+  const get = async <T>(namespace: string, plural: string, name: string) =>
+    (await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, name })) as T;
   return {
     kube,
     kubeconfig,
@@ -61,24 +63,8 @@ export async function startBenchKube(): Promise<BenchKube> {
     async create(namespace, plural, body) {
       await api.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, body });
     },
-    async getFailover(namespace, name) {
-      return (await api.getNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace,
-        plural: 'failovers',
-        name,
-      })) as Failover;
-    },
-    async getRegionHealth(namespace, name) {
-      return (await api.getNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace,
-        plural: 'regionhealths',
-        name,
-      })) as RegionHealth;
-    },
+    getFailover: (namespace, name) => get<Failover>(namespace, 'failovers', name),
+    getRegionHealth: (namespace, name) => get<RegionHealth>(namespace, 'regionhealths', name),
     async listFailovers(namespace) {
       const list = (await api.listNamespacedCustomObject({
         group: GROUP,

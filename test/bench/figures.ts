@@ -28,6 +28,8 @@ export interface Section {
   /** How the section measures, in a sentence or two (printed above its figures). */
   setup: string;
   figures: Figure[];
+  /** Wall time the section took (filled in by the runner). */
+  seconds?: number;
 }
 
 export type Verdict = 'MET' | 'MISSED' | 'SKIPPED' | 'INFO';

@@ -5,7 +5,7 @@
  * timed until both regions' syncers serve the new commit Synced; and `switchyard publish` of the
  * whole tree into a fresh bare repository, as a command.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { REGION_PAIR } from '../../src/estate/common/parameters.js';
 import { EXAMPLE_PLATFORM_FILE } from '../../src/generate/derived-plan.js';
 import { publish } from '../../src/gitops/publish.js';
 import { projectRoot } from '../../src/schema/paths.js';
+import { interruptNpmStart, spawnNpmStart } from '../support/npm-start.js';
 import { pollUntil } from './controller-env.js';
 import { atMost, errorText, type Figure, measured, notMeasured, type Section } from './figures.js';
 
@@ -34,29 +35,16 @@ interface StartedPlatform {
 
 async function startPlatform(stateDir: string): Promise<StartedPlatform> {
   const begin = performance.now();
-  // Its own process group, so SIGINT reaches tsx and the platform under npm, as Ctrl-C would.
-  const child = spawn('npm', ['start', '--', '--state-dir', stateDir], {
-    cwd: projectRoot(),
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const started = spawnNpmStart(stateDir);
   const stop = async () => {
-    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGINT');
-    await exited;
+    await interruptNpmStart(started);
   };
   try {
     const readySeconds = await pollUntil(
       async () => {
-        if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${output}`);
-        const match = /platform ready in ([\d.]+) s/.exec(output);
+        const { exitCode } = started.child;
+        if (exitCode !== null) throw new Error(`npm start exited ${exitCode}:\n${started.output()}`);
+        const match = /platform ready in ([\d.]+) s/.exec(started.output());
         return match ? Number(match[1]) : undefined;
       },
       'npm start to print platform ready',

@@ -33,6 +33,7 @@ const reportSchema = z.object({
       id: z.string(),
       title: z.string(),
       setup: z.string(),
+      seconds: z.number().optional(),
       figures: z.array(
         z.object({
           id: z.string(),
@@ -95,6 +96,7 @@ function summaryLine(report: BenchReport): string {
 }
 
 const minutes = (seconds: number) => `${(seconds / 60).toFixed(1)} min`;
+const took = (section: Section) => (section.seconds === undefined ? '' : ` (${section.seconds} s)`);
 
 export function renderText(report: BenchReport): string {
   const lines = [
@@ -102,7 +104,7 @@ export function renderText(report: BenchReport): string {
     `machine: ${machineLine(report)} (figures are noisy when others share the cores)`,
   ];
   for (const section of report.sections) {
-    lines.push('', `${section.title}`, `  ${section.setup}`);
+    lines.push('', `${section.title}${took(section)}`, `  ${section.setup}`);
     for (const figure of section.figures) {
       const verdict = verdictOf(figure);
       const goal = formatGoal(figure.goal, figure.unit);
@@ -144,7 +146,7 @@ export function renderMarkdown(report: BenchReport): string {
   for (const section of report.sections) {
     lines.push(
       '',
-      `## ${section.title}`,
+      `## ${section.title}${took(section)}`,
       '',
       section.setup,
       '',

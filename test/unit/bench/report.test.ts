@@ -49,6 +49,7 @@ const report: BenchReport = {
       id: 'controller',
       title: 'Failover controller',
       setup: 'how it was measured',
+      seconds: 42,
       figures: [
         measured('controller.unplanned.median', 'unplanned failover: median', 712.4, 'ms', {
           goal: atMost(1000),
@@ -126,6 +127,7 @@ describe('rendering', () => {
     expect(text).toContain(
       'Test CPU, 2 cores, 8 GiB, Node v20.19.0, linux/x64; load average (1/5/15 min) 1.50 1.00 0.50 at start, 2.00 1.25 0.75 at end',
     );
+    expect(text).toContain('\nFailover controller (42 s)\n  how it was measured\n');
     expect(text).toMatch(/unplanned failover: median +712 ms +≤ 1,000 ms +MET +\(20 runs\)/);
     expect(text).toMatch(/controller RSS +163 MB +≤ 150 MB +MISSED/);
     expect(text).toMatch(
@@ -136,8 +138,9 @@ describe('rendering', () => {
   it('latest.md has a table per section with notes', () => {
     const markdown = renderMarkdown(report);
     expect(markdown).toContain(
-      '## Failover controller\n\nhow it was measured\n\n| figure | value | goal | result | note |',
+      '## Failover controller (42 s)\n\nhow it was measured\n\n| figure | value | goal | result | note |',
     );
+    expect(markdown).toContain('## Kubernetes API\n');
     expect(markdown).toContain('| controller RSS | 163 MB | ≤ 150 MB | **MISSED** |  |');
     expect(markdown).toContain('| throughput | 12,346 req/s |  |  |  |');
   });
