@@ -2,9 +2,8 @@
  * Modelled RTO (issue 19): on the AWS simulator, with AWS's published durations (Aurora promotion
  * 5 + 60 s, Route 53 checks 30 s × 3, 60 s TTL on ALB aliases, switch alarms evaluated once per
  * 10-second period; local/aws cites them), run
- *  (a) Switchyard's schedule: the real controller in us-east-2 and the external probe agent with the
- *      example's RegionHealth probes and plan (detection, the trigger's window, the unplanned
- *      steps), from `region-down us-east-1` until Route 53 (TestDNSAnswer) answers us-east-2;
+ *  (a) Switchyard's schedule (rto-switchyard.ts): the real controller and probes with the example's
+ *      plan, from `region-down us-east-1` until Route 53 (TestDNSAnswer) answers us-east-2;
  *  (b) the seed design's schedule (seed-actor.ts) on the same simulator, to the same moment.
  * Both then add the record's TTL: a client may keep the old answer that long, so fault → every
  * client resolving us-east-2 is the RTO the goals apply to.
@@ -18,34 +17,12 @@
  * so it runs at a slower scale (measured: 0.05 added ~20 s to its 134 s at 0.1 under load); the
  * seed's figures did not move between the two.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
-import { parseAllDocuments } from 'yaml';
-import {
-  DEFAULT_ENGINE_OPTIONS,
-  type RunningController,
-  startController,
-} from '../../controllers/controller.js';
-import { startProbeAgent } from '../../controllers/probe-agent.js';
-import { type AwsSimulator, startAwsSimulator } from '../../local/aws/index.js';
 import { DEFAULT_AURORA_TIMINGS } from '../../local/aws/rds/global-failover.js';
-import { durationMilliseconds } from '../../src/apis/common.js';
-import { type RegionHealth, RegionHealthResource } from '../../src/apis/index.js';
-import { seedTrafficForPlan } from '../../src/cli/seed-traffic.js';
-import { projectRoot } from '../../src/schema/paths.js';
-import { route53Client } from '../aws/support.js';
 import { examplePlan, seedTradingEstate } from '../controller/estate.js';
-import {
-  type BenchKube,
-  benchControllerOptions,
-  benchPlan,
-  nextNamespace,
-  percentile,
-  pollUntil,
-  startBenchKube,
-} from './controller-env.js';
+import { percentile, pollUntil, startBenchKube } from './controller-env.js';
 import { atLeast, atMost, type Figure, measured, type Section } from './figures.js';
+import { albAddress, DNS_POLL_MS, type RtoRun, startSimulator, ttlMsOf, untilDnsAnswers } from './rto-sim.js';
+import { switchyardRun } from './rto-switchyard.js';
 import { deploySeedDesign, type SeedDeployment } from './seed-actor.js';
 import { detectionDelayMs, SEED_SCHEDULE, seedRtoBounds } from './seed-design.js';
 
@@ -60,186 +37,7 @@ const RTO_RUNS = 3;
 /** Issue 19's goals: Switchyard within 2.5 min, and at least twice as fast as the seed. */
 const RTO_GOAL_MS = 150_000;
 const RATIO_GOAL = 2;
-/** How often the bench asks Route 53 (AWS ms). */
-const DNS_POLL_MS = 1_000;
 const PROMOTION_MS = DEFAULT_AURORA_TIMINGS.pendingMs + DEFAULT_AURORA_TIMINGS.failoverMs;
-const EXTERNAL_VANTAGE = 'external';
-
-interface RtoRun {
-  /** Fault → Route 53 answers us-east-2 (AWS ms). */
-  dnsMs: number;
-  ttlMs: number;
-  /** Switchyard only: fault → the automatic Failover exists; its steps from the fault (AWS ms). */
-  createdMs?: number;
-  steps?: { name: string; startMs: number; endMs: number }[];
-  /** Seed only: fault → the Lambda asked for the promotion. */
-  requestedMs?: number;
-}
-
-const scaled = (awsMs: number) => `${Math.max(1, Math.round(awsMs * RTO_TIME_SCALE))}ms`;
-
-function startSimulator(timeScale: number): Promise<AwsSimulator> {
-  return startAwsSimulator({ timeScale, alarmEvaluation: 'per-period' });
-}
-
-/**
- * The example's RegionHealth objects of the standby's cluster vantage, and the same for the
- * external agent (npm start's topology: the primary's cluster dies with its region), with the
- * ALB probes pointed at the simulator's listeners and every duration scaled. The alb-5xx alarm
- * probe is left out: the seeded simulator has no such alarm, and it is not one of the plan's signals.
- */
-function regionHealths(ns: string, sim: AwsSimulator): RegionHealth[] {
-  const file = join(projectRoot(), 'examples/failover/region-health.yaml');
-  const examples = parseAllDocuments(readFileSync(file, 'utf8'))
-    .map((document) => RegionHealthResource.parse(document.toJS()))
-    .filter((health) => health.spec.vantage === 'cluster-use2');
-  return examples.flatMap((health) =>
-    ['cluster-use2', EXTERNAL_VANTAGE].map((vantage): RegionHealth => {
-      const alb = sim.albs.find((a) => a.region === health.spec.region);
-      return {
-        apiVersion: health.apiVersion,
-        kind: health.kind,
-        metadata: {
-          name: `${health.metadata.name}-${vantage}`.replace('-cluster-use2-', '-'),
-          namespace: ns,
-        },
-        spec: {
-          ...health.spec,
-          vantage,
-          probes: health.spec.probes
-            .filter((probe) => probe.type !== 'CloudWatchAlarm')
-            .map((probe) => ({
-              ...probe,
-              ...(probe.http ? { http: { ...probe.http, url: `${alb?.url ?? ''}/healthz` } } : {}),
-              interval: scaled(durationMilliseconds(probe.interval) ?? Number.NaN),
-              timeout: scaled(durationMilliseconds(probe.timeout) ?? Number.NaN),
-            })),
-        },
-      } as RegionHealth;
-    }),
-  );
-}
-
-/** Polls TestDNSAnswer (over the SDK, as a client's resolver would ask) until it answers `address`. */
-async function untilDnsAnswers(
-  sim: AwsSimulator,
-  zoneId: string,
-  name: string,
-  address: string,
-  onPoll: () => Promise<void> = async () => undefined,
-): Promise<number> {
-  const route53 = route53Client(sim);
-  return pollUntil(
-    async () => {
-      await onPoll();
-      const out = await route53.send(
-        new TestDNSAnswerCommand({ HostedZoneId: zoneId, RecordName: name, RecordType: 'A' }),
-      );
-      return out.RecordData?.length === 1 && out.RecordData[0] === address ? sim.clock.now() : undefined;
-    },
-    `${name} to answer ${address}`,
-    sim.clock.toRealMs(20 * 60_000),
-    sim.clock.toRealMs(DNS_POLL_MS),
-  );
-}
-
-const albAddress = (sim: AwsSimulator, region: string) =>
-  sim.albs.find((a) => a.region === region)?.address ?? '';
-const ttlMsOf = (sim: AwsSimulator, name: string) =>
-  (sim.route53.resolve(name, 'A', 'us-east-1').ttl ?? 0) * 1000;
-
-async function switchyardRun(kube: BenchKube): Promise<RtoRun> {
-  const ns = nextNamespace('bench-rto');
-  await kube.createNamespace(ns);
-  const sim = await startSimulator(RTO_TIME_SCALE);
-  const running: RunningController[] = [];
-  try {
-    await seedTradingEstate(sim);
-    const traffic = await seedTrafficForPlan(examplePlan.spec, sim.url, {
-      domainName: 'trading.example.com',
-      albDnsName: (region) => sim.albs.find((a) => a.region === region)?.dnsName ?? '',
-    });
-    // Fully automatic, like the seed: with WhenLagExceedsBudget a person's decision would be part of the RTO.
-    await kube.create(
-      ns,
-      'failoverplans',
-      benchPlan(ns, (plan) => {
-        plan.spec.automatic.approval = 'Never';
-      }),
-    );
-    const healths = regionHealths(ns, sim);
-    for (const health of healths) await kube.create(ns, 'regionhealths', health);
-    const scale = (ms: number) => Math.max(1, Math.round(ms * RTO_TIME_SCALE));
-    const settings = {
-      label: 'production defaults on the simulated clock',
-      engine: {
-        maxStepAttempts: DEFAULT_ENGINE_OPTIONS.maxStepAttempts,
-        pollIntervalMs: scale(DEFAULT_ENGINE_OPTIONS.pollIntervalMs),
-        waitTimeoutMs: scale(DEFAULT_ENGINE_OPTIONS.waitTimeoutMs),
-        recheckIntervalMs: scale(DEFAULT_ENGINE_OPTIONS.recheckIntervalMs),
-      },
-      retryBaseDelayMs: scale(500),
-    };
-    const options = benchControllerOptions(kube.kubeconfig, sim, 'us-east-2', settings, 'cluster-use2');
-    running.push(
-      await startController({
-        ...options,
-        retryMaxDelayMs: scale(30_000),
-        gateKeeperIntervalMs: scale(10_000),
-      }),
-      await startProbeAgent({ ...options, vantage: EXTERNAL_VANTAGE }),
-    );
-    // Healthy everywhere for a whole trigger window, and DNS on the primary, before the fault.
-    await pollUntil(
-      async () => {
-        const all = await Promise.all(healths.map((h) => kube.getRegionHealth(ns, h.metadata.name ?? '')));
-        return all.every((h) => h.status?.healthy === true) ? true : undefined;
-      },
-      'every RegionHealth healthy',
-      30_000,
-      20,
-    );
-    const window = examplePlan.spec.automatic.window.outOf;
-    await sim.clock.sleep(window * 10_000);
-    await untilDnsAnswers(sim, traffic.zoneId, traffic.failoverName, albAddress(sim, 'us-east-1'));
-
-    const fault = sim.clock.now();
-    const faultWall = Date.now();
-    sim.faults.apply('region-down', ['us-east-1']);
-    let createdAt: number | undefined;
-    const dnsAt = await untilDnsAnswers(
-      sim,
-      traffic.zoneId,
-      traffic.failoverName,
-      albAddress(sim, 'us-east-2'),
-      async () => {
-        if (createdAt === undefined && (await kube.listFailovers(ns)).length > 0) createdAt = sim.clock.now();
-      },
-    );
-    // The journal's wall-clock times, on the simulated clock from the fault.
-    const done = await pollUntil(
-      async () => (await kube.listFailovers(ns)).find((f) => f.status?.phase === 'Succeeded'),
-      'the automatic Failover to succeed',
-      30_000,
-      20,
-    );
-    const fromFault = (iso: string | undefined) =>
-      iso === undefined ? Number.NaN : (Date.parse(iso) - faultWall) / RTO_TIME_SCALE;
-    return {
-      dnsMs: dnsAt - fault,
-      ttlMs: ttlMsOf(sim, traffic.failoverName),
-      ...(createdAt === undefined ? {} : { createdMs: createdAt - fault }),
-      steps: (done.status?.journal ?? []).map((entry) => ({
-        name: entry.name,
-        startMs: fromFault(entry.startedAt),
-        endMs: fromFault(entry.finishedAt),
-      })),
-    };
-  } finally {
-    for (const process of running) await process.stop();
-    await sim.close();
-  }
-}
 
 async function seedRun(run: number): Promise<RtoRun> {
   const sim = await startSimulator(SEED_TIME_SCALE);
@@ -354,7 +152,7 @@ export async function measureRto(): Promise<Section> {
   try {
     // Alternated, so both designs see the same load over the section.
     for (let run = 0; run < RTO_RUNS; run++) {
-      switchyard.push(await switchyardRun(kube));
+      switchyard.push(await switchyardRun(kube, RTO_TIME_SCALE));
       seed.push(await seedRun(run));
     }
   } finally {
