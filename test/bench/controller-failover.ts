@@ -10,6 +10,7 @@ import {
   pollUntil,
   seededSimulator,
 } from './controller-env.js';
+import { errorText } from './figures.js';
 
 /**
  * One failover with instant AWS (simulator time scale 0.0001): a fresh seeded simulator, namespace
@@ -40,6 +41,14 @@ function failoverFor(kind: FailoverKind, namespace: string): Failover {
   return failover;
 }
 
+function describeStatus(status: Failover['status']): string {
+  const journal = (status?.journal ?? []).map(
+    (e) => `${e.name}:${e.state}${e.message ? ` (${e.message})` : ''}`,
+  );
+  const conditions = (status?.conditions ?? []).map((c) => `${c.type}=${c.status} ${c.reason}: ${c.message}`);
+  return `phase ${status?.phase ?? 'none'}; journal ${journal.join(' ')}; conditions ${conditions.join('; ')}`;
+}
+
 export async function oneFailover(
   kube: BenchKube,
   settings: BenchControllerSettings,
@@ -65,7 +74,11 @@ export async function oneFailover(
       },
       `Failover ${ns}/${name} to finish`,
       60_000,
-    );
+    ).catch(async (error: unknown) => {
+      // Say where it stood: a hung failover is a finding, not just a timeout.
+      const status = (await kube.getFailover(ns, name)).status;
+      throw new Error(`${errorText(error)}; it stood at ${describeStatus(status)}`);
+    });
     const ms = performance.now() - start;
     if (done.status?.phase !== 'Succeeded')
       throw new Error(

@@ -50,14 +50,16 @@ export async function runSections(sections: readonly BenchSection[]): Promise<Be
   const context: { catalog?: SchemaCatalog } = {};
   const results: Section[] = [];
   for (const section of sections) {
+    const begin = performance.now();
+    let result: Section;
     try {
-      results.push(await section.run(context));
+      result = await section.run(context);
     } catch (error) {
-      results.push(failedSection(section.id, section.title, error));
+      result = failedSection(section.id, section.title, error);
     }
-    process.stderr.write(
-      `bench: ${section.id} done after ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
-    );
+    const seconds = Math.round((performance.now() - begin) / 1000);
+    results.push({ ...result, seconds });
+    process.stderr.write(`bench: ${section.id} took ${seconds} s\n`);
   }
   return {
     date,
