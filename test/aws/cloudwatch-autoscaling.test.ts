@@ -177,6 +177,33 @@ describe('CloudWatch', () => {
     );
   });
 
+  it('a datapoint moves its alarm as of its arrival, however fast the clock runs while the request is handled', async () => {
+    // 1 real µs = 10 simulated s: handling PutMetricData takes longer than the alarm's period.
+    const racing = await startAwsSimulator({ timeScale: 1e-7 });
+    try {
+      const cloudWatch = cloudWatchClient(racing, 'us-east-2');
+      const request = switchAlarmRequest('gate', 'gate-use2', 'trading', 'us-east-2');
+      await cloudWatch.send(new PutMetricAlarmCommand(request));
+      const publish = (value: number) =>
+        cloudWatch.send(
+          new PutMetricDataCommand({
+            Namespace: request.Namespace,
+            MetricData: [{ MetricName: request.MetricName, Dimensions: request.Dimensions, Value: value }],
+          }),
+        );
+      const state = async () =>
+        (await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['gate-use2'] }))).MetricAlarms?.[0]
+          ?.StateValue;
+      await publish(0);
+      // Periods without data since: the switch keeps what the datapoint said (treatMissingData ignore).
+      expect(await state()).toBe('OK');
+      await publish(1);
+      expect(await state()).toBe('ALARM');
+    } finally {
+      await racing.close();
+    }
+  });
+
   it('per-period evaluation: a datapoint moves its alarm only when its period ends, as AWS evaluates', async () => {
     // 10 simulated seconds = 100 real ms: room to read the alarm before its period ends.
     const slow = await startAwsSimulator({ timeScale: 0.01, alarmEvaluation: 'per-period' });

@@ -158,10 +158,13 @@ export class CloudWatchService implements SimService, Persistable<typeof cloudWa
   /**
    * Evaluates one alarm now. AWS evaluates every period; the simulator also evaluates on every
    * read and right after a datapoint for the alarm's metric arrives, because with a fast clock a
-   * 10-second period can pass between two timer ticks and a datapoint would go unseen.
+   * 10-second period can pass between two timer ticks and a datapoint would go unseen. `arrived`
+   * is when that datapoint's request arrived: the evaluation ends just after it, since at time
+   * scale 0.0001 a 10-second period is one real millisecond, which handling the request can take.
    */
-  private refresh(region: string, alarm: MetricAlarm): void {
-    const now = this.evaluatedAt(alarm);
+  private refresh(region: string, alarm: MetricAlarm, arrived?: number): void {
+    const now =
+      arrived !== undefined && this.evaluation === 'on-datapoint' ? arrived + 1 : this.evaluatedAt(alarm);
     const { state, reason } = evaluate(alarm, this.store(region), now);
     if (state !== alarm.state) {
       alarm.state = state;
@@ -246,6 +249,8 @@ export class CloudWatchService implements SimService, Persistable<typeof cloudWa
   }
 
   private putMetricData(region: string, body: Json): void {
+    // One request, one time: datapoints without a Timestamp, and the alarms they move, are as of its arrival.
+    const received = this.clock.now();
     const namespace = str(body, 'Namespace', true) ?? '';
     if (namespace.startsWith('AWS/')) {
       throw invalidParameterValue(`The value ${namespace} for parameter Namespace is invalid.`);
@@ -262,8 +267,7 @@ export class CloudWatchService implements SimService, Persistable<typeof cloudWa
       if (value === undefined && values.length === 0) {
         throw new AwsError('MissingParameter', 'The parameter MetricData.member.1.Value is required.');
       }
-      const timestamp =
-        datum.Timestamp === undefined ? this.clock.now() : epochMs(datum.Timestamp, 'Timestamp');
+      const timestamp = datum.Timestamp === undefined ? received : epochMs(datum.Timestamp, 'Timestamp');
       const unit = str(datum, 'Unit');
       return (value === undefined ? values : [value]).map((v) => ({
         namespace,
@@ -285,7 +289,7 @@ export class CloudWatchService implements SimService, Persistable<typeof cloudWa
             p.metricName === alarm.metricName &&
             p.dimensionsKey === dimensionsKey(alarm.dimensions),
         );
-      if (watched) this.refresh(region, alarm);
+      if (watched) this.refresh(region, alarm, received);
     }
   }
 
