@@ -6,7 +6,7 @@ import { listenError } from '../listen-error.js';
 import { AlbListeners, type AlbMode } from './alb/listeners.js';
 import { AutoScalingService } from './autoscaling/service.js';
 import { LagPublisher } from './cloudwatch/lag-publisher.js';
-import { CloudWatchService } from './cloudwatch/service.js';
+import { type AlarmEvaluation, CloudWatchService } from './cloudwatch/service.js';
 import { ADMIN_PREFIX, AdminApi } from './core/admin.js';
 import { SimClock } from './core/clock.js';
 import { Faults } from './core/faults.js';
@@ -39,6 +39,8 @@ export interface AwsSimulatorOptions {
   s3ReplicationDelayMs?: number;
   /** Simulated interval of the lag metrics and alarm evaluation (default 60 s, as CloudWatch). */
   metricPeriodMs?: number;
+  /** When alarms look at their metric (default `on-datapoint`; `per-period` as AWS, see AlarmEvaluation). */
+  alarmEvaluation?: AlarmEvaluation;
   /** Simulated time from launch to InService for Auto Scaling instances (default 60 s). */
   instanceLaunchMs?: number;
   /** Enforce this identity policy on every signed request from the start (ADR 0012); `policy.set` later. */
@@ -101,7 +103,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
   const journal = new Journal();
   const rds = new RdsService(clock, faults, options.aurora);
   const s3 = new S3Service(clock, faults, options.s3ReplicationDelayMs ?? 2_000);
-  const cloudwatch = new CloudWatchService(clock);
+  const cloudwatch = new CloudWatchService(clock, options.alarmEvaluation);
   const autoscaling = new AutoScalingService(clock, options.instanceLaunchMs ?? 60_000);
   const elbv2 = new Elbv2Service(clock);
   const dynamodb = new DynamoDbService(clock);

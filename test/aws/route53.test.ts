@@ -442,6 +442,37 @@ describe('TestDNSAnswer follows the routing rules', () => {
     expect(await dnsAnswer(zoneId, 'api.trading.example.com', '10.2.0.53')).toEqual([use1.address]);
   });
 
+  it('answers carry the TTL resolvers cache them for: the record TTL, 60 s for an ALB alias, an alias to a record its TTL', async () => {
+    const zoneId = await zone();
+    const [use1] = sim.albs;
+    if (!use1) throw new Error('an ALB expected');
+    await upsert(zoneId, [
+      { Name: 'plain.trading.example.com', Type: 'A', TTL: 300, ResourceRecords: [{ Value: '192.0.2.9' }] },
+      {
+        Name: 'alb.trading.example.com',
+        Type: 'A',
+        AliasTarget: { HostedZoneId: 'Z35SXDOTRQ7X7K', DNSName: use1.dnsName, EvaluateTargetHealth: false },
+      },
+      {
+        Name: 'www.trading.example.com',
+        Type: 'A',
+        AliasTarget: {
+          HostedZoneId: zoneId,
+          DNSName: 'plain.trading.example.com',
+          EvaluateTargetHealth: false,
+        },
+      },
+    ]);
+    const ttl = (name: string) => sim.route53.resolve(name, 'A', 'us-east-1').ttl;
+    expect(ttl('plain.trading.example.com')).toBe(300);
+    expect(ttl('alb.trading.example.com')).toBe(60);
+    expect(ttl('www.trading.example.com')).toBe(300);
+    expect(sim.route53.resolve('nothing.trading.example.com', 'A', 'us-east-1')).toEqual({
+      responseCode: 'NXDOMAIN',
+      values: [],
+    });
+  });
+
   it('the traffic gate (ADR 0009): one PutMetricData in us-east-2 drains us-east-1 with us-east-1 and the Route 53 API down', async () => {
     const zoneId = await zone();
     const cloudWatch = cloudWatchClient(sim, 'us-east-2');

@@ -4,69 +4,38 @@
  * second process playing the automatic failover and the switch back on that platform, Ctrl-C, and
  * a second `npm start` on the same state dir resuming with the same objects and AWS state.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clusterVantage } from '../../src/plan/region-health.js';
 import { projectRoot } from '../../src/schema/paths.js';
-import { Kubectl } from '../support/kubectl.js';
-import { sleep } from '../support/wait.js';
+import { interruptNpmStart, type NpmStart, spawnNpmStart } from '../support/npm-start.js';
 
 const root = projectRoot();
 const stateDir = mkdtempSync(join(tmpdir(), 'switchyard-e2e-'));
 const kubeconfig = join(stateDir, 'kubeconfig');
 
-interface Started {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+const startPlatform = () => spawnNpmStart(stateDir);
 
-function startPlatform(): Started {
-  const child = spawn('npm', ['start', '--', '--state-dir', stateDir], {
-    cwd: root,
-    // Its own process group, so Ctrl-C (SIGINT) reaches tsx and the platform, as in a terminal.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function untilOutput(started: Started, pattern: RegExp, timeoutMs: number): Promise<string> {
+async function untilOutput(started: NpmStart, pattern: RegExp, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (!pattern.test(started.output())) {
     if (Date.now() > deadline || started.child.exitCode !== null)
       throw new Error(`npm start did not print ${pattern}; it printed:\n${started.output()}`);
-    await sleep(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return started.output();
 }
 
-async function interrupt(started: Started): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (started.child.pid && started.child.exitCode === null) process.kill(-started.child.pid, 'SIGINT');
-  return started.exited;
-}
-
-/** The machine's kubectl on the kubeconfig `npm start` wrote. */
-const kubectl = new Kubectl(kubeconfig);
+const kubectl = (...args: string[]) =>
+  execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 30_000 });
 
 describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
-  let platform: Started | undefined;
+  let platform: NpmStart | undefined;
   afterAll(async () => {
-    if (platform) await interrupt(platform);
-    kubectl.dispose();
+    if (platform) await interruptNpmStart(platform);
     rmSync(stateDir, { recursive: true, force: true });
   });
 
@@ -85,13 +54,14 @@ describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
     ]);
   }, 180_000);
 
-  it('kubectl sees the estate composed and every RegionHealth probed, in each region context', async () => {
-    expect(
-      (await kubectl.ok(['config', 'get-contexts', '-o', 'name'])).split('\n').filter(Boolean).sort(),
-    ).toEqual(['us-east-1', 'us-east-2']);
+  it('kubectl sees the estate composed and every RegionHealth probed, in each region context', () => {
+    expect(kubectl('config', 'get-contexts', '-o', 'name').split('\n').filter(Boolean).sort()).toEqual([
+      'us-east-1',
+      'us-east-2',
+    ]);
     for (const context of ['us-east-1', 'us-east-2'] as const) {
       const healths = JSON.parse(
-        await kubectl.ok(['--context', context, 'get', 'regionhealth', '-n', 'trading', '-o', 'json']),
+        kubectl('--context', context, 'get', 'regionhealth', '-n', 'trading', '-o', 'json'),
       ) as {
         items: {
           metadata: { name: string };
@@ -111,17 +81,7 @@ describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
       }
     }
     const xr = JSON.parse(
-      await kubectl.ok([
-        '--context',
-        'us-east-2',
-        'get',
-        'tradingplatform',
-        'trading',
-        '-n',
-        'trading',
-        '-o',
-        'json',
-      ]),
+      kubectl('--context', 'us-east-2', 'get', 'tradingplatform', 'trading', '-n', 'trading', '-o', 'json'),
     ) as { status?: { conditions?: { type: string; status: string }[] } };
     expect(xr.status?.conditions).toEqual(
       expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'True' })]),
@@ -147,7 +107,7 @@ describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
 
   it('Ctrl-C stops everything; a second npm start resumes with the same objects', async () => {
     if (!platform) throw new Error('no platform');
-    const failoversBefore = await kubectl.ok([
+    const failoversBefore = kubectl(
       '--context',
       'us-east-2',
       'get',
@@ -156,17 +116,17 @@ describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
       'trading',
       '-o',
       'name',
-    ]);
+    );
     // npm itself is interrupted with its process group, as in a terminal; what counts is that the
     // platform under it stopped cleanly.
-    const exit = await interrupt(platform);
+    const exit = await interruptNpmStart(platform);
     expect(exit.code === 0 || exit.signal === 'SIGINT', JSON.stringify(exit)).toBe(true);
     expect(platform.output()).toContain('platform stopped');
     platform = startPlatform();
     await untilOutput(platform, /platform ready in [\d.]+ s/, 150_000);
     expect(platform.output()).toMatch(/environments repo: already holds/);
-    expect(
-      await kubectl.ok(['--context', 'us-east-2', 'get', 'failover', '-n', 'trading', '-o', 'name']),
-    ).toBe(failoversBefore);
+    expect(kubectl('--context', 'us-east-2', 'get', 'failover', '-n', 'trading', '-o', 'name')).toBe(
+      failoversBefore,
+    );
   }, 240_000);
 });
