@@ -8,23 +8,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FailoverPlanResource, type FailoverPlanSpec, type FailoverSpec } from '../../src/apis/index.js';
-import { EngineRun } from '../support/engine-run.js';
+import { EngineRun, PLANNED_SPEC, UNPLANNED_SPEC } from '../support/engine-run.js';
 import { FakeAws, type FakeAwsOptions } from '../support/fake-aws.js';
 
 const plan: FailoverPlanSpec = FailoverPlanResource.parse(
   parse(readFileSync(join(import.meta.dirname, '../../examples/failover/failover-plan.yaml'), 'utf8')),
 ).spec;
 
-const UNPLANNED: FailoverSpec = {
-  planRef: { name: 'trading' },
-  type: 'Failover',
-  targetRegion: 'us-east-2',
-  allowDataLoss: true,
-  dryRun: false,
-  cancel: false,
-  paused: false,
-};
-const PLANNED: FailoverSpec = { ...UNPLANNED, type: 'Switchover', allowDataLoss: false };
+const UNPLANNED = UNPLANNED_SPEC;
+const PLANNED = PLANNED_SPEC;
 const BUDGET_MS = plan.automatic.rpoBudgetSeconds * 1000;
 
 function start(

@@ -37,16 +37,7 @@ const arnIn = (region: string) => {
   return member.clusterArn;
 };
 
-/** The example's unplanned Failover as the engine sees it (defaults applied), unapproved. */
-export const UNPLANNED_SPEC: FailoverSpec = {
-  planRef: { name: 'trading' },
-  type: 'Failover',
-  targetRegion: 'us-east-2',
-  allowDataLoss: true,
-  dryRun: false,
-  cancel: false,
-  paused: false,
-};
+export { UNPLANNED_SPEC } from '../../support/engine-run.js';
 
 export interface RecordedCall {
   region: string;
