@@ -46,6 +46,16 @@ async function runUntil(run: EngineRun, step: string, rounds = 50) {
   }
 }
 
+/**
+ * An unplanned run held where the old primary's fence settles: fence, close-old and the scaling
+ * done, the promotion not yet (the published fence waits for CloudWatch until `releaseAlarms`).
+ */
+async function heldAtFence(aws: FakeAwsOptions = {}) {
+  const started = start(UNPLANNED, { ...aws, holdAlarms: true });
+  await runUntil(started.run, 'fenced');
+  return started;
+}
+
 interface Case {
   name: string;
   /** What it proves. */
@@ -114,8 +124,7 @@ const cases: Case[] = [
     name: 'cancel before the one-way step',
     proves: 'a cancel while the fence settles undoes what was done, newest first, and never promotes',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence();
       run.patchSpec({ cancel: true });
       aws.releaseAlarms();
       await run.settle();
@@ -159,8 +168,7 @@ const cases: Case[] = [
     name: 'deletion before the one-way step',
     proves: 'a deletion is a cancel: recorded in deletedDuringStep, undone, no promotion',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence();
       run.delete();
       aws.releaseAlarms();
       await run.settle();
@@ -383,8 +391,7 @@ const cases: Case[] = [
     proves:
       'a 409 on a status write stops the pass before any further call; the next pass decides from what is stored',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence();
       aws.releaseAlarms();
       run.beforeNextWrite(() => run.writeStatusAsSomeoneElse({ ...run.status }));
       await expect(run.reconcile()).rejects.toThrow(/status changed since it was read/);
@@ -403,8 +410,7 @@ const cases: Case[] = [
     proves:
       'a controller killed between journaling the promotion and calling resumes it as a new attempt, calling once',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence();
       aws.releaseAlarms();
       // Writes: fenced Succeeded, then promote Running — the controller dies as that one lands.
       run.crashAtWrite(2, 'after');
@@ -425,8 +431,7 @@ const cases: Case[] = [
     proves:
       'a controller killed after FailoverGlobalCluster returned, before journaling it, does not send it again',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true, pendingPromotions: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence({ pendingPromotions: true });
       aws.releaseAlarms();
       // Writes: fenced Succeeded, promote Running, promote Succeeded — the last one never lands.
       run.crashAtWrite(3, 'before');
@@ -464,8 +469,7 @@ const cases: Case[] = [
     name: 'pause before the one-way step, then resume',
     proves: 'a pause holds before the next action with 0 further calls; resuming continues from the journal',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence();
       run.patchSpec({ paused: true });
       aws.releaseAlarms();
       await run.settle();
@@ -518,8 +522,7 @@ const cases: Case[] = [
     name: 'deletion overrides a pause',
     proves: 'a paused Failover being deleted runs its cancel instead of holding its finalizer forever',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence();
       run.patchSpec({ paused: true });
       aws.releaseAlarms();
       await run.settle();
