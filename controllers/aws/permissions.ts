@@ -7,7 +7,8 @@
  *
  * Resource kinds follow the IAM Service Authorization Reference: where an action supports no
  * resource-level permissions (Describe/Get of Auto Scaling and CloudWatch metric data,
- * PutMetricData) the resource is `*`, narrowed by a condition key where one exists.
+ * PutMetricData, Route 53's ListHostedZonesByName and TestDNSAnswer) the resource is `*`, narrowed
+ * by a condition key where one exists. Route 53 is read only: the controller never writes it.
  */
 import type { Permission } from '../../src/iam/policy-document.js';
 
@@ -22,7 +23,13 @@ export type ResourceKind =
   /** The alarms a RegionHealth CloudWatchAlarm probe may read: the platform's alerting alarms. */
   | 'probe-alarms'
   /** The Auto Scaling groups the plan scales. */
-  | 'auto-scaling-groups';
+  | 'auto-scaling-groups'
+  /**
+   * Route 53 hosted zones and health checks: their ids are AWS-generated, so the plan names the
+   * DNS and the policy every zone or check of the account (`hostedzone/*`, `healthcheck/*`).
+   */
+  | 'hosted-zones'
+  | 'health-checks';
 
 /** One action with its resource kinds (or `any`), the switch metrics' namespace condition and its caller. */
 export type AwsPermission = Permission<ResourceKind, 'switch-metric-namespace'>;
@@ -78,6 +85,31 @@ export const AWS_PERMISSIONS: readonly AwsPermission[] = [
     resources: ['any'],
     condition: { key: 'cloudwatch:namespace', value: 'switch-metric-namespace' },
     usedBy: 'SdkCloudWatch.publishGate: fence, close-old, open-new, unfence-new, the gate keeper',
+  },
+  {
+    action: 'route53:ListHostedZonesByName',
+    resources: ['any'],
+    usedBy: 'SdkRoute53.publicZonesNamed: verify-dns (the id of the zone traffic.dns names)',
+  },
+  {
+    action: 'route53:ListResourceRecordSets',
+    resources: ['hosted-zones'],
+    usedBy: "SdkRoute53.recordSets: verify-dns (the failover records and each region's health check)",
+  },
+  {
+    action: 'route53:GetHealthCheck',
+    resources: ['health-checks'],
+    usedBy: "SdkRoute53.healthCheck: verify-dns (a CALCULATED check's members)",
+  },
+  {
+    action: 'route53:GetHealthCheckStatus',
+    resources: ['health-checks'],
+    usedBy: "SdkRoute53.healthCheckReports: verify-dns (each member check's checkers)",
+  },
+  {
+    action: 'route53:TestDNSAnswer',
+    resources: ['any'],
+    usedBy: 'SdkRoute53.dnsAnswer: verify-dns (what Route 53 answers for the failover and regional names)',
   },
 ];
 

@@ -16,6 +16,8 @@ export interface ControllerResources {
   switchAlarms: readonly string[];
   probeAlarms: readonly string[];
   autoScalingGroups: readonly string[];
+  hostedZones: readonly string[];
+  healthChecks: readonly string[];
   switchMetricNamespace: string;
 }
 
@@ -31,6 +33,8 @@ export function controllerPolicy(
       'switch-alarms': resources.switchAlarms,
       'probe-alarms': resources.probeAlarms,
       'auto-scaling-groups': resources.autoScalingGroups,
+      'hosted-zones': resources.hostedZones,
+      'health-checks': resources.healthChecks,
     },
     { 'switch-metric-namespace': resources.switchMetricNamespace },
   );
@@ -45,6 +49,15 @@ export const arns = {
     `arn:aws:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/${name}`,
   alarm: (region: string, account: string, name: string) =>
     `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`,
+  /** Route 53 is global and its ARNs name no region or account. */
+  hostedZone: (id: string) => `arn:aws:route53:::hostedzone/${id}`,
+  healthCheck: (id: string) => `arn:aws:route53:::healthcheck/${id}`,
+};
+
+/** Zone and check ids are AWS-generated, unknown when the policy is written: every one of the account. */
+export const ROUTE53_READ_RESOURCES = {
+  hostedZones: [arns.hostedZone('*')],
+  healthChecks: [arns.healthCheck('*')],
 };
 
 /** The account of an ARN (`arn:aws:rds:us-east-1:123456789012:cluster:x` → `123456789012`). */
@@ -52,8 +65,9 @@ const accountOf = (arn: string) => arn.split(':')[4] ?? '';
 
 /**
  * The resources of a FailoverPlan: its global cluster and member clusters, both regions' gate and
- * fence alarms where they live, its Auto Scaling groups, plus the alarms its RegionHealth probes
- * read (not part of the plan, so given). The account is the member clusters' one.
+ * fence alarms where they live, its Auto Scaling groups, the Route 53 zones and checks its DNS
+ * reads, plus the alarms its RegionHealth probes read (not part of the plan, so given). The account
+ * is the member clusters' one.
  */
 export function planResources(
   plan: FailoverPlanSpec,
@@ -80,6 +94,7 @@ export function planResources(
     autoScalingGroups: plan.compute.autoScalingGroups.map((g) =>
       arns.autoScalingGroup(g.region, account, g.name),
     ),
+    ...ROUTE53_READ_RESOURCES,
     switchMetricNamespace: extra.switchMetricNamespace,
   };
 }

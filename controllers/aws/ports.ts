@@ -1,7 +1,8 @@
 /**
  * The small AWS interfaces the failover engine depends on. Each port is regional: the instance for
  * region R talks only to R's endpoint, so "which region did this step call" is decided by which
- * port the step picked, never by a parameter buried in a request.
+ * port the step picked, never by a parameter buried in a request. Route 53, a global service whose
+ * API lives in us-east-1, has the one global port (read only).
  */
 
 export interface FailoverStateView {
@@ -107,6 +108,69 @@ export interface GateAlarmView {
   dimensions: Array<{ name: string; value: string }>;
 }
 
+export interface HostedZoneView {
+  /** Without the `/hostedzone/` prefix. */
+  id: string;
+  /** With the trailing dot, as Route 53 lists it. */
+  name: string;
+  privateZone: boolean;
+}
+
+/** One record set of a name and type (a failover name has one per region, told apart by setIdentifier). */
+export interface RecordSetView {
+  name: string;
+  type: string;
+  setIdentifier?: string;
+  failover?: 'PRIMARY' | 'SECONDARY';
+  healthCheckId?: string;
+  /** An alias record's target DNS name; alias records have no values and no TTL of their own. */
+  aliasTarget?: string;
+  ttlSeconds?: number;
+  values: string[];
+}
+
+export interface HealthCheckView {
+  id: string;
+  type: string;
+  /** A CALCULATED check's members and how many of them must be healthy. */
+  childHealthCheckIds: string[];
+  healthThreshold?: number;
+  inverted: boolean;
+  disabled: boolean;
+}
+
+/** What one Route 53 health checker last reported. */
+export interface HealthCheckerReport {
+  checkerRegion: string;
+  /** Route 53's own words, e.g. `Success: HTTP Status Code 200, OK` or `Failure: Connection timed out.`. */
+  status: string;
+  checkedAt?: Date;
+}
+
+/** What Route 53's name servers answer for a name and type now. */
+export interface DnsAnswerView {
+  responseCode: string;
+  values: string[];
+}
+
+/**
+ * Route 53 reads (global: its API lives in us-east-1). Read only: the controller moves traffic
+ * with CloudWatch alarms that Route 53's health checks read, never with a Route 53 write (ADR
+ * 0010). Every call is one short attempt: nothing on the failover path waits for Route 53.
+ */
+export interface Route53ReadPort {
+  /** The public hosted zones named exactly `zoneName` (with or without the trailing dot). */
+  publicZonesNamed(zoneName: string): Promise<HostedZoneView[]>;
+  /** The record sets of exactly `name` and `type` in the zone. */
+  recordSets(zoneId: string, name: string, type: string): Promise<RecordSetView[]>;
+  /** Undefined when no such check exists. */
+  healthCheck(id: string): Promise<HealthCheckView | undefined>;
+  /** Per checker; Route 53 refuses it for CALCULATED checks, whose status is their members'. */
+  healthCheckReports(id: string): Promise<HealthCheckerReport[]>;
+  /** TestDNSAnswer: Route 53's answer for `name`, as a resolver in us-east-1 would get it. */
+  dnsAnswer(zoneId: string, name: string, type: string): Promise<DnsAnswerView>;
+}
+
 export interface RegionalAws {
   region: string;
   rds: RdsPort;
@@ -120,6 +184,8 @@ export interface AwsPorts {
   region(name: string): RegionalAws;
   /** Ports for calls that must never hold the run up (scaling down a region that may be gone). */
   bestEffort(name: string): RegionalAws;
+  /** Route 53 (global, signed for us-east-1), with the best-effort policy: it only informs. */
+  route53(): Route53ReadPort;
 }
 
 /** Mutating operations, for dry-run listings and for tests that count them. */

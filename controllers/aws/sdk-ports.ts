@@ -22,6 +22,15 @@ import {
   RDSClient,
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
+import {
+  GetHealthCheckCommand,
+  GetHealthCheckStatusCommand,
+  ListHostedZonesByNameCommand,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+  type RRType,
+  TestDNSAnswerCommand,
+} from '@aws-sdk/client-route-53';
 import { BEST_EFFORT_POLICY, type CallPolicy, callDeadline, FAILOVER_PATH_POLICY } from './deadline.js';
 import {
   type AutoScalingPort,
@@ -33,6 +42,7 @@ import {
   type GlobalClusterView,
   type RdsPort,
   type RegionalAws,
+  type Route53ReadPort,
 } from './ports.js';
 
 export interface SdkPortsOptions {
@@ -43,7 +53,12 @@ export interface SdkPortsOptions {
   awsNow?: () => number;
   failoverPath?: CallPolicy;
   bestEffort?: CallPolicy;
+  /** Least time between two Route 53 calls (default {@link ROUTE53_CALL_SPACING_MS}). */
+  route53CallSpacingMs?: number;
 }
+
+/** Route 53's API answers five requests a second per account, and throttles the rest. */
+export const ROUTE53_CALL_SPACING_MS = 200;
 
 interface ClientSettings {
   region: string;
@@ -76,9 +91,25 @@ export function sdkAwsPorts(options: SdkPortsOptions = {}): AwsPorts {
     }
     return ports;
   };
+  let route53: Route53ReadPort | undefined;
   return {
     region: (name) => build(name, options.failoverPath ?? FAILOVER_PATH_POLICY),
     bestEffort: (name) => build(name, options.bestEffort ?? BEST_EFFORT_POLICY),
+    route53: () => {
+      const policy = options.bestEffort ?? BEST_EFFORT_POLICY;
+      route53 ??= new SdkRoute53(
+        new Route53Client({
+          // Route 53's API is global and lives in us-east-1: requests are signed for it.
+          region: 'us-east-1',
+          maxAttempts: policy.maxAttempts,
+          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+          ...(options.credentials ? { credentials: options.credentials } : {}),
+        }),
+        policy,
+        new CallSpacing(options.route53CallSpacingMs ?? ROUTE53_CALL_SPACING_MS),
+      );
+      return route53;
+    },
   };
 }
 
@@ -301,5 +332,130 @@ class SdkCloudWatch implements CloudWatchPort {
       }),
       { abortSignal: callDeadline(this.policy) },
     );
+  }
+}
+
+/** Starts calls one at a time, at least `spacingMs` apart (a call may still be running when the next starts). */
+export class CallSpacing {
+  private queue: Promise<void> = Promise.resolve();
+  private nextStart = 0;
+
+  constructor(private readonly spacingMs: number) {}
+
+  run<T>(call: () => Promise<T>): Promise<T> {
+    const turn = this.queue.then(async () => {
+      const wait = this.nextStart - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.nextStart = Date.now() + this.spacingMs;
+    });
+    this.queue = turn;
+    return turn.then(call);
+  }
+}
+
+/** Route 53 lists names lowercase with the trailing dot, and `*` as `\052`. */
+const dnsName = (name: string) => {
+  const lower = name.toLowerCase().replace(/\\052/g, '*');
+  return lower.endsWith('.') ? lower : `${lower}.`;
+};
+
+/** Enough for a name's failover, weighted or latency sets (one per region) in one page. */
+const RECORD_SETS_PAGE = 20;
+/** A public and a private zone (or two public ones) may share a name. */
+const ZONES_PAGE = 10;
+
+class SdkRoute53 implements Route53ReadPort {
+  constructor(
+    private readonly client: Route53Client,
+    private readonly policy: CallPolicy,
+    private readonly spacing: CallSpacing,
+  ) {}
+
+  async publicZonesNamed(zoneName: string) {
+    // Zones are listed in name order from DNSName on; the first page holds every zone of that name.
+    const out = await this.spacing.run(() =>
+      this.client.send(new ListHostedZonesByNameCommand({ DNSName: zoneName, MaxItems: ZONES_PAGE }), {
+        abortSignal: callDeadline(this.policy),
+      }),
+    );
+    return (out.HostedZones ?? [])
+      .filter((zone) => dnsName(zone.Name ?? '') === dnsName(zoneName) && zone.Config?.PrivateZone !== true)
+      .map((zone) => ({
+        id: (zone.Id ?? '').replace(/^\/hostedzone\//, ''),
+        name: zone.Name ?? '',
+        privateZone: false,
+      }));
+  }
+
+  async recordSets(zoneId: string, name: string, type: string) {
+    const out = await this.spacing.run(() =>
+      this.client.send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: zoneId,
+          StartRecordName: name,
+          StartRecordType: type as RRType,
+          MaxItems: RECORD_SETS_PAGE,
+        }),
+        { abortSignal: callDeadline(this.policy) },
+      ),
+    );
+    return (out.ResourceRecordSets ?? [])
+      .filter((set) => dnsName(set.Name ?? '') === dnsName(name) && set.Type === type)
+      .map((set) => ({
+        name: set.Name ?? name,
+        type,
+        ...(set.SetIdentifier ? { setIdentifier: set.SetIdentifier } : {}),
+        ...(set.Failover ? { failover: set.Failover } : {}),
+        ...(set.HealthCheckId ? { healthCheckId: set.HealthCheckId } : {}),
+        ...(set.AliasTarget?.DNSName ? { aliasTarget: set.AliasTarget.DNSName } : {}),
+        ...(set.TTL !== undefined ? { ttlSeconds: set.TTL } : {}),
+        values: (set.ResourceRecords ?? []).flatMap((record) => (record.Value ? [record.Value] : [])),
+      }));
+  }
+
+  async healthCheck(id: string) {
+    try {
+      const out = await this.spacing.run(() =>
+        this.client.send(new GetHealthCheckCommand({ HealthCheckId: id }), {
+          abortSignal: callDeadline(this.policy),
+        }),
+      );
+      const config = out.HealthCheck?.HealthCheckConfig;
+      if (!config) return undefined;
+      return {
+        id,
+        type: config.Type ?? 'unknown',
+        childHealthCheckIds: config.ChildHealthChecks ?? [],
+        ...(config.HealthThreshold !== undefined ? { healthThreshold: config.HealthThreshold } : {}),
+        inverted: config.Inverted === true,
+        disabled: config.Disabled === true,
+      };
+    } catch (error) {
+      if (isNotFound(error, 'NoSuchHealthCheck')) return undefined;
+      throw error;
+    }
+  }
+
+  async healthCheckReports(id: string) {
+    const out = await this.spacing.run(() =>
+      this.client.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }), {
+        abortSignal: callDeadline(this.policy),
+      }),
+    );
+    return (out.HealthCheckObservations ?? []).map((observation) => ({
+      checkerRegion: observation.Region ?? 'unknown',
+      status: observation.StatusReport?.Status ?? '',
+      ...(observation.StatusReport?.CheckedTime ? { checkedAt: observation.StatusReport.CheckedTime } : {}),
+    }));
+  }
+
+  async dnsAnswer(zoneId: string, name: string, type: string) {
+    const out = await this.spacing.run(() =>
+      this.client.send(
+        new TestDNSAnswerCommand({ HostedZoneId: zoneId, RecordName: name, RecordType: type as RRType }),
+        { abortSignal: callDeadline(this.policy) },
+      ),
+    );
+    return { responseCode: out.ResponseCode ?? 'unknown', values: out.RecordData ?? [] };
   }
 }

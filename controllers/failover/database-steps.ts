@@ -170,9 +170,11 @@ const readGlobalAndLag =
   (callRegion: string, target: string) =>
   async (ctx: Parameters<Step['observe']>[0]): Promise<LagObservation> => {
     const global = await readGlobal(callRegion)(ctx);
-    const lagMs = await ctx.aws
-      .region(target)
-      .cloudWatch.latestReplicationLagMs(clusterIdOf(memberArn(ctx.plan, target)));
+    // The lag matters only until the target writes or Aurora runs an operation towards it.
+    const targetArn = memberArn(ctx.plan, target);
+    if (!global || global.failoverState || writerOf(global) === targetArn)
+      return { global, lagMs: undefined };
+    const lagMs = await ctx.aws.region(target).cloudWatch.latestReplicationLagMs(clusterIdOf(targetArn));
     return { global, lagMs };
   };
 
@@ -339,6 +341,8 @@ export function verifyStandby(target: string): Step {
       const regional = ctx.aws.region(target);
       const cluster = await regional.rds.describeCluster(memberArn(ctx.plan, target));
       const inService: number[] = [];
+      // Capacity is looked at once the writer serves; until then the step waits on the cluster.
+      if (cluster?.status !== 'available' || !cluster.hasWriterInstance) return { cluster, inService };
       for (const group of ctx.plan.compute.autoScalingGroups.filter((g) => g.region === target))
         inService.push((await regional.autoScaling.describeGroup(group.name))?.inServiceInstances ?? 0);
       return { cluster, inService };

@@ -291,6 +291,15 @@ class Execution {
     const running = await this.markRunning(step, entry);
     const { waitTimeoutMs } = this.deps.options;
     if (step.kind === 'wait' && Date.parse(running.startedAt ?? '') + waitTimeoutMs < this.now().getTime()) {
+      // A best-effort wait only informs (verify-dns): past the deadline it gives up, the run goes on.
+      if (step.bestEffort) {
+        await this.finishStep(
+          step,
+          running,
+          skipped(`best effort, gave up after ${waitTimeoutMs} ms: ${entry.message ?? 'no answer yet'}`),
+        );
+        return NEXT;
+      }
       return this.finishFailed(
         step,
         running,

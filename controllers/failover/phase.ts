@@ -23,63 +23,64 @@ export interface PhaseChange {
  */
 type Cell = 'True' | 'False' | 'InProgress' | 'IfSet';
 
-const CONDITION_TYPES = [
-  'Succeeded',
-  'Failed',
-  'Cancelled',
-  'Ready',
-  'Progressing',
-  'AwaitingApproval',
-  'Paused',
-] as const;
-type ConditionType = (typeof CONDITION_TYPES)[number];
+type ConditionType =
+  | 'Succeeded'
+  | 'Failed'
+  | 'Cancelled'
+  | 'Ready'
+  | 'Progressing'
+  | 'AwaitingApproval'
+  | 'Paused';
 
-/** Rows: phases; columns: the conditions each phase writes. */
+/**
+ * Rows: phases; columns: the conditions each phase writes, in the order a condition first appears
+ * in the status (the phase's own condition first), which is the order kubectl describe lists them.
+ */
 export const PHASE_CONDITIONS: Record<Phase, Partial<Record<ConditionType, Cell>>> = {
-  Pending: { Succeeded: 'InProgress', Failed: 'InProgress', Ready: 'False', Progressing: 'False' },
+  Pending: { Progressing: 'False', Ready: 'False', Succeeded: 'InProgress', Failed: 'InProgress' },
   // Paused keeps its own condition while a pause waits for the next action (PauseRequested).
   Running: {
+    Progressing: 'True',
+    Ready: 'False',
     Succeeded: 'InProgress',
     Failed: 'InProgress',
-    Ready: 'False',
-    Progressing: 'True',
     AwaitingApproval: 'False',
   },
   AwaitingApproval: {
+    AwaitingApproval: 'True',
+    Progressing: 'False',
+    Ready: 'False',
     Succeeded: 'InProgress',
     Failed: 'InProgress',
-    Ready: 'False',
-    Progressing: 'False',
-    AwaitingApproval: 'True',
   },
   Paused: {
+    Paused: 'True',
+    Progressing: 'False',
+    Ready: 'False',
     Succeeded: 'InProgress',
     Failed: 'InProgress',
-    Ready: 'False',
-    Progressing: 'False',
     AwaitingApproval: 'False',
-    Paused: 'True',
   },
   Succeeded: {
     Succeeded: 'True',
-    Failed: 'False',
     Ready: 'True',
     Progressing: 'False',
+    Failed: 'False',
     AwaitingApproval: 'False',
     Paused: 'IfSet',
   },
   Failed: {
-    Succeeded: 'False',
     Failed: 'True',
+    Succeeded: 'False',
     Ready: 'False',
     Progressing: 'False',
     AwaitingApproval: 'False',
     Paused: 'IfSet',
   },
   Cancelled: {
+    Cancelled: 'True',
     Succeeded: 'False',
     Failed: 'False',
-    Cancelled: 'True',
     Ready: 'False',
     Progressing: 'False',
     AwaitingApproval: 'False',
@@ -91,10 +92,9 @@ function conditionsFor(
   { phase, reason, message }: PhaseChange,
   present: ReadonlySet<string>,
 ): ConditionUpdate[] {
-  const row = PHASE_CONDITIONS[phase];
-  return CONDITION_TYPES.flatMap((type): ConditionUpdate[] => {
-    const cell = row[type];
-    if (cell === undefined || (cell === 'IfSet' && !present.has(type))) return [];
+  const row = Object.entries(PHASE_CONDITIONS[phase]) as [ConditionType, Cell][];
+  return row.flatMap(([type, cell]): ConditionUpdate[] => {
+    if (cell === 'IfSet' && !present.has(type)) return [];
     if (cell === 'InProgress')
       return [{ type, status: 'False', reason: 'InProgress', message: 'the execution has not finished' }];
     return [{ type, status: cell === 'True' ? 'True' : 'False', reason, message }];

@@ -12,6 +12,7 @@ import { type SwitchyardKube, serverMeta } from '../kube/resources.js';
 import { holdExecutionFinalizer } from './deletion.js';
 import type { LockState } from './engine.js';
 import { isTerminal } from './phase.js';
+import { otherRegion } from './plan-view.js';
 
 /** Raised on a lost race for the lock; the queue retries, and the retry reads the winner. */
 export class LockContendedError extends Error {}
@@ -62,8 +63,7 @@ export async function releasePlanLock(kube: SwitchyardKube, failover: Failover):
     const phase = failover.status?.phase ?? 'Failed';
     const succeeded = phase === 'Succeeded';
     const target = failover.spec.targetRegion;
-    const other =
-      target === plan.spec.regions.primary ? plan.spec.regions.standby : plan.spec.regions.primary;
+    const other = otherRegion(plan.spec, target);
     try {
       await kube.replacePlanStatus(plan, {
         ...plan.status,

@@ -11,6 +11,7 @@ import {
   verifyStandby,
   waitForWriter,
 } from './database-steps.js';
+import { verifyDns } from './dns-steps.js';
 import type { Step } from './model.js';
 import { otherRegion } from './plan-view.js';
 import { setSwitch, switchSettled, trafficSettled } from './traffic-steps.js';
@@ -21,7 +22,9 @@ import { setSwitch, switchSettled, trafficSettled } from './traffic-steps.js';
  * because Aurora's own write fencing is best effort (pitfall 1). The scaling steps run while the
  * fence alarm evaluates. Every list ends the same way (ADR 0010): the new primary's gate opened,
  * any fence on it in the old region lifted, the old primary drained, and `traffic-settled` reading
- * both regions' switches. The fence stays after the run; the gate keeper lifts it once the old
+ * both regions' switches, then `verify-dns` records when Route 53's answer moved (best effort: it
+ * never blocks or fails the run, and is not called when us-east-1, Route 53's home, is reported
+ * down). The fence stays after the run; the gate keeper lifts it once the old
  * primary answers again and its own gate is closed.
  */
 export function unplannedSteps(plan: FailoverPlanSpec, target: string): Step[] {
@@ -51,6 +54,7 @@ export function unplannedSteps(plan: FailoverPlanSpec, target: string): Step[] {
     setSwitch('unfence-new', 'fence', target, false, old, bestEffort),
     verifyStandby(target),
     trafficSettled(target, old, bestEffort),
+    verifyDns(target, old),
   ];
 }
 
@@ -72,6 +76,7 @@ export function plannedSteps(plan: FailoverPlanSpec, target: string): Step[] {
     setSwitch('open-new', 'gate', target, false, target),
     setSwitch('unfence-new', 'fence', target, false, primary),
     trafficSettled(target, primary),
+    verifyDns(target, primary),
   ];
 }
 

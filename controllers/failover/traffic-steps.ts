@@ -191,6 +191,8 @@ export function trafficSettled(target: string, old: string, options: SwitchStepO
         here.describeGateAlarm(switchOf(ctx.plan, 'gate', target).alarmName),
         here.describeGateAlarm(switchOf(ctx.plan, 'fence', old).alarmName),
       ]);
+      // Until the target serves there is nothing to confirm in the old primary's region.
+      if (targetGate?.state !== 'OK' || !oldFence) return { targetGate, oldFence };
       const down = options.bestEffort ? reportedDown(ctx, old) : undefined;
       if (down) return { targetGate, oldFence, unreachable: down };
       const there = (options.bestEffort ? ctx.aws.bestEffort(old) : ctx.aws.region(old)).cloudWatch;

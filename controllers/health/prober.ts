@@ -6,7 +6,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { durationMilliseconds } from '../../src/apis/common.js';
-import { type RegionHealth, RegionHealthResource, type RegionHealthStatus } from '../../src/apis/index.js';
+import { RegionHealthResource, type RegionHealthStatus } from '../../src/apis/index.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { describeError } from '../kube/api-errors.js';
 import { kubeTime, setCondition } from '../kube/conditions.js';
@@ -22,8 +22,6 @@ export interface ProberDeps {
   log(message: string): void;
   /** Where HTTP probes connect (default: the URL itself). */
   network?: ProbeNetwork;
-  /** Called after each round's status write (the automatic trigger listens). */
-  onRound?(health: RegionHealth): void;
 }
 
 type Signal = NonNullable<RegionHealthStatus['signals']>[number];
@@ -154,6 +152,5 @@ export class RegionHealthProber {
       { region: health.spec.region, vantage: health.spec.vantage },
       healthy ? 1 : 0,
     );
-    this.deps.onRound?.({ ...health, status });
   }
 }

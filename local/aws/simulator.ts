@@ -6,7 +6,7 @@ import { listenError } from '../listen-error.js';
 import { AlbListeners, type AlbMode } from './alb/listeners.js';
 import { AutoScalingService } from './autoscaling/service.js';
 import { LagPublisher } from './cloudwatch/lag-publisher.js';
-import { CloudWatchService } from './cloudwatch/service.js';
+import { type AlarmEvaluation, CloudWatchService } from './cloudwatch/service.js';
 import { ADMIN_PREFIX, AdminApi } from './core/admin.js';
 import { SimClock } from './core/clock.js';
 import { Faults } from './core/faults.js';
@@ -22,7 +22,6 @@ import type { AuroraTimings } from './rds/global-failover.js';
 import { RdsService } from './rds/service.js';
 import { ROUTE53_VANTAGE } from './route53/health-monitor.js';
 import { Route53Service } from './route53/service.js';
-import { regionInHost, s3Address } from './s3/addressing.js';
 import { S3Service } from './s3/service.js';
 
 export interface AwsSimulatorOptions {
@@ -40,6 +39,8 @@ export interface AwsSimulatorOptions {
   s3ReplicationDelayMs?: number;
   /** Simulated interval of the lag metrics and alarm evaluation (default 60 s, as CloudWatch). */
   metricPeriodMs?: number;
+  /** When alarms look at their metric (default `on-datapoint`; `per-period` as AWS, see AlarmEvaluation). */
+  alarmEvaluation?: AlarmEvaluation;
   /** Simulated time from launch to InService for Auto Scaling instances (default 60 s). */
   instanceLaunchMs?: number;
   /** Enforce this identity policy on every signed request from the start (ADR 0012); `policy.set` later. */
@@ -102,7 +103,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
   const journal = new Journal();
   const rds = new RdsService(clock, faults, options.aurora);
   const s3 = new S3Service(clock, faults, options.s3ReplicationDelayMs ?? 2_000);
-  const cloudwatch = new CloudWatchService(clock);
+  const cloudwatch = new CloudWatchService(clock, options.alarmEvaluation);
   const autoscaling = new AutoScalingService(clock, options.instanceLaunchMs ?? 60_000);
   const elbv2 = new Elbv2Service(clock);
   const dynamodb = new DynamoDbService(clock);
@@ -118,16 +119,13 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
   );
   await albs.start(regions, (_region, index) => albHost(host, index));
 
-  let port = 0;
   let healthChanged = () => {};
   const route53 = new Route53Service(
     clock,
-    // Simulated AWS names resolve to this machine: S3 virtual hosts to the endpoint, ELB names to the ALBs.
+    // Simulated ELB names resolve to the ALB listeners on this machine.
     (name) => {
       const alb = albs.byDnsName(name);
-      if (alb) return { host: alb.address, port: alb.port };
-      if (/\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com\.?$/.test(name)) return { host, port };
-      return undefined;
+      return alb ? { host: alb.address, port: alb.port } : undefined;
     },
     (dnsName) => {
       const alb = albs.byDnsName(dnsName);
@@ -190,19 +188,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
   // An explicit policy at start wins over the one saved in the state dir.
   if (options.enforcePolicy) policy.set(options.enforcePolicy);
 
-  // Unsigned requests are anonymous S3 object reads (Route 53 checkers probing gate objects);
-  // they belong to the bucket's region, so a region-down takes the gate object down with it.
-  const frontDoor = new FrontDoor(
-    clock,
-    faults,
-    journal,
-    (hostHeader, path) => {
-      const { bucket } = s3Address(hostHeader, path);
-      if (!bucket) return undefined;
-      return { service: s3, region: s3.regionOfBucket(bucket) ?? regionInHost(hostHeader) ?? 'us-east-1' };
-    },
-    policy,
-  );
+  const frontDoor = new FrontDoor(clock, faults, journal, policy);
   for (const service of [rds, s3, route53, cloudwatch, autoscaling, elbv2, dynamodb])
     frontDoor.register(service);
 
@@ -214,10 +200,14 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
         provisioned: albs.hasAlb(alb.region),
         healthy: albs.healthy(alb.region),
       })),
-    // What a resolver in `resolverRegion` gets for a name (Route 53's data plane, not journaled):
-    // how the embedded platform's controllers in other processes resolve the names they probe.
-    'route53/resolve': (query) =>
-      route53.resolve(query.get('name') ?? '', query.get('type') ?? 'A', query.get('resolverRegion') ?? ''),
+    // A DNS query to Route 53's name servers (the data plane: it answers with us-east-1 and the
+    // Route 53 API down), from a resolver in `resolver` (a region; default us-east-1).
+    'route53/dns-answer': (query) =>
+      route53.resolve(
+        query.get('name') ?? '',
+        query.get('type') ?? 'A',
+        query.get('resolver') ?? 'us-east-1',
+      ),
     'route53/health-checks': () =>
       [...route53.healthChecks.values()].map((check) => ({
         id: check.id,
@@ -246,7 +236,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     await albs.close();
     throw listenError(error, host, options.port ?? 0, 'AWS simulator');
   }
-  port = (server.address() as AddressInfo).port;
+  const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://${host}:${port}`,

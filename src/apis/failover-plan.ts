@@ -72,23 +72,68 @@ const gate = z.strictObject({
   fenceAlarmName: alarmName().describe(
     "The region's fence: a CloudWatch alarm in the *other* region that Route 53 also reads; in ALARM it drains this region, and it lapses within one period unless the controller there renews it. It lets the survivor drain a region it cannot reach, and cannot outlive the region that set it.",
   ),
-  healthCheckId: z
-    .string()
-    .max(64)
-    .optional()
-    .describe(
-      'Route 53 CALCULATED health check of the region (ALB, gate and fence); read-only, for readiness reporting.',
-    ),
 });
+
+/** A DNS name as Route 53 lists it, without the trailing dot. */
+const dnsName = () =>
+  z
+    .string()
+    .max(253)
+    .regex(
+      /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/,
+      'must be a lowercase DNS name without the trailing dot',
+    );
+
+/** CEL and TypeScript: `name` is the zone's apex or a name below it. */
+const inZoneCel = (name: string) => `${name} == self.zoneName || ${name}.endsWith('.' + self.zoneName)`;
+const inZone = (name: string, zoneName: string) => name === zoneName || name.endsWith(`.${zoneName}`);
+
+const regionalRecord = z.strictObject({
+  region: awsRegion(),
+  recordName: dnsName().describe(
+    "A name that answers with this region alone, whatever the gates say (an alias to the region's ALB).",
+  ),
+});
+
+const dns = withRules(
+  z
+    .strictObject({
+      zoneName: dnsName().describe('The public hosted zone holding the records, e.g. trading.example.com.'),
+      recordName: dnsName().describe(
+        "The name clients resolve: its failover records are PRIMARY for regions.primary and SECONDARY for regions.standby, each carrying that region's health check.",
+      ),
+      regionalRecords: listMap(regionalRecord, ['region'], { minItems: 2, maxItems: 2 }).describe(
+        "Each plan region's own name: what Route 53 answers for it tells which region an answer of recordName belongs to.",
+      ),
+    })
+    .describe(
+      'The DNS the gates steer, named as the estate creates it (zone and record ids are AWS-generated: the controller looks them up). Read only, by the best-effort verify-dns step; the controller never writes Route 53.',
+    ),
+  [
+    celRule({
+      rule: inZoneCel('self.recordName'),
+      message: 'recordName must be zoneName or a name below it',
+      fieldPath: '.recordName',
+      check: (self) => inZone(self.recordName, self.zoneName),
+    }),
+    celRule({
+      rule: `self.regionalRecords.all(r, ${inZoneCel('r.recordName')})`,
+      message: 'every regionalRecords[].recordName must be zoneName or a name below it',
+      fieldPath: '.regionalRecords',
+      check: (self) => self.regionalRecords.every((r) => inZone(r.recordName, self.zoneName)),
+    }),
+  ],
+);
 
 const traffic = z
   .strictObject({
     gates: listMap(gate, ['region'], { minItems: 2, maxItems: 2 }).describe(
       'One gate and fence per plan region.',
     ),
+    dns: dns.optional(),
   })
   .describe(
-    'Traffic switches (ADR 0010): CloudWatch alarms that Route 53 health checks read, so the survivor moves traffic with PutMetricData in its own region and never a Route 53 API call.',
+    'Traffic switches (ADR 0010): CloudWatch alarms that Route 53 health checks read, so the survivor moves traffic with PutMetricData in its own region and never writes Route 53.',
   );
 
 const autoScalingGroup = z.strictObject({
@@ -202,6 +247,12 @@ export const failoverPlanSpec = withRules(
       message: 'traffic.gates must name the plan regions (primary and standby)',
       fieldPath: '.traffic.gates',
       check: (self) => self.traffic.gates.every((g) => isPlanRegion(self, g.region)),
+    }),
+    celRule({
+      rule: `!has(self.traffic.dns) || ${inPlanRegions('traffic.dns.regionalRecords')}`,
+      message: 'traffic.dns.regionalRecords must name the plan regions (primary and standby)',
+      fieldPath: '.traffic.dns.regionalRecords',
+      check: (self) => (self.traffic.dns?.regionalRecords ?? []).every((r) => isPlanRegion(self, r.region)),
     }),
     celRule({
       rule: inPlanRegions('compute.autoScalingGroups'),

@@ -119,7 +119,6 @@ export const command: Command = {
         platform: {
           globalClusterIdentifier: plan.spec.database.globalClusterIdentifier,
           domainName: spec.domainName,
-          zoneName: spec.zoneName,
           planName: plan.metadata.name ?? spec.platformId,
         },
         outDir: resolve(values.pictures ?? join(stateDir, 'demo')),
@@ -131,7 +130,6 @@ export const command: Command = {
               globalClusterIdentifier: plan.spec.database.globalClusterIdentifier,
               appGroup: (region) => appName(spec.platformId, region),
               domainName: spec.domainName,
-              zoneName: spec.zoneName,
               title,
             }),
           ),

@@ -1,8 +1,9 @@
 /**
- * The Route 53 side of the TrafficRouting composition for a FailoverPlan, in the AWS simulator: a
- * hosted zone, per region the ALB, gate and fence checks and their CALCULATED AND, and failover
- * (PRIMARY = the plan's primary) and latency records aliasing each region's ALB. With it, what
- * the controller does to the gates shows up where it matters: in DNS answers (ADR 0010).
+ * The Route 53 side of the TrafficRouting composition for a FailoverPlan, in the AWS simulator: the
+ * hosted zone its traffic.dns names, per region the ALB, gate and fence checks and their
+ * CALCULATED AND, failover (PRIMARY = the plan's primary) and latency records aliasing each
+ * region's ALB, and each region's own record. With it, what the controller does to the gates
+ * shows up where it matters: in DNS answers (ADR 0010).
  */
 import {
   ChangeResourceRecordSetsCommand,
@@ -14,6 +15,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import type { FailoverPlanSpec } from '../apis/failover-plan.js';
 import { type PairRegion, REGION_PAIR } from '../estate/common/parameters.js';
+import { DNS_FAILOVER_TIMING } from '../estate/traffic/dns-timing.js';
 import { insufficientDataHealthStatus, type SwitchKind } from '../estate/traffic/gate.js';
 
 export interface SeededTraffic {
@@ -26,7 +28,6 @@ export interface SeededTraffic {
 }
 
 export interface TrafficSeedOptions {
-  domainName: string;
   /** DNS name of each region's ALB, as the simulator serves it. */
   albDnsName(region: string): string;
   healthPath?: string;
@@ -45,8 +46,10 @@ export async function seedTrafficForPlan(
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDSWITCHYARD', secretAccessKey: 'local' },
   });
+  const { dns } = plan.traffic;
+  if (!dns) throw new Error('the plan names no DNS (spec.traffic.dns): there is no traffic routing to seed');
   const zone = await route53.send(
-    new CreateHostedZoneCommand({ Name: options.domainName, CallerReference: `seed-${options.domainName}` }),
+    new CreateHostedZoneCommand({ Name: dns.zoneName, CallerReference: `seed-${dns.zoneName}` }),
   );
   const zoneId = zone.HostedZone?.Id?.replace('/hostedzone/', '') ?? '';
   const check = async (reference: string, config: HealthCheckConfig) =>
@@ -56,8 +59,9 @@ export async function seedTrafficForPlan(
       )
     ).HealthCheck?.Id ?? '';
 
-  const failoverName = `app.${options.domainName}`;
-  const latencyName = `latency.${options.domainName}`;
+  const failoverName = dns.recordName;
+  // The estate's latency name (a Format over the domain name, src/estate/traffic/composition.ts).
+  const latencyName = `latency.${dns.recordName}`;
   const regionChecks: Record<string, string> = {};
   const records: ResourceRecordSet[] = [];
   for (const region of [plan.regions.primary, plan.regions.standby]) {
@@ -78,8 +82,8 @@ export async function seedTrafficForPlan(
         FullyQualifiedDomainName: alb,
         Port: 443,
         ResourcePath: options.healthPath ?? '/healthz',
-        RequestInterval: 30,
-        FailureThreshold: 3,
+        RequestInterval: DNS_FAILOVER_TIMING.healthCheckIntervalSeconds,
+        FailureThreshold: DNS_FAILOVER_TIMING.failureThreshold,
       }),
       await switchCheck('gate', gate.alarmName, region),
       await switchCheck('fence', gate.fenceAlarmName, peer),
@@ -109,6 +113,15 @@ export async function seedTrafficForPlan(
         HealthCheckId: calculated,
       },
     );
+    const regional = dns.regionalRecords.find((r) => r.region === region);
+    if (regional) {
+      // Not gated: the region's ALB whatever its checks say.
+      records.push({
+        Name: regional.recordName,
+        Type: 'A',
+        AliasTarget: { ...alias, EvaluateTargetHealth: false },
+      });
+    }
   }
   await route53.send(
     new ChangeResourceRecordSetsCommand({

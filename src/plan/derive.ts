@@ -7,7 +7,7 @@
 import { GROUP, VERSION } from '../apis/common.js';
 import { type FailoverPlanInput, FailoverPlanResource } from '../apis/failover-plan.js';
 import { type RegionHealthInput, RegionHealthResource } from '../apis/region-health.js';
-import { appName, clusterIdentifier } from '../estate/common/names.js';
+import { appName, clusterIdentifier, regionalHostName } from '../estate/common/names.js';
 import {
   PAIR_PRIMARY,
   type PairRegion,
@@ -17,7 +17,13 @@ import {
 } from '../estate/common/parameters.js';
 import { DEFAULT_MAX_SIZE } from '../estate/compute/definition.js';
 import { switchAlarmName } from '../estate/traffic/gate.js';
-import { checkVantages, planNamespace, platformAccountId, readTradingPlatform } from './platform.js';
+import {
+  checkVantages,
+  planNamespace,
+  platformAccountId,
+  readTradingPlatform,
+  type TradingPlatformSpec,
+} from './platform.js';
 import { DEFAULT_VANTAGES, regionHealthObjects, SIGNALS } from './region-health.js';
 
 export interface PlanOptions {
@@ -55,6 +61,22 @@ const AUTOMATIC_POLICY = {
 export const rdsClusterArn = (accountId: string, region: PairRegion, identifier: string) =>
   `arn:aws:rds:${region}:${accountId}:cluster:${identifier}`;
 
+/**
+ * The DNS TrafficRouting creates, by name: the failover records are named spec.domainName in the
+ * zone spec.zoneName, and each region's own record `<region>.<domainName>`. Zone and health check
+ * ids are AWS-generated, so the controller looks them up by these names (verify-dns).
+ */
+export function trafficDns(spec: Pick<TradingPlatformSpec, 'zoneName' | 'domainName'>) {
+  return {
+    zoneName: spec.zoneName,
+    recordName: spec.domainName,
+    regionalRecords: REGION_PAIR.map((region) => ({
+      region,
+      recordName: regionalHostName(spec.domainName, region),
+    })),
+  };
+}
+
 /** Throws PlanInputError (field and reason) on input the plan cannot be derived from. */
 export function derivePlan(xrObject: unknown, options: PlanOptions = {}): DerivedPlan {
   const xr = readTradingPlatform(xrObject);
@@ -77,13 +99,12 @@ export function derivePlan(xrObject: unknown, options: PlanOptions = {}): Derive
         members: REGION_PAIR.map((region) => ({ region, clusterArn: clusterArn(region) })),
       },
       traffic: {
-        // Route 53 health check ids are AWS-generated (TrafficRouting status), so the optional
-        // healthCheckId is left out rather than guessed.
         gates: REGION_PAIR.map((region) => ({
           region,
           alarmName: switchAlarmName('gate', spec.platformId, region),
           fenceAlarmName: switchAlarmName('fence', spec.platformId, region),
         })),
+        dns: trafficDns(spec),
       },
       compute: {
         autoScalingGroups: REGION_PAIR.map((region) => ({ region, name: appName(spec.platformId, region) })),

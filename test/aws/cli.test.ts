@@ -10,8 +10,9 @@ import { startFromArgs } from '../../src/cli/aws.js';
 import { runCommand } from '../../src/cli/commands.js';
 import { examplePlan as plan } from '../controller/estate.js';
 import { memoryIo } from '../support/memory-io.js';
+import { waitFor } from '../support/wait.js';
 import { createTwoRegionGlobalCluster } from './aurora-fixture.js';
-import { cloudWatchClient, rdsClient, waitFor } from './support.js';
+import { cloudWatchClient, rdsClient } from './support.js';
 
 let sim: AwsSimulator | undefined;
 afterEach(async () => {

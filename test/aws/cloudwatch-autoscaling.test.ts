@@ -14,9 +14,11 @@ import {
   PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AwsSimulator } from '../../local/aws/index.js';
+import { type AwsSimulator, startAwsSimulator } from '../../local/aws/index.js';
+import { switchAlarmRequest } from '../../src/estate/traffic/gate.js';
+import { waitFor } from '../support/wait.js';
 import { createTwoRegionGlobalCluster } from './aurora-fixture.js';
-import { autoScalingClient, cloudWatchClient, fastSimulator, rejectionOf, waitFor } from './support.js';
+import { autoScalingClient, cloudWatchClient, fastSimulator, rejectionOf } from './support.js';
 
 let sim: AwsSimulator;
 beforeEach(async () => {
@@ -174,6 +176,72 @@ describe('CloudWatch', () => {
       'the RPO alarm',
       5_000,
     );
+  });
+
+  it('a datapoint moves its alarm as of its arrival, however fast the clock runs while the request is handled', async () => {
+    // 1 real µs = 10 simulated s: handling PutMetricData takes longer than the alarm's period.
+    const racing = await startAwsSimulator({ timeScale: 1e-7 });
+    try {
+      const cloudWatch = cloudWatchClient(racing, 'us-east-2');
+      const request = switchAlarmRequest('gate', 'gate-use2', 'trading', 'us-east-2');
+      await cloudWatch.send(new PutMetricAlarmCommand(request));
+      const publish = (value: number) =>
+        cloudWatch.send(
+          new PutMetricDataCommand({
+            Namespace: request.Namespace,
+            MetricData: [{ MetricName: request.MetricName, Dimensions: request.Dimensions, Value: value }],
+          }),
+        );
+      const state = async () =>
+        (await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['gate-use2'] }))).MetricAlarms?.[0]
+          ?.StateValue;
+      await publish(0);
+      // Periods without data since: the switch keeps what the datapoint said (treatMissingData ignore).
+      expect(await state()).toBe('OK');
+      await publish(1);
+      expect(await state()).toBe('ALARM');
+    } finally {
+      await racing.close();
+    }
+  });
+
+  it('per-period evaluation: a datapoint moves its alarm only when its period ends, as AWS evaluates', async () => {
+    // 10 simulated seconds = 100 real ms: room to read the alarm before its period ends.
+    const slow = await startAwsSimulator({ timeScale: 0.01, alarmEvaluation: 'per-period' });
+    try {
+      const cloudWatch = cloudWatchClient(slow, 'us-east-2');
+      const request = switchAlarmRequest('gate', 'gate-use2', 'trading', 'us-east-2');
+      await cloudWatch.send(new PutMetricAlarmCommand(request));
+      const periodMs = request.Period * 1000;
+      const untilBoundary = () => periodMs - (slow.clock.now() % periodMs);
+      // Start early in a period, so the reads below fall in the same one.
+      await new Promise((resolve) => setTimeout(resolve, slow.clock.toRealMs(untilBoundary() + 1_000)));
+      await cloudWatch.send(
+        new PutMetricDataCommand({
+          Namespace: request.Namespace,
+          MetricData: [
+            {
+              MetricName: request.MetricName,
+              Dimensions: request.Dimensions,
+              Value: 1,
+              StorageResolution: 1,
+            },
+          ],
+        }),
+      );
+      const state = async () =>
+        (await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['gate-use2'] }))).MetricAlarms?.[0];
+      expect(untilBoundary()).toBeGreaterThan(2_000);
+      expect((await state())?.StateValue).toBe('INSUFFICIENT_DATA');
+      const alarm = await waitFor(async () => {
+        const current = await state();
+        return current?.StateValue === 'ALARM' ? current : undefined;
+      }, 'the period to end');
+      // The change is stamped at the period's end, not at the datapoint.
+      expect(((alarm.StateUpdatedTimestamp?.getTime() ?? 0) % periodMs) / 1000).toBe(0);
+    } finally {
+      await slow.close();
+    }
   });
 });
 

@@ -31,7 +31,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlbListeners } from '../../local/aws/alb/listeners.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { clientConfig, fastSimulator, route53Client, waitFor } from './support.js';
+import { waitFor } from '../support/wait.js';
+import { clientConfig, fastSimulator, route53Client } from './support.js';
 
 function get(host: string, port: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

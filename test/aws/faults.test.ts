@@ -1,6 +1,7 @@
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
+import { sleep } from '../support/wait.js';
 import { clientConfig, fastSimulator, rdsClient, rejectionOf } from './support.js';
 
 let sim: AwsSimulator;
@@ -36,7 +37,7 @@ describe('faults as the SDK sees them', () => {
     );
     expect(timedOut.name).toMatch(/AbortError|TimeoutError/);
     const held = client.send(new DescribeDBClustersCommand({}));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     sim.faults.apply('region-up', ['us-east-1']);
     const reset = await rejectionOf(held);
     expect((reset as NodeJS.ErrnoException).code ?? reset.message).toMatch(/ECONNRESET|socket hang up/);

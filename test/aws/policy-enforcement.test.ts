@@ -15,7 +15,16 @@ import {
   PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
-import { ListHostedZonesCommand } from '@aws-sdk/client-route-53';
+import {
+  CreateHealthCheckCommand,
+  CreateHostedZoneCommand,
+  GetHealthCheckCommand,
+  GetHealthCheckStatusCommand,
+  ListHostedZonesByNameCommand,
+  ListHostedZonesCommand,
+  ListResourceRecordSetsCommand,
+  TestDNSAnswerCommand,
+} from '@aws-sdk/client-route-53';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AwsSimulator, parsePolicy } from '../../local/aws/index.js';
@@ -177,6 +186,52 @@ describe('policy enforcement', () => {
       cw.send(new PutMetricDataCommand({ Namespace, MetricData: [{ MetricName: 'GateClosed', Value: 1 }] }));
     await put('Switchyard/Traffic');
     expect((await rejection(put('AWS/RDS'))).name).toBe('AccessDenied');
+  });
+
+  it('Route 53: a zone and a health check are their ARNs; ListHostedZonesByName and TestDNSAnswer are on *', async () => {
+    sim = await fastSimulator();
+    const r53 = route53Client(sim);
+    const zoneIdOf = async (name: string) =>
+      (
+        await r53.send(new CreateHostedZoneCommand({ Name: name, CallerReference: name }))
+      ).HostedZone?.Id?.replace('/hostedzone/', '') ?? '';
+    const [mine, theirs] = [await zoneIdOf('trading.example.com'), await zoneIdOf('other.example.com')];
+    const check = await r53.send(
+      new CreateHealthCheckCommand({
+        CallerReference: 'check',
+        HealthCheckConfig: { Type: 'TCP', IPAddress: '127.0.0.1', Port: 1 },
+      }),
+    );
+    sim.policy.set(
+      policy([
+        {
+          Effect: 'Allow',
+          Action: 'route53:ListResourceRecordSets',
+          Resource: `arn:aws:route53:::hostedzone/${mine}`,
+        },
+        { Effect: 'Allow', Action: 'route53:GetHealthCheck', Resource: 'arn:aws:route53:::healthcheck/*' },
+        {
+          Effect: 'Allow',
+          Action: ['route53:ListHostedZonesByName', 'route53:TestDNSAnswer'],
+          Resource: '*',
+        },
+      ]),
+    );
+    await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: mine }));
+    expect(
+      (await rejection(r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: theirs })))).message,
+    ).toContain(`route53:ListResourceRecordSets on resource: arn:aws:route53:::hostedzone/${theirs} `);
+    await r53.send(new GetHealthCheckCommand({ HealthCheckId: check.HealthCheck?.Id }));
+    expect(
+      (await rejection(r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: check.HealthCheck?.Id }))))
+        .message,
+    ).toContain(
+      `route53:GetHealthCheckStatus on resource: arn:aws:route53:::healthcheck/${check.HealthCheck?.Id} `,
+    );
+    await r53.send(new ListHostedZonesByNameCommand({ DNSName: 'trading.example.com' }));
+    await r53.send(
+      new TestDNSAnswerCommand({ HostedZoneId: theirs, RecordName: 'other.example.com', RecordType: 'NS' }),
+    );
   });
 
   it('refuses what it does not model, naming the field', () => {

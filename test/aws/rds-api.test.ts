@@ -20,8 +20,9 @@ import {
 } from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AwsSimulator, AwsSimulatorOptions } from '../../local/aws/index.js';
+import { waitFor } from '../support/wait.js';
 import { createTwoRegionGlobalCluster } from './aurora-fixture.js';
-import { fastSimulator, type rdsClient, rejectionOf, waitFor } from './support.js';
+import { fastSimulator, type rdsClient, rejectionOf } from './support.js';
 
 let sim: AwsSimulator;
 async function start(options: AwsSimulatorOptions = {}) {

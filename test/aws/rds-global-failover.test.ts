@@ -8,8 +8,9 @@ import {
 } from '@aws-sdk/client-rds';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
+import { waitFor } from '../support/wait.js';
 import { createTwoRegionGlobalCluster } from './aurora-fixture.js';
-import { fastSimulator, waitFor } from './support.js';
+import { fastSimulator } from './support.js';
 
 const EAST1 = 'us-east-1';
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   type CloudWatchClient,
   DescribeAlarmsCommand,
@@ -15,6 +17,7 @@ import {
   HealthCheckVersionMismatch,
   InvalidChangeBatch,
   InvalidInput,
+  ListHostedZonesByNameCommand,
   ListResourceRecordSetsCommand,
   NoSuchHealthCheck,
   NoSuchHostedZone,
@@ -24,16 +27,11 @@ import {
   TestDNSAnswerCommand,
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
-import {
-  CreateBucketCommand,
-  DeleteObjectCommand,
-  PutBucketPolicyCommand,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { GATE_ALARM, gateDimensions, switchAlarmRequest } from '../../src/estate/traffic/gate.js';
-import { cloudWatchClient, fastSimulator, rejectionOf, route53Client, s3Client, waitFor } from './support.js';
+import { sleep, waitFor } from '../support/wait.js';
+import { cloudWatchClient, fastSimulator, rejectionOf, route53Client } from './support.js';
 
 let sim: AwsSimulator;
 let r53: Route53Client;
@@ -72,6 +70,12 @@ async function httpCheck(
 }
 
 const healthy = (id: string) => sim.route53.isHealthy(id);
+
+/** What Route 53's name servers answer (the data plane), as the admin API serves it. */
+async function resolved(name: string): Promise<string[]> {
+  const response = await fetch(`${sim.url}/_switchyard/route53/dns-answer?name=${name}&type=A`);
+  return ((await response.json()) as { values: string[] }).values;
+}
 
 async function dnsAnswer(zoneId: string, name: string, resolverIp?: string) {
   const out = await r53.send(
@@ -205,59 +209,133 @@ describe('Route 53 records', () => {
   });
 });
 
+describe('the reads of verify-dns: zones by name, one name of a zone, a check’s checkers', () => {
+  it('ListHostedZonesByName lists zones in reversed-label order from dnsname on, a page at a time', async () => {
+    const [apex, trading, other] = [
+      await zone('example.com'),
+      await zone('trading.example.com'),
+      await zone('example.org'),
+    ];
+    const page = await r53.send(
+      new ListHostedZonesByNameCommand({ DNSName: 'trading.example.com', MaxItems: 1 }),
+    );
+    expect(page.HostedZones?.map((z) => [z.Id, z.Name, z.Config?.PrivateZone])).toEqual([
+      [`/hostedzone/${trading}`, 'trading.example.com.', false],
+    ]);
+    // com.example.trading < org.example: the .org zone follows.
+    expect(page).toMatchObject({
+      DNSName: 'trading.example.com',
+      IsTruncated: true,
+      NextDNSName: 'example.org.',
+      NextHostedZoneId: `/hostedzone/${other}`,
+      MaxItems: 1,
+    });
+    const all = await r53.send(new ListHostedZonesByNameCommand({}));
+    expect(all.HostedZones?.map((z) => z.Id)).toEqual(
+      [apex, trading, other].map((id) => `/hostedzone/${id}`),
+    );
+    expect(all.IsTruncated).toBe(false);
+  });
+
+  it('ListResourceRecordSets starts at a name and type and pages with the next name, type and identifier', async () => {
+    const zoneId = await zone();
+    await upsert(zoneId, [
+      ...failoverPair('api.trading.example.com', await httpCheck({ host: '127.0.0.1', port: 1 })),
+      { Name: 'api.trading.example.com', Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"v"' }] },
+      {
+        Name: 'us-east-1.api.trading.example.com',
+        Type: 'A',
+        TTL: 60,
+        ResourceRecords: [{ Value: '192.0.2.7' }],
+      },
+    ]);
+    const first = await r53.send(
+      new ListResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        StartRecordName: 'api.trading.example.com',
+        StartRecordType: 'A',
+        MaxItems: 1,
+      }),
+    );
+    expect(first.ResourceRecordSets?.map((r) => [r.Name, r.Type, r.SetIdentifier, r.Failover])).toEqual([
+      ['api.trading.example.com.', 'A', 'primary', 'PRIMARY'],
+    ]);
+    expect(first).toMatchObject({
+      IsTruncated: true,
+      NextRecordName: 'api.trading.example.com.',
+      NextRecordType: 'A',
+      NextRecordIdentifier: 'secondary',
+    });
+    const rest = await r53.send(
+      new ListResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        StartRecordName: first.NextRecordName,
+        StartRecordType: first.NextRecordType,
+        StartRecordIdentifier: first.NextRecordIdentifier,
+      }),
+    );
+    expect(
+      rest.ResourceRecordSets?.map((r) => `${r.Name} ${r.Type} ${r.SetIdentifier ?? ''}`.trim()),
+    ).toEqual([
+      'api.trading.example.com. A secondary',
+      'api.trading.example.com. TXT',
+      'us-east-1.api.trading.example.com. A',
+    ]);
+    expect(rest.IsTruncated).toBe(false);
+  });
+
+  it('GetHealthCheckStatus reports an endpoint check’s checkers and refuses a CALCULATED check', async () => {
+    const child = await httpCheck({ host: '127.0.0.1', port: 1 });
+    await waitFor(async () => {
+      const out = await r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: child }));
+      return (out.HealthCheckObservations?.length ?? 0) > 0 ? out : undefined;
+    }, 'the first probe');
+    const out = await r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: child }));
+    expect(out.HealthCheckObservations?.[0]).toMatchObject({
+      Region: 'us-east-1',
+      IPAddress: expect.any(String),
+      StatusReport: { Status: 'Failure: Connection refused', CheckedTime: expect.any(Date) },
+    });
+    const calculated = await r53.send(
+      new CreateHealthCheckCommand({
+        CallerReference: 'calculated',
+        HealthCheckConfig: { Type: 'CALCULATED', ChildHealthChecks: [child], HealthThreshold: 1 },
+      }),
+    );
+    const refused = await rejectionOf(
+      r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: calculated.HealthCheck?.Id })),
+    );
+    expect(refused).toBeInstanceOf(InvalidInput);
+  });
+});
+
 describe('Route 53 health checks really probe', () => {
   it('HTTP checks follow their target with FailureThreshold; Inverted flips; Disabled is healthy', async () => {
-    const s3 = s3Client(sim, 'us-east-2');
-    await s3.send(
-      new CreateBucketCommand({
-        Bucket: 'gate-use2',
-        CreateBucketConfiguration: { LocationConstraint: 'us-east-2' },
-      }),
+    // A target this test controls: 404 until `drained` is set, 200 after.
+    let drained = false;
+    const target = createServer((_req, res) => res.writeHead(drained ? 200 : 404).end());
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => target.close(() => resolve())));
+    const { port } = target.address() as AddressInfo;
+    const drain = { host: '127.0.0.1', port, path: '/drain-us-east-1' };
+    const inverted = await httpCheck(drain, { Inverted: true, FailureThreshold: 1 });
+    const plain = await httpCheck(drain);
+    await waitFor(
+      () => healthy(inverted) && !healthy(plain),
+      'inverted healthy while the target answers 404',
     );
-    await s3.send(
-      new PutBucketPolicyCommand({
-        Bucket: 'gate-use2',
-        Policy: JSON.stringify({
-          Statement: [
-            { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::gate-use2/*' },
-          ],
-        }),
-      }),
-    );
-    // The traffic gate of ARCHITECTURE.md §2: an inverted HTTPS check, healthy while the object is absent.
-    const gate = await r53.send(
-      new CreateHealthCheckCommand({
-        CallerReference: 'gate-use1',
-        HealthCheckConfig: {
-          Type: 'HTTPS',
-          FullyQualifiedDomainName: 'gate-use2.s3.us-east-2.amazonaws.com',
-          ResourcePath: '/drain-us-east-1',
-          RequestInterval: 10,
-          FailureThreshold: 1,
-          Inverted: true,
-        },
-      }),
-    );
-    const gateId = gate.HealthCheck?.Id ?? '';
-    const plain = await httpCheck(
-      { host: 'gate-use2.s3.us-east-2.amazonaws.com', port: 443, path: '/drain-us-east-1' },
-      {
-        Type: 'HTTPS',
-        IPAddress: undefined,
-        FullyQualifiedDomainName: 'gate-use2.s3.us-east-2.amazonaws.com',
-        Port: undefined,
-      },
-    );
-    await waitFor(() => healthy(gateId) && !healthy(plain), 'gate healthy while the object is absent');
     const status = await r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: plain }));
     expect(status.HealthCheckObservations?.[0]?.StatusReport?.Status).toBe(
       'Failure: HTTP Status Code 404, Not Found',
     );
 
-    await s3.send(new PutObjectCommand({ Bucket: 'gate-use2', Key: 'drain-us-east-1', Body: 'drain' }));
-    await waitFor(() => !healthy(gateId) && healthy(plain), 'gate unhealthy once the object exists');
-    await s3.send(new DeleteObjectCommand({ Bucket: 'gate-use2', Key: 'drain-us-east-1' }));
-    await waitFor(() => healthy(gateId), 'gate healthy again after the delete');
+    drained = true;
+    await waitFor(
+      () => !healthy(inverted) && healthy(plain),
+      'inverted unhealthy once the target answers 200',
+    );
+    drained = false;
+    await waitFor(() => healthy(inverted), 'inverted healthy again after the target answers 404');
 
     const current = await r53.send(new GetHealthCheckCommand({ HealthCheckId: plain }));
     await r53.send(
@@ -319,11 +397,10 @@ describe('Route 53 health checks really probe', () => {
 describe('TestDNSAnswer follows the routing rules', () => {
   it('failover: primary when healthy, secondary when not, and primary again when the secondary is unhealthy too', async () => {
     const zoneId = await zone();
-    const primaryTarget = { host: '127.0.0.1', port: sim.port, path: '/primary-bucket/ok' };
-    const primary = await httpCheck(primaryTarget);
+    const primary = await httpCheck({ host: '127.0.0.1', port: sim.port });
     const secondary = await httpCheck({ host: '127.0.0.1', port: sim.port });
     await upsert(zoneId, failoverPair('app.trading.example.com', primary, secondary));
-    // Both targets answer 4xx (anonymous, no such bucket), so both checks go unhealthy…
+    // Both targets answer 403 (unsigned requests are refused), so both checks go unhealthy…
     await waitFor(() => !healthy(primary) && !healthy(secondary), 'both unhealthy');
     expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.1']);
     // …and with only the primary unhealthy the answer is the secondary.
@@ -363,6 +440,37 @@ describe('TestDNSAnswer follows the routing rules', () => {
       ],
     });
     expect(await dnsAnswer(zoneId, 'api.trading.example.com', '10.2.0.53')).toEqual([use1.address]);
+  });
+
+  it('answers carry the TTL resolvers cache them for: the record TTL, 60 s for an ALB alias, an alias to a record its TTL', async () => {
+    const zoneId = await zone();
+    const [use1] = sim.albs;
+    if (!use1) throw new Error('an ALB expected');
+    await upsert(zoneId, [
+      { Name: 'plain.trading.example.com', Type: 'A', TTL: 300, ResourceRecords: [{ Value: '192.0.2.9' }] },
+      {
+        Name: 'alb.trading.example.com',
+        Type: 'A',
+        AliasTarget: { HostedZoneId: 'Z35SXDOTRQ7X7K', DNSName: use1.dnsName, EvaluateTargetHealth: false },
+      },
+      {
+        Name: 'www.trading.example.com',
+        Type: 'A',
+        AliasTarget: {
+          HostedZoneId: zoneId,
+          DNSName: 'plain.trading.example.com',
+          EvaluateTargetHealth: false,
+        },
+      },
+    ]);
+    const ttl = (name: string) => sim.route53.resolve(name, 'A', 'us-east-1').ttl;
+    expect(ttl('plain.trading.example.com')).toBe(300);
+    expect(ttl('alb.trading.example.com')).toBe(60);
+    expect(ttl('www.trading.example.com')).toBe(300);
+    expect(sim.route53.resolve('nothing.trading.example.com', 'A', 'us-east-1')).toEqual({
+      responseCode: 'NXDOMAIN',
+      values: [],
+    });
   });
 
   it('the traffic gate (ADR 0009): one PutMetricData in us-east-2 drains us-east-1 with us-east-1 and the Route 53 API down', async () => {
@@ -417,15 +525,15 @@ describe('TestDNSAnswer follows the routing rules', () => {
     sim.faults.apply('control-plane-down', ['route53']);
     await publish(cloudWatch, 'gate-use1', 1);
     expect(healthy(gate)).toBe(false);
-    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.2']);
+    expect(await resolved('app.trading.example.com')).toEqual(['192.0.2.2']);
     // The alarm ignores missing data: long after the datapoint, the gate is still closed.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     const state = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['gate-use1'] }));
     expect(state.MetricAlarms?.[0]?.StateValue).toBe('ALARM');
     expect(healthy(gate)).toBe(false);
     await publish(cloudWatch, 'gate-use1', 0);
     expect(healthy(gate)).toBe(true);
-    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.1']);
+    expect(await resolved('app.trading.example.com')).toEqual(['192.0.2.1']);
 
     // InsufficientDataHealthStatus: an alarm whose data ages out keeps its last status only
     // with LastKnownStatus; Healthy and Unhealthy say what they say.
@@ -505,17 +613,30 @@ describe('TestDNSAnswer follows the routing rules', () => {
     expect(healthy(whenHealthy)).toBe(false);
   });
 
-  it('control-plane-down route53 fails the API but not health checks or DNS answers', async () => {
+  it('control-plane-down route53 fails the API, TestDNSAnswer included, but not health checks or DNS answers', async () => {
     const zoneId = await zone();
     const check = await httpCheck({ host: '127.0.0.1', port: 1 });
     await upsert(zoneId, failoverPair('app.trading.example.com', check));
     sim.faults.apply('control-plane-down', ['route53']);
-    const refused = await rejectionOf(r53.send(new GetHealthCheckCommand({ HealthCheckId: check })));
-    expect(refused).toBeInstanceOf(Route53ServiceException);
-    expect((refused as Route53ServiceException).$metadata.httpStatusCode).toBe(503);
+    for (const call of [
+      r53.send(new GetHealthCheckCommand({ HealthCheckId: check })),
+      // An API call to route53.amazonaws.com like any other, not a DNS query.
+      dnsAnswer(zoneId, 'app.trading.example.com'),
+    ]) {
+      const refused = await rejectionOf(call);
+      expect(refused).toBeInstanceOf(Route53ServiceException);
+      expect((refused as Route53ServiceException).$metadata.httpStatusCode).toBe(503);
+    }
     await waitFor(() => !healthy(check), 'the check to keep probing and fail');
-    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.2']);
+    expect(await resolved('app.trading.example.com')).toEqual(['192.0.2.2']);
+    // The API lives in us-east-1: with the region down it does not answer; DNS still does.
+    sim.faults.apply('control-plane-up', ['route53']);
     sim.faults.apply('region-down', ['us-east-1']);
-    expect(await dnsAnswer(zoneId, 'app.trading.example.com')).toEqual(['192.0.2.2']);
+    await expect(dnsAnswer(zoneId, 'app.trading.example.com')).rejects.toThrow();
+    expect(sim.journal.list({ operation: 'TestDNSAnswer' }).at(-1)).toMatchObject({
+      outcome: 'refused',
+      errorCode: 'region-down',
+    });
+    expect(await resolved('app.trading.example.com')).toEqual(['192.0.2.2']);
   });
 });

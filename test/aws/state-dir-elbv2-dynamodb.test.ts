@@ -37,7 +37,8 @@ import {
   startAwsSimulator,
 } from '../../local/aws/index.js';
 import { StateDirError } from '../../local/state-dir.js';
-import { autoScalingClient, clientConfig, httpGet, rejectionOf, route53Client, waitFor } from './support.js';
+import { waitFor } from '../support/wait.js';
+import { autoScalingClient, clientConfig, httpGet, rejectionOf, route53Client } from './support.js';
 
 /** Provisioned ALBs (as `npm start` runs) and instances InService in a few real ms. */
 const PROVISIONED: AwsSimulatorOptions = { albs: 'provisioned', instanceLaunchMs: 10 };

@@ -46,6 +46,7 @@ import {
   startAwsSimulator,
 } from '../../local/aws/index.js';
 import { StateDirError } from '../../local/state-dir.js';
+import { sleep, waitFor } from '../support/wait.js';
 import { createTwoRegionGlobalCluster } from './aurora-fixture.js';
 import {
   autoScalingClient,
@@ -54,7 +55,6 @@ import {
   rejectionOf,
   route53Client,
   s3Client,
-  waitFor,
 } from './support.js';
 
 /** Aurora steps of a few real ms at time scale 1, so the clock is the wall clock and alarms keep their data. */
@@ -208,8 +208,10 @@ describe('AWS simulator state dir: a restart keeps what AWS would keep', () => {
       }),
     );
 
-    const s3 = await versionedBucket(first, 'us-east-2', 'gates-use2');
-    const put = await s3.send(new PutObjectCommand({ Bucket: 'gates-use2', Key: 'gate/open', Body: 'open' }));
+    const s3 = await versionedBucket(first, 'us-east-2', 'data-use2');
+    const put = await s3.send(
+      new PutObjectCommand({ Bucket: 'data-use2', Key: 'orders/open', Body: 'open' }),
+    );
 
     await waitFor(async () => {
       const group = (await asg.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups?.[0];
@@ -278,7 +280,7 @@ describe('AWS simulator state dir: a restart keeps what AWS would keep', () => {
     expect(retried.HealthCheck?.Id).toBe(check.HealthCheck?.Id);
 
     const object = await s3Client(second, 'us-east-2').send(
-      new GetObjectCommand({ Bucket: 'gates-use2', Key: 'gate/open' }),
+      new GetObjectCommand({ Bucket: 'data-use2', Key: 'orders/open' }),
     );
     expect(await object.Body?.transformToString()).toBe('open');
     expect(object.VersionId).toBe(put.VersionId);
@@ -314,7 +316,7 @@ describe('AWS simulator state dir: a restart keeps what AWS would keep', () => {
   it('a fast clock resumes from the saved simulated time, ahead of the wall clock, never behind it', async () => {
     const first = await start({ timeScale: 0.0001 });
     await createTwoRegionGlobalCluster(first);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await sleep(30);
     const aheadAtClose = first.clock.now();
     expect(aheadAtClose - Date.now()).toBeGreaterThan(200_000);
     const second = await restart(first, { timeScale: 0.0001 });
@@ -350,11 +352,11 @@ describe('AWS simulator state dir: a restart keeps what AWS would keep', () => {
       ?.Instances;
     expect(pending?.map((i) => i.LifecycleState)).toEqual(['Pending', 'Pending']);
 
-    const source = await versionedBucket(first, 'us-east-1', 'gates-use1');
-    await versionedBucket(first, 'us-east-2', 'gates-replica');
+    const source = await versionedBucket(first, 'us-east-1', 'data-use1');
+    await versionedBucket(first, 'us-east-2', 'data-replica');
     await source.send(
       new PutBucketReplicationCommand({
-        Bucket: 'gates-use1',
+        Bucket: 'data-use1',
         ReplicationConfiguration: {
           Role: 'arn:aws:iam::123456789012:role/replication',
           Rules: [
@@ -362,15 +364,15 @@ describe('AWS simulator state dir: a restart keeps what AWS would keep', () => {
               Status: 'Enabled',
               Priority: 1,
               Filter: { Prefix: '' },
-              Destination: { Bucket: 'arn:aws:s3:::gates-replica' },
+              Destination: { Bucket: 'arn:aws:s3:::data-replica' },
             },
           ],
         },
       }),
     );
-    await source.send(new PutObjectCommand({ Bucket: 'gates-use1', Key: 'gate', Body: 'closed' }));
+    await source.send(new PutObjectCommand({ Bucket: 'data-use1', Key: 'orders', Body: 'closed' }));
     expect(
-      (await source.send(new HeadObjectCommand({ Bucket: 'gates-use1', Key: 'gate' }))).ReplicationStatus,
+      (await source.send(new HeadObjectCommand({ Bucket: 'data-use1', Key: 'orders' }))).ReplicationStatus,
     ).toBe('PENDING');
 
     const second = await restart(first, { aurora: { ...QUICK_AURORA, resyncMs: FOREVER } });
@@ -392,13 +394,16 @@ describe('AWS simulator state dir: a restart keeps what AWS would keep', () => {
       'InService',
     ]);
     const replica = await s3Client(second, 'us-east-2').send(
-      new GetObjectCommand({ Bucket: 'gates-replica', Key: 'gate' }),
+      new GetObjectCommand({ Bucket: 'data-replica', Key: 'orders' }),
     );
     expect(await replica.Body?.transformToString()).toBe('closed');
     expect(replica.ReplicationStatus).toBe('REPLICA');
     expect(
-      (await s3Client(second, 'us-east-1').send(new HeadObjectCommand({ Bucket: 'gates-use1', Key: 'gate' })))
-        .ReplicationStatus,
+      (
+        await s3Client(second, 'us-east-1').send(
+          new HeadObjectCommand({ Bucket: 'data-use1', Key: 'orders' }),
+        )
+      ).ReplicationStatus,
     ).toBe('COMPLETED');
   });
 

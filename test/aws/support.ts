@@ -38,28 +38,6 @@ export function fastSimulator(options: AwsSimulatorOptions = {}): Promise<AwsSim
   return startAwsSimulator({ timeScale: 0.0001, ...options });
 }
 
-/** Polls `probe` until it returns a value other than undefined/false; fails after `timeoutMs`. */
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  timeoutMs = 3_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** Runs `call` and returns the error it rejects with; fails the test if it resolves. */
 export async function rejectionOf(call: Promise<unknown>): Promise<Error> {
   try {

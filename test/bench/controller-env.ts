@@ -7,11 +7,11 @@ import { parse } from 'yaml';
 import type { ControllerOptions } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { type KubeEmulator, startKubeEmulator, writeKubeconfig } from '../../local/kube/index.js';
-import type { Failover } from '../../src/apis/index.js';
+import type { Failover, FailoverPlan, RegionHealth } from '../../src/apis/index.js';
 import { projectRoot } from '../../src/schema/paths.js';
 import { credentials, fastSimulator } from '../aws/support.js';
 import { seedTradingEstate } from '../controller/estate.js';
-import { sleep } from '../real/support/process.js';
+import { waitFor } from '../support/wait.js';
 import { type BenchClient, benchClient, expectStatus } from './kube-http.js';
 import { installSwitchyardCrds } from './kube-target.js';
 
@@ -34,6 +34,7 @@ export interface BenchKube {
   createNamespace(name: string): Promise<void>;
   create(namespace: string, plural: string, body: object): Promise<void>;
   getFailover(namespace: string, name: string): Promise<Failover>;
+  getRegionHealth(namespace: string, name: string): Promise<RegionHealth>;
   listFailovers(namespace: string): Promise<Failover[]>;
   close(): Promise<void>;
 }
@@ -49,6 +50,8 @@ export async function startBenchKube(): Promise<BenchKube> {
   config.loadFromFile(kubeconfig);
   const api = config.makeApiClient(CustomObjectsApi);
   const core = config.makeApiClient(CoreV1Api);
+  const get = async <T>(namespace: string, plural: string, name: string) =>
+    (await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, name })) as T;
   return {
     kube,
     kubeconfig,
@@ -60,15 +63,8 @@ export async function startBenchKube(): Promise<BenchKube> {
     async create(namespace, plural, body) {
       await api.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, body });
     },
-    async getFailover(namespace, name) {
-      return (await api.getNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace,
-        plural: 'failovers',
-        name,
-      })) as Failover;
-    },
+    getFailover: (namespace, name) => get<Failover>(namespace, 'failovers', name),
+    getRegionHealth: (namespace, name) => get<RegionHealth>(namespace, 'regionhealths', name),
     async listFailovers(namespace) {
       const list = (await api.listNamespacedCustomObject({
         group: GROUP,
@@ -111,6 +107,35 @@ export function example<T extends { metadata: { namespace?: string } }>(file: st
   return object;
 }
 
+/** The example FailoverPlan in `namespace`, edited by `edit`. */
+export function benchPlan(
+  namespace: string,
+  edit: (plan: FailoverPlan) => void = () => undefined,
+): FailoverPlan {
+  const object = example<FailoverPlan>('failover-plan.yaml', namespace);
+  edit(object);
+  return object;
+}
+
+export function regionHealth(
+  namespace: string,
+  name: string,
+  region: string,
+  vantage: string,
+  probes: object[],
+): RegionHealth {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'RegionHealth',
+    metadata: { name, namespace },
+    spec: { region, vantage, probes },
+  } as RegionHealth;
+}
+
+let namespaces = 0;
+/** A namespace name no other run of this process used. */
+export const nextNamespace = (prefix: string) => `${prefix}-${++namespaces}`;
+
 export async function seededSimulator(): Promise<AwsSimulator> {
   const sim = await fastSimulator();
   await seedTradingEstate(sim);
@@ -144,21 +169,13 @@ export function benchControllerOptions(
   };
 }
 
-/** Polls `probe` every `everyMs` until it returns a value; the time is taken when it does. */
-export async function pollUntil<T>(
+/** Polls until `probe` gives a value: the shared waitFor at the bench's 5 ms interval. */
+export const pollUntil = <T>(
   probe: () => Promise<T | undefined>,
   what: string,
   timeoutMs: number,
   everyMs = 5,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`bench: timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
+) => waitFor(probe, `bench: ${what}`, { timeoutMs, intervalMs: everyMs });
 
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -5,7 +5,7 @@ import { projectRoot } from '../../src/schema/paths.js';
 import { readCrds } from '../real/support/crds.js';
 import { startKubeApiserver } from '../real/support/kube-apiserver.js';
 import { realBin } from '../real/support/paths.js';
-import { sleep } from '../real/support/process.js';
+import { waitFor } from '../support/wait.js';
 import { nextMessage } from './child-message.js';
 import { type BenchClient, benchClient, expectStatus } from './kube-http.js';
 
@@ -96,13 +96,16 @@ export async function installSwitchyardCrds(client: BenchClient): Promise<void> 
     );
     expectStatus(created, `create CRD ${crd.metadata.name}`, 201);
   }
-  const deadline = Date.now() + 30_000;
   for (const crd of crds) {
     const version = (crd.spec as unknown as { versions: { name: string }[] }).versions[0]?.name;
     const path = `/apis/${crd.spec.group}/${version}/${crd.spec.names.plural}?limit=1`;
-    while ((await client.request('GET', path)).status !== 200) {
-      if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata.name} not served after 30 s`);
-      await sleep(100);
-    }
+    await waitFor(
+      async () => (await client.request('GET', path)).status === 200,
+      `CRD ${crd.metadata.name} served`,
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      },
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { atLeast, atMost, type Figure, measured, notMeasured, type Section } from './figures.js';
 import {
   type BenchTarget,
   installSwitchyardCrds,
@@ -56,43 +57,88 @@ const ROWS: { key: string; label: string; unit: string; goal: boolean }[] = [
     unit: 'ev/s',
     goal: true,
   },
-  { key: 'delete', label: `delete ${WORKLOAD.objects}`, unit: 'req/s', goal: false },
+  { key: 'delete', label: `delete ${WORKLOAD.deletes} of ${WORKLOAD.objects}`, unit: 'req/s', goal: false },
 ];
 
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
-const cell = (op: OpFigures | undefined, unit: string) =>
-  op ? `${ms(op.medianMs)}/${ms(op.p95Ms)} ms ${op.perSecond.toFixed(0)} ${unit}`.padEnd(28) : ''.padEnd(28);
+const MIB = 2 ** 20;
+const NOT_BUILT =
+  'the real apiserver is not built (.cache/real/bin/kube-apiserver missing; `npm run real:setup` builds it)';
+const latency = (op: OpFigures) => `median ${op.medianMs.toFixed(1)} ms, p95 ${op.p95Ms.toFixed(1)} ms`;
 
-export function kubeLines(figures: KubeFigures): string[] {
+function opFigure(id: string, title: string, op: OpFigures | undefined, unit: string): Figure {
+  return op
+    ? measured(id, title, op.perSecond, unit, { note: latency(op) })
+    : notMeasured(id, title, unit, 'the workload did not run this operation');
+}
+
+export function kubeSection(figures: KubeFigures): Section {
   const { emulator, real } = figures;
-  const lines = [
-    `Kubernetes API (issue 5): emulator (local/kube, own Node process) vs the full kube-apiserver + embedded etcd, one after the other; load average ${figures.loadBefore.toFixed(1)} before, ${figures.loadAfter.toFixed(1)} after`,
-    `  ${WORKLOAD.objects} RegionHealth objects, ${WORKLOAD.concurrency} keep-alive connections (node:http; TLS to the real server), warm-up first; cells: median/p95 latency, throughput; ratio = emulator/real throughput (>= 1: emulator not slower)`,
-    `  ${'operation'.padEnd(40)}${'emulator'.padEnd(28)}${'real apiserver'.padEnd(28)}ratio`,
-  ];
-  const missed: string[] = [];
+  const result: Figure[] = [];
   for (const row of ROWS) {
     const mine = emulator.ops[row.key];
     const theirs = real?.ops[row.key];
-    const ratio = mine && theirs ? mine.perSecond / theirs.perSecond : undefined;
-    if (row.goal && ratio !== undefined && ratio < 1) missed.push(row.key);
-    lines.push(
-      `  ${row.label.padEnd(40)}${cell(mine, row.unit)}${real ? cell(theirs, row.unit) : 'n/a'.padEnd(28)}${ratio === undefined ? '' : ratio.toFixed(2)}`,
+    const goal = row.goal ? atLeast(1) : undefined;
+    result.push(opFigure(`kube.emulator.${row.key}`, `emulator: ${row.label}`, mine, row.unit));
+    if (!real) {
+      result.push(
+        notMeasured(`kube.real.${row.key}`, `real apiserver: ${row.label}`, row.unit, NOT_BUILT),
+        notMeasured(`kube.ratio.${row.key}`, `emulator/real: ${row.label}`, '×', NOT_BUILT, goal),
+      );
+      continue;
+    }
+    result.push(opFigure(`kube.real.${row.key}`, `real apiserver: ${row.label}`, theirs, row.unit));
+    result.push(
+      mine && theirs
+        ? measured(
+            `kube.ratio.${row.key}`,
+            `emulator/real: ${row.label}`,
+            mine.perSecond / theirs.perSecond,
+            '×',
+            {
+              ...(goal ? { goal } : {}),
+            },
+          )
+        : notMeasured(
+            `kube.ratio.${row.key}`,
+            `emulator/real: ${row.label}`,
+            '×',
+            'an operation is missing',
+            goal,
+          ),
     );
   }
-  const rss = emulator.memory.rssBytes;
-  lines.push(
-    `  memory with ${WORKLOAD.objects} objects: emulator RSS ${mib(rss)} at rest (V8 heap after GC ${mib(emulator.memory.heapUsedBytes ?? Number.NaN)}; peak ${mib(emulator.memory.peakRssBytes)} while serving whole lists), goal <= ${mib(RSS_GOAL_BYTES)}: ${rss <= RSS_GOAL_BYTES ? 'MET' : 'MISSED'}${real ? `; real apiserver + etcd ${mib(real.memory.rssBytes)} (peak ${mib(real.memory.peakRssBytes)})` : ''}`,
+  result.push(
+    measured(
+      'kube.emulator.rss',
+      `emulator RSS with ${WORKLOAD.objects} objects`,
+      emulator.memory.rssBytes / MIB,
+      'MB',
+      {
+        goal: atMost(RSS_GOAL_BYTES / MIB),
+        note: `at rest; V8 heap after GC ${((emulator.memory.heapUsedBytes ?? Number.NaN) / MIB).toFixed(0)} MB; peak ${(emulator.memory.peakRssBytes / MIB).toFixed(0)} MB while serving whole lists`,
+      },
+    ),
+    real
+      ? measured(
+          'kube.real.rss',
+          `real apiserver + etcd RSS with ${WORKLOAD.objects} objects`,
+          real.memory.rssBytes / MIB,
+          'MB',
+          {
+            note: `peak ${(real.memory.peakRssBytes / MIB).toFixed(0)} MB`,
+          },
+        )
+      : notMeasured(
+          'kube.real.rss',
+          `real apiserver + etcd RSS with ${WORKLOAD.objects} objects`,
+          'MB',
+          NOT_BUILT,
+        ),
   );
-  if (!real) {
-    lines.push(
-      '  NO RATIOS: the real apiserver is not built (.cache/real/bin/kube-apiserver missing); run `npm run real:setup` to compare',
-    );
-  } else {
-    lines.push(
-      `  goal GET/LIST/WATCH ratio >= 1: ${missed.length === 0 ? 'MET' : `MISSED for ${missed.join(', ')}`}`,
-    );
-  }
-  return lines;
+  return {
+    id: 'kube',
+    title: 'Kubernetes API (issue 5): emulator vs the full kube-apiserver',
+    setup: `The emulator (local/kube, own Node process) and the full kube-apiserver + embedded etcd (.cache/real), one after the other in this run: ${WORKLOAD.objects} RegionHealth objects, ${WORKLOAD.concurrency} keep-alive connections (node:http; TLS to the real server), warm-up first; throughput per operation and the ratio emulator/real (≥ 1: the emulator is not slower). Load average ${figures.loadBefore.toFixed(1)} before, ${figures.loadAfter.toFixed(1)} after.`,
+    figures: result,
+  };
 }

@@ -17,7 +17,7 @@ import { SchemaCatalog, yamlFilesUnder } from '../../src/schema/catalog.js';
 import { projectRoot } from '../../src/schema/paths.js';
 import { formatProblem, validateYamlText } from '../../src/schema/validate.js';
 import { parseYamlDocuments } from '../../src/schema/yaml-cache.js';
-import { Kubectl } from '../real/support/kubectl.js';
+import { Kubectl } from '../support/kubectl.js';
 import { corpusBases, invalidCorpus } from './invalid-corpus.js';
 
 const root = projectRoot();

@@ -30,8 +30,8 @@ import { EXAMPLE_PLATFORM_FILE } from '../../src/generate/derived-plan.js';
 import { derivePlan } from '../../src/plan/derive.js';
 import { readTradingPlatform } from '../../src/plan/platform.js';
 import { clusterVantage } from '../../src/plan/region-health.js';
-import type { CommandResult } from '../real/support/command.js';
-import { Kubectl } from '../real/support/kubectl.js';
+import type { CommandResult } from '../support/command.js';
+import { Kubectl } from '../support/kubectl.js';
 import { ChaosControllers } from './controllers.js';
 import { EnvironmentsRepo } from './environments.js';
 

@@ -11,7 +11,8 @@ import { sdkAwsPorts } from '../../controllers/aws/sdk-ports.js';
 import { memberArn } from '../../controllers/failover/plan-view.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { DATA_LOSS_CONSENT_MESSAGE, type Failover } from '../../src/apis/index.js';
-import { credentials, waitFor } from '../aws/support.js';
+import { credentials } from '../aws/support.js';
+import { waitFor } from '../support/wait.js';
 import { clusterIdIn, examplePlan, GLOBAL_ID, mutatingCalls, writerOf } from './estate.js';
 import { outagePlatform } from './outage.js';
 import {

@@ -23,7 +23,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { autoScalingClient, waitFor } from '../aws/support.js';
+import { autoScalingClient } from '../aws/support.js';
+import { waitFor } from '../support/wait.js';
 import { clusterIdIn, groupIn, writerOf } from './estate.js';
 import { healthRounds, QUIET_ROUNDS, regionHealthManifest, roundsTimeout, WINDOW } from './health-rounds.js';
 import {

@@ -2,10 +2,11 @@
  * The controller's AWS permissions, proven both ways over the wire (issue 14 item 2, ADR 0012).
  * The simulator enforces the policy generated from controllers/aws/permissions.ts and the example
  * plan's resources. A planned switchover and an unplanned failover (with readiness and the gate
- * keeper running), plus the example RegionHealth's AWS probes, succeed under it. Together they call
- * exactly the declared actions: nothing undeclared, nothing declared and unused. Then one case per
- * declared action: the same policy without it makes the run that calls it fail, with AccessDenied
- * naming that action.
+ * keeper running), the example RegionHealth's AWS probes and verify-dns's Route 53 reads succeed
+ * under it. Together they call exactly the declared actions: nothing undeclared, nothing declared
+ * and unused. Then one case per declared action: the same policy without it makes the run that
+ * calls it fail, with AccessDenied naming that action; verify-dns is best effort, so without one of
+ * its actions it does not fail but says AccessDenied for that action in its message.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,12 +16,14 @@ import { AWS_ACTIONS, AWS_PERMISSIONS, type AwsPermission } from '../../controll
 import { controllerPolicy, planResources } from '../../controllers/aws/policy.js';
 import { sdkAwsPorts } from '../../controllers/aws/sdk-ports.js';
 import { type RunningController, startController } from '../../controllers/controller.js';
+import { VERIFY_DNS, verifyDns } from '../../controllers/failover/dns-steps.js';
 import { runProbe } from '../../controllers/health/probes.js';
 import { type AwsSimulator, iamAction, parsePolicy } from '../../local/aws/index.js';
 import { type Failover, RegionHealthResource } from '../../src/apis/index.js';
 import { GATE_ALARM } from '../../src/estate/traffic/gate.js';
 import { credentials } from '../aws/support.js';
-import { examplePlan } from './estate.js';
+import { sleep } from '../support/wait.js';
+import { examplePlan, seedTradingTraffic } from './estate.js';
 import {
   approvedAtApply,
   exampleIn,
@@ -32,6 +35,7 @@ import {
   testControllerOptions,
   waitForFailover,
 } from './platform.js';
+import { lookOnce, runningFor5s } from './step-look.js';
 
 const regionHealths = parseAllDocuments(readFileSync(join(examples, 'region-health.yaml'), 'utf8')).map((d) =>
   RegionHealthResource.parse(d.toJS()),
@@ -57,6 +61,8 @@ const policyWithout = (action?: string) =>
   );
 
 type Run = 'planned' | 'unplanned';
+/** Where an action was seen called: a whole run, or verify-dns's reads. */
+type Caller = Run | 'verify-dns';
 const FAILOVER: Record<Run, { file: string; name: string }> = {
   planned: { file: 'failover-switchover.yaml', name: 'trading-switchover-2026-11-25' },
   unplanned: { file: 'failover-unplanned.yaml', name: 'trading-failover-use1-outage' },
@@ -140,7 +146,28 @@ const denials = (s: AwsSimulator) =>
   s.journal.list({ outcome: 'error' }).filter((e) => e.errorCode === 'AccessDenied');
 
 /** Which run calls each action, from the runs under the full policy. */
-const callers = new Map<string, Run>();
+const callers = new Map<string, Caller>();
+
+/**
+ * verify-dns's last look (the answer already on its target, so it reads the health checks too)
+ * against the example estate with its Route 53 side, under `policy`.
+ */
+async function verifyDnsUnder(policy: ReturnType<typeof parsePolicy>) {
+  const started = await startSeededSimulator();
+  sim = started;
+  await seedTradingTraffic(started);
+  started.journal.clear();
+  started.policy.set(policy);
+  const { primary, standby } = examplePlan.spec.regions;
+  const look = await lookOnce(verifyDns(primary, standby), {
+    aws: sdkAwsPorts({ endpoint: started.url, credentials, route53CallSpacingMs: 0 }),
+    plan: examplePlan.spec,
+    target: primary,
+    other: standby,
+    journal: runningFor5s(VERIFY_DNS),
+  });
+  return { ...look, sim: started };
+}
 
 describe('the controller under the generated policy', () => {
   const seen = new Set<string>();
@@ -154,7 +181,7 @@ describe('the controller under the generated policy', () => {
     expect(failover.status?.phase, JSON.stringify(failover.status?.journal)).toBe('Succeeded');
     // Readiness and the gate keeper ran alongside (their reads are in the journal too); let one
     // more pass of each happen after the run, then look for denials.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect(denials(s)).toEqual([]);
     for (const action of actionsSeen(s)) {
       seen.add(action);
@@ -178,6 +205,21 @@ describe('the controller under the generated policy', () => {
     for (const action of actionsSeen(sim)) seen.add(action);
   });
 
+  it('verify-dns reads Route 53 under it, and only reads', async () => {
+    const { outcome, sim: s } = await verifyDnsUnder(policyWithout());
+    expect(outcome).toMatchObject({
+      type: 'succeeded',
+      message: expect.stringContaining('health checks: us-east-1 '),
+    });
+    expect(denials(s)).toEqual([]);
+    for (const action of actionsSeen(s)) {
+      expect(action).toMatch(/^route53:(List|Get|Test)/);
+      seen.add(action);
+      // Best effort: without one of these the step is skipped, not failed, whichever run calls it.
+      callers.set(action, 'verify-dns');
+    }
+  });
+
   it('the actions called are exactly the declared ones', () => {
     expect([...seen].sort()).toEqual([...AWS_ACTIONS].sort());
   });
@@ -189,6 +231,14 @@ describe('each declared action is needed: the policy without it fails the run th
     async (action) => {
       const run = callers.get(action);
       if (!run) throw new Error(`no run under the full policy called ${action} (run the whole file)`);
+      const refusal = `is not authorized to perform: ${action} on resource: `;
+      if (run === 'verify-dns') {
+        const { outcome, sim: s } = await verifyDnsUnder(policyWithout(action));
+        expect(outcome.type).not.toBe('failed');
+        expect('message' in outcome ? outcome.message : '').toContain(refusal);
+        expect(new Set(denials(s).map((e) => iamAction(e.service, e.operation)))).toEqual(new Set([action]));
+        return;
+      }
       const { failover, sim: s } = await runUnder(run, policyWithout(action), {
         background: false,
         maxStepAttempts: 2,
@@ -197,7 +247,7 @@ describe('each declared action is needed: the policy without it fails the run th
       });
       expect(failover.status?.phase).toBe('Failed');
       const failed = failover.status?.journal?.find((e) => e.state === 'Failed');
-      expect(failed?.message).toContain(`is not authorized to perform: ${action} on resource: `);
+      expect(failed?.message).toContain(refusal);
       expect(new Set(denials(s).map((e) => iamAction(e.service, e.operation)))).toEqual(new Set([action]));
     },
   );

@@ -8,23 +8,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FailoverPlanResource, type FailoverPlanSpec, type FailoverSpec } from '../../src/apis/index.js';
-import { EngineRun } from '../support/engine-run.js';
+import { EngineRun, PLANNED_SPEC, UNPLANNED_SPEC } from '../support/engine-run.js';
 import { FakeAws, type FakeAwsOptions } from '../support/fake-aws.js';
 
 const plan: FailoverPlanSpec = FailoverPlanResource.parse(
   parse(readFileSync(join(import.meta.dirname, '../../examples/failover/failover-plan.yaml'), 'utf8')),
 ).spec;
 
-const UNPLANNED: FailoverSpec = {
-  planRef: { name: 'trading' },
-  type: 'Failover',
-  targetRegion: 'us-east-2',
-  allowDataLoss: true,
-  dryRun: false,
-  cancel: false,
-  paused: false,
-};
-const PLANNED: FailoverSpec = { ...UNPLANNED, type: 'Switchover', allowDataLoss: false };
+const UNPLANNED = UNPLANNED_SPEC;
+const PLANNED = PLANNED_SPEC;
 const BUDGET_MS = plan.automatic.rpoBudgetSeconds * 1000;
 
 function start(
@@ -52,6 +44,16 @@ async function runUntil(run: EngineRun, step: string, rounds = 50) {
       run.tick(1_000);
     }
   }
+}
+
+/**
+ * An unplanned run held where the old primary's fence settles: fence, close-old and the scaling
+ * done, the promotion not yet (the published fence waits for CloudWatch until `releaseAlarms`).
+ */
+async function heldAtFence(aws: FakeAwsOptions = {}) {
+  const started = start(UNPLANNED, { ...aws, holdAlarms: true });
+  await runUntil(started.run, 'fenced');
+  return started;
 }
 
 interface Case {
@@ -122,8 +124,7 @@ const cases: Case[] = [
     name: 'cancel before the one-way step',
     proves: 'a cancel while the fence settles undoes what was done, newest first, and never promotes',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence();
       run.patchSpec({ cancel: true });
       aws.releaseAlarms();
       await run.settle();
@@ -167,8 +168,7 @@ const cases: Case[] = [
     name: 'deletion before the one-way step',
     proves: 'a deletion is a cancel: recorded in deletedDuringStep, undone, no promotion',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence();
       run.delete();
       aws.releaseAlarms();
       await run.settle();
@@ -391,8 +391,7 @@ const cases: Case[] = [
     proves:
       'a 409 on a status write stops the pass before any further call; the next pass decides from what is stored',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence();
       aws.releaseAlarms();
       run.beforeNextWrite(() => run.writeStatusAsSomeoneElse({ ...run.status }));
       await expect(run.reconcile()).rejects.toThrow(/status changed since it was read/);
@@ -411,8 +410,7 @@ const cases: Case[] = [
     proves:
       'a controller killed between journaling the promotion and calling resumes it as a new attempt, calling once',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence();
       aws.releaseAlarms();
       // Writes: fenced Succeeded, then promote Running — the controller dies as that one lands.
       run.crashAtWrite(2, 'after');
@@ -433,8 +431,7 @@ const cases: Case[] = [
     proves:
       'a controller killed after FailoverGlobalCluster returned, before journaling it, does not send it again',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true, pendingPromotions: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence({ pendingPromotions: true });
       aws.releaseAlarms();
       // Writes: fenced Succeeded, promote Running, promote Succeeded — the last one never lands.
       run.crashAtWrite(3, 'before');
@@ -472,8 +469,7 @@ const cases: Case[] = [
     name: 'pause before the one-way step, then resume',
     proves: 'a pause holds before the next action with 0 further calls; resuming continues from the journal',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence();
       run.patchSpec({ paused: true });
       aws.releaseAlarms();
       await run.settle();
@@ -526,8 +522,7 @@ const cases: Case[] = [
     name: 'deletion overrides a pause',
     proves: 'a paused Failover being deleted runs its cancel instead of holding its finalizer forever',
     async act() {
-      const { aws, run } = start(UNPLANNED, { holdAlarms: true });
-      await runUntil(run, 'fenced');
+      const { aws, run } = await heldAtFence();
       run.patchSpec({ paused: true });
       aws.releaseAlarms();
       await run.settle();
@@ -539,6 +534,60 @@ const cases: Case[] = [
     expect(run, aws) {
       expect(run.phase).toBe('Cancelled');
       expect(promotions(aws)).toBe(0);
+    },
+  },
+  {
+    name: 'DNS in the timeline',
+    proves: 'verify-dns, last, records that Route 53 answers the new primary',
+    async act() {
+      const { aws, run } = start(UNPLANNED);
+      await run.settle();
+      return { run, aws };
+    },
+    expect(run, aws) {
+      expect(run.phase).toBe('Succeeded');
+      expect(run.status.journal?.at(-1)).toMatchObject({
+        name: 'verify-dns',
+        state: 'Succeeded',
+        region: 'us-east-1',
+      });
+      expect(run.entry('verify-dns')?.message).toMatch(
+        /^api\.trading\.example\.com answers us-east-2 \(10\.1\.0\.10\)/,
+      );
+      expect(aws.count('TestDNSAnswer', 'us-east-1')).toBeGreaterThan(0);
+    },
+  },
+  {
+    name: 'Route 53 API down',
+    proves: "verify-dns never blocks or fails: Route 53's API not answering skips it and the run Succeeds",
+    async act() {
+      const { aws, run } = start(UNPLANNED);
+      aws.failAlways('ListHostedZonesByName');
+      await run.settle();
+      return { run, aws };
+    },
+    expect(run) {
+      expect(run.phase).toBe('Succeeded');
+      expect(run.entry('verify-dns')).toMatchObject({ state: 'Skipped', attempts: 1 });
+      expect(run.entry('verify-dns')?.message).toMatch(/^Route 53's API \(us-east-1\) did not answer/);
+    },
+  },
+  {
+    name: 'DNS that never moves',
+    proves:
+      'an answer stuck on the old region makes verify-dns give up at its deadline, Skipped, never Failed',
+    async act() {
+      const { aws, run } = start(PLANNED, {}, { options: { waitTimeoutMs: 10_000 } });
+      aws.freezeDns();
+      await run.settle();
+      return { run, aws };
+    },
+    expect(run) {
+      expect(run.phase).toBe('Succeeded');
+      expect(run.entry('verify-dns')?.state).toBe('Skipped');
+      expect(run.entry('verify-dns')?.message).toMatch(
+        /gave up after 10000 ms: not yet: .* answers us-east-1/,
+      );
     },
   },
   {

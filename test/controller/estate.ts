@@ -20,6 +20,7 @@ import {
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { FailoverPlanResource } from '../../src/apis/index.js';
 import { seedAwsForPlan } from '../../src/cli/seed-aws.js';
+import { type SeededTraffic, seedTrafficForPlan } from '../../src/cli/seed-traffic.js';
 import { gateDimensions, SWITCH_ALARMS } from '../../src/estate/traffic/gate.js';
 import { cloudWatchClient, rdsClient } from '../aws/support.js';
 
@@ -46,6 +47,13 @@ export function groupIn(region: string): string {
 
 export async function seedTradingEstate(sim: AwsSimulator, options: EstateOptions = {}): Promise<void> {
   await seedAwsForPlan(examplePlan.spec, sim.url, options);
+}
+
+/** The Route 53 side of the example plan (its zone, checks and records), aliasing the simulator's ALBs. */
+export function seedTradingTraffic(sim: AwsSimulator): Promise<SeededTraffic> {
+  return seedTrafficForPlan(examplePlan.spec, sim.url, {
+    albDnsName: (region) => sim.albs.find((a) => a.region === region)?.dnsName ?? '',
+  });
 }
 
 export async function writerOf(sim: AwsSimulator, region = 'us-east-2'): Promise<string | undefined> {

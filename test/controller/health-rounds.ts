@@ -6,7 +6,7 @@
  */
 import { memberArn } from '../../controllers/failover/plan-view.js';
 import type { Failover, RegionHealth } from '../../src/apis/index.js';
-import { waitFor } from '../aws/support.js';
+import { waitFor } from '../support/wait.js';
 import { examplePlan } from './estate.js';
 import { GROUP, getPlanStatus, type KubeSide, VERSION } from './platform.js';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import { LeaderElector } from '../../controllers/kube/leader-election.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { waitFor } from '../aws/support.js';
+import { waitFor } from '../support/wait.js';
 import { mutatingCalls } from './estate.js';
 import {
   exampleIn,

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import pino from 'pino';
-import { expect } from 'vitest';
 import {
   type ControllerOptions,
   type RunningController,
@@ -19,12 +18,12 @@ import {
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { startKubeEmulator, writeKubeconfig } from '../../local/kube/index.js';
 import type { Failover } from '../../src/apis/index.js';
-import { credentials, fastSimulator, waitFor } from '../aws/support.js';
-import { describeResult } from '../real/support/command.js';
+import { credentials, fastSimulator } from '../aws/support.js';
 import { controllerRelease, type RbacTriple, withoutTriple } from '../real/support/controller-rbac.js';
 import { type AuditEvent, type KubeApiserver, startKubeApiserver } from '../real/support/kube-apiserver.js';
-import { Kubectl } from '../real/support/kubectl.js';
 import type { RunningProcess } from '../real/support/process.js';
+import { Kubectl } from '../support/kubectl.js';
+import { waitFor } from '../support/wait.js';
 import { type EstateOptions, seedTradingEstate } from './estate.js';
 
 export const repoRoot = join(import.meta.dirname, '../..');
@@ -128,11 +127,7 @@ export async function startKubeSide(
   const kubectl = new Kubectl(kubeconfig);
   const config = new KubeConfig();
   config.loadFromFile(kubeconfig);
-  const ok = async (args: string[], stdin?: string) => {
-    const result = await kubectl.run(args, { stdin });
-    expect(result.code, describeResult(result)).toBe(0);
-    return result.stdout;
-  };
+  const ok = (args: string[], stdin?: string) => kubectl.ok(args, stdin);
   const side: KubeSide = {
     target,
     kubeconfig,
@@ -313,8 +308,13 @@ export function waitForFailover(
   );
 }
 
+/** Name and state of each journal entry, in order (compare with test/support/steps.ts journalLines). */
 export const journalOf = (failover: Failover) =>
-  (failover.status?.journal ?? []).map((e) => ({ name: e.name, state: e.state, region: e.region }));
+  (failover.status?.journal ?? []).map((e) => ({ name: e.name, state: e.state }));
+
+/** The region each journal entry called, by step name, for `toMatchObject` on the steps a test is about. */
+export const journalRegions = (failover: Failover): Record<string, string | undefined> =>
+  Object.fromEntries((failover.status?.journal ?? []).map((e) => [e.name, e.region]));
 
 export const conditionOf = (failover: Failover, type: string) =>
   failover.status?.conditions?.find((c) => c.type === type);

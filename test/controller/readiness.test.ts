@@ -10,7 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import type { FailoverPlan } from '../../src/apis/index.js';
-import { rdsClient, waitFor } from '../aws/support.js';
+import { rdsClient } from '../aws/support.js';
+import { waitFor } from '../support/wait.js';
 import {
   clusterIdIn,
   type EstateOptions,

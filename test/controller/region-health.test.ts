@@ -4,7 +4,7 @@ import { type RunningController, startController } from '../../controllers/contr
 import { memberArn } from '../../controllers/failover/plan-view.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import type { RegionHealth } from '../../src/apis/index.js';
-import { waitFor } from '../aws/support.js';
+import { waitFor } from '../support/wait.js';
 import { examplePlan } from './estate.js';
 import {
   GROUP,

@@ -16,7 +16,7 @@ import { type RunningController, startController } from '../../controllers/contr
 import { PROBE_AGENT_PERMISSIONS } from '../../controllers/kube/permissions.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { writeKubeconfig } from '../../local/kube/index.js';
-import { waitFor } from '../aws/support.js';
+import { waitFor } from '../support/wait.js';
 import { type RbacProxy, startRbacProxy } from '../unit/chart/rbac-proxy.js';
 import { clusterIdIn, writerOf } from './estate.js';
 import {
@@ -163,8 +163,12 @@ describe('a vantage outside the failed region', () => {
       roundsTimeout(WINDOW.outOf * 4) + 10_000,
     );
     expect(created.metadata?.labels).toMatchObject({ 'failover.switchyard.dev/trigger': 'automatic' });
+    const BOTH = '\\(alb, aurora-writer\\)';
     expect(created.spec.reason).toMatch(
-      new RegExp(`from (${STANDBY}, ${EXTERNAL}|${EXTERNAL}, ${STANDBY}); us-east-2 healthy$`),
+      // Both vantages vote, each with every signal of the plan's All policy failing.
+      new RegExp(
+        `^automatic, signalPolicy All: .* on (${STANDBY} ${BOTH}, ${EXTERNAL}|${EXTERNAL} ${BOTH}, ${STANDBY}) ${BOTH}; us-east-2 healthy$`,
+      ),
     );
     const done = await waitForFailover(
       side,

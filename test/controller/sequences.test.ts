@@ -15,10 +15,11 @@ import { parse, stringify } from 'yaml';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import type { Failover } from '../../src/apis/index.js';
-import { type SeededTraffic, seedTrafficForPlan } from '../../src/cli/seed-traffic.js';
-import { fastSimulator, rdsClient, waitFor } from '../aws/support.js';
+import type { SeededTraffic } from '../../src/cli/seed-traffic.js';
+import { fastSimulator, rdsClient } from '../aws/support.js';
 import { seededRandom } from '../support/random.js';
-import { examplePlan, GLOBAL_ID, seedTradingEstate, switchState } from './estate.js';
+import { waitFor } from '../support/wait.js';
+import { examplePlan, GLOBAL_ID, seedTradingEstate, seedTradingTraffic, switchState } from './estate.js';
 import {
   exampleIn,
   GROUP,
@@ -78,10 +79,7 @@ class SequencePlatform {
     const ns = `seq${++namespaceCount}`;
     const sim = await fastSimulator();
     await seedTradingEstate(sim);
-    const traffic = await seedTrafficForPlan(examplePlan.spec, sim.url, {
-      domainName: 'trading.example.com',
-      albDnsName: (region) => sim.albs.find((a) => a.region === region)?.dnsName ?? '',
-    });
+    const traffic = await seedTradingTraffic(sim);
     await side.createNamespace(ns);
     // A person approves nothing here: lag during an outage is the sequence's business, not the test's.
     const plan = parse(exampleIn('failover-plan.yaml', ns));
@@ -143,15 +141,29 @@ class SequencePlatform {
       },
     };
     await side.ok(['apply', '-f', '-'], JSON.stringify(manifest));
+    const ended = (phase: string | undefined) => ['Succeeded', 'Failed', 'Cancelled'].includes(phase ?? '');
     try {
-      return await waitForFailover(
+      const finished = await waitForFailover(
         side,
         this.ns,
         name,
-        (f) => ['Succeeded', 'Failed', 'Cancelled'].includes(f.status?.phase ?? ''),
+        (f) => ended(f.status?.phase),
         `${name} to finish`,
         20_000,
       );
+      // The controller then records the end on the plan (lock released, currentRoles written):
+      // the invariant is checked after that, not in the moment between.
+      await waitFor(
+        async () => {
+          const last = (await getPlanStatus(side, this.ns))?.lastExecution as
+            | { name?: string; phase?: string }
+            | undefined;
+          return last?.name === name && ended(last.phase);
+        },
+        `${name} recorded on the plan`,
+        5_000,
+      );
+      return finished;
     } catch (error) {
       const stuck = await side.ok(['get', 'failover', name, '-n', this.ns, '-o', 'yaml']);
       throw new Error(`${String(error)}\n${stuck.slice(stuck.indexOf('status:'))}`);

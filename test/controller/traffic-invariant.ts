@@ -1,18 +1,17 @@
 /**
- * The traffic invariant of issue 13 / ADR 0010, checked against the simulator over the wire: at
- * most one Aurora writer; every DNS answer (the failover name, and the latency name from a resolver
+ * The traffic invariant of issue 13 / ADR 0010, checked against the simulator (the writer over the
+ * wire, DNS from its simulated name servers): at most one Aurora writer; every DNS answer (the failover name, and the latency name from a resolver
  * in each region) is the writer's ALB and never the other region's; the plan's currentRoles agree
  * with AWS. Returns the violations in words, so a failing sequence says what broke.
  */
 import { DescribeGlobalClustersCommand } from '@aws-sdk/client-rds';
-import { TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import type { SeededTraffic } from '../../src/cli/seed-traffic.js';
-import { rdsClient, route53Client } from '../aws/support.js';
+import { rdsClient } from '../aws/support.js';
 import { GLOBAL_ID } from './estate.js';
 
-/** Resolvers in each region (the simulator reads a resolver's region from 10.<n>.x.x). */
-export const RESOLVERS = { 'us-east-1': '10.1.0.53', 'us-east-2': '10.2.0.53' } as const;
+/** The regions whose resolvers ask for the latency name. */
+const RESOLVER_REGIONS = ['us-east-1', 'us-east-2'] as const;
 
 export interface TrafficView {
   /** Regions whose cluster is the writer (as any reachable region reports it). */
@@ -33,36 +32,26 @@ async function writersOf(sim: AwsSimulator): Promise<string[]> {
   return [];
 }
 
-/** DNS answers as clients get them (TestDNSAnswer stands for the data plane; it works with us-east-1 down). */
-export async function dnsAnswers(
-  sim: AwsSimulator,
-  traffic: SeededTraffic,
-): Promise<Record<string, string[]>> {
-  const questions: Array<[string, string, string | undefined]> = [
-    ['failover', traffic.failoverName, undefined],
-    ...Object.entries(RESOLVERS).map(([region, ip]): [string, string, string] => [
+/**
+ * DNS answers as clients get them: Route 53's name servers (the data plane, which keeps answering
+ * with us-east-1 down), not its API's TestDNSAnswer.
+ */
+export function dnsAnswers(sim: AwsSimulator, traffic: SeededTraffic): Record<string, string[]> {
+  const questions: Array<[string, string, string]> = [
+    ['failover', traffic.failoverName, 'us-east-1'],
+    ...RESOLVER_REGIONS.map((region): [string, string, string] => [
       `latency from ${region}`,
       traffic.latencyName,
-      ip,
+      region,
     ]),
   ];
-  const answers: Record<string, string[]> = {};
-  for (const [label, name, resolver] of questions) {
-    const out = await route53Client(sim).send(
-      new TestDNSAnswerCommand({
-        HostedZoneId: traffic.zoneId,
-        RecordName: name,
-        RecordType: 'A',
-        ...(resolver ? { ResolverIP: resolver } : {}),
-      }),
-    );
-    answers[label] = out.RecordData ?? [];
-  }
-  return answers;
+  return Object.fromEntries(
+    questions.map(([label, name, resolver]) => [label, sim.route53.resolve(name, 'A', resolver).values]),
+  );
 }
 
 export async function observeTraffic(sim: AwsSimulator, traffic: SeededTraffic): Promise<TrafficView> {
-  return { writers: await writersOf(sim), answers: await dnsAnswers(sim, traffic) };
+  return { writers: await writersOf(sim), answers: dnsAnswers(sim, traffic) };
 }
 
 const albOf = (sim: AwsSimulator, region: string) => sim.albs.find((a) => a.region === region)?.address;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import { UNCLAIMED_AFTER_MS } from '../../controllers/failover/reconciler.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
+import { sleep } from '../support/wait.js';
 import {
   conditionOf,
   exampleIn,
@@ -55,7 +56,7 @@ describe("a Failover applied to the other region's cluster", () => {
     const applied = Date.now();
     await side.ok(['apply', '-f', '-'], exampleIn('failover-switchover.yaml', NAMESPACE));
     // Seen and left alone at first: the target's controller may yet take it.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     expect(conditionOf(await getFailover(side, NAMESPACE, SWITCHOVER), 'Accepted')).toBeUndefined();
 
     const refused = await waitForFailover(
@@ -81,7 +82,7 @@ describe("a Failover applied to the other region's cluster", () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'WrongCluster' }));
 
     // Said once: a later pass leaves the condition as it is.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     const later = await getFailover(side, NAMESPACE, SWITCHOVER);
     expect(conditionOf(later, 'Accepted')?.lastTransitionTime).toBe(accepted?.lastTransitionTime);
     expect(sim.journal.list()).toEqual([]);

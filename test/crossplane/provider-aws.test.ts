@@ -15,12 +15,17 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeDBClustersCommand, DescribeGlobalClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ListHostedZonesCommand, Route53Client, TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import { sdkAwsPorts } from '../../controllers/aws/sdk-ports.js';
+import { VERIFY_DNS, verifyDns } from '../../controllers/failover/dns-steps.js';
 import { type AwsSimulator, startAwsSimulator } from '../../local/aws/index.js';
 import type { ManagedResource } from '../../local/crossplane/provider.js';
 import { type LocalAwsProvider, localAwsProvider } from '../../local/crossplane/provider-aws/index.js';
+import { FailoverPlanResource } from '../../src/apis/index.js';
 import { derivePlan } from '../../src/plan/derive.js';
+import { lookOnce, runningFor5s } from '../controller/step-look.js';
+import { waitFor } from '../support/wait.js';
 import { inMemoryLookup, type ProvisionResult, provisionEstate } from './provision-estate.js';
 
 const XR_FILE = 'examples/estate/trading-platform.yaml';
@@ -138,6 +143,36 @@ describe('provisioning the example estate through the local provider', () => {
     }
   });
 
+  it('verify-dns finds the DNS the derived plan names: the zone, each region’s name and failover record, their checks', async () => {
+    const { primary, standby } = plan.spec.regions;
+    const look = () =>
+      lookOnce(verifyDns(primary, standby), {
+        aws: sdkAwsPorts({ endpoint: sim.url, credentials, route53CallSpacingMs: 0 }),
+        plan: FailoverPlanResource.parse(plan).spec,
+        target: primary,
+        other: standby,
+        journal: runningFor5s(VERIFY_DNS),
+      });
+    // The estate serves from its primary: its gate is open, the standby's closed until a controller acts.
+    const { outcome } = await waitFor(
+      async () => {
+        const seen = await look();
+        return 'message' in seen.outcome && seen.outcome.message.includes(`${primary} healthy`)
+          ? seen
+          : undefined;
+      },
+      'the primary’s checks to be probed healthy',
+      10_000,
+    );
+    expect(outcome.type).toBe('succeeded');
+    expect('message' in outcome ? outcome.message : '').toMatch(
+      new RegExp(
+        `^api\\.trading\\.example\\.com answers ${primary} \\(\\S+\\) since before verify-dns started .*` +
+          `health checks: ${primary} healthy \\(3 of 3 members healthy, 3 needed\\), ${standby} unhealthy \\(2 of 3 members healthy, 3 needed\\)$`,
+      ),
+    );
+  });
+
   it('every probe of the derived RegionHealths resolves: the regional name to its ALB, the 5xx alarm exists', async () => {
     const route53 = open(new Route53Client(config('us-east-1')));
     const zones = (await route53.send(new ListHostedZonesCommand({}))).HostedZones ?? [];
@@ -156,13 +191,10 @@ describe('provisioning the example estate through the local provider', () => {
           );
           expect(answer.RecordData).toEqual([listener?.address]);
           // The ALB serves once its ASG's instances are in service (a simulated minute).
-          const deadline = Date.now() + 10_000;
-          let status = 0;
-          while (status !== 200 && Date.now() < deadline) {
-            status = await get(listener?.address ?? '', listener?.port ?? 0, host);
-            if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
-          }
-          expect(status).toBe(200);
+          await vi.waitFor(
+            async () => expect(await get(listener?.address ?? '', listener?.port ?? 0, host)).toBe(200),
+            { timeout: 10_000, interval: 50 },
+          );
         }
         if (probe.type === 'CloudWatchAlarm') {
           const alarms = await open(new CloudWatchClient(config(region))).send(
@@ -189,10 +221,7 @@ describe('provisioning the example estate through the local provider', () => {
     expect(albChecks).toHaveLength(2);
     for (const check of albChecks) {
       const id = check.metadata.annotations?.['crossplane.io/external-name'] ?? '';
-      const deadline = Date.now() + 10_000;
-      while (!sim.route53.isHealthy(id) && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(sim.route53.isHealthy(id)).toBe(true);
+      await vi.waitFor(() => expect(sim.route53.isHealthy(id)).toBe(true), { timeout: 10_000, interval: 50 });
     }
   });
 

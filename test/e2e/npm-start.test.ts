@@ -4,45 +4,22 @@
  * second process playing the automatic failover and the switch back on that platform, Ctrl-C, and
  * a second `npm start` on the same state dir resuming with the same objects and AWS state.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clusterVantage } from '../../src/plan/region-health.js';
 import { projectRoot } from '../../src/schema/paths.js';
+import { interruptNpmStart, type NpmStart, spawnNpmStart } from '../support/npm-start.js';
 
 const root = projectRoot();
 const stateDir = mkdtempSync(join(tmpdir(), 'switchyard-e2e-'));
 const kubeconfig = join(stateDir, 'kubeconfig');
 
-interface Started {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+const startPlatform = () => spawnNpmStart(stateDir);
 
-function startPlatform(): Started {
-  const child = spawn('npm', ['start', '--', '--state-dir', stateDir], {
-    cwd: root,
-    // Its own process group, so Ctrl-C (SIGINT) reaches tsx and the platform, as in a terminal.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function untilOutput(started: Started, pattern: RegExp, timeoutMs: number): Promise<string> {
+async function untilOutput(started: NpmStart, pattern: RegExp, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (!pattern.test(started.output())) {
     if (Date.now() > deadline || started.child.exitCode !== null)
@@ -52,18 +29,13 @@ async function untilOutput(started: Started, pattern: RegExp, timeoutMs: number)
   return started.output();
 }
 
-async function interrupt(started: Started): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (started.child.pid && started.child.exitCode === null) process.kill(-started.child.pid, 'SIGINT');
-  return started.exited;
-}
-
 const kubectl = (...args: string[]) =>
   execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 30_000 });
 
 describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
-  let platform: Started | undefined;
+  let platform: NpmStart | undefined;
   afterAll(async () => {
-    if (platform) await interrupt(platform);
+    if (platform) await interruptNpmStart(platform);
     rmSync(stateDir, { recursive: true, force: true });
   });
 
@@ -147,7 +119,7 @@ describe('npm start, kubectl and npm run demo as a newcomer runs them', () => {
     );
     // npm itself is interrupted with its process group, as in a terminal; what counts is that the
     // platform under it stopped cleanly.
-    const exit = await interrupt(platform);
+    const exit = await interruptNpmStart(platform);
     expect(exit.code === 0 || exit.signal === 'SIGINT', JSON.stringify(exit)).toBe(true);
     expect(platform.output()).toContain('platform stopped');
     platform = startPlatform();

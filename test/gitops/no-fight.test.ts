@@ -32,9 +32,9 @@ import { luaHealthChecks } from '../../src/cli/gitops-health.js';
 import { REGION_PAIR } from '../../src/estate/common/parameters.js';
 import { publish } from '../../src/gitops/publish.js';
 import { projectRoot } from '../../src/schema/paths.js';
-import { waitFor } from '../aws/support.js';
 import { clusterIdIn, examplePlan, mutatingCalls } from '../controller/estate.js';
 import { exampleIn, startSeededSimulator, testControllerOptions } from '../controller/platform.js';
+import { waitFor } from '../support/wait.js';
 import { type ManagementCluster, startManagementCluster } from './management-cluster.js';
 import {
   awsState,

@@ -50,6 +50,8 @@ import { HoldingProxy } from '../controller/holding-proxy.js';
 import { exampleIn, startSeededSimulator, testControllerOptions } from '../controller/platform.js';
 import { TEST_DEPLOYMENT_MESSAGE } from '../gitops/management-cluster.js';
 import { awsState, controllerFields, fights, type OwnedField } from '../gitops/ownership.js';
+import { Kubectl } from '../support/kubectl.js';
+import { waitFor } from '../support/wait.js';
 import {
   type ApplicationStatus,
   type Argocd,
@@ -65,7 +67,6 @@ import {
 import { expectEveryAddressListenerConfined, expectNoHostListener } from './support/confinement.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { type KubeApiserver, startKubeApiserver } from './support/kube-apiserver.js';
-import { Kubectl } from './support/kubectl.js';
 import { startedForFile, stopAll } from './support/lifecycle.js';
 import { type NetworkNamespace, startNetworkNamespace } from './support/netns.js';
 import { crossplaneCrds } from './support/paths.js';
@@ -179,8 +180,7 @@ async function stopInstance(instance: Instance) {
 async function kubectlApply(instance: Instance, texts: readonly string[]) {
   const kubectl = new Kubectl(instance.kube.kubeconfig);
   try {
-    const applied = await kubectl.run(['apply', '-f', '-'], { stdin: texts.join('\n---\n') });
-    if (applied.code !== 0) throw new Error(`kubectl apply: ${applied.stderr}`);
+    await kubectl.ok(['apply', '-f', '-'], texts.join('\n---\n'));
   } finally {
     kubectl.dispose();
   }
@@ -572,18 +572,20 @@ function failoversApplication(remote: string): KubeObject {
   };
 }
 
+/** Polls `probe` every 250 ms until `done` holds for its value; the timeout error shows the last value. */
 async function pollUntil<T>(
   probe: () => Promise<T>,
   done: (value: T) => boolean,
   what: string,
   timeoutMs: number,
-) {
-  const deadline = Date.now() + timeoutMs;
+): Promise<T> {
   let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (done(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+  return waitFor(
+    async () => {
+      last = await probe();
+      return done(last) ? last : undefined;
+    },
+    () => `${what}; last: ${JSON.stringify(last)}`,
+    { timeoutMs, intervalMs: 250 },
+  );
 }

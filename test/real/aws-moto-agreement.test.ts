@@ -244,15 +244,15 @@ describe('simulator vs moto on shared operations', () => {
       const s3 = new S3Client({ ...config(endpoint, 'us-east-2'), forcePathStyle: true });
       await s3.send(
         new CreateBucketCommand({
-          Bucket: 'gates-use2',
+          Bucket: 'data-use2',
           CreateBucketConfiguration: { LocationConstraint: 'us-east-2' },
         }),
       );
       const put = await s3.send(
-        new PutObjectCommand({ Bucket: 'gates-use2', Key: 'drain', Body: 'x', ContentType: 'text/plain' }),
+        new PutObjectCommand({ Bucket: 'data-use2', Key: 'orders', Body: 'x', ContentType: 'text/plain' }),
       );
-      const head = await s3.send(new HeadObjectCommand({ Bucket: 'gates-use2', Key: 'drain' }));
-      const got = await s3.send(new GetObjectCommand({ Bucket: 'gates-use2', Key: 'drain' }));
+      const head = await s3.send(new HeadObjectCommand({ Bucket: 'data-use2', Key: 'orders' }));
+      const got = await s3.send(new GetObjectCommand({ Bucket: 'data-use2', Key: 'orders' }));
       return { put: { ETag: put.ETag }, head, body: await got.Body?.transformToString() };
     });
     compare('S3 objects', m, s);

@@ -23,7 +23,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type RunningController, startController } from '../../controllers/controller.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
-import { waitFor } from '../aws/support.js';
 import { clusterIdIn, writerOf } from '../controller/estate.js';
 import { regionHealthManifest } from '../controller/health-rounds.js';
 import {
@@ -36,9 +35,9 @@ import {
   VERSION,
 } from '../controller/platform.js';
 import { kubeSideForFile } from '../controller/scenarios/kube-side-for-file.js';
+import { sleep, waitFor } from '../support/wait.js';
 import { controllerRelease, grantedTriples, type RbacTriple, tripleName } from './support/controller-rbac.js';
 import type { AuditEvent } from './support/kube-apiserver.js';
-import { sleep } from './support/process.js';
 
 const VANTAGES = [
   { vantage: 'cluster-use1', region: 'us-east-1' },

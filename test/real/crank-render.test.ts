@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { describeResult } from './support/command.js';
+import { describeResult } from '../support/command.js';
 import { crankRender, type RunningFunction, startFunction, writeFunctionsFile } from './support/crank.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { startedForFile } from './support/lifecycle.js';

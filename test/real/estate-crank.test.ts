@@ -28,6 +28,7 @@ import { COMPOSITIONS_DIR } from '../../src/generate/generated-files.js';
 import { SchemaCatalog } from '../../src/schema/catalog.js';
 import { fetchedCrds, fetchedCrdsDir, notFetchedReason } from '../../src/schema/fetched-crds.js';
 import { projectRoot } from '../../src/schema/paths.js';
+import { describeResult, runCommand } from '../support/command.js';
 import {
   converged,
   exampleFiles,
@@ -42,7 +43,6 @@ import {
   withAlbsReported,
   writeVariant,
 } from '../support/estate.js';
-import { describeResult, runCommand } from './support/command.js';
 import { crankRender, type RunningFunction, startFunction } from './support/crank.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { type NetworkNamespace, startNetworkNamespace } from './support/netns.js';

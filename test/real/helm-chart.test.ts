@@ -14,6 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { SchemaCatalog } from '../../src/schema/catalog.js';
 import { formatProblem, validateYamlText } from '../../src/schema/validate.js';
+import { describeResult } from '../support/command.js';
+import { Kubectl } from '../support/kubectl.js';
 import {
   controllerArgsOf,
   deploymentOf,
@@ -23,12 +25,10 @@ import {
   render,
   STANDBY_VALUES,
 } from '../unit/chart/support.js';
-import { describeResult } from './support/command.js';
 import { type CrdDocument, installCrds, readCrds } from './support/crds.js';
 import { showLogsOnFailure } from './support/failure-logs.js';
 import { Helm, yamlDocuments } from './support/helm.js';
 import { type KubeApiserver, startKubeApiserver } from './support/kube-apiserver.js';
-import { Kubectl } from './support/kubectl.js';
 import { startedForFile } from './support/lifecycle.js';
 import { repoRoot } from './support/paths.js';
 
@@ -165,9 +165,8 @@ describe('charts/switchyard with the real helm', () => {
           '-f',
           valuesFile(values),
         ]);
-        const result = await kubectl.run(['apply', '--dry-run=server', '-f', '-'], { stdin: text });
-        expect(result.code, describeResult(result)).toBe(0);
-        const accepted = result.stdout.trim().split('\n');
+        const applied = await kubectl.ok(['apply', '--dry-run=server', '-f', '-'], text);
+        const accepted = applied.trim().split('\n');
         expect(accepted).toHaveLength(yamlDocuments(text).length);
         for (const line of accepted) expect(line).toMatch(/ created \(server dry run\)$/);
       }

@@ -17,6 +17,20 @@ import type {
 } from '../../src/apis/index.js';
 import type { FakeAws } from './fake-aws.js';
 
+/** The example unplanned Failover's spec as the engine sees it (defaults applied), unapproved. */
+export const UNPLANNED_SPEC: FailoverSpec = {
+  planRef: { name: 'trading' },
+  type: 'Failover',
+  targetRegion: 'us-east-2',
+  allowDataLoss: true,
+  dryRun: false,
+  cancel: false,
+  paused: false,
+};
+
+/** The example planned Switchover's spec. */
+export const PLANNED_SPEC: FailoverSpec = { ...UNPLANNED_SPEC, type: 'Switchover', allowDataLoss: false };
+
 export const ENGINE_TEST_OPTIONS: EngineOptions = {
   maxStepAttempts: 3,
   pollIntervalMs: 1_000,

@@ -17,6 +17,7 @@ import {
   type GlobalClusterView,
   MUTATING_OPERATIONS,
   type RegionalAws,
+  type Route53ReadPort,
 } from '../../controllers/aws/ports.js';
 import type { FailoverPlanSpec } from '../../src/apis/index.js';
 
@@ -250,8 +251,59 @@ export class FakeAws {
     };
   }
 
+  /** Route 53's answer stays on the region it answers now (resolvers, or checks, that never turn). */
+  freezeDns(): void {
+    this.frozenAnswer = this.servingRegion();
+  }
+
+  private frozenAnswer: string | undefined;
+
+  /** The region Route 53 would answer for the failover name: primary first, while its switches are open. */
+  servingRegion(): string | undefined {
+    if (this.frozenAnswer) return this.frozenAnswer;
+    const serves = (region: string) => {
+      const gate = this.plan.traffic.gates.find((g) => g.region === region);
+      if (!gate) return false;
+      const gateState = this.alarms.get(gate.alarmName);
+      const gateOpen =
+        gateState === 'OK' || (gateState === 'INSUFFICIENT_DATA' && region === this.plan.regions.primary);
+      return gateOpen && this.alarms.get(gate.fenceAlarmName) !== 'ALARM';
+    };
+    return [this.plan.regions.primary, this.plan.regions.standby].find(serves);
+  }
+
+  /** Route 53 (its API in us-east-1): one zone; each region's own name answers one address. */
+  private route53(): Route53ReadPort {
+    const dns = this.plan.traffic.dns;
+    const addressOf = (region: string) => `10.${region === this.plan.regions.primary ? 0 : 1}.0.10`;
+    const answer = (name: string) => {
+      const own = dns?.regionalRecords.find((r) => r.recordName === name)?.region;
+      const region = own ?? (name === dns?.recordName ? this.servingRegion() : undefined);
+      return region
+        ? { responseCode: 'NOERROR', values: [addressOf(region)] }
+        : { responseCode: 'NXDOMAIN', values: [] };
+    };
+    const region = 'us-east-1';
+    return {
+      publicZonesNamed: (zoneName) =>
+        this.call(region, 'ListHostedZonesByName', () =>
+          dns && zoneName.replace(/\.$/, '') === dns.zoneName
+            ? [{ id: 'Z0FAKE', name: `${dns.zoneName}.`, privateZone: false }]
+            : [],
+        ),
+      recordSets: () => this.call(region, 'ListResourceRecordSets', () => []),
+      healthCheck: () => this.call(region, 'GetHealthCheck', () => undefined),
+      healthCheckReports: () => this.call(region, 'GetHealthCheckStatus', () => []),
+      dnsAnswer: (_zoneId, name) => this.call(region, 'TestDNSAnswer', () => answer(name)),
+    };
+  }
+
   /** Ports for the engine; best-effort ports are the same fake (the deadline is not modelled). */
   ports(): AwsPorts {
-    return { region: (name) => this.regional(name), bestEffort: (name) => this.regional(name) };
+    return {
+      region: (name) => this.regional(name),
+      bestEffort: (name) => this.regional(name),
+      route53: () => this.route53(),
+    };
   }
 }

@@ -5,7 +5,8 @@ import type { Persistable } from '../core/persistence.js';
 import { ACCOUNT_ID } from '../core/regions.js';
 import type { RequestAuthorization, ServiceReply, ServiceRequest, SimService } from '../core/request.js';
 import { fields, items, type Xml } from '../core/xml.js';
-import { QueryParams, queryError, queryReply } from '../protocols/query.js';
+import { errorResponse } from '../protocols/error-response.js';
+import { QueryParams, queryReply } from '../protocols/query.js';
 import { type Group, Groups } from './groups.js';
 import {
   type AutoScalingStateFile,
@@ -74,7 +75,7 @@ export class AutoScalingService implements SimService, Persistable<typeof autoSc
   }
 
   renderError(error: AwsError, request: ServiceRequest): ServiceReply {
-    return queryError(error, NAMESPACE, request.requestId);
+    return errorResponse(error, NAMESPACE, request.requestId);
   }
 
   /**

@@ -65,6 +65,15 @@ function epochMs(value: unknown, name: string): number {
   return value * 1000;
 }
 
+/**
+ * When an alarm looks at its metric. `on-datapoint` (the default): on every read and right after a
+ * datapoint for its metric arrives, so a test sees a switch move at once. `per-period`: as AWS
+ * does, once per period, over the last complete one, so a datapoint moves the alarm when its period
+ * ends (up to one period later); the modelled-RTO bench uses it, the 10-second switch alarms
+ * (src/estate/traffic/gate.ts) then add up to 10 s.
+ */
+export type AlarmEvaluation = 'on-datapoint' | 'per-period';
+
 /** CloudWatch over awsJson1_0 (query-compatible): metrics and metric alarms per region. */
 export class CloudWatchService implements SimService, Persistable<typeof cloudWatchStateSchema> {
   readonly signingName = 'monitoring';
@@ -73,7 +82,10 @@ export class CloudWatchService implements SimService, Persistable<typeof cloudWa
   private readonly metrics = new Map<string, MetricStore>();
   private readonly alarms = new Map<string, Map<string, MetricAlarm>>();
 
-  constructor(private readonly clock: SimClock) {}
+  constructor(
+    private readonly clock: SimClock,
+    private readonly evaluation: AlarmEvaluation = 'on-datapoint',
+  ) {}
 
   snapshot(): CloudWatchStateFile {
     const now = this.clock.now();
@@ -146,17 +158,28 @@ export class CloudWatchService implements SimService, Persistable<typeof cloudWa
   /**
    * Evaluates one alarm now. AWS evaluates every period; the simulator also evaluates on every
    * read and right after a datapoint for the alarm's metric arrives, because with a fast clock a
-   * 10-second period can pass between two timer ticks and a datapoint would go unseen.
+   * 10-second period can pass between two timer ticks and a datapoint would go unseen. `arrived`
+   * is when that datapoint's request arrived: the evaluation ends just after it, since at time
+   * scale 0.0001 a 10-second period is one real millisecond, which handling the request can take.
    */
-  private refresh(region: string, alarm: MetricAlarm): void {
-    // +1 ms: a datapoint stamped this very millisecond belongs to the period ending now.
-    const now = this.clock.now() + 1;
+  private refresh(region: string, alarm: MetricAlarm, arrived?: number): void {
+    const now =
+      arrived !== undefined && this.evaluation === 'on-datapoint' ? arrived + 1 : this.evaluatedAt(alarm);
     const { state, reason } = evaluate(alarm, this.store(region), now);
     if (state !== alarm.state) {
       alarm.state = state;
       alarm.stateUpdatedAt = now;
     }
     alarm.stateReason = reason;
+  }
+
+  /** The end of the window an evaluation looks at now (see AlarmEvaluation). */
+  private evaluatedAt(alarm: MetricAlarm): number {
+    const now = this.clock.now();
+    // +1 ms: a datapoint stamped this very millisecond belongs to the period ending now.
+    if (this.evaluation === 'on-datapoint') return now + 1;
+    const periodMs = alarm.period * 1000;
+    return Math.floor(now / periodMs) * periodMs;
   }
 
   operationOf(request: ServiceRequest): string {
@@ -226,6 +249,8 @@ export class CloudWatchService implements SimService, Persistable<typeof cloudWa
   }
 
   private putMetricData(region: string, body: Json): void {
+    // One request, one time: datapoints without a Timestamp, and the alarms they move, are as of its arrival.
+    const received = this.clock.now();
     const namespace = str(body, 'Namespace', true) ?? '';
     if (namespace.startsWith('AWS/')) {
       throw invalidParameterValue(`The value ${namespace} for parameter Namespace is invalid.`);
@@ -242,8 +267,7 @@ export class CloudWatchService implements SimService, Persistable<typeof cloudWa
       if (value === undefined && values.length === 0) {
         throw new AwsError('MissingParameter', 'The parameter MetricData.member.1.Value is required.');
       }
-      const timestamp =
-        datum.Timestamp === undefined ? this.clock.now() : epochMs(datum.Timestamp, 'Timestamp');
+      const timestamp = datum.Timestamp === undefined ? received : epochMs(datum.Timestamp, 'Timestamp');
       const unit = str(datum, 'Unit');
       return (value === undefined ? values : [value]).map((v) => ({
         namespace,
@@ -265,7 +289,7 @@ export class CloudWatchService implements SimService, Persistable<typeof cloudWa
             p.metricName === alarm.metricName &&
             p.dimensionsKey === dimensionsKey(alarm.dimensions),
         );
-      if (watched) this.refresh(region, alarm);
+      if (watched) this.refresh(region, alarm, received);
     }
   }
 

@@ -11,7 +11,7 @@ import { isRegionName } from './regions.js';
  *   (ECONNRESET / "socket hang up"); `blackhole` holds the connection unanswered until the region
  *   comes back or the simulator closes, which is what a client with a request timeout sees.
  * - `control-plane-down <service>`: the service's API answers 503 ServiceUnavailable; its data plane
- *   (Route 53 health checks and DNS answers, S3 anonymous reads) keeps working.
+ *   (Route 53 health checks and DNS answers, S3 object reads and writes) keeps working.
  * - `latency <service> <ms>`: simulated milliseconds added before every answer of the service.
  * - `throttle <service> <rate>`: at most `rate` requests per simulated second; the rest get the
  *   service's throttling error. `throttle <service> off` lifts it.

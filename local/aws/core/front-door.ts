@@ -15,12 +15,6 @@ import {
   VANTAGE_HEADER,
 } from './request.js';
 
-/** Where an unsigned request goes: only S3 object reads are served anonymously (traffic gates). */
-export type AnonymousRouter = (
-  host: string,
-  path: string,
-) => { service: SimService; region: string } | undefined;
-
 /**
  * The one AWS endpoint: reads service and region from the SigV4 credential scope (as moto does),
  * applies the injected faults, dispatches to the service and journals the outcome.
@@ -34,7 +28,6 @@ export class FrontDoor {
     private readonly clock: SimClock,
     private readonly faults: Faults,
     private readonly journal: Journal,
-    private readonly anonymous: AnonymousRouter,
     private readonly enforcement?: PolicyEnforcement,
   ) {
     faults.onChange(() => {
@@ -52,15 +45,16 @@ export class FrontDoor {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const body = await readBody(req);
     const scope = credentialScope(req.headers.authorization);
-    const route = scope
-      ? { service: this.services.get(scope.service), region: scope.region }
-      : this.anonymous(req.headers.host ?? '', url.pathname);
-    if (!route?.service) {
-      const message = scope ? `Unknown service ${scope.service}` : 'Missing Authentication Token';
-      res.writeHead(scope ? 400 : 403, { 'content-type': 'text/plain' }).end(message);
+    if (!scope) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('Missing Authentication Token');
       return;
     }
-    const { service, region } = route;
+    const service = this.services.get(scope.service);
+    if (!service) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(`Unknown service ${scope.service}`);
+      return;
+    }
+    const { region } = scope;
     const vantageHeader = req.headers[VANTAGE_HEADER];
     const vantage = typeof vantageHeader === 'string' ? vantageHeader : undefined;
     const request: ServiceRequest = {
@@ -71,7 +65,6 @@ export class FrontDoor {
       body,
       region,
       service: service.signingName,
-      anonymous: !scope,
       vantage,
       requestId: randomUUID(),
     };
@@ -102,7 +95,7 @@ export class FrontDoor {
     let reply: ServiceReply;
     try {
       // IAM decides before the service sees the request (ADR 0012; off unless a policy is set).
-      this.enforcement?.check(service, request, operation, scope?.accessKeyId ?? '');
+      this.enforcement?.check(service, request, operation, scope.accessKeyId);
       await this.clock.sleep(this.faults.latencyOf(service.signingName));
       if (!service.isDataPlane?.(operation) && this.faults.isControlPlaneDown(service.signingName)) {
         throw serviceUnavailable(service.signingName);

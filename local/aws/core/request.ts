@@ -29,10 +29,9 @@ export interface ServiceRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: Buffer;
-  /** Region from the credential scope (or, for anonymous S3 reads, the bucket's region). */
+  /** Region from the credential scope. */
   region: string;
   service: string;
-  anonymous: boolean;
   vantage?: string;
   requestId: string;
 }

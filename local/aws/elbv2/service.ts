@@ -4,7 +4,8 @@ import { AwsError } from '../core/errors.js';
 import type { Persistable } from '../core/persistence.js';
 import type { RequestAuthorization, ServiceReply, ServiceRequest, SimService } from '../core/request.js';
 import { fields, items, type Xml } from '../core/xml.js';
-import { QueryParams, queryError, queryReply } from '../protocols/query.js';
+import { errorResponse } from '../protocols/error-response.js';
+import { QueryParams, queryReply } from '../protocols/query.js';
 import {
   Elbv2Store,
   type Listener,
@@ -180,7 +181,7 @@ export class Elbv2Service implements SimService, Persistable<typeof elbv2StateSc
   }
 
   renderError(error: AwsError, request: ServiceRequest): ServiceReply {
-    return queryError(error, NAMESPACE, request.requestId);
+    return errorResponse(error, NAMESPACE, request.requestId);
   }
 
   authorization(request: ServiceRequest, operation: string): RequestAuthorization {

@@ -2,8 +2,7 @@
  * The simulator's opt-in policy enforcement (`switchyard aws --enforce-policy <policy.json>`,
  * ADR 0012): once a policy is set, every signed request is evaluated against it and answered
  * `AccessDenied` (HTTP 403, in the service's own error shape) unless it allows the request's
- * action on every resource the request touches. Anonymous S3 reads (Route 53 checkers) are not
- * an identity's requests and are not evaluated.
+ * action on every resource the request touches.
  */
 import { z } from 'zod';
 import { AwsError } from '../core/errors.js';
@@ -74,7 +73,7 @@ export class PolicyEnforcement implements Persistable<typeof policyStateSchema> 
 
   /** Throws AccessDenied when the policy in force does not allow the request. */
   check(service: SimService, request: ServiceRequest, operation: string, accessKeyId: string): void {
-    if (!this.policy || request.anonymous) return;
+    if (!this.policy) return;
     const authorization = service.authorization?.(request, operation) ?? { resources: ['*'] };
     const context: RequestContext = {
       action: iamAction(service.signingName, operation),

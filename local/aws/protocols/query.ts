@@ -4,7 +4,8 @@ import { document, fields, type XmlValue } from '../core/xml.js';
 
 /**
  * awsQuery (RDS 2014-10-31, Auto Scaling 2011-01-01): form-encoded `Action=...` requests, answered
- * with `<ActionResponse><ActionResult>…</ActionResult>` XML and `<ErrorResponse>` errors.
+ * with `<ActionResponse><ActionResult>…</ActionResult>` XML and `<ErrorResponse>` errors
+ * (error-response.ts).
  */
 export class QueryParams {
   constructor(
@@ -98,17 +99,6 @@ export function queryReply(
     body: document(`${action}Response`, namespace, [
       result === undefined ? undefined : fields({ [`${action}Result`]: result }),
       fields({ ResponseMetadata: fields({ RequestId: requestId }) }),
-    ]),
-  };
-}
-
-export function queryError(error: AwsError, namespace: string, requestId: string): ServiceReply {
-  return {
-    status: error.status,
-    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, ...error.headers },
-    body: document('ErrorResponse', namespace, [
-      fields({ Error: fields({ Type: error.type, Code: error.code, Message: error.message }) }),
-      fields({ RequestId: requestId }),
     ]),
   };
 }

@@ -1,18 +1,6 @@
 import type { AwsError } from '../core/errors.js';
 import type { ServiceReply } from '../core/request.js';
-import { document, fields } from '../core/xml.js';
-
-/** Route 53's error body: the standard ErrorResponse (the SDK maps Code to the typed exception). */
-export function restXmlError(error: AwsError, namespace: string, requestId: string): ServiceReply {
-  return {
-    status: error.status,
-    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, ...error.headers },
-    body: document('ErrorResponse', namespace, [
-      fields({ Error: fields({ Type: error.type, Code: error.code, Message: error.message }) }),
-      fields({ RequestId: requestId }),
-    ]),
-  };
-}
+import { fields } from '../core/xml.js';
 
 /** S3's error body: a bare `<Error>` root. HEAD answers carry no body at all. */
 export function s3Error(error: AwsError, requestId: string, method: string): ServiceReply {

@@ -22,6 +22,13 @@ export interface AuroraTimings {
   resyncMs: number;
 }
 
+/**
+ * AWS's published numbers where there are any (../shared/reference/failover-anchors.md §1.3 and §6):
+ * a managed failover promotes "within a few minutes", ~60 s at best ("under a minute" in older
+ * AWS text [A11][A1]), so `pendingMs` + `failoverMs` = 65 s is the best case the modelled-RTO bench
+ * (test/bench/rto.ts) charges every design alike. The others are not published; they only keep the
+ * states observable.
+ */
 export const DEFAULT_AURORA_TIMINGS: AuroraTimings = {
   pendingMs: 5_000,
   failoverMs: 60_000,

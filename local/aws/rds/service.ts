@@ -4,7 +4,8 @@ import { AwsError } from '../core/errors.js';
 import type { Faults } from '../core/faults.js';
 import type { Persistable } from '../core/persistence.js';
 import type { RequestAuthorization, ServiceReply, ServiceRequest, SimService } from '../core/request.js';
-import { QueryParams, queryError, queryReply } from '../protocols/query.js';
+import { errorResponse } from '../protocols/error-response.js';
+import { QueryParams, queryReply } from '../protocols/query.js';
 import { type AuroraTimings, DEFAULT_AURORA_TIMINGS, GlobalFailoverEngine } from './global-failover.js';
 import { clusterArn, globalClusterArn } from './model.js';
 import { rdsOperations } from './operations.js';
@@ -79,6 +80,6 @@ export class RdsService implements SimService, Persistable<typeof rdsStateSchema
   }
 
   renderError(error: AwsError, request: ServiceRequest): ServiceReply {
-    return queryError(error, NAMESPACE, request.requestId);
+    return errorResponse(error, NAMESPACE, request.requestId);
   }
 }

@@ -15,9 +15,22 @@ export interface AnswerContext {
 export interface DnsAnswer {
   responseCode: 'NOERROR' | 'NXDOMAIN';
   values: string[];
+  /**
+   * Seconds a resolver may cache the answer: the record's TTL, or for an alias the TTL of what it
+   * aliases. Absent when nothing was answered. TestDNSAnswer does not return it (neither does AWS's);
+   * it is how long clients can keep the previous answer after a failover.
+   */
+  ttl?: number;
 }
 
 const MAX_ALIAS_DEPTH = 8;
+
+/**
+ * An alias to an ELB load balancer is answered with the ELB's own TTL, fixed at 60 s: Route 53 FAQ,
+ * ../shared/reference/failover-anchors.md §2.1 and §6 ("ELB/S3-website alias records use a fixed 60 s
+ * TTL" [R7]).
+ */
+export const ELB_ALIAS_TTL_SECONDS = 60;
 
 /**
  * Route 53's answer for a name and type, by its routing rules:
@@ -39,7 +52,12 @@ export function answer(
   const group = named.filter((r) => r.type === type);
   const chosen = select(group, ctx, depth);
   if (!chosen) return { responseCode: 'NOERROR', values: [] };
-  return { responseCode: 'NOERROR', values: valuesOf(chosen, type, ctx, depth) };
+  const ttl = ttlOf(chosen, type, ctx, depth);
+  return {
+    responseCode: 'NOERROR',
+    values: valuesOf(chosen, type, ctx, depth),
+    ...(ttl === undefined ? {} : { ttl }),
+  };
 }
 
 function select(group: RecordSet[], ctx: AnswerContext, depth: number): RecordSet | undefined {
@@ -90,6 +108,15 @@ function valuesOf(record: RecordSet, type: string, ctx: AnswerContext, depth: nu
   const zone = zoneOf(target, ctx);
   if (!zone || depth >= MAX_ALIAS_DEPTH) return [];
   return answer(zone, target, type, ctx, depth + 1).values;
+}
+
+function ttlOf(record: RecordSet, type: string, ctx: AnswerContext, depth: number): number | undefined {
+  if (!record.alias) return record.ttl;
+  const target = normaliseName(record.alias.dnsName);
+  if (ctx.alb(target)) return ELB_ALIAS_TTL_SECONDS;
+  const zone = zoneOf(target, ctx);
+  if (!zone || depth >= MAX_ALIAS_DEPTH) return undefined;
+  return answer(zone, target, type, ctx, depth + 1).ttl;
 }
 
 function zoneOf(name: string, ctx: AnswerContext): HostedZone | undefined {

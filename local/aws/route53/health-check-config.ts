@@ -39,6 +39,8 @@ export function parseHealthCheckConfig(element: XmlElement | undefined): HealthC
     resourcePath: textOf(element, 'ResourcePath'),
     fqdn: textOf(element, 'FullyQualifiedDomainName'),
     searchString: textOf(element, 'SearchString'),
+    // AWS's defaults: checks every 30 s (or 10), status changes after 3 results the other way
+    // (../shared/reference/failover-anchors.md §2.2 and §2.3 [R2][R6]).
     requestInterval: intField(element, 'RequestInterval') ?? 30,
     failureThreshold: intField(element, 'FailureThreshold') ?? 3,
     measureLatency: boolField(element, 'MeasureLatency') ?? false,

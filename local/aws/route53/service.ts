@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { SimClock } from '../core/clock.js';
 import { AwsError } from '../core/errors.js';
 import type { Persistable } from '../core/persistence.js';
-import type { ServiceReply, ServiceRequest, SimService } from '../core/request.js';
+import type { RequestAuthorization, ServiceReply, ServiceRequest, SimService } from '../core/request.js';
 import {
   child,
   document,
@@ -15,7 +15,8 @@ import {
   XmlSyntaxError,
   type XmlValue,
 } from '../core/xml.js';
-import { restXmlError, xmlReply } from '../protocols/rest-xml.js';
+import { errorResponse } from '../protocols/error-response.js';
+import { xmlReply } from '../protocols/rest-xml.js';
 import { applyChangeBatch } from './change-batch.js';
 import { type AlbLookup, answer, type DnsAnswer, regionOfResolver } from './dns-answer.js';
 import {
@@ -49,9 +50,11 @@ const noSuchHealthCheck = (id: string) =>
   new AwsError('NoSuchHealthCheck', `A health check with id ${id} does not exist.`, 404);
 
 /**
- * Route 53 over restXml. The API (control plane, hosted in us-east-1) fails with region-down
- * us-east-1 or control-plane-down route53; health checking and TestDNSAnswer (standing for DNS
- * resolution, the data plane) keep working through both.
+ * Route 53 over restXml. Every API operation is control plane, hosted in us-east-1 (TestDNSAnswer
+ * too: it is an API call to route53.amazonaws.com, not a DNS query), so each fails with
+ * region-down us-east-1 or control-plane-down route53. The data plane keeps working through both:
+ * health checking, and DNS resolution ({@link Route53Service.resolve}, which the admin API's
+ * `route53/dns-answer` view serves in place of a DNS query).
  */
 export class Route53Service implements SimService, Persistable<typeof route53StateSchema> {
   readonly signingName = 'route53';
@@ -89,16 +92,22 @@ export class Route53Service implements SimService, Persistable<typeof route53Sta
     return this.route(request).operation;
   }
 
-  isDataPlane(operation: string): boolean {
-    return operation === 'TestDNSAnswer';
-  }
-
-  isGlobal(operation: string): boolean {
-    return operation === 'TestDNSAnswer';
+  /**
+   * The hosted zone or health check a request names, as its ARN (IAM Service Authorization
+   * Reference); operations without resource-level permissions, and creates, are on `*`.
+   */
+  authorization(request: ServiceRequest, operation: string): RequestAuthorization {
+    const { id } = this.route(request);
+    if (id && ZONE_OPERATIONS.has(operation))
+      return { resources: [`arn:aws:route53:::hostedzone/${stripPrefix(id, '/hostedzone/')}`] };
+    if (id && HEALTH_CHECK_OPERATIONS.has(operation))
+      return { resources: [`arn:aws:route53:::healthcheck/${id}`] };
+    if (id && operation === 'GetChange') return { resources: [`arn:aws:route53:::change/${id}`] };
+    return { resources: ['*'] };
   }
 
   renderError(error: AwsError, request: ServiceRequest): ServiceReply {
-    return restXmlError(error, ROUTE53_NAMESPACE, request.requestId);
+    return errorResponse(error, ROUTE53_NAMESPACE, request.requestId);
   }
 
   /**
@@ -143,6 +152,7 @@ export class Route53Service implements SimService, Persistable<typeof route53Sta
         id,
       };
     }
+    if (head === 'hostedzonesbyname') return { operation: 'ListHostedZonesByName' };
     if (head === 'change' && id) return { operation: 'GetChange', id };
     if (head === 'testdnsanswer') return { operation: 'TestDNSAnswer' };
     return { operation: 'Unknown' };
@@ -164,6 +174,8 @@ export class Route53Service implements SimService, Persistable<typeof route53Sta
             MaxItems: 100,
           }),
         );
+      case 'ListHostedZonesByName':
+        return this.listHostedZonesByName(request.query, reply);
       case 'GetHostedZone': {
         const zone = this.zone(id);
         return reply(
@@ -195,22 +207,8 @@ export class Route53Service implements SimService, Persistable<typeof route53Sta
           fields({ ChangeInfo: changeInfoXml(newId('C'), this.clock.date(), 'PENDING', comment) }),
         );
       }
-      case 'ListResourceRecordSets': {
-        const zone = this.zone(id);
-        const records = [...zone.records].sort((a, b) =>
-          a.name === b.name
-            ? a.type.localeCompare(b.type)
-            : reverseLabels(a.name).localeCompare(reverseLabels(b.name)),
-        );
-        return reply(
-          'ListResourceRecordSetsResponse',
-          fields({
-            ResourceRecordSets: items('ResourceRecordSet', records, recordSetXml),
-            IsTruncated: false,
-            MaxItems: 300,
-          }),
-        );
-      }
+      case 'ListResourceRecordSets':
+        return this.listResourceRecordSets(this.zone(id), request.query, reply);
       case 'GetChange':
         return reply(
           'GetChangeResponse',
@@ -242,7 +240,12 @@ export class Route53Service implements SimService, Persistable<typeof route53Sta
         return reply('DeleteHealthCheckResponse', '');
       }
       case 'GetHealthCheckStatus': {
-        this.healthCheck(id);
+        // No checker probes a CALCULATED check: the API reference says to read its status in
+        // CloudWatch or the console instead, so the API refuses it.
+        if (this.healthCheck(id).config.type === 'CALCULATED')
+          throw invalidInput(
+            `Health check ${id} is a calculated health check; GetHealthCheckStatus does not report it.`,
+          );
         const observations = this.monitor.observations(id);
         return reply(
           'GetHealthCheckStatusResponse',
@@ -266,6 +269,77 @@ export class Route53Service implements SimService, Persistable<typeof route53Sta
           404,
         );
     }
+  }
+
+  /**
+   * Zones in the order of their names with the labels reversed (com.example.trading), from
+   * `dnsname` (and `hostedzoneid` among zones of that name) on, `maxitems` (default 100) a page.
+   */
+  private listHostedZonesByName(
+    query: URLSearchParams,
+    reply: (root: string, body: XmlValue) => ServiceReply,
+  ): ServiceReply {
+    const dnsName = query.get('dnsname');
+    const startId = query.get('hostedzoneid');
+    if (startId && !dnsName) throw invalidInput('hostedzoneid requires dnsname.');
+    const maxItems = pageSize(query.get('maxitems'), 100);
+    const key = (zone: { name: string; id: string }) => [reverseLabels(zone.name), zone.id];
+    const from = key({
+      name: dnsName ? normaliseName(dnsName) : '',
+      id: stripPrefix(startId ?? '', '/hostedzone/'),
+    });
+    const { page, next } = pageFrom([...this.zones.values()], key, from, maxItems);
+    return reply(
+      'ListHostedZonesByNameResponse',
+      fields({
+        HostedZones: items('HostedZone', page, hostedZoneXml),
+        DNSName: dnsName ?? undefined,
+        HostedZoneId: startId ?? undefined,
+        IsTruncated: next !== undefined,
+        NextDNSName: next?.name,
+        NextHostedZoneId: next ? `/hostedzone/${next.id}` : undefined,
+        MaxItems: maxItems,
+      }),
+    );
+  }
+
+  /**
+   * Record sets in Route 53's order (names with the labels reversed, then type, then set
+   * identifier), from `name`/`type`/`identifier` on, `maxitems` (default 300) a page.
+   */
+  private listResourceRecordSets(
+    zone: HostedZone,
+    query: URLSearchParams,
+    reply: (root: string, body: XmlValue) => ServiceReply,
+  ): ServiceReply {
+    const name = query.get('name');
+    const type = query.get('type');
+    const identifier = query.get('identifier');
+    if (type && !name) throw invalidInput('The input is not valid: type requires name.');
+    if (identifier && !type) throw invalidInput('The input is not valid: identifier requires type.');
+    const maxItems = pageSize(query.get('maxitems'), 300);
+    const key = (record: { name: string; type: string; setIdentifier?: string }) => [
+      reverseLabels(record.name),
+      record.type,
+      record.setIdentifier ?? '',
+    ];
+    const from = key({
+      name: name ? normaliseName(name) : '',
+      type: type ?? '',
+      setIdentifier: identifier ?? '',
+    });
+    const { page, next } = pageFrom(zone.records, key, from, maxItems);
+    return reply(
+      'ListResourceRecordSetsResponse',
+      fields({
+        ResourceRecordSets: items('ResourceRecordSet', page, recordSetXml),
+        IsTruncated: next !== undefined,
+        NextRecordName: next?.name,
+        NextRecordType: next?.type,
+        NextRecordIdentifier: next?.setIdentifier,
+        MaxItems: maxItems,
+      }),
+    );
   }
 
   private zone(id: string): HostedZone {
@@ -407,6 +481,45 @@ export class Route53Service implements SimService, Persistable<typeof route53Sta
       }),
     );
   }
+}
+
+/** Operations on one hosted zone (its id in the path) and on one health check. */
+const ZONE_OPERATIONS = new Set([
+  'GetHostedZone',
+  'DeleteHostedZone',
+  'ChangeResourceRecordSets',
+  'ListResourceRecordSets',
+]);
+const HEALTH_CHECK_OPERATIONS = new Set([
+  'GetHealthCheck',
+  'UpdateHealthCheck',
+  'DeleteHealthCheck',
+  'GetHealthCheckStatus',
+]);
+
+/** `maxitems`: a positive number up to the operation's own maximum (also its default). */
+function pageSize(value: string | null, maximum: number): number {
+  if (value === null) return maximum;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1) throw invalidInput(`The input is not valid: maxitems ${value}.`);
+  return Math.min(size, maximum);
+}
+
+/** One page of `all` in `key` order, from the first item at or after `from`; `next` starts the next page. */
+function pageFrom<T>(all: readonly T[], key: (item: T) => string[], from: string[], maxItems: number) {
+  const rest = [...all]
+    .sort((a, b) => compareKeys(key(a), key(b)))
+    .filter((item) => compareKeys(key(item), from) >= 0);
+  return { page: rest.slice(0, maxItems), next: rest[maxItems] };
+}
+
+/** Orders by the first key that differs, each compared by code unit (no locale). */
+function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const [x = '', y = ''] = [a[i], b[i]];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 function reverseLabels(name: string): string {

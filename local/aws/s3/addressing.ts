@@ -1,23 +1,14 @@
 /**
- * Which bucket and key a request names. Path style (`/bucket/key`, what the SDK sends with
- * forcePathStyle) and virtual-host style (`bucket.s3.us-east-2.amazonaws.com`, what a Route 53
- * health check probing a gate object sends as Host) both work.
+ * Which bucket and key a request names. Path style only (`/bucket/key`): every client of the
+ * simulator sets forcePathStyle, and nothing probes objects by virtual-host name any more.
  */
 export interface S3Address {
   bucket?: string;
   key?: string;
 }
 
-const VIRTUAL_HOST =
-  /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.(?:s3[.-](?:[a-z0-9-]+\.)?amazonaws\.com|s3\.localhost|localhost)$/;
-
-export function s3Address(host: string, path: string): S3Address {
-  const hostname = host.replace(/:\d+$/, '').toLowerCase();
-  const virtual = VIRTUAL_HOST.exec(hostname);
+export function s3Address(path: string): S3Address {
   const segments = path.replace(/^\//, '');
-  if (virtual?.[1]) {
-    return { bucket: virtual[1], ...(segments ? { key: decodeKey(segments) } : {}) };
-  }
   if (!segments) return {};
   const slash = segments.indexOf('/');
   if (slash === -1) return { bucket: decodeKey(segments) };
@@ -31,9 +22,4 @@ function decodeKey(value: string): string {
   } catch {
     return value;
   }
-}
-
-/** The region in a virtual-host S3 name, if it names one (`bucket.s3.us-east-2.amazonaws.com`). */
-export function regionInHost(host: string): string | undefined {
-  return /\.s3[.-]([a-z]{2}-[a-z]+-\d)\.amazonaws\.com/.exec(host.toLowerCase())?.[1];
 }

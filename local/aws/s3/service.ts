@@ -19,7 +19,6 @@ import {
 import { s3Error } from '../protocols/rest-xml.js';
 import { s3Address } from './addressing.js';
 import { decodeAwsChunked, isAwsChunked } from './aws-chunked.js';
-import { allowsAnonymousRead, isValidPolicy } from './policy.js';
 import { Replicator } from './replication.js';
 import { restoreS3, type S3StateFile, s3StateSchema, snapshotS3 } from './state.js';
 import { type Bucket, etagOf, type ObjectVersion, type ReplicationRule, S3Store } from './store.js';
@@ -36,7 +35,7 @@ const malformedXml = () =>
     'The XML you provided was not well-formed or did not validate against our published schema',
   );
 
-/** S3 over restXml: buckets, objects, versioning, replication and anonymous gate reads. */
+/** S3 over restXml: buckets, objects, versioning and replication. */
 export class S3Service implements SimService, Persistable<typeof s3StateSchema> {
   readonly signingName = 's3';
   readonly stateKey = 's3';
@@ -60,13 +59,8 @@ export class S3Service implements SimService, Persistable<typeof s3StateSchema> 
     restoreS3(this.store, this.replicator, state);
   }
 
-  /** Region of a bucket for unsigned requests (whose region is the bucket's, not the caller's). */
-  regionOfBucket(name: string | undefined): string | undefined {
-    return name ? this.store.buckets.get(name)?.region : undefined;
-  }
-
   operationOf(request: ServiceRequest): string {
-    const { bucket, key } = s3Address(String(request.headers.host ?? ''), request.path);
+    const { bucket, key } = s3Address(request.path);
     const q = request.query;
     const m = request.method;
     if (!bucket) return m === 'GET' ? 'ListBuckets' : 'Unknown';
@@ -77,6 +71,7 @@ export class S3Service implements SimService, Persistable<typeof s3StateSchema> 
         ] ?? 'Unknown'
       );
     }
+    // `policy` is named so PutBucketPolicy is refused as NotImplemented, not taken for CreateBucket.
     for (const sub of ['versioning', 'replication', 'policy'] as const) {
       if (q.has(sub)) {
         const verb = { GET: 'Get', PUT: 'Put', DELETE: 'Delete' }[m] ?? 'Unknown';
@@ -99,7 +94,7 @@ export class S3Service implements SimService, Persistable<typeof s3StateSchema> 
   }
 
   async handle(request: ServiceRequest, operation: string): Promise<ServiceReply> {
-    const { bucket: bucketName, key } = s3Address(String(request.headers.host ?? ''), request.path);
+    const { bucket: bucketName, key } = s3Address(request.path);
     const body = isAwsChunked(request.headers) ? decodeAwsChunked(request.body) : request.body;
     if (operation === 'ListBuckets') return this.listBuckets(request);
     if (!bucketName) throw new AwsError('InvalidRequest', 'Missing bucket name');
@@ -107,13 +102,7 @@ export class S3Service implements SimService, Persistable<typeof s3StateSchema> 
 
     const bucket = this.store.buckets.get(bucketName);
     if (!bucket) throw noSuchBucket();
-    if (request.anonymous) {
-      if ((operation !== 'GetObject' && operation !== 'HeadObject') || key === undefined) {
-        throw new AwsError('AccessDenied', 'Access Denied', 403);
-      }
-      if (!allowsAnonymousRead(bucket.policy, bucket.name, key))
-        throw new AwsError('AccessDenied', 'Access Denied', 403);
-    } else if (bucket.region !== request.region) {
+    if (bucket.region !== request.region) {
       throw new AwsError(
         'PermanentRedirect',
         'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
@@ -171,20 +160,6 @@ export class S3Service implements SimService, Persistable<typeof s3StateSchema> 
         return xml(ok(), bucket.replication.xml);
       case 'DeleteBucketReplication':
         bucket.replication = undefined;
-        return ok(204);
-      case 'PutBucketPolicy': {
-        const policy = body.toString('utf8');
-        if (!isValidPolicy(policy)) {
-          throw new AwsError('MalformedPolicy', "Policies must be valid JSON and the first byte must be '{'");
-        }
-        bucket.policy = policy;
-        return ok(204);
-      }
-      case 'GetBucketPolicy':
-        if (!bucket.policy) throw new AwsError('NoSuchBucketPolicy', 'The bucket policy does not exist', 404);
-        return ok(200, { 'content-type': 'application/json' }, bucket.policy);
-      case 'DeleteBucketPolicy':
-        bucket.policy = undefined;
         return ok(204);
       case 'ListObjectsV2':
         return xml(ok(), this.listObjects(bucket, request.query.get('prefix') ?? ''));

@@ -4,9 +4,10 @@ import type { PendingCopy, Replicator } from './replication.js';
 import type { Bucket, ObjectVersion, S3Store } from './store.js';
 
 /**
- * The S3 section of the state file: buckets with versioning, replication and policy, every version
- * of every object (bodies base64; the simulator holds traffic gates and small objects, not bulk
- * data, so the file is not size-bounded), and the replication copies not made yet.
+ * The S3 section of the state file: buckets with versioning and replication, every version of
+ * every object (bodies base64; the simulator holds small objects, not bulk data, so the file is not
+ * size-bounded), and the replication copies not made yet. A `policy` saved by an older simulator is
+ * dropped on load (zod strips unknown keys).
  */
 
 const versionSchema = z.object({
@@ -41,7 +42,6 @@ const bucketSchema = z.object({
       xml: z.string(),
     })
     .optional(),
-  policy: z.string().optional(),
 });
 
 export const s3StateSchema = z.object({

@@ -29,7 +29,6 @@ export interface Bucket {
   /** Versions per key, oldest first; the last one is current. */
   objects: Map<string, ObjectVersion[]>;
   replication?: { role: string; rules: ReplicationRule[]; xml: string };
-  policy?: string;
 }
 
 /** Bucket names are global in S3, so one registry serves every region. */

@@ -1,13 +1,13 @@
 /**
  * What the demo reads from a running platform, each over the wire as a user's tools would: the
  * clusters with client-node (a context per region), Aurora's writer with the RDS client against the
- * surviving region's endpoint, and DNS with Route 53's TestDNSAnswer (the data plane, which keeps
- * answering with us-east-1 down).
+ * surviving region's endpoint, and DNS as Route 53's name servers answer it (the data plane, which
+ * keeps answering with us-east-1 down).
  */
 import { readFileSync } from 'node:fs';
 import { DescribeGlobalClustersCommand, RDSClient } from '@aws-sdk/client-rds';
-import { ListHostedZonesCommand, Route53Client, TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
 import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { adminRequest } from '../../../local/aws/admin-client.js';
 import { durationMilliseconds, GROUP, VERSION } from '../../apis/common.js';
 import {
   type Failover,
@@ -27,8 +27,6 @@ export function readEndpoints(file: string): PlatformStatus {
 }
 
 export class PlatformObserver {
-  private zoneId: string | undefined;
-
   constructor(
     readonly endpoints: PlatformStatus,
     readonly namespace: string,
@@ -112,27 +110,16 @@ export class PlatformObserver {
   }
 
   /**
-   * The region whose ALB a resolver gets for `name`. The hosted zone's id is looked up once, while
-   * Route 53's control plane (us-east-1) answers; later questions use the data plane only.
+   * The region whose ALB a resolver gets for `name`: a DNS query to Route 53's name servers (the
+   * data plane, which answers with us-east-1 and Route 53's API down), through the simulator's
+   * admin API, which stands in for DNS here.
    */
-  async dnsRegion(name: string, zoneName: string): Promise<string | undefined> {
-    const route53 = new Route53Client({
-      endpoint: this.endpoints.aws.url,
-      region: 'us-east-1',
-      credentials: CREDENTIALS,
-    });
-    if (!this.zoneId) {
-      const zones = await route53.send(new ListHostedZonesCommand({}));
-      this.zoneId = zones.HostedZones?.find((zone) => zone.Name === `${zoneName}.`)?.Id?.replace(
-        '/hostedzone/',
-        '',
-      );
-      if (!this.zoneId) throw new Error(`no hosted zone ${zoneName} in the AWS simulator`);
-    }
-    const answer = await route53.send(
-      new TestDNSAnswerCommand({ HostedZoneId: this.zoneId, RecordName: name, RecordType: 'A' }),
-    );
-    const address = answer.RecordData?.[0];
+  async dnsRegion(name: string): Promise<string | undefined> {
+    const answer = (await adminRequest(
+      this.endpoints.aws.url,
+      `route53/dns-answer?${new URLSearchParams({ name, type: 'A' })}`,
+    )) as { values?: string[] };
+    const address = answer.values?.[0];
     return this.endpoints.aws.albs.find((alb) => new URL(alb.url).hostname === address)?.region;
   }
 }

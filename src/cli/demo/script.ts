@@ -21,7 +21,7 @@ export interface DemoOptions {
   observer: PlatformObserver;
   /** Applies a fault on the platform (its control endpoint). */
   fault(name: 'region-down' | 'region-up', region: PairRegion): Promise<void>;
-  platform: { globalClusterIdentifier: string; domainName: string; zoneName: string; planName: string };
+  platform: { globalClusterIdentifier: string; domainName: string; planName: string };
   /** Where the pictures of the run go. */
   outDir: string;
   /** A picture of the whole system as it is now (system-svg.ts), titled. */
@@ -78,7 +78,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   // 1. Healthy: us-east-1 writes and serves, every vantage sees both regions healthy.
   await until('healthy platform', stageTimeoutMs, async () => {
     const writer = await observer.writerRegion(platform.globalClusterIdentifier, STANDBY);
-    const dns = await observer.dnsRegion(platform.domainName, platform.zoneName);
+    const dns = await observer.dnsRegion(platform.domainName);
     // The other cluster's vantage reports into its own cluster only (ADR 0007): its objects here stay unprobed.
     const healths = (await observer.regionHealths(STANDBY)).filter((h) => h.status?.signals?.length);
     const unhealthy = healths.filter((h) => h.status?.healthy !== true).map((h) => h.metadata.name);
@@ -158,7 +158,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   // 5. Traffic follows the writer: DNS answers us-east-2, Aurora writes there.
   await until(`${platform.domainName} answers ${STANDBY}`, stageTimeoutMs, async () => {
-    const dns = await observer.dnsRegion(platform.domainName, platform.zoneName);
+    const dns = await observer.dnsRegion(platform.domainName);
     const writer = await observer.writerRegion(platform.globalClusterIdentifier, STANDBY);
     const seen = `DNS → ${dns}, writer ${writer}`;
     return dns === STANDBY && writer === STANDBY ? { value: true, seen } : { seen };
@@ -214,7 +214,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       : { seen: phaseOf(failover) };
   });
   await until(`${platform.domainName} answers ${PRIMARY} again`, stageTimeoutMs, async () => {
-    const dns = await observer.dnsRegion(platform.domainName, platform.zoneName);
+    const dns = await observer.dnsRegion(platform.domainName);
     const writer = await observer.writerRegion(platform.globalClusterIdentifier, PRIMARY);
     const seen = `DNS → ${dns}, writer ${writer}`;
     return dns === PRIMARY && writer === PRIMARY ? { value: true, seen } : { seen };

@@ -26,7 +26,6 @@ export interface SnapshotInput {
   /** The app's Auto Scaling group per region (derived from the estate's names). */
   appGroup(region: PairRegion): string;
   domainName: string;
-  zoneName: string;
   title: string;
 }
 
@@ -134,7 +133,7 @@ export async function systemSnapshot(input: SnapshotInput): Promise<SystemSnapsh
     const aws = await awsOf(input, name);
     regions.push({ name, ...(cluster ? { cluster } : {}), ...(aws ? { aws } : {}) });
   }
-  const answer = await input.observer.dnsRegion(input.domainName, input.zoneName).catch(() => undefined);
+  const answer = await input.observer.dnsRegion(input.domainName).catch(() => undefined);
   return {
     title: input.title,
     regions,

@@ -57,8 +57,8 @@ export function simulatorDnsOverHttp(
     headers: { [VANTAGE_HEADER]: vantage },
     async httpTarget(url) {
       const target = new URL(url);
-      const query = new URLSearchParams({ name: target.hostname, type: 'A', resolverRegion });
-      const { values } = await view<{ values: string[] }>(`route53/resolve?${query}`);
+      const query = new URLSearchParams({ name: target.hostname, type: 'A', resolver: resolverRegion });
+      const { values } = await view<{ values: string[] }>(`route53/dns-answer?${query}`);
       // Listeners keep their address for the simulator's life, but a region's ALB may be provisioned later.
       const albs = await view<Listener[]>('albs');
       const alb = albs.find((candidate) => candidate.address === values[0]);

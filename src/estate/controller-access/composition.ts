@@ -3,9 +3,15 @@
  * region's controller, one Policy built from controllers/aws/permissions.ts by the same function
  * the tests enforce in the simulator (controllers/aws/policy.ts), and its attachment to each Role.
  * Every ARN in the policy is a deterministic name (names.ts, gate.ts) in the XR's account, so the
- * policy is complete before anything it names exists.
+ * policy is complete before anything it names exists; Route 53 zone and check ids are not, and the
+ * controller only reads them, so those statements name every zone or check of the account.
  */
-import { arns, type ControllerResources, controllerPolicy } from '../../../controllers/aws/policy.js';
+import {
+  arns,
+  type ControllerResources,
+  controllerPolicy,
+  ROUTE53_READ_RESOURCES,
+} from '../../../controllers/aws/policy.js';
 import { ALB_5XX_ALARM } from '../alerting/composition.js';
 import { REGION_LABEL, TRUST_LABEL } from '../common/labels.js';
 import { commonPatchSets, managed, selectOwn } from '../common/managed.js';
@@ -75,6 +81,7 @@ export function controllerResourceTemplates(): ControllerResources {
     autoScalingGroups: REGION_PAIR.map((region) =>
       arns.autoScalingGroup(region, account, appName(platform, region)),
     ),
+    ...ROUTE53_READ_RESOURCES,
     switchMetricNamespace: GATE_ALARM.namespace,
   };
 }

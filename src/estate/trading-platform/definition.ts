@@ -26,7 +26,7 @@ import { cidr16Rule, disjointRegionsRule, networkStatus, zoneCountRule } from '.
 import { peeringStatus } from '../peering/definition.js';
 import { sessionsStatus } from '../sessions/definition.js';
 import { storageStatus } from '../storage/definition.js';
-import { trafficStatus } from '../traffic/definition.js';
+import { domainInZoneRule, trafficStatus } from '../traffic/definition.js';
 import { tradingPlatformIdentity } from './identity.js';
 
 const regionSettings = (cidrBlock: string) =>
@@ -100,7 +100,7 @@ export const tradingPlatformSpec = withRules(
         'How each region’s failover controller assumes its IAM role (ControllerAccess); its account is the one of certificateArns.',
       ),
   }),
-  [...commonSpecRules, instanceClassRule(), appNameLengthRule],
+  [...commonSpecRules, instanceClassRule(), appNameLengthRule, domainInZoneRule()],
 );
 
 const perRegion = <T extends z.ZodType>(schema: T) =>

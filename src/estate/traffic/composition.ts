@@ -19,6 +19,7 @@ import type { PipelineCompositionProps } from '../patch-and-transform/compositio
 import { fromComposite, requiredFromComposite, toComposite } from '../patch-and-transform/patches.js';
 import { format } from '../patch-and-transform/transforms.js';
 import type { ComposedTemplate, DirectPatch } from '../patch-and-transform/types.js';
+import { DNS_FAILOVER_TIMING } from './dns-timing.js';
 import {
   GATE_DIMENSIONS,
   insufficientDataHealthStatus,
@@ -32,8 +33,6 @@ import { trafficIdentity } from './identity.js';
 export type ZoneSource = 'managed' | 'existing';
 const ZONE_SOURCE_LABEL = `${ESTATE_GROUP}/zone-source`;
 const CHECK_LABEL = `${ESTATE_GROUP}/check`;
-/** Route 53 checkers probe every 30 s (the standard interval; 10 s costs more and flaps more). */
-const REQUEST_INTERVAL = 30;
 
 function zonePatch(source: ZoneSource): DirectPatch[] {
   return source === 'existing'
@@ -129,8 +128,8 @@ function regionResources(region: PairRegion, source: ZoneSource): ComposedTempla
       forProvider: {
         type: 'HTTPS',
         port: 443,
-        requestInterval: REQUEST_INTERVAL,
-        failureThreshold: 3,
+        requestInterval: DNS_FAILOVER_TIMING.healthCheckIntervalSeconds,
+        failureThreshold: DNS_FAILOVER_TIMING.failureThreshold,
         enableSni: true,
         measureLatency: true,
         referenceName: `alb-${region}`,

@@ -6,7 +6,7 @@
  * its own region) and reopen itself, with no Route 53 control-plane call (ADR 0010).
  */
 import { z } from 'zod';
-import { withRules } from '../../schema/x-kubernetes.js';
+import { celRule, withRules } from '../../schema/x-kubernetes.js';
 import { estateDefinition } from '../api.js';
 import {
   commonSpecFields,
@@ -22,6 +22,21 @@ const hostname = () =>
     .string()
     .max(253)
     .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a DNS name');
+
+/**
+ * Route 53 creates a record only inside its zone: a domainName outside zoneName would fail in AWS
+ * after the rest of the estate was built, so the XRD refuses it (TradingPlatform and Traffic).
+ */
+export function domainInZoneRule() {
+  return celRule({
+    rule: "self.domainName == self.zoneName || self.domainName.endsWith('.' + self.zoneName)",
+    message:
+      'domainName must be zoneName or a name below it (Route 53 creates records only inside their zone)',
+    fieldPath: '.domainName',
+    check: (self: { domainName: string; zoneName: string }) =>
+      self.domainName === self.zoneName || self.domainName.endsWith(`.${self.zoneName}`),
+  });
+}
 
 const endpoint = z.strictObject({
   albDnsName: z.string().max(253).optional().describe('DNS name of the region’s ALB (Compute status).'),
@@ -47,7 +62,7 @@ export const trafficSpec = withRules(
       .optional()
       .describe('Per-region ALB aliases; a TradingPlatform fills them from its Compute XRs.'),
   }),
-  commonSpecRules,
+  [...commonSpecRules, domainInZoneRule()],
 );
 
 const checks = z.strictObject({

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningController, startController } from '../../../controllers/controller.js';
 import type { AwsSimulator } from '../../../local/aws/index.js';
-import { waitFor } from '../../aws/support.js';
-import { describeResult } from '../../real/support/command.js';
 import { celRulesOf } from '../../real/support/crds.js';
+import { describeResult } from '../../support/command.js';
+import { waitFor } from '../../support/wait.js';
 import { clusterIdIn, mutatingCalls, switchesOf, switchState, writerOf } from '../estate.js';
+import { SWITCHOVER_JOURNAL, SWITCHOVER_STEPS, UNPLANNED_JOURNAL } from '../example-steps.js';
 import { HoldingProxy } from '../holding-proxy.js';
 import {
   approvedAtApply,
@@ -21,6 +22,7 @@ import {
   getFailover,
   getPlanStatus,
   journalOf,
+  journalRegions,
   type KubeSide,
   type KubeTargetName,
   repoRoot,
@@ -35,36 +37,25 @@ const SWITCHOVER = 'trading-switchover-2026-11-25';
 const UNPLANNED = 'trading-failover-use1-outage';
 const DRILL = 'trading-failover-drill';
 
-/** The journal of the example unplanned failover with us-east-1 reported down. */
-/** The planned Switchover's steps, in order (ARCHITECTURE §3, ADR 0010's traffic steps last). */
-const PLANNED_STEPS = [
-  'preflight',
-  'lag-gate',
-  'scale-up',
-  'switchover',
-  'wait-writer',
-  'verify',
-  'close-old',
-  'open-new',
-  'unfence-new',
-  'traffic-settled',
-];
-
-const UNPLANNED_JOURNAL = [
-  { name: 'preflight', state: 'Succeeded', region: 'us-east-2' },
-  { name: 'approval', state: 'Succeeded', region: undefined },
-  { name: 'fence', state: 'Succeeded', region: 'us-east-2' },
-  { name: 'close-old', state: 'Skipped', region: 'us-east-1' },
-  { name: 'scale-down-old', state: 'Skipped', region: 'us-east-1' },
-  { name: 'scale-up', state: 'Succeeded', region: 'us-east-2' },
-  { name: 'fenced', state: 'Succeeded', region: 'us-east-2' },
-  { name: 'promote', state: 'Succeeded', region: 'us-east-2' },
-  { name: 'wait-writer', state: 'Succeeded', region: 'us-east-2' },
-  { name: 'open-new', state: 'Succeeded', region: 'us-east-2' },
-  { name: 'unfence-new', state: 'Skipped', region: 'us-east-1' },
-  { name: 'verify', state: 'Succeeded', region: 'us-east-2' },
-  { name: 'traffic-settled', state: 'Succeeded', region: 'us-east-2' },
-];
+/**
+ * Where the unplanned steps call: us-east-2, best effort into us-east-1, the approval nowhere (a
+ * step added to the lists needs no entry here).
+ */
+const UNPLANNED_REGIONS = {
+  preflight: 'us-east-2',
+  approval: undefined,
+  fence: 'us-east-2',
+  'close-old': 'us-east-1',
+  'scale-down-old': 'us-east-1',
+  'scale-up': 'us-east-2',
+  fenced: 'us-east-2',
+  promote: 'us-east-2',
+  'wait-writer': 'us-east-2',
+  'open-new': 'us-east-2',
+  'unfence-new': 'us-east-1',
+  verify: 'us-east-2',
+  'traffic-settled': 'us-east-2',
+};
 
 interface ManagedFieldsEntry {
   manager?: string;
@@ -174,18 +165,22 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
     it('kubectl apply → Succeeded; SwitchoverGlobalCluster on the primary, new writer, gates flipped, plan roles updated', async () => {
       const { side, ns, sim } = await setUp();
       const failover = await applyAndWait(side, ns, 'failover-switchover.yaml', SWITCHOVER);
-      expect(journalOf(failover)).toEqual([
-        { name: 'preflight', state: 'Succeeded', region: 'us-east-1' },
-        { name: 'lag-gate', state: 'Succeeded', region: 'us-east-2' },
-        { name: 'scale-up', state: 'Succeeded', region: 'us-east-2' },
-        { name: 'switchover', state: 'Succeeded', region: 'us-east-1' },
-        { name: 'wait-writer', state: 'Succeeded', region: 'us-east-2' },
-        { name: 'verify', state: 'Succeeded', region: 'us-east-2' },
-        { name: 'close-old', state: 'Succeeded', region: 'us-east-1' },
-        { name: 'open-new', state: 'Succeeded', region: 'us-east-2' },
-        { name: 'unfence-new', state: 'Succeeded', region: 'us-east-1' },
-        { name: 'traffic-settled', state: 'Succeeded', region: 'us-east-2' },
-      ]);
+      expect(journalOf(failover)).toEqual(SWITCHOVER_JOURNAL);
+      expect(failover.status?.journal?.at(-1)?.message).toMatch(/no public hosted zone/i);
+      // The switchover and its preflight go to the current primary; each switch is set in the
+      // region that holds it.
+      expect(journalRegions(failover)).toMatchObject({
+        preflight: 'us-east-1',
+        'lag-gate': 'us-east-2',
+        'scale-up': 'us-east-2',
+        switchover: 'us-east-1',
+        'wait-writer': 'us-east-2',
+        verify: 'us-east-2',
+        'close-old': 'us-east-1',
+        'open-new': 'us-east-2',
+        'unfence-new': 'us-east-1',
+        'traffic-settled': 'us-east-2',
+      });
       for (const entry of failover.status?.journal ?? []) {
         expect(entry.startedAt).toBeDefined();
         expect(entry.finishedAt).toBeDefined();
@@ -204,7 +199,10 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       // The old primary's own gate drains it for good; the new one's is open; no fence is needed.
       expect(await switchesOf(sim, 'us-east-1')).toEqual({ gate: 'ALARM', fence: 'INSUFFICIENT_DATA' });
       expect(await switchesOf(sim, 'us-east-2')).toEqual({ gate: 'OK', fence: 'INSUFFICIENT_DATA' });
-      expect(sim.journal.list({ service: 'route53' })).toHaveLength(0);
+      // Route 53 is only read (verify-dns), never written: traffic moved by the alarms above.
+      expect(sim.journal.list({ service: 'route53' }).map((e) => e.operation)).toEqual([
+        'ListHostedZonesByName',
+      ]);
 
       expect(await planRecorded(side, ns, SWITCHOVER)).toMatchObject({
         currentRoles: { primary: 'us-east-2', standby: 'us-east-1' },
@@ -243,8 +241,10 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       const described = await side.ok(['describe', 'failover', SWITCHOVER, '-n', ns]);
       expect(described).toMatch(/^ {2}Phase:\s+Succeeded$/m);
       const journal = described.slice(described.indexOf('\n  Journal:\n'));
-      expect([...journal.matchAll(/^ {4}Name:\s+(\S+)$/gm)].map((m) => m[1])).toEqual(PLANNED_STEPS);
-      expect([...journal.matchAll(/^ {4}State:\s+Succeeded$/gm)]).toHaveLength(PLANNED_STEPS.length);
+      expect([...journal.matchAll(/^ {4}Name:\s+(\S+)$/gm)].map((m) => m[1])).toEqual(SWITCHOVER_STEPS);
+      expect([...journal.matchAll(/^ {4}State:\s+(\S+)$/gm)].map((m) => m[1])).toEqual(
+        SWITCHOVER_JOURNAL.map((line) => line.state),
+      );
       expect(journal).toMatch(/^ {4}Message:\s+SwitchoverGlobalCluster accepted by us-east-1$/m);
     });
 
@@ -257,15 +257,15 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
         return listed.some((e) => e.reason === 'Completed') && listed;
       }, 'the Completed event');
       expect(new Set(events.map((e) => e.source))).toEqual(new Set(['switchyard-controller']));
-      for (const step of PLANNED_STEPS) {
-        for (const reason of ['StepStarted', 'StepSucceeded']) {
+      for (const { name: step, state } of SWITCHOVER_JOURNAL) {
+        for (const reason of ['StepStarted', state === 'Skipped' ? 'StepSkipped' : 'StepSucceeded']) {
           expect(events.filter((e) => e.reason === reason && e.message.startsWith(`${step}: `))).toHaveLength(
             1,
           );
         }
       }
       expect(events.find((e) => e.reason === 'Started')?.message).toBe(
-        `Execution: ${PLANNED_STEPS.join(' → ')}`,
+        `Execution: ${SWITCHOVER_STEPS.join(' → ')}`,
       );
 
       const described = await side.ok(['describe', 'failover', SWITCHOVER, '-n', ns]);
@@ -302,6 +302,7 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
       sim.journal.clear();
       const failover = await applyAndWait(side, ns, 'failover-unplanned.yaml', UNPLANNED, approvedAtApply());
       expect(journalOf(failover)).toEqual(UNPLANNED_JOURNAL);
+      expect(journalRegions(failover)).toMatchObject(UNPLANNED_REGIONS);
       const entry = (step: string) => failover.status?.journal?.find((e) => e.name === step);
       // Cut off from its writer, the secondary's lag grows past the 5 s budget: the approval is
       // recorded with the lag it was used at.
@@ -335,7 +336,12 @@ export function defineFailoverWireSuite(target: KubeTargetName): void {
         message: expect.stringMatching(/best effort, not blocking: us-east-1 did not answer/),
       });
       expect(sim.journal.list({ region: 'us-east-1', outcome: 'ok' })).toEqual([]);
-      expect(sim.journal.list({ service: 'route53' })).toEqual([]);
+      // Nothing reports us-east-1 down, so verify-dns asks Route 53 (its API is there) once, a read,
+      // gets no answer and is skipped: never a Route 53 write, never a wait on it.
+      expect(sim.journal.list({ service: 'route53' }).map((e) => e.operation)).toEqual([
+        'ListHostedZonesByName',
+      ]);
+      expect(failover.status?.journal?.at(-1)).toMatchObject({ name: 'verify-dns', state: 'Skipped' });
       expect(await writerOf(sim)).toBe(clusterIdIn('us-east-2'));
     });
 

@@ -8,7 +8,7 @@ import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { type RunningController, startController } from '../../../controllers/controller.js';
 import { memberArn } from '../../../controllers/failover/plan-view.js';
 import type { AwsSimulator } from '../../../local/aws/index.js';
-import { autoScalingClient, waitFor } from '../../aws/support.js';
+import { autoScalingClient } from '../../aws/support.js';
 import { examplePlan, groupIn } from '../../controller/estate.js';
 import { HoldingProxy } from '../../controller/holding-proxy.js';
 import {
@@ -20,6 +20,7 @@ import {
   testControllerOptions,
   VERSION,
 } from '../../controller/platform.js';
+import { waitFor } from '../../support/wait.js';
 
 /** One captured object and the scenario that produced it (the testdata file's name). */
 export interface Capture {
@@ -51,13 +52,14 @@ export async function captureControllerObjects(side: KubeSide): Promise<Capture[
     asApplied,
     switchoverRunning,
     switchoverSucceeded,
-    switchoverPaused,
     dryRun,
     awaitingApprovalThenCancelled,
     targetOutsidePlan,
     planReadiness,
     headlessStandby,
     regionHealthProbes,
+    // Last, so the namespaces (and the captured objects) of the scenarios above keep their numbers.
+    switchoverPaused,
   ];
   let count = 0;
   for (const scenario of scenarios) {

@@ -16,10 +16,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { sleep, waitFor } from '../../support/wait.js';
 import type { KubeApiserver } from './kube-apiserver.js';
 import type { NetworkNamespace } from './netns.js';
 import { realBin, realCache, requireBuilt } from './paths.js';
-import { type RunningProcess, sleep, startProcess } from './process.js';
+import { type RunningProcess, startProcess } from './process.js';
 
 /** A request to the instance's kube-apiserver (status, parsed body, text). */
 export type KubeRequest = (
@@ -124,15 +125,16 @@ const PLURALS: Readonly<Record<string, string>> = {
 };
 
 async function waitEstablished(request: KubeRequest, name: string) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const crd = await ok(request, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
-    const conditions = ((crd.status as { conditions?: { type: string; status: string }[] })?.conditions ??
-      []) as { type: string; status: string }[];
-    if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) return;
-    await sleep(100);
-  }
-  throw new Error(`CRD ${name} not Established within 30 s`);
+  await waitFor(
+    async () => {
+      const crd = await ok(request, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+      const conditions = ((crd.status as { conditions?: { type: string; status: string }[] })?.conditions ??
+        []) as { type: string; status: string }[];
+      return conditions.some((c) => c.type === 'Established' && c.status === 'True');
+    },
+    `CRD ${name} Established`,
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
 }
 
 /** CRDs applied server-side (large ones exceed the client-side annotation), then Established. */

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { type CommandResult, runCommand } from './command.js';
+import { type CommandResult, runCommand } from '../../support/command.js';
 import { commandIn, type NetworkNamespace } from './netns.js';
 import { realBin, requireBuilt } from './paths.js';
 import { freePort } from './ports.js';

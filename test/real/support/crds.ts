@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { waitFor } from '../../support/wait.js';
 import { collectionPath, type KubeApiserver } from './kube-apiserver.js';
-import { sleep } from './process.js';
 
 export interface CrdDocument {
   metadata: { name: string };
@@ -53,16 +53,16 @@ export function createCrd(server: ApiClient, crd: CrdDocument) {
  * returns the final conditions. Throws with the conditions if that does not happen in time.
  */
 export async function waitEstablished(server: ApiClient, name: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
   let conditions: NonNullable<CrdDocument['status']>['conditions'] = [];
-  while (Date.now() < deadline) {
-    const response = await server.request('GET', `${crdCollection}/${name}`);
-    conditions = (response.body as CrdDocument).status?.conditions ?? [];
-    const established = conditions.some((c) => c.type === 'Established' && c.status === 'True');
-    if (established) return conditions;
-    await sleep(100);
-  }
-  throw new Error(`CRD ${name} not Established after ${timeoutMs} ms: ${JSON.stringify(conditions)}`);
+  return waitFor(
+    async () => {
+      const response = await server.request('GET', `${crdCollection}/${name}`);
+      conditions = (response.body as CrdDocument).status?.conditions ?? [];
+      return conditions.some((c) => c.type === 'Established' && c.status === 'True') && conditions;
+    },
+    () => `CRD ${name} Established (conditions: ${JSON.stringify(conditions)})`,
+    { timeoutMs, intervalMs: 100 },
+  );
 }
 
 /**

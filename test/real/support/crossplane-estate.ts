@@ -12,10 +12,10 @@ import { estateApis } from '../../../src/estate/index.js';
 import { estatePackages, managedKindsUsed } from '../../../src/estate/packages.js';
 import { pipelineComposition } from '../../../src/estate/patch-and-transform/composition.js';
 import { type FetchedCrd, fetchedCrds, kindPlural } from '../../../src/schema/fetched-crds.js';
+import { sleep } from '../../support/wait.js';
 import { type ApiClient, type CrdDocument, installCrds, readCrdFile } from './crds.js';
 import type { FunctionPackage } from './crossplane.js';
 import { sharedSchemas } from './paths.js';
-import { sleep } from './process.js';
 
 const storedCrdsDir = join(sharedSchemas, 'provider-aws', 'namespaced');
 /** The CRD of the ClusterProviderConfig our packages declare (every MR's default providerConfigRef). */

@@ -5,10 +5,10 @@
  * annotation on the object, the rest through the status subresource).
  */
 import type { KubeObject } from '../../../local/crossplane/render/index.js';
+import { sleep } from '../../support/wait.js';
 import { byCompositionPath } from './composition-tree.js';
 import type { ApiClient } from './crds.js';
 import type { Collection } from './crossplane-estate.js';
-import { sleep } from './process.js';
 import { EXTERNAL_NAME, type ProviderReport, providerReport } from './provider-reports.js';
 
 const MERGE_PATCH = 'application/merge-patch+json';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { type CommandOptions, type CommandResult, runCommand } from './command.js';
+import { type CommandOptions, type CommandResult, runCommand } from '../../support/command.js';
 import { realCache, requireBuilt } from './paths.js';
 
 /** helm v3 built by `npm run real:setup` (tools/real/setup.sh, HELM_MODULE). */

@@ -1,4 +1,4 @@
-import { runCommand } from './command.js';
+import { runCommand } from '../../support/command.js';
 import { argocdResourceCustomizations, realBin, requireBuilt } from './paths.js';
 
 export interface LuaHealthCase {

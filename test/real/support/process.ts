@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sleep } from '../../support/wait.js';
 import { realLogDir } from './paths.js';
 
 export interface StartOptions {
@@ -115,10 +116,6 @@ export async function startProcess(options: StartOptions): Promise<RunningProces
   }
   await handle.stop(2_000);
   throw new Error(`${options.name} not ready after ${timeoutMs} ms; log ${logFile}:\n${handle.logTail()}`);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 }
 
 /** Reads a log file fully (for failure reports after the process is gone). */

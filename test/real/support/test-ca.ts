@@ -10,7 +10,7 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeResult, runCommand } from './command.js';
+import { describeResult, runCommand } from '../../support/command.js';
 
 export interface CertificateDir {
   dir: string;

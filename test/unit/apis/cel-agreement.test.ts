@@ -108,6 +108,7 @@ const cases: Case[] = [
       'spec.compute.autoScalingGroups: compute.autoScalingGroups may only name the plan regions',
       'spec.database.members: database.members must name the plan regions (primary and standby)',
       'spec.regions.standby: primary and standby must be different regions',
+      'spec.traffic.dns.regionalRecords: traffic.dns.regionalRecords must name the plan regions (primary and standby)',
       'spec.traffic.gates: traffic.gates must name the plan regions (primary and standby)',
     ],
   },
@@ -130,6 +131,60 @@ const cases: Case[] = [
       return p;
     },
     expected: ['spec.traffic.gates: traffic.gates must name the plan regions (primary and standby)'],
+  },
+  {
+    name: 'a plan without DNS (traffic.dns is optional)',
+    resource: FailoverPlanResource,
+    object: () => {
+      const p = plan();
+      delete p.spec.traffic.dns;
+      return p;
+    },
+    expected: [],
+  },
+  {
+    name: 'a regional DNS record outside the plan regions',
+    resource: FailoverPlanResource,
+    object: () => {
+      const p = plan();
+      p.spec.traffic.dns.regionalRecords[1].region = 'us-west-2';
+      return p;
+    },
+    expected: [
+      'spec.traffic.dns.regionalRecords: traffic.dns.regionalRecords must name the plan regions (primary and standby)',
+    ],
+  },
+  {
+    name: 'the DNS record at the zone apex',
+    resource: FailoverPlanResource,
+    object: () => {
+      const p = plan();
+      p.spec.traffic.dns.recordName = p.spec.traffic.dns.zoneName;
+      return p;
+    },
+    expected: [],
+  },
+  {
+    name: 'the DNS record outside its zone (a suffix that is not a label boundary)',
+    resource: FailoverPlanResource,
+    object: () => {
+      const p = plan();
+      p.spec.traffic.dns.recordName = 'notrading.example.com';
+      return p;
+    },
+    expected: ['spec.traffic.dns.recordName: recordName must be zoneName or a name below it'],
+  },
+  {
+    name: 'a regional DNS record outside the zone',
+    resource: FailoverPlanResource,
+    object: () => {
+      const p = plan();
+      p.spec.traffic.dns.regionalRecords[0].recordName = 'us-east-1.example.org';
+      return p;
+    },
+    expected: [
+      'spec.traffic.dns.regionalRecords: every regionalRecords[].recordName must be zoneName or a name below it',
+    ],
   },
   {
     name: 'an Auto Scaling group outside the plan regions',

@@ -15,7 +15,6 @@ import { parse } from 'yaml';
 import type { AwsSimulator } from '../../../local/aws/index.js';
 import { writeKubeconfig } from '../../../local/kube/index.js';
 import type { RegionHealth } from '../../../src/apis/index.js';
-import { waitFor } from '../../aws/support.js';
 import {
   approvedAtApply,
   exampleIn,
@@ -27,6 +26,7 @@ import {
   waitForFailover,
 } from '../../controller/platform.js';
 import { freePort } from '../../real/support/ports.js';
+import { waitFor } from '../../support/wait.js';
 import { type RbacProxy, startRbacProxy } from './rbac-proxy.js';
 import { deploymentOf, grantsOf, RELEASE, render, repoRoot } from './support.js';
 

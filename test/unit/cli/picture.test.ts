@@ -15,7 +15,8 @@ import { memoryIo } from '../../support/memory-io.js';
 import { succeededSwitchover } from './pictures/failovers.js';
 import { healthySnapshot } from './pictures/snapshots.js';
 
-const SUCCEEDED = 'src/gitops/health/failover.switchyard.dev/Failover/testdata/succeeded.yaml';
+// The Switchover the picture tests draw (a capture from a controller run; see pictures/failovers.ts).
+const SUCCEEDED = 'test/unit/cli/pictures/succeeded-switchover.yaml';
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-picture-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

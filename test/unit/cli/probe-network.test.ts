@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProbe } from '../../../controllers/health/probes.js';
 import type { AwsSimulator } from '../../../local/aws/index.js';
 import { simulatedDnsNetwork, simulatorDnsOverHttp } from '../../../src/cli/platform/probe-network.js';
-import { seedTrafficForPlan } from '../../../src/cli/seed-traffic.js';
 import { fastSimulator } from '../../aws/support.js';
-import { examplePlan, seedTradingEstate } from '../../controller/estate.js';
+import { seedTradingEstate, seedTradingTraffic } from '../../controller/estate.js';
 
 let sim: AwsSimulator;
 let failoverName: string;
@@ -18,10 +17,7 @@ let failoverName: string;
 beforeAll(async () => {
   sim = await fastSimulator();
   await seedTradingEstate(sim);
-  ({ failoverName } = await seedTrafficForPlan(examplePlan.spec, sim.url, {
-    domainName: 'trading.example.com',
-    albDnsName: (region) => sim.albs.find((a) => a.region === region)?.dnsName ?? '',
-  }));
+  ({ failoverName } = await seedTradingTraffic(sim));
 });
 afterAll(async () => sim?.close());
 

@@ -38,6 +38,7 @@ import {
 import { ENVIRONMENTS_BRANCH } from '../../../src/cli/platform/platform.js';
 import { projectRoot } from '../../../src/schema/paths.js';
 import { memoryIo } from '../../support/memory-io.js';
+import { sleep, waitFor } from '../../support/wait.js';
 
 const GROUP = 'failover.switchyard.dev';
 const VERSION = 'v1alpha1';
@@ -93,7 +94,7 @@ function liveHandles(): Record<string, number> {
  * timers leave on the next turns): what a refused `start` left behind.
  */
 async function handlesLeftSince(before: Record<string, number>): Promise<Record<string, number>> {
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await sleep(200);
   const left: Record<string, number> = {};
   for (const [kind, count] of Object.entries(liveHandles()))
     if (count > (before[kind] ?? 0)) left[kind] = count - (before[kind] ?? 0);
@@ -310,13 +311,13 @@ describe('a running platform', () => {
         spec: { planRef: { name: 'trading' }, type: 'Switchover', targetRegion: 'us-east-2' },
       },
     });
-    const finished = await until(
+    const finished = await waitFor(
       async () => {
         const failover = await getFailover(kubeconfig, 'us-east-2', 'kept-over-restart');
         return ['Succeeded', 'Failed'].includes(failover.status?.phase ?? '') ? failover : undefined;
       },
       'the Switchover finished',
-      60_000,
+      { timeoutMs: 60_000, intervalMs: 100 },
     );
     expect(finished.status?.phase, JSON.stringify(finished.status?.conditions)).toBe('Succeeded');
     expect(await writerRegion(platform.aws.url)).toBe('us-east-2');
@@ -377,13 +378,13 @@ describe('a running platform', () => {
     git('push', '--quiet', 'origin', ENVIRONMENTS_BRANCH);
     const refusedCommit = git('rev-parse', 'HEAD').trim();
 
-    const status = await until(
+    const status = await waitFor(
       async () => {
         const current = readStatus(statusFile(platform.paths.root, { region: 'us-east-2' }));
         return current?.rejected?.revision === refusedCommit ? current : undefined;
       },
       "us-east-2's syncer reported the commit rejected",
-      30_000,
+      { timeoutMs: 30_000, intervalMs: 100 },
     );
     expect(status.rejected?.problems).toContainEqual(
       expect.objectContaining({
@@ -396,16 +397,16 @@ describe('a running platform', () => {
     expect(status.sync).toEqual({ status: 'Synced', revision: lastGood });
     expect(status.health.status).toBe('Healthy');
     // us-east-1's folder is not broken by that commit: its syncer moves on to it.
-    await until(
+    await waitFor(
       async () =>
         readStatus(statusFile(platform.paths.root, { region: 'us-east-1' }))?.sync.revision ===
           refusedCommit || undefined,
       "us-east-1's syncer took the commit",
-      30_000,
+      { timeoutMs: 30_000, intervalMs: 100 },
     );
 
     // Nothing of the refused commit reached us-east-2's cluster, sync passes later.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await sleep(3_000);
     const api = customObjects(kubeconfig, 'us-east-2');
     const plan = (await api.getNamespacedCustomObject({
       group: GROUP,
@@ -449,16 +450,6 @@ function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
     });
     child.once('exit', (code) => reject(new Error(`lock holder exited (${code}): ${buffered}`)));
   });
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 function customObjects(kubeconfig: string, context: string): CustomObjectsApi {

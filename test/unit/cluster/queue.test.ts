@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { WorkQueue } from '../../../local/cluster/queue.js';
+import { sleep } from '../../support/wait.js';
 
 const log = pino({ level: 'silent' });
-const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('WorkQueue', () => {
   it('works a key queued many times once, and again when it changed while being worked', async () => {
@@ -22,12 +22,12 @@ describe('WorkQueue', () => {
     );
     queue.add('a');
     queue.add('a');
-    await tick();
+    await sleep(0);
     queue.add('a'); // while a is worked: once more afterwards, not concurrently
     queue.add('a');
     release();
     await queue.whenIdle();
-    await tick();
+    await sleep(0);
     await queue.whenIdle();
     expect(worked).toEqual(['a', 'a']);
   });
@@ -52,7 +52,7 @@ describe('WorkQueue', () => {
     await queue.whenIdle();
     expect(done).toEqual(['good-1', 'good-2']);
     expect(queue.hasWorkDueWithin(100)).toBe(true);
-    await tick(200);
+    await sleep(200);
     expect(attempts.length).toBeGreaterThanOrEqual(3);
     const gaps = attempts.slice(1).map((time, index) => time - (attempts[index] ?? 0));
     expect(gaps[1]).toBeGreaterThan(gaps[0] ?? 0);
@@ -70,7 +70,7 @@ describe('WorkQueue', () => {
       { name: 'test', log },
     );
     queue.add('creating');
-    await tick(100);
+    await sleep(100);
     expect(count).toBe(3);
     await queue.stop();
   });

@@ -11,6 +11,7 @@ import type {
   GateAlarmView,
   GlobalClusterView,
   RegionalAws,
+  Route53ReadPort,
 } from '../../../controllers/aws/ports.js';
 import { type AdvanceResult, advance } from '../../../controllers/failover/engine.js';
 import type { ExecutionContext, Step } from '../../../controllers/failover/model.js';
@@ -36,16 +37,7 @@ const arnIn = (region: string) => {
   return member.clusterArn;
 };
 
-/** The example's unplanned Failover as the engine sees it (defaults applied), unapproved. */
-export const UNPLANNED_SPEC: FailoverSpec = {
-  planRef: { name: 'trading' },
-  type: 'Failover',
-  targetRegion: 'us-east-2',
-  allowDataLoss: true,
-  dryRun: false,
-  cancel: false,
-  paused: false,
-};
+export { UNPLANNED_SPEC } from '../../support/engine-run.js';
 
 export interface RecordedCall {
   region: string;
@@ -126,7 +118,15 @@ export function recordingAws(lagMs: number | (() => number)): { ports: AwsPorts;
       },
     },
   });
-  return { ports: { region: regional, bestEffort: regional }, calls };
+  // No hosted zone: verify-dns, which only reads Route 53, skips here.
+  const route53: Route53ReadPort = {
+    publicZonesNamed: async () => [],
+    recordSets: async () => [],
+    healthCheck: async () => undefined,
+    healthCheckReports: async () => [],
+    dnsAnswer: async () => ({ responseCode: 'NXDOMAIN', values: [] }),
+  };
+  return { ports: { region: regional, bestEffort: regional, route53: () => route53 }, calls };
 }
 
 export const failoverOf = (spec: FailoverSpec): Failover => ({

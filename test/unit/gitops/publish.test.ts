@@ -87,14 +87,16 @@ describe('publish', { timeout: PUBLISH_TIMEOUT }, () => {
 
     // A change to the platform: only the files it reaches change, each listed under its cluster.
     const moved = platformFileWith(work.dir, 'domain', (xr) => {
-      xr.spec.domainName = 'api.markets.example.com';
+      xr.spec.domainName = 'markets.trading.example.com';
     });
     const next = await run(remote, { inputs: [moved] });
     expect(next.changed).toBe(true);
     const changed = git(remote, 'log', '-1', '--format=%B', next.commit);
-    expect(changed).toMatch(/^clusters\/us-east-1: 0 added, 1 changed, 0 removed$/m);
+    // The derived plan names the DNS (traffic.dns) and the RegionHealth probes its regional names.
+    expect(changed).toMatch(/^clusters\/us-east-1: 0 added, 2 changed, 0 removed$/m);
     expect(changed).toContain('  M clusters/us-east-1/platforms/trading/region-health.yaml');
-    expect(changed).toMatch(/^clusters\/us-east-2: 0 added, 2 changed, 0 removed$/m);
+    expect(changed).toContain('  M clusters/us-east-1/platforms/trading/failover-plan.yaml');
+    expect(changed).toMatch(/^clusters\/us-east-2: 0 added, 3 changed, 0 removed$/m);
     expect(changed).toContain('  M clusters/us-east-2/platforms/trading/trading-platform.yaml');
   });
 

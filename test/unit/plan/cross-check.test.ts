@@ -1,7 +1,7 @@
 /**
  * The derived plan names only what the estate creates: render the example TradingPlatform down to
  * MRs (one reconcile after Compute has reported its ALBs) and find every cluster, global cluster,
- * gate and fence alarm, Auto Scaling group and probe target of the plan among them.
+ * gate and fence alarm, DNS name, Auto Scaling group and probe target of the plan among them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../../local/crossplane/render/index.js';
 import type { FailoverPlanInput, RegionHealthInput } from '../../../src/apis/index.js';
+import { REGION_LABEL } from '../../../src/estate/common/labels.js';
 import { derivePlan } from '../../../src/plan/derive.js';
 import { SchemaCatalog } from '../../../src/schema/catalog.js';
 import {
@@ -94,6 +95,45 @@ describe('the derived FailoverPlan names what the rendered estate creates', () =
           forProviderOf<{ dimensions: Record<string, string> }>(alarms[0] as KubeObject).dimensions,
         ).toEqual({ PlatformId: 'trading', Region: gate.region });
       }
+    }
+  });
+
+  it('the DNS: its zone, the failover records of each region (PRIMARY the plan primary) and each region’s own name', () => {
+    const dns = plan.spec.traffic.dns;
+    if (!dns) throw new Error('the derived plan names no DNS');
+    expect(
+      mrs.filter((mr) => mr.kind === 'Zone').map((mr) => forProviderOf<{ name?: string }>(mr).name),
+    ).toEqual([dns.zoneName]);
+    const records = (name: string) =>
+      mrs
+        .filter((mr) => mr.kind === 'Record' && forProviderOf<{ name?: string }>(mr).name === name)
+        .map((mr) =>
+          forProviderOf<{
+            alias: { name: string };
+            setIdentifier?: string;
+            failoverRoutingPolicy?: { type: string };
+            healthCheckIdSelector?: { matchLabels?: Record<string, string> };
+          }>(mr),
+        );
+    const failover = records(dns.recordName);
+    const roles = { PRIMARY: plan.spec.regions.primary, SECONDARY: plan.spec.regions.standby };
+    expect(failover.map((r) => r.failoverRoutingPolicy?.type).sort()).toEqual(['PRIMARY', 'SECONDARY']);
+    for (const record of failover) {
+      const region = roles[record.failoverRoutingPolicy?.type as keyof typeof roles];
+      expect(record.alias.name, `the ${record.failoverRoutingPolicy?.type} record aliases ${region}`).toBe(
+        albDnsName(region),
+      );
+      // Its health check is the region's own (the CALCULATED check verify-dns reads).
+      expect(record.healthCheckIdSelector?.matchLabels?.[REGION_LABEL]).toBe(region);
+    }
+    expect(dns.regionalRecords.map((r) => r.region)).toEqual([...REGIONS]);
+    for (const regional of dns.regionalRecords) {
+      const [record, ...others] = records(regional.recordName);
+      expect(others, regional.recordName).toEqual([]);
+      expect(record?.alias.name, `${regional.recordName} aliases the ALB of ${regional.region}`).toBe(
+        albDnsName(regional.region),
+      );
+      expect(record?.setIdentifier).toBeUndefined();
     }
   });
 

@@ -19,8 +19,8 @@ import {
 import { crossplaneChildName } from '../../../local/crossplane/runtime/names.js';
 import { SchemaCatalog } from '../../../src/schema/catalog.js';
 import { projectRoot } from '../../../src/schema/paths.js';
-import { waitFor } from '../../aws/support.js';
 import { converged, renderPlatformMrs } from '../../support/estate.js';
+import { waitFor } from '../../support/wait.js';
 import { type KubeTarget, startEmulatorTarget } from '../kube/target.js';
 import { FakeAws, RECORD_ONLY_KIND } from './fake-aws.js';
 

@@ -11,6 +11,7 @@ import {
   type SyncerOptions,
 } from '../../../local/gitops/index.js';
 import { GROUP } from '../../../src/apis/common.js';
+import { sleep, waitFor } from '../../support/wait.js';
 import { createNamespaces, installCrds } from '../kube/fixtures.js';
 import type { KubeTarget } from '../kube/target.js';
 import { EnvRepo } from './env-repo.js';
@@ -56,17 +57,8 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** The syncer polls health; a wave can take several polls to settle. */
+const SYNCED = { timeoutMs: 15_000, intervalMs: 50 };
 
 export interface TargetCapabilities {
   /** Whether deleting an owner deletes or orphans its dependents (the reference apiserver has no garbage collector). */
@@ -191,11 +183,11 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
       const revision = h.repo.commit('three waves');
       const operation = h.syncer.reconcile('manual');
 
-      await waitFor('the first wave', () => get(regionHealthPath(h.namespace, 'first')));
+      await waitFor(() => get(regionHealthPath(h.namespace, 'first')), 'the first wave', SYNCED);
       await sleep(600); // several health polls: the wave stays Progressing
       expect(await get(regionHealthPath(h.namespace, 'second'))).toBeUndefined();
       await setHealthy(h, 'first', true);
-      await waitFor('the second wave', () => get(regionHealthPath(h.namespace, 'second')));
+      await waitFor(() => get(regionHealthPath(h.namespace, 'second')), 'the second wave', SYNCED);
       await sleep(600);
       expect(await get(regionHealthPath(h.namespace, 'third'))).toBeUndefined();
       await setHealthy(h, 'second', true);
@@ -235,7 +227,7 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
         .write(`${h.path}/health.yaml`, [regionHealth('first', 0), regionHealth('second', 1)])
         .commit('two waves');
       const operation = h.syncer.reconcile('manual');
-      await waitFor('the first wave', () => get(regionHealthPath(h.namespace, 'first')));
+      await waitFor(() => get(regionHealthPath(h.namespace, 'first')), 'the first wave', SYNCED);
       await setHealthy(h, 'first', false);
       const status = await operation;
       expect(status.operationState).toMatchObject({
@@ -253,7 +245,7 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
         .commit('two waves');
       const stop = new AbortController();
       const operation = h.syncer.reconcile('manual', stop.signal);
-      await waitFor('the first wave', () => get(regionHealthPath(h.namespace, 'first')));
+      await waitFor(() => get(regionHealthPath(h.namespace, 'first')), 'the first wave', SYNCED);
       stop.abort();
       const status = await operation;
       expect(status.operationState).toMatchObject({ phase: 'Failed', message: 'Operation terminated' });
@@ -308,11 +300,15 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
             .commit('removed');
           await h.syncer.reconcile('manual');
           expect(await get(regionHealthPath(h.namespace, 'gone'))).toBeUndefined();
-          await waitFor(`the dependent to follow the ${policy} policy`, async () => {
-            const child = await get(regionHealthPath(h.namespace, 'child'));
-            if (policy === 'background') return child === undefined ? true : undefined;
-            return child && !metadata(child).ownerReferences?.length ? true : undefined;
-          });
+          await waitFor(
+            async () => {
+              const child = await get(regionHealthPath(h.namespace, 'child'));
+              if (policy === 'background') return child === undefined ? true : undefined;
+              return child && !metadata(child).ownerReferences?.length ? true : undefined;
+            },
+            `the dependent to follow the ${policy} policy`,
+            SYNCED,
+          );
         },
       );
     }
@@ -406,7 +402,7 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
         .write(`${h.path}/b.yaml`, [regionHealth('b', 1)])
         .commit('two');
       const operation = h.syncer.reconcile('manual');
-      await waitFor('a', () => get(regionHealthPath(h.namespace, 'a')));
+      await waitFor(() => get(regionHealthPath(h.namespace, 'a')), 'a', SYNCED);
       await setHealthy(h, 'a', true);
       const first = await operation;
       const versions = async () => Promise.all(['a', 'b'].map((name) => rvOf(h, name)));
@@ -445,7 +441,7 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
       ]);
       h.repo.commit('arrives later');
       const operation = h.syncer.reconcile('manual');
-      await waitFor('the first wave', () => get(regionHealthPath(h.namespace, 'first')));
+      await waitFor(() => get(regionHealthPath(h.namespace, 'first')), 'the first wave', SYNCED);
       await setHealthy(h, 'first', true);
       const status = await operation;
       expect(status.operationState).toMatchObject({ phase: 'Failed' });
@@ -459,16 +455,21 @@ function defineCases(target: () => KubeTarget, capabilities: TargetCapabilities)
       const stop = new AbortController();
       const serving = h.syncer.serve(200, stop.signal);
       try {
-        await waitFor('a', () => get(regionHealthPath(h.namespace, 'a')));
+        await waitFor(() => get(regionHealthPath(h.namespace, 'a')), 'a', SYNCED);
         h.repo.write(`${h.path}/b.yaml`, [regionHealth('b', 0)]).commit('two');
-        await waitFor('b', () => get(regionHealthPath(h.namespace, 'b')));
+        await waitFor(() => get(regionHealthPath(h.namespace, 'b')), 'b', SYNCED);
         await patch(
           regionHealthPath(h.namespace, 'a'),
           { spec: { vantage: 'cluster-use2' } },
           'kubectl-edit',
         );
-        await waitFor('a healed', async () =>
-          specOf(await get(regionHealthPath(h.namespace, 'a'))).vantage === 'cluster-use1' ? true : undefined,
+        await waitFor(
+          async () =>
+            specOf(await get(regionHealthPath(h.namespace, 'a'))).vantage === 'cluster-use1'
+              ? true
+              : undefined,
+          'a healed',
+          SYNCED,
         );
       } finally {
         stop.abort();

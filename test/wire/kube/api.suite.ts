@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '../../support/wait.js';
 import { CRDS_PATH, installCrds, WIDGET_CRD, WIDGETS, widget, widgetsIn } from './fixtures.js';
-import { type KubeTarget, sleep, warningsOf } from './target.js';
+import { type KubeTarget, warningsOf } from './target.js';
 
 /** Discovery, CRD lifecycle, CRUD, validation and patch semantics over raw HTTP. */
 export function defineApiSuite(target: () => KubeTarget): void {
@@ -27,15 +28,17 @@ export function defineApiSuite(target: () => KubeTarget): void {
 
     it('publishes OpenAPI v3 with fieldValidation on PATCH (kubectl server-side validation)', async () => {
       // The kube-apiserver publishes a new CRD's OpenAPI a moment after it is Established: poll briefly.
-      let entry: { serverRelativeURL: string } | undefined;
-      for (const deadline = Date.now() + 20_000; !entry && Date.now() < deadline; await sleep(100)) {
-        const index = await t().request('GET', '/openapi/v3');
-        entry = (index.body as { paths: Record<string, { serverRelativeURL: string }> }).paths[
-          'apis/wire.switchyard.dev/v1'
-        ];
-      }
-      expect(entry).toBeDefined();
-      const document = await t().request('GET', entry?.serverRelativeURL ?? '');
+      const entry = await waitFor(
+        async () => {
+          const index = await t().request('GET', '/openapi/v3');
+          return (index.body as { paths: Record<string, { serverRelativeURL: string }> }).paths[
+            'apis/wire.switchyard.dev/v1'
+          ];
+        },
+        'apis/wire.switchyard.dev/v1 in /openapi/v3',
+        { timeoutMs: 20_000, intervalMs: 100 },
+      );
+      const document = await t().request('GET', entry.serverRelativeURL);
       const paths = (
         document.body as { paths: Record<string, Record<string, { parameters?: { name: string }[] }>> }
       ).paths;
@@ -66,12 +69,10 @@ export function defineApiSuite(target: () => KubeTarget): void {
       expect(created.status).toBe(201);
       const deleted = await t().request('DELETE', `${CRDS_PATH}/${crd.metadata.name}`);
       expect(deleted.status).toBe(200);
-      let served = 200;
-      for (let attempt = 0; attempt < 100 && served === 200; attempt++) {
-        served = (await t().request('GET', '/apis/wire2.switchyard.dev/v1')).status;
-        if (served === 200) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(served).toBe(404);
+      await vi.waitFor(
+        async () => expect((await t().request('GET', '/apis/wire2.switchyard.dev/v1')).status).toBe(404),
+        { timeout: 10_000, interval: 100 },
+      );
       const groups = await t().request('GET', '/apis');
       expect((groups.body as { groups: { name: string }[] }).groups.map((g) => g.name)).not.toContain(
         'wire2.switchyard.dev',

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { sleep } from '../../support/wait.js';
 import { WIDGETS, widget, widgetsIn } from './fixtures.js';
 import { type KubeTarget, type WireResponse, warningsOf } from './target.js';
 
@@ -605,7 +606,7 @@ export async function runCase(
     // A fresh CRD's storage may still be initialising on the real server (429 + Retry-After),
     // which client-go retries; so do we.
     for (let attempt = 0; response.status === 429 && attempt < 20; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
       response = await send();
     }
     responses.push(response);

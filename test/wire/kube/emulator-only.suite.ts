@@ -6,10 +6,11 @@ import { parse as parseYaml } from 'yaml';
 import { startKubeEmulator } from '../../../local/kube/index.js';
 import { startFromArgs } from '../../../src/cli/kube.js';
 import { memoryIo } from '../../support/memory-io.js';
+import { sleep } from '../../support/wait.js';
 import { CRDS_PATH, installCrds, WIDGET_CRD, widget, widgetsIn } from './fixtures.js';
 import { useKubectl } from './kubectl-runner.js';
 import { bytes, int, k8sProtobuf, map, objectMeta, PROTOBUF, timestamp } from './protobuf-encode.js';
-import { type KubeTarget, sendRequest, sleep } from './target.js';
+import { type KubeTarget, sendRequest } from './target.js';
 
 /**
  * What only the emulator can be asked: the real reference server has no core API (no Namespace,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { waitFor } from '../../support/wait.js';
 import { readCrdDocuments } from './crd-files.js';
 import type { KubeTarget } from './target.js';
 
@@ -156,17 +157,20 @@ export async function prepareSuites(target: KubeTarget): Promise<void> {
 export async function waitEstablished(target: KubeTarget, crd: Record<string, unknown>): Promise<void> {
   const { name } = crd.metadata as { name: string };
   const spec = crd.spec as { group: string; versions: { name: string }[] };
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const got = await target.request('GET', `${CRDS_PATH}/${name}`);
-    const conditions =
-      (got.body as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ?? [];
-    const discovery = await target.request('GET', `/apis/${spec.group}/${spec.versions[0]?.name}`);
-    if (conditions.some((c) => c.type === 'Established' && c.status === 'True') && discovery.status === 200)
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`CRD ${name} not Established`);
+  await waitFor(
+    async () => {
+      const got = await target.request('GET', `${CRDS_PATH}/${name}`);
+      const conditions =
+        (got.body as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ??
+        [];
+      const discovery = await target.request('GET', `/apis/${spec.group}/${spec.versions[0]?.name}`);
+      return (
+        conditions.some((c) => c.type === 'Established' && c.status === 'True') && discovery.status === 200
+      );
+    },
+    `CRD ${name} Established and served`,
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
 }
 
 export { CRDS_PATH };

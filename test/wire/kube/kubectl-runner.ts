@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, expect } from 'vitest';
-import { describeResult } from '../../real/support/command.js';
-import { Kubectl } from '../../real/support/kubectl.js';
+import { afterAll, beforeAll } from 'vitest';
+import { Kubectl } from '../../support/kubectl.js';
 import type { KubeTarget } from './target.js';
 
 /**
@@ -17,10 +16,5 @@ export function useKubectl(target: () => KubeTarget) {
     if (!kubectl) throw new Error('kubectl not set up');
     return kubectl;
   };
-  const ok = async (args: string[], stdin?: string) => {
-    const result = await k().run(args, { stdin });
-    expect(result.code, describeResult(result)).toBe(0);
-    return result.stdout;
-  };
-  return { k, ok };
+  return { k, ok: (args: string[], stdin?: string) => k().ok(args, stdin) };
 }

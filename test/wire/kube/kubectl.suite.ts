@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeResult } from '../../real/support/command.js';
+import { describeResult } from '../../support/command.js';
+import { sleep } from '../../support/wait.js';
 import { useKubectl } from './kubectl-runner.js';
 import type { KubeTarget } from './target.js';
-import { sleep } from './target.js';
 
 const repoRoot = join(import.meta.dirname, '../../..');
 const examples = join(repoRoot, 'examples/failover');
@@ -25,8 +25,9 @@ export function defineKubectlSuite(target: () => KubeTarget): void {
         `failover.failover.switchyard.dev/${failoverName} created`,
       );
       const table = await ok(['get', 'failovers', '-n', 'trading']);
-      expect(table.split('\n')[0]).toMatch(/^NAME\s+PHASE\s+STEP\s+TARGET\s+AGE$/);
-      expect(table).toMatch(new RegExp(`${failoverName}\\s+us-east-2\\s+\\d+s`));
+      expect(table.split('\n')[0]).toMatch(/^NAME\s+PHASE\s+STEP\s+PAUSED\s+TARGET\s+AGE$/);
+      // No controller here: no phase or step yet; spec.paused defaults to false.
+      expect(table).toMatch(new RegExp(`${failoverName}\\s+false\\s+us-east-2\\s+\\d+s`));
       const wide = await ok(['get', 'fo', '-n', 'trading', '-o', 'wide']);
       expect(wide.split('\n')[0]).toMatch(/TYPE\s+PLAN\s+DRY-RUN/);
     });

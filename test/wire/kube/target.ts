@@ -139,5 +139,3 @@ export function warningsOf(response: WireResponse): string[] {
     return match ? (JSON.parse(`"${match[1]}"`) as string) : value;
   });
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

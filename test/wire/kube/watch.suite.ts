@@ -6,9 +6,10 @@ import {
   setHeaderOptions,
   Watch,
 } from '@kubernetes/client-node';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { sleep } from '../../support/wait.js';
 import { widget, widgetsIn } from './fixtures.js';
-import { authentication, type KubeTarget, sleep } from './target.js';
+import { authentication, type KubeTarget } from './target.js';
 
 interface Event {
   type: string;
@@ -184,7 +185,6 @@ export function defineWatchSuite(target: () => KubeTarget): void {
       );
       expect(stream.events).toHaveLength(4 * 8 * 4 + 16);
 
-      const deadline = Date.now() + 10_000;
       const expected = new Map(
         final.items.map((item) => [item.metadata.name, Number(item.metadata.resourceVersion)]),
       );
@@ -196,8 +196,7 @@ export function defineWatchSuite(target: () => KubeTarget): void {
             cached.every((o) => expected.get(o.metadata?.name ?? '') === Number(o.metadata?.resourceVersion))
           );
         });
-      while (!caughtUp() && Date.now() < deadline) await sleep(50);
-      expect(caughtUp()).toBe(true);
+      await vi.waitFor(() => expect(caughtUp()).toBe(true), { timeout: 10_000, interval: 50 });
       for (const { seen, deleted } of informers) {
         for (const [name, versions] of seen) {
           expect(

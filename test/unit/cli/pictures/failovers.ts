@@ -1,15 +1,12 @@
-/** Failovers for the picture tests: the one captured from a real controller run, and edits of it. */
+/** Failovers for the picture tests: one captured from a real controller run, and edits of it. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { type Failover, FailoverResource } from '../../../../src/apis/failover.js';
 
-const SUCCEEDED = fileURLToPath(
-  new URL(
-    '../../../../src/gitops/health/failover.switchyard.dev/Failover/testdata/succeeded.yaml',
-    import.meta.url,
-  ),
-);
+// A Switchover captured from a controller run (the health testdata of its day), kept here so the
+// pictures' expected rows do not move each time the health testdata is captured again.
+const SUCCEEDED = fileURLToPath(new URL('./succeeded-switchover.yaml', import.meta.url));
 
 /** A fresh copy each call, validated by the Failover schema. */
 export function succeededSwitchover(): Failover {

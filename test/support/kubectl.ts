@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CommandOptions, type CommandResult, runCommand } from './command.js';
+import { type CommandOptions, type CommandResult, describeResult, runCommand } from './command.js';
 
 /**
  * Runs the machine's kubectl (Google's dispatcher, which picks a bundled kubectl by the server's
@@ -23,6 +23,13 @@ export class Kubectl {
         env: { HOME: this.home, KUBECONFIG: this.kubeconfig, ...options.env },
       },
     );
+  }
+
+  /** Runs kubectl and returns its stdout; a non-zero exit throws with everything it printed. */
+  async ok(args: string[], stdin?: string): Promise<string> {
+    const result = await this.run(args, { stdin });
+    if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${describeResult(result)}`);
+    return result.stdout;
   }
 
   dispose(): void {

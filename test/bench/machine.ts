@@ -1,0 +1,33 @@
+import { cpus, loadavg, totalmem } from 'node:os';
+
+/** The machine a bench ran on, and how busy it was: figures are only comparable with these. */
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  /** 1, 5 and 15 minute load averages when the run started and when it ended. */
+  loadAtStart: number[];
+  loadAtEnd: number[];
+}
+
+const rounded = (values: number[]) => values.map((value) => Math.round(value * 100) / 100);
+
+/** The machine now; `loadAtEnd` is filled in by `finish`. */
+export function machineAtStart(): Machine {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model.trim() ?? 'unknown cpu',
+    cores: cpu.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    loadAtStart: rounded(loadavg()),
+    loadAtEnd: [],
+  };
+}
+
+export function finish(machine: Machine): Machine {
+  return { ...machine, loadAtEnd: rounded(loadavg()) };
+}
