@@ -7,7 +7,7 @@
 import { otherRegion } from '../platform.js';
 import type { Scenario, ScenarioRun } from '../scenario.js';
 import { approvePending, automaticFailovers, followFailover, waitReady, writerRegion } from '../steps.js';
-import { requireHome } from './region-loss.js';
+import { ensureHome } from './region-loss.js';
 
 /** Down, then up, in ms: shorter downs than the trigger's window would need, then one long enough. */
 const FLAPS = [
@@ -23,7 +23,7 @@ export const flappingPrimary: Scenario = {
   summary: `the primary region lost and back ${FLAPS.length} times: at most one automatic failover per cooldown, no automatic failback`,
   async run(run: ScenarioRun) {
     const { platform } = run;
-    const home = requireHome(platform);
+    const home = await ensureHome(run);
     const standby = otherRegion(home);
     for (const [index, flap] of FLAPS.entries()) {
       await platform.fault('region-down', home);

@@ -9,9 +9,9 @@
 import type { PairRegion } from '../../../src/estate/common/parameters.js';
 import { MUTATING } from '../../controller/estate.js';
 import { describeCalls, isRoute53Write, journalMark, journalSince } from '../journal.js';
-import { type ChaosPlatform, homeRegion, otherRegion } from '../platform.js';
-import { type Scenario, type ScenarioRun, ScenarioSkipped } from '../scenario.js';
-import { automaticFailovers, followFailover, waitReady, writerRegion } from '../steps.js';
+import { homeRegion, otherRegion } from '../platform.js';
+import type { Scenario, ScenarioRun } from '../scenario.js';
+import { automaticFailovers, followFailover, runFailover, waitReady, writerRegion } from '../steps.js';
 
 const DETECTION_TIMEOUT_MS = 120_000;
 
@@ -31,13 +31,22 @@ export async function automaticFailover(
   return String(created.metadata.name);
 }
 
-/** The plan's home region must be the writer: the trigger fails over from home only. */
-export function requireHome(platform: ChaosPlatform): PairRegion {
+/**
+ * The plan's home region must be the writer: the trigger fails over from home only. When an
+ * earlier scenario left the writer away, an operator's failback (a planned Switchover home) comes
+ * first, as in production, where failback is never automatic.
+ */
+export async function ensureHome(run: ScenarioRun): Promise<PairRegion> {
+  const { platform } = run;
   const home = homeRegion(platform.estate);
-  if (writerRegion(platform) !== home)
-    throw new ScenarioSkipped(
-      `the writer is not the plan's home region ${home}: the automatic trigger would hold`,
-    );
+  if (writerRegion(platform) === home) return home;
+  const failback = await runFailover(run, {
+    type: 'Switchover',
+    target: home,
+    name: `chaos-failback-${run.events}`,
+  });
+  run.require(failback.status?.phase === 'Succeeded', `the failback home ended ${failback.status?.phase}`);
+  await run.settled(`writer and DNS back in ${home} before the scenario`);
   return home;
 }
 
@@ -47,7 +56,7 @@ export const regionLoss: Scenario = {
     'us-east-1 lost whole (AWS, cluster, controller): the automatic failover completes, 0 requests served by or sent to us-east-1 by the failover, 0 Route 53 control-plane writes, DNS answers us-east-2; the region returns as a secondary',
   async run(run: ScenarioRun) {
     const { platform } = run;
-    const lost = requireHome(platform);
+    const lost = await ensureHome(run);
     const survivor = otherRegion(lost);
     const downAt = Date.now();
     await platform.fault('region-down', lost);

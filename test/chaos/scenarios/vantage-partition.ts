@@ -10,7 +10,7 @@ import { clusterVantage } from '../../../src/plan/region-health.js';
 import { otherRegion } from '../platform.js';
 import type { Scenario, ScenarioRun } from '../scenario.js';
 import { automaticFailovers, writerRegion } from '../steps.js';
-import { requireHome } from './region-loss.js';
+import { ensureHome } from './region-loss.js';
 
 /** Probe rounds of the derived RegionHealths (their alb probe's interval). */
 const ROUND_MS = 10_000;
@@ -22,7 +22,7 @@ export const vantagePartition: Scenario = {
     "the standby's own vantage partitioned from a healthy primary: it votes the primary down, the external vantage does not, the trigger holds: 0 automatic failovers",
   async run(run: ScenarioRun) {
     const { platform } = run;
-    const home = requireHome(platform);
+    const home = await ensureHome(run);
     const standby = otherRegion(home);
     const vantage = clusterVantage(standby);
     const signals = platform.estate.plan.automatic.signals ?? [];
