@@ -16,7 +16,7 @@ import type { AwsPorts } from './aws/ports.js';
 import { type SdkPortsOptions, sdkAwsPorts } from './aws/sdk-ports.js';
 import type { EngineOptions } from './failover/engine.js';
 import { StepRetryError } from './failover/engine.js';
-import { keepGates } from './failover/gate-keeper.js';
+import { ForeignFenceSightings, keepGates } from './failover/gate-keeper.js';
 import { LockContendedError } from './failover/plan-lock.js';
 import { PLAN_KEY_PREFIX, reconcilePlanReadiness } from './failover/readiness-reconciler.js';
 import { reconcileFailover } from './failover/reconciler.js';
@@ -65,6 +65,11 @@ export interface ControllerOptions {
    * regions agree on the writer; reads both regions); 0 turns it off. Default 10 s.
    */
   gateKeeperIntervalMs?: number;
+  /**
+   * How long the gate keeper sees a fence on the writer held in the other region before clearing
+   * it as stale (that region's own keeper clears it at once). Default FOREIGN_FENCE_GRACE_MS.
+   */
+  foreignFenceGraceMs?: number;
   /**
    * How long a Failover for another region may wait unclaimed in this cluster before this
    * controller marks it Accepted=False WrongCluster. Default UNCLAIMED_AFTER_MS (30 s).
@@ -233,11 +238,17 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const gateKeeperIntervalMs = options.gateKeeperIntervalMs ?? DEFAULT_GATE_KEEPER_INTERVAL_MS;
   let gateKeeper: NodeJS.Timeout | undefined;
   let keeping: Promise<void> = Promise.resolve();
+  const foreignFences = new ForeignFenceSightings();
   const startGateKeeper = () => {
     if (gateKeeperIntervalMs <= 0) return;
     const pass = () =>
       keepGates({
         aws,
+        region: options.region,
+        foreignFences,
+        ...(options.foreignFenceGraceMs !== undefined
+          ? { foreignFenceGraceMs: options.foreignFenceGraceMs }
+          : {}),
         plans: () =>
           planInformer.list().flatMap((o) => {
             const parsed = FailoverPlanResource.safeParse(o);

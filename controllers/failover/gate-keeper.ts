@@ -94,8 +94,40 @@ const CLOSES: Record<KeeperActionKind, boolean> = {
   'clear-stale-fence': false,
 };
 
+/**
+ * How long a keeper must see a fence on the writer held in the other region before clearing it:
+ * longer than a run there can hold its fence before the promotion (its scaling and fence waits,
+ * each bounded by the engine's 15-minute wait timeout). The fence's own region clears it at once.
+ */
+export const FOREIGN_FENCE_GRACE_MS = 30 * 60_000;
+
+/**
+ * When this keeper first saw each fence held in the other region on the writer, by alarm. Kept
+ * between passes in memory: a restarted keeper starts the grace again, the safe direction.
+ */
+export class ForeignFenceSightings {
+  private readonly since = new Map<string, number>();
+
+  /** How long `key` has been seen held, counting this sighting at `now`. */
+  heldFor(key: string, now: number): number {
+    const first = this.since.get(key) ?? now;
+    this.since.set(key, first);
+    return now - first;
+  }
+
+  forget(key: string): void {
+    this.since.delete(key);
+  }
+}
+
 export interface GateKeeperDeps {
   aws: AwsPorts;
+  /** The region this controller runs in: fences whose alarm lives here are only set by its runs. */
+  region: string;
+  foreignFences: ForeignFenceSightings;
+  /** Default FOREIGN_FENCE_GRACE_MS. */
+  foreignFenceGraceMs?: number;
+  now?: () => number;
   plans(): FailoverPlan[];
   failovers(namespace: string): Failover[];
   /** Records what the keeper changed (an Event on the plan, a metric). */
@@ -158,9 +190,24 @@ export async function keepGates(deps: GateKeeperDeps): Promise<void> {
         nonWriterFence: fenceAlarm?.state,
         writerFence: writerFenceAlarm?.state,
       });
+      const sighting = `${switches.writerFence.alarmRegion}/${switches.writerFence.alarmName}`;
+      if (!actions.some((a) => a.kind === 'clear-stale-fence')) deps.foreignFences.forget(sighting);
       for (const action of actions) {
         const alarm = alarms[action.kind];
         if (!alarm) continue;
+        if (action.kind === 'clear-stale-fence' && action.switch.alarmRegion !== deps.region) {
+          const grace = deps.foreignFenceGraceMs ?? FOREIGN_FENCE_GRACE_MS;
+          const held = deps.foreignFences.heldFor(sighting, deps.now?.() ?? Date.now());
+          if (held < grace) {
+            deps.log('debug', 'gate keeper leaves a fence to its region', {
+              namespace,
+              plan: name,
+              alarm: alarm.name,
+              reason: `the fence on ${decision.writer} lives in ${action.switch.alarmRegion}, whose controller may be running a failover that set it; cleared from here after ${grace} ms held (seen ${held} ms)`,
+            });
+            continue;
+          }
+        }
         await deps.aws
           .bestEffort(action.switch.alarmRegion)
           .cloudWatch.publishGate(alarm, CLOSES[action.kind]);

@@ -69,6 +69,8 @@ export class AutomaticTrigger {
   private readonly healths = new Map<string, RegionHealth>();
   /** Per plan, the last reason to hold that was logged: each is logged once, when it changes. */
   private readonly loggedHolds = new Map<string, string>();
+  /** Per plan, the primary this trigger last judged and since when it has seen it in that role. */
+  private readonly roles = new Map<string, { primary: string; since: number }>();
 
   constructor(private readonly deps: TriggerDeps) {}
 
@@ -116,6 +118,12 @@ export class AutomaticTrigger {
     const { automatic, regions } = plan.spec;
     if (!automatic.enabled) return { fire: false, why: 'automatic failover disabled' };
     const primary = plan.status?.currentRoles?.primary ?? regions.primary;
+    // Before any hold: the role's start must be seen even while the trigger holds for other reasons.
+    const since = this.primarySince(
+      `${namespace}/${serverMeta(plan).name}`,
+      primary,
+      this.deps.now().getTime(),
+    );
     if (primary !== regions.primary)
       return { fire: false, why: 'already failed over; failback is never automatic' };
     if (regions.standby !== this.deps.region)
@@ -132,7 +140,7 @@ export class AutomaticTrigger {
           policy,
           signals,
           probed: h.spec.probes.map((p) => p.name),
-          rounds: this.rounds.get(key) ?? [],
+          rounds: (this.rounds.get(key) ?? []).filter((round) => Date.parse(round.at) >= since),
           window: automatic.window,
         });
         const stale = judgement.failing ? staleness(h, signals, now) : undefined;
@@ -181,6 +189,20 @@ export class AutomaticTrigger {
       fire: true,
       reason: `automatic, signalPolicy ${policy}: ${primary} failed in at least ${windowFailing} of the last ${outOf} rounds on ${describeVoters(voters)}; ${regions.standby} healthy`,
     };
+  }
+
+  /**
+   * Rounds from before the primary took its role are no evidence against it: as the standby it
+   * failed aurora-writer in every round, and a failback (a Switchover made in its own cluster,
+   * which this one only learns from the roles) would otherwise fail straight back over on them.
+   * `npm run chaos` found it. The first primary a trigger sees counts from its first round.
+   */
+  private primarySince(planKey: string, primary: string, now: number): number {
+    const known = this.roles.get(planKey);
+    if (known?.primary === primary) return known.since;
+    const since = known ? now : 0;
+    this.roles.set(planKey, { primary, since });
+    return since;
   }
 
   private async evaluate(namespace: string, plan: FailoverPlan): Promise<void> {

@@ -25,7 +25,8 @@ const withPolicy = (signalPolicy: FailoverPlan['spec']['automatic']['signalPolic
 /** One round's verdicts, signal → healthy; the vantage probes exactly these signals. */
 type Verdicts = Record<string, boolean>;
 
-function setUp(plan = basePlan(), failovers: Failover[] = [], now = new Date('2026-11-25T12:00:00Z')) {
+function setUp(plan = basePlan(), failovers: Failover[] = [], start = new Date('2026-11-25T12:00:00Z')) {
+  let now = start;
   const created: Failover[] = [];
   const logs: string[] = [];
   // Only createFailover is used by the trigger; a stub stands in for the API client.
@@ -87,7 +88,10 @@ function setUp(plan = basePlan(), failovers: Failover[] = [], now = new Date('20
       await round(name, region, name, verdicts);
     }
   };
-  return { trigger, created, logs, rounds, signalRounds, plan };
+  const setNow = (at: string) => {
+    now = new Date(at);
+  };
+  return { trigger, created, logs, rounds, signalRounds, plan, setNow };
 }
 
 describe('automatic trigger', () => {
@@ -181,6 +185,33 @@ describe('automatic trigger', () => {
     expect(after.trigger.decide('trading', failedOver)).toMatchObject({
       why: 'already failed over; failback is never automatic',
     });
+  });
+
+  it('after a failback counts only the rounds since the home region became the primary again', async () => {
+    // Failed over: us-east-1 is the standby, so it fails aurora-writer in every round.
+    const plan = basePlan();
+    plan.status = {
+      currentRoles: { primary: 'us-east-2', standby: 'us-east-1', observedAt: '2026-11-25T11:59:00Z' },
+    };
+    const { created, rounds, setNow, trigger } = setUp(plan);
+    await rounds('o', 'use2', 'us-east-2');
+    await rounds('fffff', 'v1');
+    await rounds('fffff', 'v2');
+    // A Switchover made in us-east-1's cluster moved the writer back; this cluster learns it from the roles.
+    setNow('2026-11-25T11:59:35.500Z');
+    plan.status = {
+      currentRoles: { primary: 'us-east-1', standby: 'us-east-2', observedAt: '2026-11-25T11:59:35Z' },
+    };
+    await rounds('o', 'use2', 'us-east-2');
+    expect(trigger.decide('trading', plan)).toMatchObject({ fire: false });
+    await rounds('ff', 'v1');
+    await rounds('ff', 'v2');
+    expect(created).toHaveLength(0);
+    // Three failing rounds of its own as the primary, on both vantages: that is an outage.
+    setNow('2026-11-25T11:59:45Z');
+    await rounds('f', 'v1');
+    await rounds('f', 'v2');
+    expect(created).toHaveLength(1);
   });
 });
 
