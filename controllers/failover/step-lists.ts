@@ -20,7 +20,8 @@ import { setSwitch, switchSettled, trafficSettled } from './traffic-steps.js';
  * Unplanned: nothing is asked of the old primary's region except best-effort calls, and the fence
  * (the old primary's fence alarm, which lives in the surviving region) holds before the promotion
  * because Aurora's own write fencing is best effort (pitfall 1). The scaling steps run while the
- * fence alarm evaluates. Every list ends the same way (ADR 0010): the new primary's gate opened,
+ * fence alarm evaluates. The new primary's gate opens right after the promotion call (ADR 0010).
+ * Every list ends the same way: the new primary's gate opened,
  * any fence on it in the old region lifted, the old primary drained, and `traffic-settled` reading
  * both regions' switches, then `verify-dns` records when Route 53's answer moved (best effort: it
  * never blocks or fails the run, and is not called when us-east-1, Route 53's home, is reported
@@ -49,8 +50,11 @@ export function unplannedSteps(plan: FailoverPlanSpec, target: string): Step[] {
     scaleUpStandby(target),
     switchSettled('fenced', 'fence', old, true, target),
     promote(target),
-    waitForWriter(target),
+    // Opened once the promotion is under way, while Aurora promotes: DNS and client caches move in
+    // parallel with it, and until the target is healthy Route 53 answers the fenced old primary
+    // anyway (all unhealthy ⇒ answer the PRIMARY). traffic-settled still needs the writer seen.
     setSwitch('open-new', 'gate', target, false, target),
+    waitForWriter(target),
     setSwitch('unfence-new', 'fence', target, false, old, bestEffort),
     verifyStandby(target),
     trafficSettled(target, old, bestEffort),

@@ -126,6 +126,7 @@ export class RegionHealthProber {
         // Millisecond precision: the trigger tells probe rounds apart by this time, and rounds can be
         // shorter than a second (a second-precision stamp would merge them into one round).
         lastProbeTime: new Date().toISOString(),
+        consecutiveFailures: failures,
       });
     }
     const healthy = signals.every((s) => s.healthy);

@@ -89,7 +89,11 @@ export class AutomaticTrigger {
         .at(-1) ?? '';
     const history = this.rounds.get(key) ?? [];
     if (history.at(-1)?.at === at) return;
-    history.push({ at, healthy: new Map(signals.map((s) => [s.name, s.healthy])) });
+    // The raw result of this round, not `healthy`: that waits for failureThreshold failures, and
+    // counting it in the window would pay the hysteresis twice (3 failures, then 3 failing rounds).
+    const passed = (s: (typeof signals)[number]) =>
+      s.consecutiveFailures === undefined ? s.healthy : s.consecutiveFailures === 0;
+    history.push({ at, healthy: new Map(signals.map((s) => [s.name, passed(s)])) });
     if (history.length > MAX_ROUNDS) history.shift();
     this.rounds.set(key, history);
     this.healths.set(key, health);

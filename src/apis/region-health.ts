@@ -113,6 +113,13 @@ const signal = z.strictObject({
   message: text().optional(),
   lastTransitionTime: timestamp().describe('When healthy last changed.'),
   lastProbeTime: timestamp().describe('When the probe last ran.'),
+  consecutiveFailures: z
+    .int32()
+    .min(0)
+    .optional()
+    .describe(
+      'Probes failed in a row up to lastProbeTime (0 after a success). The automatic trigger counts these raw results in its window, which is its hysteresis; failureThreshold only delays `healthy`, for people and dashboards.',
+    ),
 });
 
 export const regionHealthStatus = z

@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { machineLine as describeMachine, type Machine } from '../support/machine.js';
+import { readmeBlock } from '../support/readme-block.js';
 import { type Figure, type Goal, type Section, type Verdict, verdictOf } from './figures.js';
-import type { Machine } from './machine.js';
 
 export interface BenchReport {
   /** ISO time the run started. */
@@ -83,11 +84,8 @@ export function verdictCounts(report: BenchReport): Record<Verdict, number> {
   return counts;
 }
 
-const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' ');
-
 function machineLine(report: BenchReport): string {
-  const { machine } = report;
-  return `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; load average (1/5/15 min) ${load(machine.loadAtStart)} at start, ${load(machine.loadAtEnd)} at end`;
+  return describeMachine(report.machine);
 }
 
 function summaryLine(report: BenchReport): string {
@@ -158,8 +156,9 @@ export function renderMarkdown(report: BenchReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export const README_START = '<!-- bench:start -->';
-export const README_END = '<!-- bench:end -->';
+const BENCH_BLOCK = readmeBlock('bench');
+export const README_START = BENCH_BLOCK.start;
+export const README_END = BENCH_BLOCK.end;
 
 /** The README's block: every figure that has a goal, from the last run. */
 export function renderReadmeBlock(report: BenchReport): string {
@@ -180,19 +179,8 @@ export function renderReadmeBlock(report: BenchReport): string {
 }
 
 /** `readme` with its bench block replaced; throws when the markers are missing. */
-export function withReadmeBlock(readme: string, block: string): string {
-  const start = readme.indexOf(README_START);
-  const end = readme.indexOf(README_END);
-  if (start < 0 || end < start) {
-    throw new Error(`README.md has no ${README_START} … ${README_END} block to fill`);
-  }
-  return `${readme.slice(0, start)}${block}${readme.slice(end + README_END.length)}`;
-}
+export const withReadmeBlock = (readme: string, block: string): string =>
+  BENCH_BLOCK.replaceIn(readme, block);
 
 /** The block currently in `readme`, markers included (undefined when absent). */
-export function readmeBlockOf(readme: string): string | undefined {
-  const start = readme.indexOf(README_START);
-  const end = readme.indexOf(README_END);
-  if (start < 0 || end < start) return undefined;
-  return readme.slice(start, end + README_END.length);
-}
+export const readmeBlockOf = (readme: string): string | undefined => BENCH_BLOCK.of(readme);

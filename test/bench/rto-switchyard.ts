@@ -27,7 +27,7 @@ import {
   nextNamespace,
   pollUntil,
 } from './controller-env.js';
-import { albAddress, type RtoRun, startSimulator, ttlMsOf, untilDnsAnswers } from './rto-sim.js';
+import { albAddress, type RtoRun, startSimulator, ttlMsOf, untilDnsAnswers, watchWriter } from './rto-sim.js';
 
 /** An AWS duration on the compressed clock (at least 1 ms). */
 const onClock = (awsMs: number, timeScale: number) => Math.max(1, Math.round(awsMs * timeScale));
@@ -127,21 +127,18 @@ export async function switchyardRun(kube: BenchKube, timeScale: number): Promise
       20,
     );
     await sim.clock.sleep(examplePlan.spec.automatic.window.outOf * longestIntervalMs);
-    await untilDnsAnswers(sim, traffic.zoneId, traffic.failoverName, albAddress(sim, 'us-east-1'));
+    await untilDnsAnswers(sim, traffic.failoverName, albAddress(sim, 'us-east-1'));
 
     const fault = sim.clock.now();
     const faultWall = Date.now();
     sim.faults.apply('region-down', ['us-east-1']);
     let createdAt: number | undefined;
-    const dnsAt = await untilDnsAnswers(
-      sim,
-      traffic.zoneId,
-      traffic.failoverName,
-      albAddress(sim, 'us-east-2'),
-      async () => {
-        if (createdAt === undefined && (await kube.listFailovers(ns)).length > 0) createdAt = sim.clock.now();
-      },
-    );
+    const writer = watchWriter(sim, 'us-east-2');
+    const dnsAt = await untilDnsAnswers(sim, traffic.failoverName, albAddress(sim, 'us-east-2'), async () => {
+      await writer.poll();
+      if (createdAt === undefined && (await kube.listFailovers(ns)).length > 0) createdAt = sim.clock.now();
+    });
+    const writerAt = await writer.at();
     // The journal's wall-clock times, on the simulated clock from the fault.
     const done = await pollUntil(
       async () => (await kube.listFailovers(ns)).find((f) => f.status?.phase === 'Succeeded'),
@@ -153,6 +150,7 @@ export async function switchyardRun(kube: BenchKube, timeScale: number): Promise
       iso === undefined ? Number.NaN : (Date.parse(iso) - faultWall) / timeScale;
     return {
       dnsMs: dnsAt - fault,
+      writerMs: writerAt - fault,
       ttlMs: ttlMsOf(sim, traffic.failoverName),
       ...(createdAt === undefined ? {} : { createdMs: createdAt - fault }),
       steps: (done.status?.journal ?? []).map((entry) => ({

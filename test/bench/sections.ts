@@ -3,11 +3,11 @@
  * start servers and load the cores (they would disturb the figures before them).
  */
 import { SchemaCatalog } from '../../src/schema/catalog.js';
+import { finish, machineAtStart } from '../support/machine.js';
 import { measureController } from './controller.js';
 import { estateSection, measureEstate } from './estate.js';
 import { failedSection, type Section } from './figures.js';
 import { kubeSection, measureKube } from './kube.js';
-import { finish, machineAtStart } from './machine.js';
 import { measurePlatform } from './platform.js';
 import { type BenchReport, renderText } from './report.js';
 import { measureRto } from './rto.js';

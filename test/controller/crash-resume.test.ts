@@ -41,9 +41,9 @@ const CALLS = [
   'DescribeGlobalClusters', // promote
   'GetMetricData',
   'FailoverGlobalCluster',
-  'DescribeGlobalClusters', // wait-writer
   'DescribeAlarms', // open-new
   'PutMetricData',
+  'DescribeGlobalClusters', // wait-writer
   'DescribeDBClusters', // verify
   'DescribeAutoScalingGroups',
   'DescribeAlarms', // traffic-settled

@@ -497,7 +497,8 @@ const cases: Case[] = [
   },
   {
     name: 'pause after the one-way step',
-    proves: 'after the promotion the waits go on (the writer is seen) and the run holds before traffic moves',
+    proves:
+      'after the promotion and the new gate the waits go on (the writer is seen) and the run holds before lifting the fence on the target',
     async act() {
       const { aws, run } = start(UNPLANNED, { pendingPromotions: true });
       await runUntil(run, 'wait-writer');
@@ -511,11 +512,10 @@ const cases: Case[] = [
     expect(run, aws) {
       expect(run.phase).toBe('Paused');
       expect(run.entry('wait-writer')?.state).toBe('Succeeded');
-      expect(run.status.currentStep).toBe('open-new');
+      expect(run.status.currentStep).toBe('unfence-new');
       expect(aws.writer).toBe(target(aws));
-      expect(
-        aws.mutatingCalls().some((c) => c.detail?.startsWith(plan.traffic.gates[1]?.alarmName ?? '-')),
-      ).toBe(false);
+      const fenceOnTarget = plan.traffic.gates[1]?.fenceAlarmName ?? '-';
+      expect(aws.mutatingCalls().some((c) => c.detail?.startsWith(fenceOnTarget))).toBe(false);
     },
   },
   {

@@ -43,7 +43,14 @@ function setUp(plan = basePlan(), failovers: Failover[] = [], start = new Date('
     log: (message) => logs.push(message),
   });
   const counters = new Map<string, number>();
-  const round = async (name: string, region: string, vantage: string, verdicts: Verdicts) => {
+  /** `failuresInARow`: the prober's raw count per signal, sent beside `healthy` (below the threshold). */
+  const round = async (
+    name: string,
+    region: string,
+    vantage: string,
+    verdicts: Verdicts,
+    failuresInARow?: Record<string, number>,
+  ) => {
     const n = (counters.get(name) ?? 0) + 1;
     counters.set(name, n);
     // Round n was probed n seconds after 11:59:30, so every report is fresh at 12:00.
@@ -69,6 +76,7 @@ function setUp(plan = basePlan(), failovers: Failover[] = [], start = new Date('
           healthy,
           lastTransitionTime: at,
           lastProbeTime: at,
+          ...(failuresInARow ? { consecutiveFailures: failuresInARow[signal] ?? 0 } : {}),
         })),
       },
     } as never);
@@ -91,7 +99,7 @@ function setUp(plan = basePlan(), failovers: Failover[] = [], start = new Date('
   const setNow = (at: string) => {
     now = new Date(at);
   };
-  return { trigger, created, logs, rounds, signalRounds, plan, setNow };
+  return { trigger, created, logs, round, rounds, signalRounds, plan, setNow };
 }
 
 describe('automatic trigger', () => {
@@ -185,6 +193,41 @@ describe('automatic trigger', () => {
     expect(after.trigger.decide('trading', failedOver)).toMatchObject({
       why: 'already failed over; failback is never automatic',
     });
+  });
+
+  it('counts raw probe results, not `healthy` held up by failureThreshold: 3 failing probes on both vantages fire', async () => {
+    const { created, round, rounds } = setUp();
+    await rounds('o', 'use2', 'us-east-2');
+    // The probes fail from the first round, but `healthy` only turns after 3 failures in a row.
+    for (const inARow of [1, 2]) {
+      for (const vantage of ['v1', 'v2'])
+        await round(
+          vantage,
+          'us-east-1',
+          vantage,
+          { alb: true, 'aurora-writer': true },
+          {
+            alb: inARow,
+            'aurora-writer': inARow,
+          },
+        );
+    }
+    expect(created).toHaveLength(0);
+    await round(
+      'v1',
+      'us-east-1',
+      'v1',
+      { alb: false, 'aurora-writer': false },
+      { alb: 3, 'aurora-writer': 3 },
+    );
+    await round(
+      'v2',
+      'us-east-1',
+      'v2',
+      { alb: false, 'aurora-writer': false },
+      { alb: 3, 'aurora-writer': 3 },
+    );
+    expect(created).toHaveLength(1);
   });
 
   it('after a failback counts only the rounds since the home region became the primary again', async () => {

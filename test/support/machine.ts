@@ -1,6 +1,6 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 
-/** The machine a bench ran on, and how busy it was: figures are only comparable with these. */
+/** The machine a bench or chaos run ran on, and how busy it was: figures are only comparable with these. */
 export interface Machine {
   cpu: string;
   cores: number;
@@ -30,4 +30,11 @@ export function machineAtStart(): Machine {
 
 export function finish(machine: Machine): Machine {
   return { ...machine, loadAtEnd: rounded(loadavg()) };
+}
+
+const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' ');
+
+/** `AMD EPYC, 2 cores, 23.5 GiB, Node v20…, linux/x64; load average (1/5/15 min) … at start, … at end`. */
+export function machineLine(machine: Machine): string {
+  return `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; load average (1/5/15 min) ${load(machine.loadAtStart)} at start, ${load(machine.loadAtEnd)} at end`;
 }
