@@ -3,20 +3,19 @@
  * and written to chaos/results/latest.json and latest.md with the machine it ran on, the seed and
  * each scenario's figures.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { projectRoot } from '../../src/schema/paths.js';
+import { type Machine, machineLine } from '../support/machine.js';
+import { readmeBlock } from '../support/readme-block.js';
 import type { ScenarioResult } from './scenario.js';
 
-export interface Machine {
-  cpu: string;
-  cores: number;
-  memoryGiB: number;
-  node: string;
-  platform: string;
-  /** 1-minute load average when the suite started and when it ended (others may share the cores). */
-  loadAverage: { start: number; end: number };
-}
+/** Where a whole `npm run chaos` leaves its results, committed so the README's summary has a source. */
+export const RESULTS_DIR = join(projectRoot(), 'chaos', 'results');
+export const LATEST_JSON = join(RESULTS_DIR, 'latest.json');
+export const LATEST_MD = join(RESULTS_DIR, 'latest.md');
+export const README = join(projectRoot(), 'README.md');
+export const CHAOS_BLOCK = readmeBlock('chaos');
 
 export interface ChaosReport {
   startedAt: string;
@@ -31,18 +30,6 @@ export interface ChaosReport {
   machine: Machine;
   scenarios: ScenarioResult[];
   totals: { passed: number; failed: number; skipped: number; events: number; checks: number };
-}
-
-export function machine(loadAtStart: number): Machine {
-  const cpu = cpus();
-  return {
-    cpu: cpu[0]?.model ?? 'unknown',
-    cores: cpu.length,
-    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
-    node: process.version,
-    platform: `${process.platform}/${process.arch}`,
-    loadAverage: { start: loadAtStart, end: Number(loadavg()[0]?.toFixed(2)) },
-  };
 }
 
 export function totals(scenarios: readonly ScenarioResult[]): ChaosReport['totals'] {
@@ -80,8 +67,7 @@ export function formatTable(report: ChaosReport): string {
   ].join('\n');
 }
 
-function markdown(report: ChaosReport): string {
-  const m = report.machine;
+export function renderMarkdown(report: ChaosReport): string {
   const table = [
     `| ${HEADER.join(' | ')} |`,
     `|${HEADER.map(() => '---').join('|')}|`,
@@ -102,7 +88,7 @@ function markdown(report: ChaosReport): string {
     '',
     `\`npm run chaos\` on ${report.startedAt}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped; ${t.events} events, ${t.checks} invariant checks, ${report.controllerKills} controller SIGKILLs; ${report.totalSeconds.toFixed(0)} s in all, the platform ready in ${report.platformReadySeconds.toFixed(1)} s.`,
     '',
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node} (${m.platform}); load average ${m.loadAverage.start} at the start, ${m.loadAverage.end} at the end (others share the cores). Time scale ${report.timeScale}; seed ${report.seed} (replay: \`CHAOS_SEED=${report.seed} npm run chaos\`), ${report.randomRuns} random runs${report.selected === 'all' ? '' : `; only ${report.selected.join(', ')} (CHAOS_ONLY)`}.`,
+    `Machine: ${machineLine(report.machine)} (others may share the cores). Time scale ${report.timeScale}; seed ${report.seed} (replay: \`CHAOS_SEED=${report.seed} npm run chaos\`), ${report.randomRuns} random runs${report.selected === 'all' ? '' : `; only ${report.selected.join(', ')} (CHAOS_ONLY)`}.`,
     '',
     ...table,
     ...details,
@@ -110,8 +96,45 @@ function markdown(report: ChaosReport): string {
   ].join('\n');
 }
 
+const summaryLine = (report: ChaosReport) => {
+  const t = report.totals;
+  return `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped; ${t.events} events, ${t.checks} invariant checks, ${report.controllerKills} controller SIGKILLs`;
+};
+
+/** The README's block: one row per scenario with what it proves, from the last whole run. */
+export function renderReadmeBlock(report: ChaosReport): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|');
+  return [
+    CHAOS_BLOCK.start,
+    '<!-- generated from chaos/results/latest.json by `npm run chaos:readme` (a whole npm run chaos runs it); do not edit -->',
+    `Last \`npm run chaos\` (${report.startedAt.slice(0, 10)}, ${(report.totalSeconds / 60).toFixed(1)} min, seed ${report.seed}, time scale ${report.timeScale}) on ${machineLine(report.machine)}: ${summaryLine(report)}. Every event and figure: [chaos/results/latest.md](chaos/results/latest.md).`,
+    '',
+    '| scenario | what must hold | events | invariant checks | result |',
+    '| --- | --- | --- | --- | --- |',
+    ...report.scenarios.map(
+      (s) =>
+        `| ${s.name} | ${cell(s.summary)} | ${s.events} | ${s.checks} | ${s.result === 'passed' ? s.result : `**${s.result.toUpperCase()}**`} |`,
+    ),
+    CHAOS_BLOCK.end,
+  ].join('\n');
+}
+
+export function readReport(path = LATEST_JSON): ChaosReport {
+  return JSON.parse(readFileSync(path, 'utf8')) as ChaosReport;
+}
+
+/** Rewrites the README's chaos block from `report`; returns whether the file changed. */
+export function updateReadme(report: ChaosReport = readReport()): boolean {
+  const before = readFileSync(README, 'utf8');
+  const after = CHAOS_BLOCK.replaceIn(before, renderReadmeBlock(report));
+  if (after !== before) writeFileSync(README, after);
+  return after !== before;
+}
+
+/** Writes latest.json and latest.md to `dir`; a whole run into the committed results also rewrites the README's block. */
 export function writeReport(dir: string, report: ChaosReport): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(dir, 'latest.md'), markdown(report));
+  writeFileSync(join(dir, 'latest.md'), renderMarkdown(report));
+  if (dir === RESULTS_DIR && report.selected === 'all') updateReadme(report);
 }

@@ -12,13 +12,14 @@
  *   CHAOS_KEEP_STATE=1 keep the platform's state dir (logs of every component); kept anyway on a failure
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/schema/paths.js';
 import { bundleController } from '../../tools/build-controller.js';
+import { finish, machineAtStart } from '../support/machine.js';
 import { Invariants } from './invariants.js';
 import { ChaosPlatform } from './platform.js';
-import { type ChaosReport, formatTable, machine, totals, writeReport } from './report.js';
+import { type ChaosReport, formatTable, RESULTS_DIR, totals, writeReport } from './report.js';
 import { type Scenario, type ScenarioResult, ScenarioRun, ScenarioSkipped } from './scenario.js';
 import { chaosScenarios } from './scenarios/index.js';
 import { resetPlatform } from './steps.js';
@@ -34,7 +35,7 @@ const randomRuns = Number(process.env.CHAOS_RUNS ?? 2);
 /** Events per run of the random schedule. */
 const RANDOM_EVENTS = 3;
 const only = process.env.CHAOS_ONLY?.split(',').map((name) => name.trim());
-const resultsDir = process.env.CHAOS_RESULTS ?? join(root, 'chaos/results');
+const resultsDir = process.env.CHAOS_RESULTS ?? RESULTS_DIR;
 
 /** Resets that failed in a row: after two, the platform is taken for broken and the rest is skipped at once. */
 let failedResets = 0;
@@ -110,7 +111,7 @@ async function runScenario(
 async function main(): Promise<number> {
   // The SDK's notice about node 20 would interleave with the report (the controllers' env says the same).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const loadAtStart = Number(loadavg()[0]?.toFixed(2));
+  const machineThen = machineAtStart();
   const startedAt = new Date();
   log(
     `chaos: seed ${seed} (replay: CHAOS_SEED=${seed} npm run chaos), ${randomRuns} random runs, time scale ${TIME_SCALE}`,
@@ -155,7 +156,7 @@ async function main(): Promise<number> {
     platformReadySeconds: platform.readySeconds,
     totalSeconds: (Date.now() - startedAt.getTime()) / 1000,
     controllerKills: platform.controllers.kills,
-    machine: machine(loadAtStart),
+    machine: finish(machineThen),
     scenarios: results,
     totals: totals(results),
   };
