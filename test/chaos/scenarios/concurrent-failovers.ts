@@ -28,7 +28,7 @@ function actionSpan(
 export const concurrentFailovers: Scenario = {
   name: 'concurrent-failovers',
   summary:
-    'two Switchovers of one plan applied at once: one acts at a time (their action steps never overlap), SwitchoverGlobalCluster called once, both end, one Succeeded',
+    'two Switchovers of one plan applied at once: one acts at a time (their action steps never overlap), SwitchoverGlobalCluster called once, both end, at least one Succeeded (the second finds the work done)',
   async run(run: ScenarioRun) {
     const { platform } = run;
     const target = awayFromWriter(platform);
