@@ -25,6 +25,11 @@ export interface ProbeResult {
 export interface ProbeNetwork {
   /** The URL to request for `url`, or undefined when the host does not resolve. */
   httpTarget(url: string): Promise<string | undefined>;
+  /**
+   * Headers every HTTP probe sends. The embedded platform names the prober's vantage
+   * (x-switchyard-vantage), which the simulator's partitions key on.
+   */
+  headers?: Record<string, string>;
 }
 
 export const DIRECT_NETWORK: ProbeNetwork = { httpTarget: async (url) => url };
@@ -78,7 +83,11 @@ async function httpProbe(
 ): Promise<ProbeResult> {
   const target = await withTimeout(network.httpTarget(url), timeoutMs);
   if (target === undefined) return { healthy: false, message: `${new URL(url).host} does not resolve` };
-  const response = await fetch(target, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+  const response = await fetch(target, {
+    signal: AbortSignal.timeout(timeoutMs),
+    redirect: 'manual',
+    ...(network.headers ? { headers: network.headers } : {}),
+  });
   await response.body?.cancel();
   const via = target === url ? '' : ` (via ${new URL(target).host})`;
   return { healthy: response.status === expected, message: `HTTP ${response.status} from ${url}${via}` };

@@ -1,8 +1,8 @@
-import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { sleep } from '../support/wait.js';
-import { fastSimulator, rdsClient, rejectionOf } from './support.js';
+import { clientConfig, fastSimulator, rdsClient, rejectionOf } from './support.js';
 
 let sim: AwsSimulator;
 beforeEach(async () => {
@@ -50,6 +50,18 @@ describe('faults as the SDK sees them', () => {
     expect(error.message).toBe('Rate exceeded');
     sim.faults.apply('throttle', ['rds', 'off']);
     await rdsClient(sim, 'us-east-2').send(new DescribeDBClustersCommand({}));
+  });
+
+  it('throttle below one request per simulated second admits one, then one per 1/rate seconds', async () => {
+    sim.faults.apply('throttle', ['rds', '0.001']); // one per 1,000 simulated s = 100 real ms here
+    // No SDK retry: each call is one request.
+    const client = new RDSClient({ ...clientConfig(sim, 'us-east-2'), maxAttempts: 1 });
+    const describe = () => client.send(new DescribeDBClustersCommand({}));
+    await describe();
+    expect((await rejectionOf(describe())).name).toBe('Throttling');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await describe();
+    sim.faults.apply('throttle', ['rds', 'off']);
   });
 
   it('latency delays answers by simulated milliseconds', async () => {

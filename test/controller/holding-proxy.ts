@@ -41,22 +41,38 @@ export function operationOf(req: IncomingMessage, body: Buffer): string {
   return `${method}Bucket`;
 }
 
+/** The region a signed request is for, from its SigV4 credential scope (`Credential=AKID/date/region/…`). */
+export function regionOf(req: IncomingMessage): string | undefined {
+  const authorization = req.headers.authorization;
+  return typeof authorization === 'string'
+    ? /Credential=[^/]+\/\d+\/([a-z0-9-]+)\//.exec(authorization)?.[1]
+    : undefined;
+}
+
+export interface HoldingProxyOptions {
+  /** Headers added to every forwarded request (the chaos suite names the caller's vantage). */
+  headers?: Record<string, string>;
+}
+
 export class HoldingProxy {
-  private hold: { operation: string; resolve: (held: HeldRequest) => void } | undefined;
+  private hold:
+    | { matches: (operation: string) => boolean; resolve: (held: HeldRequest) => void; timer: NodeJS.Timeout }
+    | undefined;
   private paused: { operation: string; held: Captured[] } | undefined;
   /** While blocked (between a kill and the next start), every request is reset: the old controller is "dead". */
   private blocked = false;
   readonly seen: string[] = [];
-  /** Every request's operation and body as it went on the wire (to check parameters). */
-  readonly requests: Array<{ operation: string; body: string }> = [];
+  /** Every request's operation, region and body as it went on the wire (to check parameters). */
+  readonly requests: Array<{ operation: string; region: string | undefined; body: string }> = [];
 
   private constructor(
     private readonly server: Server,
     private readonly target: URL,
     readonly url: string,
+    private readonly options: HoldingProxyOptions,
   ) {}
 
-  static async start(targetUrl: string): Promise<HoldingProxy> {
+  static async start(targetUrl: string, options: HoldingProxyOptions = {}): Promise<HoldingProxy> {
     let proxy: HoldingProxy | undefined;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -68,24 +84,25 @@ export class HoldingProxy {
       server,
       new URL(targetUrl),
       `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      options,
     );
     return proxy;
   }
 
-  /** Resolves with the next request of `operation`, held unanswered. */
-  holdNext(operation: string, timeoutMs = 10_000): Promise<HeldRequest> {
+  /** Resolves with the next request of `operation` (a name, or any name the predicate accepts), held unanswered. */
+  holdNext(operation: string | ((operation: string) => boolean), timeoutMs = 10_000): Promise<HeldRequest> {
+    const matches = typeof operation === 'string' ? (name: string) => name === operation : operation;
+    const what = typeof operation === 'string' ? operation : 'matching';
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `no ${operation} request within ${timeoutMs} ms (seen: ${this.seen.slice(-8).join(', ')})`,
-            ),
-          ),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => {
+        this.hold = undefined;
+        reject(
+          new Error(`no ${what} request within ${timeoutMs} ms (seen: ${this.seen.slice(-8).join(', ')})`),
+        );
+      }, timeoutMs);
       this.hold = {
-        operation,
+        matches,
+        timer,
         resolve: (held) => {
           clearTimeout(timer);
           this.blocked = true;
@@ -93,6 +110,12 @@ export class HoldingProxy {
         },
       };
     });
+  }
+
+  /** Stops waiting for the request holdNext named; its promise then never settles. */
+  cancelHold(): void {
+    if (this.hold) clearTimeout(this.hold.timer);
+    this.hold = undefined;
   }
 
   /**
@@ -129,13 +152,13 @@ export class HoldingProxy {
       return;
     }
     this.seen.push(operation);
-    this.requests.push({ operation, body: captured.body.toString('utf8') });
+    this.requests.push({ operation, region: regionOf(captured.req), body: captured.body.toString('utf8') });
     if (this.paused?.operation === operation) {
       this.paused.held.push(captured);
       return;
     }
     const hold = this.hold;
-    if (hold && hold.operation === operation) {
+    if (hold?.matches(operation)) {
       this.hold = undefined;
       hold.resolve({
         operation,
@@ -158,7 +181,7 @@ export class HoldingProxy {
           port: this.target.port,
           method: req.method,
           path: req.url,
-          headers: req.headers,
+          headers: { ...req.headers, ...this.options.headers },
         },
         (reply) => {
           const chunks: Buffer[] = [];

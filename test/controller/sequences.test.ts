@@ -17,6 +17,7 @@ import type { AwsSimulator } from '../../local/aws/index.js';
 import type { Failover } from '../../src/apis/index.js';
 import type { SeededTraffic } from '../../src/cli/seed-traffic.js';
 import { fastSimulator, rdsClient } from '../aws/support.js';
+import { seededRandom } from '../support/random.js';
 import { waitFor } from '../support/wait.js';
 import { examplePlan, GLOBAL_ID, seedTradingEstate, seedTradingTraffic, switchState } from './estate.js';
 import {
@@ -294,21 +295,9 @@ async function play(steps: readonly SequenceStep[], label: string, options: Play
   }
 }
 
-/** mulberry32: small, seedable, the same sequence on every machine. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A random but always playable sequence: never both regions down, a lost writer is failed over from. */
 function randomSequence(seed: number, length: number): SequenceStep[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   let writer: Region = 'us-east-1';
   const down = new Set<Region>();

@@ -40,6 +40,18 @@ interface Throttle {
   refilledAt: number;
 }
 
+/**
+ * A bucket holds `rate` requests, but at least one: a rate below one per simulated second (how a
+ * suite at time-scale 0.01 throttles to a few real requests a second) still admits one now and then.
+ */
+const capacityOf = (ratePerSecond: number) => (ratePerSecond > 0 ? Math.max(1, ratePerSecond) : 0);
+/** A full bucket. */
+const bucketOf = (ratePerSecond: number, now: number): Throttle => ({
+  ratePerSecond,
+  tokens: capacityOf(ratePerSecond),
+  refilledAt: now,
+});
+
 export interface FaultState {
   regionsDown: Record<string, RegionDownMode>;
   controlPlanesDown: string[];
@@ -125,7 +137,7 @@ export class Faults implements Persistable<typeof faultStateSchema> {
     if (!throttle) return true;
     const now = this.now();
     const refill = ((now - throttle.refilledAt) / 1000) * throttle.ratePerSecond;
-    throttle.tokens = Math.min(throttle.ratePerSecond, throttle.tokens + refill);
+    throttle.tokens = Math.min(capacityOf(throttle.ratePerSecond), throttle.tokens + refill);
     throttle.refilledAt = now;
     if (throttle.tokens < 1) return false;
     throttle.tokens -= 1;
@@ -169,7 +181,7 @@ export class Faults implements Persistable<typeof faultStateSchema> {
     for (const [service, ms] of Object.entries(state.latencyMs)) this.latency.set(service, ms);
     this.throttles.clear();
     for (const [service, rate] of Object.entries(state.throttles)) {
-      this.throttles.set(service, { ratePerSecond: rate, tokens: rate, refilledAt: this.now() });
+      this.throttles.set(service, bucketOf(rate, this.now()));
     }
     this.partitions.clear();
     for (const { vantage, region } of state.partitions) this.partitions.add(`${vantage}|${region}`);
@@ -211,7 +223,7 @@ export class Faults implements Persistable<typeof faultStateSchema> {
           break;
         }
         const rate = numberArg(args[1], 'throttle <service> <requests-per-second|off>');
-        this.throttles.set(service, { ratePerSecond: rate, tokens: rate, refilledAt: this.now() });
+        this.throttles.set(service, bucketOf(rate, this.now()));
         break;
       }
       case 'partition':

@@ -73,15 +73,19 @@ export class PlatformObserver {
     );
   }
 
-  /** The plan's automatic cooldown, as the trigger in `context`'s cluster reads it. */
-  async automaticCooldownMs(context: PairRegion, planName: string): Promise<number> {
-    const plan = (await this.api(context).getNamespacedCustomObject({
+  async failoverPlan(context: PairRegion, planName: string): Promise<FailoverPlan> {
+    return (await this.api(context).getNamespacedCustomObject({
       group: GROUP,
       version: VERSION,
       namespace: this.namespace,
       plural: FailoverPlanResource.plural,
       name: planName,
     })) as FailoverPlan;
+  }
+
+  /** The plan's automatic cooldown, as the trigger in `context`'s cluster reads it. */
+  async automaticCooldownMs(context: PairRegion, planName: string): Promise<number> {
+    const plan = await this.failoverPlan(context, planName);
     return durationMilliseconds(plan.spec.automatic.cooldown) ?? 30 * 60_000;
   }
 

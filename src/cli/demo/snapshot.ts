@@ -39,7 +39,9 @@ interface Item {
   status?: { conditions?: { type: string; status: string }[] };
 }
 
-async function managedCounts(apiUrl: string): Promise<{ managedResources: number; readyResources: number }> {
+export async function managedCounts(
+  apiUrl: string,
+): Promise<{ managedResources: number; readyResources: number }> {
   const crds = (await getJson(`${apiUrl}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`)) as {
     items: {
       spec: { group: string; names: { plural: string }; versions: { name: string; storage: boolean }[] };

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { EXAMPLE_PLATFORM_FILE } from '../../generate/derived-plan.js';
 import { type AdminServer, startAdminServer } from './admin-server.js';
 import { localClusterSetup } from './cluster-setup.js';
+import type { ControllerLauncher } from './controller-launcher.js';
 import { EmbeddedPlatform, type PlatformStatus } from './platform.js';
 import { waitUntilReady } from './readiness.js';
 
@@ -18,6 +19,8 @@ export interface LaunchOptions {
   awsPort: number;
   timeScale: number;
   readyTimeoutMs: number;
+  /** How each region's controller runs; in this process unless given. */
+  launchController?: ControllerLauncher;
 }
 
 export interface LaunchedPlatform {
@@ -44,6 +47,7 @@ export async function launchPlatform(
     awsPort: options.awsPort,
     timeScale: options.timeScale,
     clusterSetup: localClusterSetup,
+    ...(options.launchController ? { launchController: options.launchController } : {}),
   });
   let admin: AdminServer;
   try {

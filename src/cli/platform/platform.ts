@@ -22,6 +22,7 @@ import { type PairRegion, REGION_PAIR } from '../../estate/common/parameters.js'
 import { gitIn } from '../../gitops/git.js';
 import { publish } from '../../gitops/publish.js';
 import { DEFAULT_VANTAGES } from '../../plan/region-health.js';
+import { type ControllerLauncher, inProcessControllers } from './controller-launcher.js';
 import { simulatedDnsNetwork } from './probe-network.js';
 import { RegionCluster, type RegionClusterOptions, type Stoppable } from './region-cluster.js';
 import { openPlatformStateDir, type PlatformPaths, platformPaths } from './state-dir.js';
@@ -49,6 +50,8 @@ export interface PlatformOptions {
   syncIntervalMs?: number;
   /** Installs what a management cluster has before the first sync; the add-ons then run beside it. */
   clusterSetup: ClusterSetup;
+  /** How each region's controller runs; in this process unless given (the chaos suite's are children). */
+  launchController?: ControllerLauncher;
 }
 
 export interface ClusterSetup {
@@ -199,7 +202,7 @@ export class EmbeddedPlatform {
         kubeconfigPath: cluster.kubeconfig,
         region,
         vantage: EXTERNAL_VANTAGE,
-        probeNetwork: simulatedDnsNetwork(this.aws, EXTERNAL_RESOLVER_REGION),
+        probeNetwork: simulatedDnsNetwork(this.aws, EXTERNAL_RESOLVER_REGION, EXTERNAL_VANTAGE),
         identity: `external-probe-agent-${region}`,
         logger: pino(
           { name: 'switchyard-probe-agent' },
@@ -243,10 +246,10 @@ function regionClusters(
         region,
         paths,
         port: options.kubePort === 0 ? 0 : options.kubePort + index,
-        aws: { url: aws.url, now: () => aws.clock.now() },
+        awsUrl: aws.url,
         repo: paths.repo,
         branch: ENVIRONMENTS_BRANCH,
-        probeNetwork: simulatedDnsNetwork(aws, region),
+        launchController: options.launchController ?? inProcessControllers(aws),
         prepare: options.clusterSetup.prepare,
         startAddons: (kubeconfig, log, controllerReady) =>
           options.clusterSetup.startAddons({ region, kubeconfig, aws, log }, controllerReady),

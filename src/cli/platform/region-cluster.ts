@@ -8,8 +8,6 @@
  */
 import type { Logger } from 'pino';
 import pino from 'pino';
-import { type RunningController, startController } from '../../../controllers/controller.js';
-import type { ProbeNetwork } from '../../../controllers/health/probes.js';
 import { Syncer } from '../../../local/gitops/index.js';
 import { type KubeEmulator, startKubeEmulator, writeKubeconfig } from '../../../local/kube/index.js';
 import { VERSION } from '../../apis/common.js';
@@ -17,6 +15,7 @@ import { customResources } from '../../apis/index.js';
 import type { PairRegion } from '../../estate/common/parameters.js';
 import { clusterVantage } from '../../plan/region-health.js';
 import { luaHealthChecks } from '../gitops-health.js';
+import type { ControllerLauncher, LaunchedController } from './controller-launcher.js';
 import type { PlatformPaths } from './state-dir.js';
 
 /** Something a cluster runs beside its API server, stopped with it. */
@@ -29,10 +28,12 @@ export interface RegionClusterOptions {
   paths: PlatformPaths;
   /** Port of the API server on first start; 0 picks a free one (then kept for region-up). */
   port: number;
-  aws: { url: string; now(): number };
+  /** The AWS simulator's endpoint. */
+  awsUrl: string;
   repo: string;
   branch: string;
-  probeNetwork: ProbeNetwork;
+  /** Runs the region's controller (in this process for `npm start`). */
+  launchController: ControllerLauncher;
   /** What a management cluster has before the first sync (CRDs of Crossplane core and Argo CD, namespaces). */
   prepare(kubeconfig: string, log: Logger): Promise<void>;
   /** Crossplane and the other controllers that act on what the syncer applies. */
@@ -54,7 +55,7 @@ export class RegionCluster {
   private kube: KubeEmulator | undefined;
   private addons: Stoppable | undefined;
   private syncing: { abort: AbortController; done: Promise<void> } | undefined;
-  private controller: RunningController | undefined;
+  private controller: LaunchedController | undefined;
   private controllerStarting: Promise<void> | undefined;
   private stopping = false;
 
@@ -143,31 +144,25 @@ export class RegionCluster {
    * starts as soon as they are, as its Deployment would once Argo CD applied it.
    */
   private async startControllerOnceServed(): Promise<void> {
-    const { paths, region, aws } = this.options;
+    const { paths, region, awsUrl } = this.options;
     const kube = this.kube;
     if (!kube) return;
     const served = () =>
       customResources.every((resource) => kube.registry.find(resource.group, VERSION, resource.plural));
     while (!this.stopping && !served()) await new Promise((resolve) => setTimeout(resolve, 100));
     if (this.stopping) return;
-    this.controller = await startController({
-      kubeconfigPath: this.kubeconfig,
+    this.controller = await this.options.launchController({
       region,
+      kubeconfig: this.kubeconfig,
       vantage: clusterVantage(region),
-      probeNetwork: this.options.probeNetwork,
-      httpPort: 0,
       identity: `npm-start-${region}`,
-      logger: fileLogger(paths.log(region, 'controller'), 'switchyard-controller'),
-      leaderElection: { namespace: CONTROLLER_NAMESPACE },
+      leaderElectionNamespace: CONTROLLER_NAMESPACE,
       // The estate is provisioned while the controller starts: re-read the plan's readiness
       // often enough that it turns Ready seconds after AWS does (the chart's default is 30 s).
       readinessIntervalMs: 5_000,
-      awsSdk: {
-        endpoint: aws.url,
-        credentials: { accessKeyId: 'AKIDSWITCHYARD', secretAccessKey: 'local' },
-        // The simulator's clock runs ahead of ours when time is scaled; lag windows use its "now".
-        awsNow: () => aws.now(),
-      },
+      awsEndpoint: awsUrl,
+      simulatorUrl: awsUrl,
+      logFile: paths.log(region, 'controller'),
     });
   }
 

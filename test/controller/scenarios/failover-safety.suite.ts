@@ -27,7 +27,7 @@ import { describeResult } from '../../support/command.js';
 import { waitFor } from '../../support/wait.js';
 import { clusterIdIn, groupIn, mutatingCalls, writerOf } from '../estate.js';
 import { HoldingProxy } from '../holding-proxy.js';
-import { KubeHoldingProxy, type KubeRequest } from '../kube-holding-proxy.js';
+import { KubeHoldingProxy, startsStep } from '../kube-holding-proxy.js';
 import {
   exampleIn,
   examples,
@@ -76,25 +76,6 @@ const BOUNDARIES = LISTS.flatMap((list) => {
       .flatMap((s: Step) => (s.undo ?? []).map((u) => u.name)),
   }));
 });
-
-interface StatusPatch {
-  status?: {
-    phase?: string;
-    currentStep?: string;
-    journal?: { name: string; state: string }[];
-  };
-}
-
-const isStatusWriteOf = (name: string, req: KubeRequest) =>
-  req.method === 'PATCH' && req.path.split('?')[0]?.endsWith(`/failovers/${name}/status`);
-
-/** The status write that starts `step` (or, without a step, the one that ends the run Succeeded). */
-const startsStep = (name: string, step: string | undefined) => (req: KubeRequest) => {
-  if (!isStatusWriteOf(name, req)) return false;
-  const status = (req.body as StatusPatch | undefined)?.status;
-  if (!step) return status?.phase === 'Succeeded';
-  return status?.currentStep === step && status.journal?.find((e) => e.name === step)?.state === 'Running';
-};
 
 /** Alarms (gate or fence) about us-east-1 that are in ALARM, in both regions: none = it serves. */
 async function alarmsDrainingUse1(sim: AwsSimulator): Promise<string[]> {
