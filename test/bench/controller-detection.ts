@@ -27,8 +27,11 @@ const PROBE = { interval: '1s', timeout: '500ms', failureThreshold: 2 };
 const PRIMARY_HEALTHS = ['use1-from-use2', 'use1-from-use1'];
 
 export interface DetectionRun {
-  /** region-down → both vantages' RegionHealth of us-east-1 say healthy=false. */
-  unhealthyMs: number;
+  /**
+   * region-down → both vantages' RegionHealth of us-east-1 report a failed probe
+   * (consecutiveFailures > 0, the raw result the trigger counts; `healthy` waits for failureThreshold).
+   */
+  failingMs: number;
   /** region-down → the automatic Failover exists. */
   createdMs: number;
 }
@@ -137,12 +140,14 @@ async function oneDetection(
     await new Promise((resolve) => setTimeout(resolve, setup.intervalMs * setup.window.outOf));
     const start = performance.now();
     sim.faults.apply('region-down', ['us-east-1']);
-    let unhealthyMs = Number.NaN;
+    let failingMs = Number.NaN;
+    const failing = (health: RegionHealth) =>
+      health.status?.signals?.some((signal) => (signal.consecutiveFailures ?? 0) > 0) === true;
     await pollUntil(
       async () => {
-        if (Number.isNaN(unhealthyMs)) {
+        if (Number.isNaN(failingMs)) {
           const states = await Promise.all(PRIMARY_HEALTHS.map(read));
-          if (states.every((h) => h.status?.healthy === false)) unhealthyMs = performance.now() - start;
+          if (states.every(failing)) failingMs = performance.now() - start;
         }
         const created = await kube.listFailovers(ns);
         return created.length > 0 ? created : undefined;
@@ -150,7 +155,7 @@ async function oneDetection(
       'the automatic Failover',
       30_000,
     );
-    return { unhealthyMs, createdMs: performance.now() - start };
+    return { failingMs, createdMs: performance.now() - start };
   } finally {
     for (const controller of controllers) await controller.stop();
     await sim.close();
