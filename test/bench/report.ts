@@ -156,7 +156,7 @@ export function renderMarkdown(report: BenchReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-const BENCH_BLOCK = readmeBlock('bench');
+export const BENCH_BLOCK = readmeBlock('bench');
 export const README_START = BENCH_BLOCK.start;
 export const README_END = BENCH_BLOCK.end;
 

@@ -1,13 +1,13 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/schema/paths.js';
 import {
+  BENCH_BLOCK,
   type BenchReport,
   readReport,
   renderMarkdown,
   renderReadmeBlock,
   reportJson,
-  withReadmeBlock,
 } from './report.js';
 
 /** Where `npm run bench` leaves its last run, committed so the README's table has a source. */
@@ -25,8 +25,5 @@ export function writeResults(report: BenchReport): void {
 
 /** Rewrites the README's bench block from `report`; returns whether the file changed. */
 export function updateReadme(report: BenchReport = readReport(LATEST_JSON)): boolean {
-  const before = readFileSync(README, 'utf8');
-  const after = withReadmeBlock(before, renderReadmeBlock(report));
-  if (after !== before) writeFileSync(README, after);
-  return after !== before;
+  return BENCH_BLOCK.rewrite(README, renderReadmeBlock(report));
 }

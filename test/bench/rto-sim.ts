@@ -4,6 +4,7 @@
  */
 import { type AwsSimulator, startAwsSimulator } from '../../local/aws/index.js';
 import { examplePlan } from '../controller/estate.js';
+import { storedWriterRegions } from '../controller/traffic-invariant.js';
 import { pollUntil } from './controller-env.js';
 
 /** How often the bench asks Route 53 (AWS ms). */
@@ -57,11 +58,8 @@ export async function untilDnsAnswers(
  * Whether Aurora's writer is `region`'s cluster now (the simulator's own state: a client on the
  * global writer endpoint follows it within seconds, RDS-EVENT-0397).
  */
-export function writesIn(sim: AwsSimulator, region: string): boolean {
-  const member = examplePlan.spec.database.members.find((m) => m.region === region);
-  const global = sim.rds.store.globalClusters.get(examplePlan.spec.database.globalClusterIdentifier);
-  return global?.members.some((m) => m.isWriter && m.clusterArn === member?.clusterArn) ?? false;
-}
+export const writesIn = (sim: AwsSimulator, region: string): boolean =>
+  storedWriterRegions(sim, examplePlan.spec.database.globalClusterIdentifier).includes(region);
 
 /**
  * When `region` first wrote, seen by polling: `poll` at every DNS poll (the writer may move before

@@ -17,7 +17,7 @@ import { switchOf } from '../../controllers/failover/plan-view.js';
 import type { AwsSimulator } from '../../local/aws/index.js';
 import { managedCounts } from '../../src/cli/demo/snapshot.js';
 import type { PairRegion } from '../../src/estate/common/parameters.js';
-import { regionOfAddress, trafficViolations } from '../controller/traffic-invariant.js';
+import { regionOfAddress, storedWriterRegions, trafficViolations } from '../controller/traffic-invariant.js';
 import { type ChaosPlatform, type Estate, REGIONS } from './platform.js';
 
 /** Where the resolvers asking stand: both regions and the external vantage's. */
@@ -37,10 +37,7 @@ export interface TrafficState {
 }
 
 export function readTraffic(sim: AwsSimulator, estate: Estate): TrafficState {
-  const global = sim.rds.store.globalClusters.get(estate.plan.database.globalClusterIdentifier);
-  const writers = (global?.members ?? [])
-    .filter((m) => m.isWriter)
-    .map((m) => m.clusterArn.split(':')[3] ?? '');
+  const writers = storedWriterRegions(sim, estate.plan.database.globalClusterIdentifier);
   const answers: Record<string, string[]> = {};
   for (const [label, name] of [
     ['failover', estate.domainName],

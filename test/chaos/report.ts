@@ -125,10 +125,7 @@ export function readReport(path = LATEST_JSON): ChaosReport {
 
 /** Rewrites the README's chaos block from `report`; returns whether the file changed. */
 export function updateReadme(report: ChaosReport = readReport()): boolean {
-  const before = readFileSync(README, 'utf8');
-  const after = CHAOS_BLOCK.replaceIn(before, renderReadmeBlock(report));
-  if (after !== before) writeFileSync(README, after);
-  return after !== before;
+  return CHAOS_BLOCK.rewrite(README, renderReadmeBlock(report));
 }
 
 /** Writes latest.json and latest.md to `dir`; a whole run into the committed results also rewrites the README's block. */

@@ -20,6 +20,15 @@ export interface TrafficView {
   answers: Record<string, string[]>;
 }
 
+/**
+ * The regions whose cluster is the writer of `globalClusterIdentifier` in the simulator's own state
+ * (no API call, so it answers with any region down); the region is read from each member's ARN.
+ */
+export function storedWriterRegions(sim: AwsSimulator, globalClusterIdentifier: string): string[] {
+  const global = sim.rds.store.globalClusters.get(globalClusterIdentifier);
+  return (global?.members ?? []).filter((m) => m.isWriter).map((m) => m.clusterArn.split(':')[3] ?? '');
+}
+
 async function writersOf(sim: AwsSimulator): Promise<string[]> {
   for (const region of ['us-east-1', 'us-east-2']) {
     if (sim.faults.isRegionDown(region)) continue;

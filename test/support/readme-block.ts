@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+
 /**
  * A generated block of README.md between two HTML comments (`<!-- name:start -->` …
  * `<!-- name:end -->`): the bench table and the chaos summary are rendered from their last run's
@@ -10,6 +12,8 @@ export interface ReadmeBlock {
   of(readme: string): string | undefined;
   /** `readme` with the block replaced by `block`; throws when the markers are missing. */
   replaceIn(readme: string, block: string): string;
+  /** Writes `block` into the README file at `path`; returns whether the file changed. */
+  rewrite(path: string, block: string): boolean;
 }
 
 export function readmeBlock(name: string): ReadmeBlock {
@@ -31,6 +35,12 @@ export function readmeBlock(name: string): ReadmeBlock {
       const found = bounds(readme);
       if (!found) throw new Error(`README.md has no ${start} … ${end} block to fill`);
       return `${readme.slice(0, found.from)}${block}${readme.slice(found.to)}`;
+    },
+    rewrite(path, block) {
+      const before = readFileSync(path, 'utf8');
+      const after = this.replaceIn(before, block);
+      if (after !== before) writeFileSync(path, after);
+      return after !== before;
     },
   };
 }
